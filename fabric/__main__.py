@@ -1,0 +1,5 @@
+"""`python -m fabric`."""
+
+from fabric.cli.app import main
+
+main()

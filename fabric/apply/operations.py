@@ -1,0 +1,89 @@
+"""Turning a `Plan` into a graph of provider operations.
+
+Creates and updates run after the creates/updates of what they reference. Deletes run in
+reverse: an object is deleted only after everything that referenced it (before the
+change) was deleted or updated away from it — VMM refuses to delete objects still in use.
+A create waits for the delete of an object of the same kind and name (a replace, or a key
+renamed in code), since VMM names must stay unique.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import Enum
+
+import networkx as nx
+
+from fabric.plan.action import Action
+from fabric.plan.change import Change, Plan
+
+
+class OpKind(str, Enum):
+    """One provider (or state-only) step."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    RECORD = "record"  # adopt an existing object into state
+    FORGET = "forget"  # drop a state entry whose object is already gone
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A step of the apply graph; `key` is `address#create|update|…`."""
+
+    change: Change
+    kind: OpKind
+
+    @property
+    def key(self) -> str:
+        """Unique node name in the operation graph."""
+        return f"{self.change.address}#{self.kind.value}"
+
+
+def _ops_for(change: Change) -> list[Operation]:
+    a = change.action
+    if a is Action.DELETE:
+        return [Operation(change, OpKind.DELETE if change.live_id else OpKind.FORGET)]
+    if a is Action.CREATE:
+        return [Operation(change, OpKind.CREATE)]
+    if a is Action.UPDATE:
+        return [Operation(change, OpKind.UPDATE)]
+    if a is Action.REPLACE:
+        return [Operation(change, OpKind.DELETE), Operation(change, OpKind.CREATE)]
+    return [Operation(change, OpKind.RECORD)] if change.adopt else []
+
+
+def operation_graph(plan: Plan) -> nx.DiGraph:
+    """Nodes are operation keys (attribute `op`); an edge means 'must finish first'."""
+    graph: nx.DiGraph = nx.DiGraph()
+    apply_op: dict[str, str] = {}
+    delete_op: dict[str, str] = {}
+    for change in plan.changes:
+        for op in _ops_for(change):
+            graph.add_node(op.key, op=op)
+            (delete_op if op.kind in (OpKind.DELETE, OpKind.FORGET) else apply_op)[change.address] = op.key
+    old_users: dict[str, list[str]] = defaultdict(list)
+    deleted_names: dict[tuple[str, str], str] = {}
+    for change in plan.changes:
+        for target in change.old_depends_on:
+            old_users[target].append(change.address)
+        if change.address in delete_op and change.before is not None:
+            deleted_names[(change.kind, str(change.before.get("name", "")).casefold())] = delete_op[change.address]
+    for address, key in apply_op.items():
+        change = graph.nodes[key]["op"].change
+        for dep in change.depends_on:
+            if dep in apply_op:
+                graph.add_edge(apply_op[dep], key)
+        if address in delete_op:
+            graph.add_edge(delete_op[address], key)
+        clash = deleted_names.get((change.kind, change.name.casefold()))
+        if clash and clash != key:
+            graph.add_edge(clash, key)
+    for address, key in delete_op.items():
+        for user in old_users.get(address, ()):
+            first = delete_op.get(user) or apply_op.get(user)
+            if first and first != key:
+                graph.add_edge(first, key)
+    return graph

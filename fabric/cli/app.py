@@ -1,0 +1,47 @@
+"""The typer app and `main`, which maps every outcome to an exit code (usage errors → 1)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from fabric import __version__
+from fabric.cli import apply_cmd, init_cmd, inspect_cmd, plan_cmd
+from fabric.cli.lab_cmd import lab_app
+
+app = typer.Typer(
+    name="fabric", help="Fabric-as-code for System Center Virtual Machine Manager.",
+    no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+)
+app.command()(init_cmd.init)
+app.command()(plan_cmd.validate)
+app.command()(plan_cmd.plan)
+app.command()(apply_cmd.apply)
+app.command()(apply_cmd.destroy)
+app.command()(inspect_cmd.show)
+app.command()(inspect_cmd.graph)
+app.command()(inspect_cmd.schema)
+app.add_typer(lab_app, name="lab")
+
+
+@app.command()
+def version() -> int:
+    """Print fabric's version."""
+    typer.echo(__version__)
+    return 0
+
+
+def main() -> None:
+    """Entry point of the `fabric` command."""
+    try:
+        code = app(standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError:
+        sys.exit(0)
+    except click.exceptions.UsageError as exc:
+        exc.show()
+        sys.exit(1)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,113 @@
+"""`fabric apply` and `fabric destroy`: plan, confirm, apply with progress, summarise."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from fabric import engine
+from fabric.apply.executor import ApplyResult, OpEvent
+from fabric.cli.common import LockTimeout, StampDir, StateDir, err, is_tty, out, print_plan_text, reports_errors
+from fabric.plan.change import Plan
+from fabric.render.text import plan_text
+
+AutoApprove = Annotated[bool, typer.Option("--auto-approve", help="Apply without asking for 'yes'.")]
+Parallelism = Annotated[int, typer.Option("--parallelism", min=1, max=256, help="Changes run at once.")]
+EXIT_INTERRUPTED = 130
+
+
+@contextmanager
+def _interrupt_flag() -> Iterator[threading.Event]:
+    """Ctrl-C sets a flag (apply stops starting new changes); a second Ctrl-C too."""
+    flag = threading.Event()
+
+    def handler(signum: int, frame: Any) -> None:
+        if not flag.is_set():
+            err.print("\nInterrupt received: finishing changes in flight, starting no new ones…")
+        flag.set()
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _confirm(verb: str) -> bool:
+    out.print(f"\nDo you want to {verb}? Only 'yes' will be accepted.", markup=False)
+    out.print("  Enter a value: ", end="", markup=False)
+    line = sys.stdin.readline()
+    return line.strip() == "yes"
+
+
+def _line_reporter(event: OpEvent) -> None:
+    detail = f": {event.error}" if event.error else ""
+    out.print(f"{event.address}: {event.op} {event.status} ({event.seconds:.2f}s){detail}", markup=False)
+
+
+def _run(session: engine.Session, plan: Plan, parallelism: int) -> ApplyResult:
+    with _interrupt_flag() as flag:
+        if not is_tty():
+            return engine.apply(session, plan, parallelism=parallelism, on_event=_line_reporter, should_stop=flag.is_set)
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), TextColumn("{task.fields[last]}"), console=out) as bar:
+            total = sum(2 if c.action.value == "replace" else 1 for c in plan.changes if c.records_state)
+            task = bar.add_task("Applying", total=total, last="")
+
+            def report(event: OpEvent) -> None:
+                if event.status != "ok":
+                    bar.console.print(f"[red]{event.address}: {event.op} {event.status}[/red] {event.error}", markup=True, highlight=False)
+                bar.update(task, advance=1, last=event.address)
+
+            return engine.apply(session, plan, parallelism=parallelism, on_event=report, should_stop=flag.is_set)
+
+
+def _summary(result: ApplyResult) -> int:
+    ok = sum(1 for e in result.done if e.status == "ok")
+    out.print(f"\nApply {'interrupted' if result.interrupted else 'complete'}: {ok} operation(s) done, "
+              f"{len(result.failed)} failed, {len(result.skipped)} skipped, {len(result.not_started)} not started.",
+              markup=False)
+    for address, error in sorted(result.failed.items()):
+        out.print(f"  failed:  {address}: {error}", markup=False)
+    for address in result.skipped:
+        out.print(f"  skipped: {address} (a dependency failed)", markup=False)
+    for address in result.not_started:
+        out.print(f"  not started: {address}", markup=False)
+    if result.interrupted:
+        return EXIT_INTERRUPTED
+    return 0 if result.ok else 1
+
+
+def _apply(stamp: Any, auto_approve: bool, parallelism: int, state_dir: Any, lock_timeout: float, destroy: bool) -> int:
+    with engine.open_session(stamp, state_dir, lock_timeout) as session:
+        with session.state.lock("destroy" if destroy else "apply"):
+            the_plan = engine.plan(session, destroy=destroy)
+            print_plan_text(plan_text(the_plan))
+            if not the_plan.has_changes:
+                return 0
+            verb = "destroy every managed object" if destroy else "apply these changes"
+            if not auto_approve and not _confirm(verb):
+                err.print("Cancelled; nothing was changed.")
+                return 1
+            return _summary(_run(session, the_plan, parallelism))
+
+
+@reports_errors
+def apply(stamp: StampDir, auto_approve: AutoApprove = False, parallelism: Parallelism = 4,
+          state_dir: StateDir = None, lock_timeout: LockTimeout = 0.0) -> int:
+    """Plan, ask for 'yes' (unless --auto-approve), then carry the changes out in dependency order."""
+    return _apply(stamp, auto_approve, parallelism, state_dir, lock_timeout, destroy=False)
+
+
+@reports_errors
+def destroy(stamp: StampDir, auto_approve: AutoApprove = False, parallelism: Parallelism = 4,
+            state_dir: StateDir = None, lock_timeout: LockTimeout = 0.0) -> int:
+    """Delete every object fabric manages for this stamp, dependents first."""
+    return _apply(stamp, auto_approve, parallelism, state_dir, lock_timeout, destroy=True)

@@ -1,0 +1,67 @@
+"""Shared CLI pieces: consoles, option types, error reporting, colouring plan text."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from fabric.errors import ConfigError, FabricError
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+StampDir = Annotated[Path, typer.Argument(help="The stamp directory (holds fabric.yaml).", show_default=False)]
+StateDir = Annotated[Path | None, typer.Option("--state-dir", help="Where state and the lab live [default: STAMP/.fabric].")]
+LockTimeout = Annotated[float, typer.Option("--lock-timeout", help="Seconds to wait for the state lock.")]
+
+F = TypeVar("F", bound=Callable[..., Any])
+_STYLES = {"+": "green", "~": "yellow", "-/+": "magenta", "-": "red"}
+
+
+def reports_errors(fn: F) -> F:
+    """Turn FabricError into its message (diagnostics one per line) and exit code 1."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ConfigError as exc:
+            for diagnostic in exc.diagnostics:
+                err.print(diagnostic.render(), markup=False)
+            err.print(f"{len(exc.diagnostics)} problem(s) found; nothing was changed.", markup=False)
+            return 1
+        except FabricError as exc:
+            err.print(f"error: {exc}", markup=False)
+            return 1
+        except OSError as exc:
+            err.print(f"error: {exc}", markup=False)
+            return 1
+        except Exception as exc:  # a bug in fabric, not bad input: still no traceback by default
+            if os.environ.get("FABRIC_DEBUG"):
+                traceback.print_exc()
+            err.print(f"internal error: {type(exc).__name__}: {exc} (set FABRIC_DEBUG=1 for details)", markup=False)
+            return 1
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_plan_text(text: str) -> None:
+    """Print plan text, colouring each change line by its action symbol."""
+    for line in text.splitlines():
+        stripped = line.lstrip()
+        symbol = stripped.split(" ", 1)[0] if stripped else ""
+        out.print(Text(line, style=_STYLES.get(symbol, "")))
+
+
+def is_tty() -> bool:
+    """True if stdout is a terminal."""
+    return sys.stdout.isatty()

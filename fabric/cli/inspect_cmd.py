@@ -1,0 +1,87 @@
+"""`fabric show`, `fabric graph` and `fabric schema`: looking at state, graph and schemas."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fabric import engine
+from fabric.cli.common import StampDir, StateDir, err, out, reports_errors
+from fabric.graph import build_graph
+from fabric.load.schema import render_schemas
+from fabric.project import open_stamp
+from fabric.render.graphviz import to_dot, to_mermaid
+from fabric.render.text import state_text
+from fabric.state.sqlite import STATE_FILE, SqliteState
+
+
+class Format(str, Enum):
+    """text or json."""
+
+    text = "text"
+    json = "json"
+
+
+class GraphFormat(str, Enum):
+    """mermaid or dot."""
+
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+@reports_errors
+def show(stamp: StampDir, fmt: Annotated[Format, typer.Option("--format")] = Format.text,
+         state_dir: StateDir = None) -> int:
+    """What state records: address, live ID and applied attributes."""
+    work = engine.work_dir_for(stamp, state_dir)
+    if not (work / STATE_FILE).exists():
+        snapshot_text = "State is empty." if fmt is Format.text else json.dumps({"serial": 0, "resources": []})
+        out.print(snapshot_text, markup=False)
+        return 0
+    state = SqliteState(work)
+    try:
+        snapshot = state.read()
+    finally:
+        state.close()
+    if fmt is Format.json:
+        doc = {"format_version": "1", "serial": snapshot.serial, "lineage": snapshot.lineage,
+               "resources": [snapshot.entries[a].to_json() for a in sorted(snapshot.entries)]}
+        out.print(json.dumps(doc, indent=2, ensure_ascii=False), markup=False)
+    else:
+        out.print(state_text(snapshot), markup=False)
+    return 0
+
+
+@reports_errors
+def graph(stamp: StampDir, fmt: Annotated[GraphFormat, typer.Option("--format")] = GraphFormat.mermaid) -> int:
+    """The dependency graph of the stamp's resources, as mermaid or Graphviz DOT."""
+    fabric = open_stamp(stamp)
+    g = build_graph(fabric.resources)
+    out.print(to_dot(g) if fmt is GraphFormat.dot else to_mermaid(g), markup=False, end="")
+    return 0
+
+
+@reports_errors
+def schema(out_dir: Annotated[Path, typer.Option("--out", help="Directory to write the schemas into.")] = Path("schemas"),
+           check: Annotated[bool, typer.Option("--check", help="Only check that the files are up to date.")] = False) -> int:
+    """Write the JSON Schemas generated from the models (or check they are current)."""
+    stale = []
+    for name, text in render_schemas().items():
+        path = out_dir / name
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current == text:
+            continue
+        if check:
+            stale.append(str(path))
+        else:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            out.print(f"wrote {path}", markup=False)
+    if stale:
+        err.print(f"out of date: {', '.join(stale)} (run: fabric schema --out {out_dir})", markup=False)
+        return 1
+    return 0

@@ -1,0 +1,88 @@
+"""`fabric lab …`: look at and edit the embedded lab VMM, as an admin in the console would."""
+
+from __future__ import annotations
+
+import json
+import re
+from enum import Enum
+from typing import Annotated, Any
+
+import typer
+import yaml
+
+from fabric import engine
+from fabric.cli.common import StampDir, StateDir, out, reports_errors
+from fabric.errors import FabricError
+from fabric.providers.lab.provider import LabProvider
+
+lab_app = typer.Typer(help="The embedded lab VMM: show its inventory, edit it by hand.", no_args_is_help=True)
+
+
+class Format(str, Enum):
+    """text or json."""
+
+    text = "text"
+    json = "json"
+
+
+def _lab(session: engine.Session) -> LabProvider:
+    if not isinstance(session.provider, LabProvider):
+        raise FabricError(f"stamp uses provider {session.provider.name!r}, not the lab")
+    return session.provider
+
+
+def _live_id(session: engine.Session, address: str) -> str:
+    entry = session.state.read().entries.get(address)
+    if entry is None:
+        raise FabricError(f"{address} is not in state; apply it first")
+    return entry.live_id
+
+
+def _path(text: str) -> list[str | int]:
+    return [int(p) if p.isdigit() else p for p in re.split(r"\.|\[|\]", text) if p]
+
+
+@lab_app.command("show")
+@reports_errors
+def show(stamp: StampDir, fmt: Annotated[Format, typer.Option("--format")] = Format.text,
+         state_dir: StateDir = None) -> int:
+    """The lab's live inventory (IDs, names, attributes)."""
+    with engine.open_session(stamp, state_dir) as session:
+        inventory = _lab(session).read_inventory()
+    if fmt is Format.json:
+        out.print(json.dumps({"objects": inventory.to_json()}, indent=2, ensure_ascii=False), markup=False)
+        return 0
+    for obj in inventory.to_json():
+        out.print(f"{obj['kind']:<22} {obj['name']:<40} {obj['id']}", markup=False)
+    out.print(f"{len(inventory)} objects", markup=False)
+    return 0
+
+
+@lab_app.command("set")
+@reports_errors
+def set_(stamp: StampDir, address: Annotated[str, typer.Argument(help="The resource, e.g. cloud.iaas-oslo.")],
+         assignments: Annotated[list[str], typer.Argument(help="PATH=VALUE, e.g. capacity.vm_count=50 (VALUE is YAML).")],
+         state_dir: StateDir = None) -> int:
+    """Change live attributes behind fabric's back (VMM's rules still apply)."""
+    with engine.open_session(stamp, state_dir) as session:
+        lab, live_id = _lab(session), _live_id(session, address)
+        for assignment in assignments:
+            path, sep, raw = assignment.partition("=")
+            if not sep or not path:
+                raise FabricError(f"{assignment!r} is not PATH=VALUE")
+            value: Any = yaml.safe_load(raw) if raw else ""
+            lab.edit(live_id, _path(path), value)
+            out.print(f"{address}: {path} = {json.dumps(value)}", markup=False)
+    return 0
+
+
+@lab_app.command("grant")
+@reports_errors
+def grant(stamp: StampDir, address: Annotated[str, typer.Argument(help="An ip_pool address.")],
+          to: Annotated[str, typer.Option("--to", help="What the address is granted to.")] = "vm-nic",
+          state_dir: StateDir = None) -> int:
+    """Grant the next free address of a pool (Grant-SCIPAddress), as VM deployment would."""
+    with engine.open_session(stamp, state_dir) as session:
+        ip = _lab(session).grant_ip(_live_id(session, address), to)
+    out.print(f"{address}: granted {ip} to {to}", markup=False)
+    return 0

@@ -1,0 +1,55 @@
+"""The dependency graph of a fabric: an edge from every referenced resource to its referrer.
+
+Built once from maps keyed by address (no all-pairs work). Knows nothing about plans;
+drawing lives in `fabric.render.graphviz`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import networkx as nx
+
+from fabric.model.refs import DEPENDS_ON, iter_refs
+from fabric.model.resources import KINDS, Resource
+
+
+def references(resource: Resource) -> set[str]:
+    """Addresses `resource` points at, through attributes and `depends_on`."""
+    data = resource.model_dump(mode="json")
+    refs = {a for _, a, _ in iter_refs(type(resource).REFS, data)}
+    refs.update(resource.depends_on)
+    return refs
+
+
+def attribute_references(kind: str, attributes: Mapping[str, Any]) -> set[str]:
+    """Addresses a recorded attribute dict of `kind` points at (for state, not code)."""
+    cls = KINDS.get(kind)
+    if cls is None:
+        return set()
+    return {a for _, a, _ in iter_refs({**cls.REFS, **DEPENDS_ON}, dict(attributes))}
+
+
+def build_graph(resources: Mapping[str, Resource]) -> nx.DiGraph:
+    """DAG candidate: node per address, edge dependency → dependent (dangling refs skipped)."""
+    graph: nx.DiGraph = nx.DiGraph()
+    graph.add_nodes_from(resources)
+    for address, resource in resources.items():
+        for target in references(resource):
+            if target in resources:
+                graph.add_edge(target, address)
+    return graph
+
+
+def cycles(graph: nx.DiGraph) -> list[list[str]]:
+    """Each cycle as a list of addresses (strongly connected components of size > 1, self-loops)."""
+    found = [sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1]
+    found += [[n] for n in nx.nodes_with_selfloops(graph)]
+    return sorted(found)
+
+
+def topological_order(graph: nx.DiGraph, nodes: Iterable[str] | None = None) -> list[str]:
+    """Dependencies first; ties broken by address so the order is deterministic."""
+    sub = graph if nodes is None else graph.subgraph(nodes)
+    return list(nx.lexicographical_topological_sort(sub))

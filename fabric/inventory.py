@@ -1,0 +1,55 @@
+"""`Inventory`: the live objects a provider observed, indexed for matching. No I/O here.
+
+Attributes of observed objects hold references as live IDs (GUIDs), not addresses; the
+planner translates them with the address ↔ ID map it builds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ObservedObject:
+    """One live object: its ID, kind, display name and attributes (references as IDs)."""
+
+    id: str
+    kind: str
+    name: str
+    attributes: Mapping[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"id": self.id, "kind": self.kind, "name": self.name, "attributes": dict(self.attributes)}
+
+
+@dataclass
+class Inventory:
+    """Every live object of the managed kinds, by ID."""
+
+    objects: dict[str, ObservedObject] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, objects: Iterable[ObservedObject]) -> Inventory:
+        """Build from any iterable of observed objects."""
+        return cls({o.id: o for o in objects})
+
+    def __contains__(self, live_id: object) -> bool:
+        return live_id in self.objects
+
+    def __len__(self) -> int:
+        return len(self.objects)
+
+    def __iter__(self) -> Iterator[ObservedObject]:
+        return iter(self.objects.values())
+
+    def get(self, live_id: str) -> ObservedObject | None:
+        """The object with this ID, or None."""
+        return self.objects.get(live_id)
+
+    def to_json(self) -> list[dict[str, Any]]:
+        """JSON-ready list, sorted by kind then name then ID."""
+        ordered = sorted(self.objects.values(), key=lambda o: (o.kind, o.name, o.id))
+        return [o.to_json() for o in ordered]

@@ -1,0 +1,153 @@
+"""Expanding raw resource entries: `for_each`, nested host-group `children`, templates.
+
+Input is the parsed data of one resource file; output is flat `RawResource`s whose
+`source` still points at the YAML the user wrote, so errors in repeated resources land on
+their source line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from fabric.load.templating import TemplateProblem, is_template, render
+from fabric.model.stamp import Finding as Problem
+from fabric.model.stamp import SourceRef
+
+Path = tuple[str | int, ...]
+_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+_SEGMENT = re.compile(r"^[^\x00-\x1f\x7f/\\]{1,256}$")
+META_KEYS = ("for_each", "children")
+
+
+@dataclass(frozen=True)
+class RawResource:
+    """One expanded resource before model validation."""
+
+    kind: str
+    key: str
+    body: dict[str, Any]
+    source: SourceRef
+
+    @property
+    def address(self) -> str:
+        """`kind.key`."""
+        return f"{self.kind}.{self.key}"
+
+
+class _Fail(Exception):
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+def render_tree(value: Any, ctx: dict[str, Any], path: Path) -> Any:
+    """Render every template string inside `value`; raise _Fail with the failing path."""
+    if isinstance(value, str):
+        if not is_template(value):
+            return value
+        try:
+            return render(value, ctx)
+        except TemplateProblem as exc:
+            raise _Fail(path, str(exc)) from None
+    if isinstance(value, dict):
+        return {k: render_tree(v, ctx, (*path, k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [render_tree(v, ctx, (*path, i)) for i, v in enumerate(value)]
+    return value
+
+
+def _iterations(body: dict[str, Any], ctx: dict[str, Any], path: Path) -> list[dict[str, Any]]:
+    """The `each` values of a body: one empty context without `for_each`."""
+    if "for_each" not in body:
+        return [ctx]
+    items = render_tree(body["for_each"], ctx, (*path, "for_each"))
+    if isinstance(items, dict):
+        pairs = [(str(k), v) for k, v in items.items()]
+    elif isinstance(items, list):
+        pairs = [(str(v) if not isinstance(v, (dict, list)) else str(i), v) for i, v in enumerate(items)]
+    else:
+        kind = type(items).__name__
+        raise _Fail((*path, "for_each"), f"for_each must be a list or a mapping, got {kind}")
+    return [{**ctx, "each": {"key": k, "value": v, "index": i}} for i, (k, v) in enumerate(pairs)]
+
+
+def expand_file(file: str, data: Any, kinds: set[str], variables: dict[str, Any]) -> tuple[list[RawResource], list[Problem]]:
+    """Expand one resource file's data into raw resources and problems."""
+    if data is None:
+        return [], []
+    if not isinstance(data, dict):
+        return [], [Problem(SourceRef(file, ()), "a resource file must be a mapping of kind → resources")]
+    out: list[RawResource] = []
+    problems: list[Problem] = []
+    ctx: dict[str, Any] = {"var": variables}
+    for kind, entries in data.items():
+        if kind not in kinds:
+            known = ", ".join(sorted(kinds))
+            problems.append(Problem(SourceRef(file, (kind,)), f"unknown kind {kind!r} (known: {known})", True))
+            continue
+        if entries is None:
+            continue
+        if not isinstance(entries, dict):
+            problems.append(Problem(SourceRef(file, (kind,)), f"{kind} must be a mapping of key → attributes"))
+            continue
+        for raw_key, body in entries.items():
+            for item in _expand_entry(file, kind, (kind, raw_key), raw_key, body, ctx, ""):
+                (out if isinstance(item, RawResource) else problems).append(item)  # type: ignore[arg-type]
+    return out, problems
+
+
+def _expand_entry(
+    file: str, kind: str, path: Path, raw_key: str, body: Any, ctx: dict[str, Any], prefix: str
+) -> Iterator[RawResource | Problem]:
+    if body is None:
+        body = {}
+    if not isinstance(body, dict):
+        yield Problem(SourceRef(file, path), f"{kind}.{raw_key} must be a mapping of attributes")
+        return
+    try:
+        contexts = _iterations(body, ctx, path)
+    except _Fail as exc:
+        yield Problem(SourceRef(file, exc.path), exc.message)
+        return
+    for each_ctx in contexts:
+        yield from _expand_one(file, kind, path, raw_key, body, each_ctx, prefix)
+
+
+def _expand_one(
+    file: str, kind: str, path: Path, raw_key: str, body: dict[str, Any], ctx: dict[str, Any], prefix: str
+) -> Iterator[RawResource | Problem]:
+    try:
+        key = render_tree(raw_key, ctx, path)
+        attrs = {k: render_tree(v, ctx, (*path, k)) for k, v in body.items() if k not in META_KEYS}
+    except _Fail as exc:
+        yield Problem(SourceRef(file, exc.path), exc.message, exc.path == path)
+        return
+    key = str(key)
+    pattern = _SEGMENT if kind == "host_group" else _KEY
+    if not pattern.match(key):
+        what = "a host-group name (no / or \\)" if kind == "host_group" else "a key ([A-Za-z0-9_.-], ≤128)"
+        yield Problem(SourceRef(file, path), f"{key!r} is not a valid {what}", True)
+        return
+    if kind == "host_group" and "parent" in body:
+        msg = "parent is not set by hand: a host group's parent comes from its place in the tree"
+        yield Problem(SourceRef(file, (*path, "parent")), msg, True)
+        return
+    full_key = f"{prefix}/{key}" if prefix else key
+    attrs.setdefault("name", key)
+    if kind == "host_group":
+        attrs["parent"] = f"host_group.{prefix}" if prefix else None
+    yield RawResource(kind, full_key, attrs, SourceRef(file, path))
+    children = body.get("children")
+    if children is None:
+        return
+    if kind != "host_group" or not isinstance(children, dict):
+        msg = "children is only for host_group, as a mapping of name → attributes"
+        yield Problem(SourceRef(file, (*path, "children")), msg, True)
+        return
+    for child_key, child_body in children.items():
+        child_path = (*path, "children", child_key)
+        yield from _expand_entry(file, kind, child_path, child_key, child_body, ctx, full_key)

@@ -1,0 +1,129 @@
+"""`load_stamp`: read a stamp directory into a `Fabric`, or every problem found.
+
+Order: parse `fabric.yaml`, parse and expand every other `*.yaml`, validate each resource
+against its model, refuse duplicate addresses. Semantic rules live in `fabric.validate`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from fabric.errors import Diagnostic, SourceLocation
+from fabric.load.expand import RawResource, expand_file
+from fabric.load.yamlfile import Locator, parse_yaml
+from fabric.model.resources import KINDS, Resource
+from fabric.model.stamp import Fabric, Finding, SourceRef, StampConfig
+
+STAMP_FILE = "fabric.yaml"
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def display_path(path: Path) -> str:
+    """A path as shown in messages: relative to the working directory when below it."""
+    rel = os.path.relpath(path)
+    return rel if not rel.startswith("..") else str(path)
+
+
+def pydantic_findings(exc: ValidationError, source: SourceRef, address: str | None) -> list[Finding]:
+    """One finding per pydantic error, at the path the error names."""
+    out: list[Finding] = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        where = ".".join(str(p) for p in loc)
+        if err["type"] == "extra_forbidden":
+            msg, path, at_key = f"unknown key {str(loc[-1])!r}", loc, True
+        elif err["type"] == "missing":
+            msg, path, at_key = f"missing required key {where!r}", loc[:-1], False
+        else:
+            text = err["msg"].removeprefix("Value error, ")
+            got = repr(err.get("input"))
+            got = got if len(got) <= 60 else got[:57] + "..."
+            msg = f"{where}: {text} (got {got})" if where else text
+            path, at_key = loc, False
+        out.append(Finding(SourceRef(source.file, (*source.path, *path)), msg, at_key, address))
+    return out
+
+
+def _read(path: Path, name: str, locator: Locator) -> tuple[Any, list[Diagnostic]]:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            limit = MAX_FILE_BYTES // (1024 * 1024)
+            return None, [Diagnostic(SourceLocation(name, 1, 1), f"file larger than {limit} MiB")]
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Diagnostic(SourceLocation(name, 1, 1), f"cannot read file: {exc}")]
+    locator.add(name, text)
+    return parse_yaml(text, name)
+
+
+def to_diagnostics(findings: list[Finding], locator: Locator) -> list[Diagnostic]:
+    """Resolve findings' key paths to file:line:col through the locator."""
+    return [
+        Diagnostic(locator.locate(f.source.file, f.source.path, at_key=f.at_key), f.message, f.address)
+        for f in findings
+    ]
+
+
+def _config(root: Path, locator: Locator) -> tuple[StampConfig | None, list[Diagnostic]]:
+    path = root / STAMP_FILE
+    name = display_path(path)
+    if not path.is_file():
+        where = SourceLocation(name, 1, 1)
+        return None, [Diagnostic(where, f"not a stamp: {STAMP_FILE} not found in {display_path(root)}")]
+    data, diags = _read(path, name, locator)
+    if diags:
+        return None, diags
+    if not isinstance(data, dict):
+        return None, [Diagnostic(SourceLocation(name, 1, 1), f"{STAMP_FILE} must be a mapping")]
+    try:
+        return StampConfig.model_validate(data), []
+    except ValidationError as exc:
+        return None, to_diagnostics(pydantic_findings(exc, SourceRef(name, ()), None), locator)
+
+
+def _model(raw: RawResource) -> tuple[Resource | None, list[Finding]]:
+    try:
+        return KINDS[raw.kind].model_validate(raw.body), []
+    except ValidationError as exc:
+        return None, pydantic_findings(exc, raw.source, raw.address)
+
+
+def load_stamp(root: Path) -> tuple[Fabric | None, Locator, list[Diagnostic], set[str]]:
+    """Load and model-validate a stamp.
+
+    Returns the fabric of every resource that passed its model (None if `fabric.yaml`
+    failed), the locator, the diagnostics so far, and the addresses declared but invalid.
+    """
+    locator = Locator()
+    config, diagnostics = _config(root, locator)
+    if config is None:
+        return None, locator, diagnostics, set()
+    variables = config.variables
+    findings: list[Finding] = []
+    resources: dict[str, Resource] = {}
+    sources: dict[str, SourceRef] = {}
+    files = sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml") and p.name != STAMP_FILE)
+    for path in files:
+        name = display_path(path)
+        data, diags = _read(path, name, locator)
+        diagnostics += diags
+        raws, problems = expand_file(name, data, set(KINDS), variables)
+        findings += problems
+        for raw in raws:
+            if raw.address in resources or raw.address in sources:
+                first = sources[raw.address]
+                msg = f"duplicate address, first declared at {locator.locate(first.file, first.path)}"
+                findings.append(Finding(raw.source, msg, True, raw.address))
+                continue
+            sources[raw.address] = raw.source
+            model, model_findings = _model(raw)
+            findings += model_findings
+            if model is not None:
+                resources[raw.address] = model
+    diagnostics += to_diagnostics(findings, locator)
+    known = set(sources) - set(resources)
+    return Fabric(str(root), config, resources, sources), locator, diagnostics, known

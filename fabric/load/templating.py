@@ -1,0 +1,63 @@
+"""Sandboxed jinja2 rendering of YAML values: `{{ expr }}` alone yields a native value.
+
+The environment is sandboxed with strict undefined, so a template can read only the
+variables it is given and a typo is an error, not an empty string.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+_ENV = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+_WHOLE = re.compile(r"^\s*\{\{(?P<expr>(?:(?!\{\{|\}\}).)*)\}\}\s*$", re.DOTALL)
+_CACHE: dict[str, Callable[[dict[str, Any]], Any]] = {}
+
+
+class TemplateProblem(Exception):
+    """A template failed to compile or render; the message says why."""
+
+
+def is_template(text: str) -> bool:
+    """True if `text` contains jinja2 markup."""
+    return "{{" in text or "{%" in text
+
+
+def _compile(text: str) -> Callable[[dict[str, Any]], Any]:
+    match = _WHOLE.match(text)
+    if match:
+        expression = _ENV.compile_expression(match.group("expr"), undefined_to_none=False)
+
+        def evaluate(ctx: dict[str, Any]) -> Any:
+            value = expression(**ctx)
+            if isinstance(value, jinja2.Undefined):
+                str(value)  # raises UndefinedError with jinja2's message
+            return value
+
+        return evaluate
+    template = _ENV.from_string(text)
+    return lambda ctx: template.render(ctx)
+
+
+def render(text: str, context: dict[str, Any]) -> Any:
+    """Render one template string; raise TemplateProblem with a one-line reason."""
+    try:
+        fn = _CACHE.get(text)
+        if fn is None:
+            fn = _CACHE[text] = _compile(text)
+        value = fn(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateProblem(f"template syntax error: {exc.message}") from None
+    except jinja2.exceptions.SecurityError as exc:
+        raise TemplateProblem(f"template refused by the sandbox: {exc}") from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateProblem(f"undefined in template: {exc.message}") from None
+    except Exception as exc:  # any error raised by user expressions (e.g. 1/0)
+        raise TemplateProblem(f"template failed: {type(exc).__name__}: {exc}") from None
+    if isinstance(value, jinja2.Undefined):
+        raise TemplateProblem("template produced an undefined value")
+    return value

@@ -1,0 +1,80 @@
+"""Walking and rewriting the references inside attribute dicts, driven by a kind's `REFS`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from fabric.model.resources import KINDS, RefPath, Resource
+
+Path = tuple[str | int, ...]
+DEPENDS_ON: dict[RefPath, str] = {("depends_on", "*"): ""}
+
+
+def iter_refs(
+    spec: dict[RefPath, str], data: dict[str, Any]
+) -> Iterator[tuple[Path, str, str]]:
+    """Yield (path, address, expected kind) for every reference in `data` ('' = any kind)."""
+    for pattern, kind in spec.items():
+        for path, value in _walk(data, pattern, ()):
+            if isinstance(value, str):
+                yield path, value, kind
+
+
+def _walk(node: Any, pattern: RefPath, path: Path) -> Iterator[tuple[Path, Any]]:
+    if not pattern:
+        yield path, node
+        return
+    step, rest = pattern[0], pattern[1:]
+    if step == "*":
+        items: Any = node.items() if isinstance(node, dict) else enumerate(node or [])
+        for key, child in items:
+            yield from _walk(child, rest, (*path, key))
+    elif step == "<key>":
+        for key in node or {}:
+            yield (*path, key), key
+    elif isinstance(node, dict) and node.get(step) is not None:
+        yield from _walk(node[step], rest, (*path, step))
+
+
+def map_refs(cls: type[Resource], data: dict[str, Any], fn: Callable[[str], str]) -> dict[str, Any]:
+    """Return a copy of attribute dict `data` with every reference passed through `fn`."""
+    out = dict(data)
+    for pattern in cls.REFS:
+        field = pattern[0]
+        if field in out:
+            out[field] = _rewrite(out[field], pattern[1:], fn)
+    return out
+
+
+def _rewrite(node: Any, pattern: RefPath, fn: Callable[[str], str]) -> Any:
+    if node is None:
+        return None
+    if not pattern:
+        return fn(node) if isinstance(node, str) else node
+    step, rest = pattern[0], pattern[1:]
+    if step == "*":
+        if isinstance(node, dict):
+            return {k: _rewrite(v, rest, fn) for k, v in node.items()}
+        return [_rewrite(v, rest, fn) for v in node]
+    if step == "<key>":
+        return {fn(k): v for k, v in node.items()}
+    if isinstance(node, dict) and step in node:
+        return {**node, step: _rewrite(node[step], rest, fn)}
+    return node
+
+
+def referenced(cls: type[Resource], data: dict[str, Any]) -> set[str]:
+    """Every address that attribute dict `data` of kind `cls` points at."""
+    return {address for _, address, _ in iter_refs(cls.REFS, data)}
+
+
+def scope_value(kind: str, attributes: dict[str, Any]) -> str:
+    """What scopes a display name for `kind` (VMM identity): parent, logical network, site.
+
+    Works on attributes with references as addresses or as live IDs alike.
+    """
+    if kind == "ip_pool" and attributes.get("vm_network"):
+        return f"{attributes['vm_network']}/{attributes.get('vm_subnet')}"
+    scope = KINDS[kind].SCOPE
+    return str(attributes.get(scope) or "") if scope else ""

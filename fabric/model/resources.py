@@ -1,0 +1,331 @@
+"""One frozen pydantic model per managed kind, with its reference and identity specs.
+
+`REFS` lists the attribute paths that hold addresses of other resources (`*` = every list
+item or mapping value, `<key>` = every mapping key) and the kind they must point at.
+`SCOPE` names the attribute whose target scopes the display name (VMM's identity), and
+`SETS` the list attributes whose order carries no meaning.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+RefPath = tuple[str, ...]
+Name = Annotated[str, Field(min_length=1, max_length=256, pattern=r"^[^\x00-\x1f\x7f]+$")]
+Ref = Annotated[str, Field(min_length=3, pattern=r"^[a-z_]+\..+$")]
+Vlan = Annotated[int, Field(ge=0, le=4094)]
+Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
+
+
+def _network(value: str) -> str:
+    try:
+        return str(ipaddress.ip_network(value, strict=True))
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a valid subnet in CIDR form ({exc})") from None
+
+
+def _address(value: str) -> str:
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a valid IP address") from None
+
+
+IPAddress = Annotated[str, AfterValidator(_address)]
+IPNetwork = Annotated[str, AfterValidator(_network)]
+_MAC = re.compile(r"^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$")
+
+
+class Strict(BaseModel):
+    """Base for every model: unknown keys refused, instances immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Resource(Strict):
+    """Fields and specs shared by every kind."""
+
+    KIND: ClassVar[str] = ""
+    REFS: ClassVar[dict[RefPath, str]] = {}
+    SCOPE: ClassVar[str | None] = None
+    SETS: ClassVar[frozenset[str]] = frozenset()
+
+    name: Name = Field(description="VMM display name; defaults to the resource key.")
+    description: str = ""
+    depends_on: list[Ref] = Field(
+        default_factory=list, description="Extra ordering dependencies (addresses)."
+    )
+
+    def attributes(self) -> dict[str, Any]:
+        """Canonical JSON-ready attributes: what is compared with the live object."""
+        data = self.model_dump(mode="json", exclude={"depends_on"})
+        for field in self.SETS:
+            data[field] = sorted(data[field])
+        return data
+
+
+class HostGroup(Resource):
+    """A node of the host-group tree; its key is its path (`Oslo/IaaS`)."""
+
+    KIND: ClassVar[str] = "host_group"
+    REFS: ClassVar[dict[RefPath, str]] = {("parent",): "host_group"}
+    SCOPE: ClassVar[str | None] = "parent"
+
+    name: Annotated[str, Field(min_length=1, max_length=256, pattern=r"^[^\x00-\x1f\x7f/\\]+$")]
+    parent: Ref | None = Field(default=None, description="Set from the path; None = All Hosts.")
+    inherit_network_settings: bool = True
+
+
+class Capacity(Strict):
+    """Cloud quotas; `null` (or `unlimited`) means no limit."""
+
+    vm_count: Count | None = None
+    cpu_count: Count | None = None
+    memory_mb: Count | None = None
+    storage_gb: Count | None = None
+    custom_quota_count: Count | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _unlimited(cls, value: Any) -> Any:
+        return None if value == "unlimited" else value
+
+
+class Cloud(Resource):
+    """A private cloud built from host groups, with exposed resources and quotas."""
+
+    KIND: ClassVar[str] = "cloud"
+    REFS: ClassVar[dict[RefPath, str]] = {
+        ("host_groups", "*"): "host_group",
+        ("logical_networks", "*"): "logical_network",
+        ("port_classifications", "*"): "port_classification",
+        ("custom_properties", "<key>"): "custom_property",
+    }
+    SETS: ClassVar[frozenset[str]] = frozenset(
+        {"host_groups", "logical_networks", "port_classifications"}
+    )
+
+    host_groups: list[Ref] = Field(min_length=1)
+    logical_networks: list[Ref] = Field(default_factory=list)
+    port_classifications: list[Ref] = Field(default_factory=list)
+    capacity: Capacity = Field(default_factory=Capacity)
+    custom_properties: dict[str, str] = Field(
+        default_factory=dict, description="custom_property address → value (a string)."
+    )
+    disaster_recovery_supported: bool = False
+
+    @field_validator("custom_properties", mode="before")
+    @classmethod
+    def _stringify(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        out: dict[Any, Any] = {}
+        for key, item in value.items():
+            if isinstance(item, bool):
+                item = "true" if item else "false"
+            elif isinstance(item, (int, float)):
+                item = str(item)
+            out[key] = item
+        return out
+
+
+class LogicalNetwork(Resource):
+    """A logical network and its isolation type."""
+
+    KIND: ClassVar[str] = "logical_network"
+
+    isolation: Literal["connected", "vlan", "pvlan"] = "connected"
+    network_virtualization: bool = False
+
+
+class SubnetVlan(Strict):
+    """One subnet/VLAN pair of a network site (VLAN 0 = untagged)."""
+
+    subnet: IPNetwork
+    vlan: Vlan = 0
+    secondary_vlan: Vlan | None = None
+
+
+class NetworkSite(Resource):
+    """A logical network definition: where a logical network exists and with which subnets."""
+
+    KIND: ClassVar[str] = "network_site"
+    REFS: ClassVar[dict[RefPath, str]] = {
+        ("logical_network",): "logical_network",
+        ("host_groups", "*"): "host_group",
+    }
+    SCOPE: ClassVar[str | None] = "logical_network"
+    SETS: ClassVar[frozenset[str]] = frozenset({"host_groups"})
+
+    logical_network: Ref
+    host_groups: list[Ref] = Field(min_length=1)
+    subnets: list[SubnetVlan] = Field(default_factory=list)
+
+
+class IpPool(Resource):
+    """A static IP address pool on a network site or on a VM subnet."""
+
+    KIND: ClassVar[str] = "ip_pool"
+    REFS: ClassVar[dict[RefPath, str]] = {
+        ("network_site",): "network_site",
+        ("vm_network",): "vm_network",
+    }
+    SCOPE: ClassVar[str | None] = "network_site"
+
+    network_site: Ref | None = None
+    vm_network: Ref | None = None
+    vm_subnet: str | None = Field(default=None, description="Name of a subnet of vm_network.")
+    subnet: IPNetwork
+    range_start: IPAddress
+    range_end: IPAddress
+    gateways: list[IPAddress] = Field(default_factory=list)
+    dns_servers: list[IPAddress] = Field(default_factory=list)
+    dns_suffix: str = ""
+    dns_search_suffixes: list[str] = Field(default_factory=list)
+    reserved: list[str] = Field(default_factory=list, description="Addresses or a-b ranges.")
+    vips: list[str] = Field(default_factory=list, description="Addresses or a-b ranges.")
+
+    @model_validator(mode="after")
+    def _one_parent(self) -> IpPool:
+        if (self.network_site is None) == (self.vm_network is None):
+            raise ValueError("exactly one of network_site or vm_network must be set")
+        if (self.vm_network is None) != (self.vm_subnet is None):
+            raise ValueError("vm_subnet goes with vm_network (and only with it)")
+        return self
+
+
+class VmSubnet(Strict):
+    """A subnet of a VM network."""
+
+    name: Name
+    subnet: IPNetwork | None = None
+    vlan: Vlan = 0
+    network_site: Ref | None = None
+
+
+class VmNetwork(Resource):
+    """A VM network on a logical network, with its VM subnets."""
+
+    KIND: ClassVar[str] = "vm_network"
+    REFS: ClassVar[dict[RefPath, str]] = {
+        ("logical_network",): "logical_network",
+        ("subnets", "*", "network_site"): "network_site",
+    }
+    SCOPE: ClassVar[str | None] = "logical_network"
+
+    logical_network: Ref
+    isolation: Literal["no_isolation", "vlan", "hnv"] = "no_isolation"
+    subnets: list[VmSubnet] = Field(default_factory=list)
+
+
+class MacPool(Resource):
+    """A MAC address pool scoped to host groups."""
+
+    KIND: ClassVar[str] = "mac_pool"
+    REFS: ClassVar[dict[RefPath, str]] = {("host_groups", "*"): "host_group"}
+    SETS: ClassVar[frozenset[str]] = frozenset({"host_groups"})
+
+    range_start: str
+    range_end: str
+    host_groups: list[Ref] = Field(min_length=1)
+
+    @field_validator("range_start", "range_end")
+    @classmethod
+    def _mac(cls, value: str) -> str:
+        if not _MAC.match(value):
+            raise ValueError(f"{value!r} is not a MAC address like 00:1D:D8:B7:1C:00")
+        return value.replace("-", ":").upper()
+
+
+class PortClassification(Resource):
+    """An abstract port class (e.g. `Gold`) mapped to a profile by each logical switch."""
+
+    KIND: ClassVar[str] = "port_classification"
+
+
+class VirtualPortProfile(Resource):
+    """A virtual network adapter (native) port profile."""
+
+    KIND: ClassVar[str] = "virtual_port_profile"
+
+    enable_vmq: bool = True
+    enable_ipsec_offload: bool = True
+    enable_iov: bool = False
+    enable_vrss: bool = False
+    allow_mac_spoofing: bool = False
+    enable_dhcp_guard: bool = False
+    enable_router_guard: bool = False
+    allow_teaming: bool = False
+    allow_ieee_priority_tagging: bool = False
+    minimum_bandwidth_weight: Annotated[int, Field(ge=0, le=100)] = 0
+    minimum_bandwidth_absolute_mbps: Count = 0
+    maximum_bandwidth_mbps: Count = 0
+
+
+class UplinkPortProfile(Resource):
+    """A native uplink port profile: the network sites a NIC team carries, and teaming."""
+
+    KIND: ClassVar[str] = "uplink_port_profile"
+    REFS: ClassVar[dict[RefPath, str]] = {("network_sites", "*"): "network_site"}
+    SETS: ClassVar[frozenset[str]] = frozenset({"network_sites"})
+
+    network_sites: list[Ref] = Field(default_factory=list)
+    team_mode: Literal["static", "switch_independent", "lacp"] = "switch_independent"
+    load_balancing: Literal[
+        "host_default", "transport_ports", "ip_addresses", "mac_addresses", "hyperv_port", "dynamic"
+    ] = "host_default"
+    network_virtualization: bool = False
+
+
+class VirtualPort(Strict):
+    """A logical switch's virtual port: classification → virtual port profile."""
+
+    port_classification: Ref
+    profile: Ref
+    default: bool = False
+
+
+class LogicalSwitch(Resource):
+    """A logical switch with its uplink port profiles and virtual ports."""
+
+    KIND: ClassVar[str] = "logical_switch"
+    REFS: ClassVar[dict[RefPath, str]] = {
+        ("uplink_port_profiles", "*"): "uplink_port_profile",
+        ("virtual_ports", "*", "port_classification"): "port_classification",
+        ("virtual_ports", "*", "profile"): "virtual_port_profile",
+    }
+    SETS: ClassVar[frozenset[str]] = frozenset({"uplink_port_profiles"})
+
+    uplink_mode: Literal["no_team", "team", "embedded_team"] = "team"
+    minimum_bandwidth_mode: Literal["default", "weight", "absolute", "none"] = "weight"
+    enable_sriov: bool = False
+    uplink_port_profiles: list[Ref] = Field(default_factory=list)
+    virtual_ports: list[VirtualPort] = Field(default_factory=list)
+
+
+Member = Literal[
+    "vm", "template", "vm_host", "host_cluster", "vm_host_group", "service_template",
+    "service_instance", "computer_tier", "cloud", "protection_unit",
+]
+
+
+class CustomProperty(Resource):
+    """A custom property definition and the object types it applies to."""
+
+    KIND: ClassVar[str] = "custom_property"
+    SETS: ClassVar[frozenset[str]] = frozenset({"members"})
+
+    members: list[Member] = Field(default_factory=lambda: ["cloud"], min_length=1)
+
+
+KINDS: dict[str, type[Resource]] = {
+    cls.KIND: cls
+    for cls in (
+        HostGroup, Cloud, LogicalNetwork, NetworkSite, IpPool, VmNetwork, MacPool,
+        PortClassification, VirtualPortProfile, UplinkPortProfile, LogicalSwitch, CustomProperty,
+    )
+}

@@ -1,0 +1,58 @@
+"""The stamp itself: `fabric.yaml` settings and the loaded, validated `Fabric`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import ConfigDict, Field
+
+from fabric.model.resources import Resource, Strict
+
+
+class ProviderConfig(Strict):
+    """Which provider manages the stamp; other keys are the provider's own settings."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    type: str = Field(default="lab", description="Provider name from the registry.")
+
+
+class StampConfig(Strict):
+    """The contents of `fabric.yaml`."""
+
+    stamp: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+    description: str = ""
+    provider: ProviderConfig = Field(default_factory=ProviderConfig)
+    variables: dict[str, Any] = Field(
+        default_factory=dict, description="Values templates reach as var.NAME."
+    )
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where a resource (or a value inside it) was written: a file and a key path."""
+
+    file: str
+    path: tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Fabric:
+    """A loaded stamp: its settings and its resources by address, in source order."""
+
+    root: str
+    config: StampConfig
+    resources: Mapping[str, Resource]
+    sources: Mapping[str, SourceRef]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem in user input at a source path (`at_key`: point at the key, not the value)."""
+
+    source: SourceRef
+    message: str
+    at_key: bool = False
+    address: str | None = None

@@ -1,0 +1,66 @@
+"""`Change` and `Plan`: the in-memory plan. Its file/JSON form lives in `fabric.render.jsonplan`.
+
+`before`/`after` by action: CREATE before=None; DELETE after=None; UPDATE and REPLACE both
+set; NOOP both set and equal. Both hold canonical attributes with references as addresses.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from fabric.plan.action import Action
+
+
+@dataclass(frozen=True)
+class Change:
+    """One resource's planned change."""
+
+    address: str
+    kind: str
+    name: str
+    action: Action
+    before: Mapping[str, Any] | None
+    after: Mapping[str, Any] | None
+    changed_paths: tuple[str, ...] = ()
+    live_id: str | None = None
+    reason: str = ""
+    adopt: bool = False
+    depends_on: tuple[str, ...] = ()
+    old_depends_on: tuple[str, ...] = ()
+
+    @property
+    def records_state(self) -> bool:
+        """True if applying this change touches the provider or state."""
+        return self.action is not Action.NOOP or self.adopt
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every change for a stamp, sorted by address, and what it was made against."""
+
+    stamp: str
+    changes: tuple[Change, ...]
+    state_serial: int = 0
+    destroy: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+    def summary(self) -> dict[str, int]:
+        """Counts per action, keys as in the JSON plan."""
+        counts = Counter(c.action for c in self.changes)
+        return {
+            "create": counts[Action.CREATE], "update": counts[Action.UPDATE],
+            "replace": counts[Action.REPLACE], "delete": counts[Action.DELETE],
+            "no_op": counts[Action.NOOP],
+        }
+
+    @property
+    def has_changes(self) -> bool:
+        """True if applying would change the provider or state."""
+        return any(c.records_state for c in self.changes)
+
+    def by_address(self) -> dict[str, Change]:
+        """Changes keyed by address."""
+        return {c.address: c for c in self.changes}

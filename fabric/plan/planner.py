@@ -1,0 +1,142 @@
+"""`make_plan`: desired resources + live inventory + state → `Plan`. Pure and O(n).
+
+Matching a desired address to a live object: the live ID recorded in state if that object
+still exists; otherwise the live object with the same kind, scope and name (adoption, so
+an object created by an apply that died before writing state is not created twice).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import networkx as nx
+
+from fabric.graph import attribute_references, build_graph, topological_order
+from fabric.inventory import Inventory, ObservedObject
+from fabric.model.refs import map_refs, scope_value
+from fabric.model.resources import KINDS, Resource
+from fabric.plan.action import Action
+from fabric.plan.change import Change, Plan
+from fabric.plan.diff import changed_paths, top_level
+from fabric.state.protocol import StateSnapshot
+
+Immutables = Callable[[str], frozenset[str]]
+
+
+class _Matcher:
+    """Address ↔ live ID, from state first, then by identity for what state lacks."""
+
+    def __init__(self, inventory: Inventory, state: StateSnapshot) -> None:
+        self.inventory = inventory
+        self.ids: dict[str, str] = {}
+        for address, entry in state.entries.items():
+            if entry.live_id in inventory:
+                self.ids[address] = entry.live_id
+        claimed = set(self.ids.values())
+        self._identity: dict[tuple[str, str, str], str] = {}
+        for obj in inventory:
+            if obj.id not in claimed and obj.kind in KINDS:
+                key = (obj.kind, scope_value(obj.kind, dict(obj.attributes)), obj.name.casefold())
+                self._identity.setdefault(key, obj.id)
+        self.adopted: set[str] = set()
+        self._addresses = {v: k for k, v in self.ids.items()}
+
+    def match(self, address: str, resource: Resource) -> str | None:
+        """The live ID for a desired resource, adopting by identity when state has none."""
+        if address in self.ids:
+            return self.ids[address]
+        attrs = map_refs(type(resource), resource.attributes(), lambda a: self.ids.get(a, "?"))
+        live_id = self._identity.pop((resource.KIND, scope_value(resource.KIND, attrs), resource.name.casefold()), None)
+        if live_id is not None:
+            self.ids[address] = live_id
+            self._addresses[live_id] = address
+            self.adopted.add(address)
+        return live_id
+
+    def view(self, obj: ObservedObject) -> dict[str, Any]:
+        """A live object's attributes with IDs turned back into addresses, canonically sorted."""
+        cls = KINDS[obj.kind]
+        data = map_refs(cls, dict(obj.attributes), self._label)
+        for field in cls.SETS:
+            if isinstance(data.get(field), list):
+                data[field] = sorted(data[field])
+        return data
+
+    def _label(self, live_id: str) -> str:
+        address = self._addresses.get(live_id)
+        if address is not None:
+            return address
+        obj = self.inventory.get(live_id)
+        return f"<unmanaged {obj.kind} {obj.name!r}>" if obj else f"<missing {live_id}>"
+
+
+def _existing(address: str, resource: Resource, obj: ObservedObject, m: _Matcher, immutable: Immutables,
+              deps: tuple[str, ...]) -> Change:
+    after = resource.attributes()
+    full = m.view(obj)
+    before = {k: full.get(k) for k in after}
+    paths = changed_paths(before, after)
+    action = Action.NOOP
+    reason = ""
+    if paths:
+        forced = sorted(top_level(paths) & immutable(resource.KIND))
+        action = Action.REPLACE if forced else Action.UPDATE
+        reason = f"{', '.join(forced)} cannot change in place" if forced else ""
+    old = tuple(sorted(attribute_references(resource.KIND, before)))
+    return Change(address, resource.KIND, resource.name, action, before, after, paths, obj.id,
+                  reason, address in m.adopted, deps, old)
+
+
+def _cascade(changes: dict[str, Change], graph: nx.DiGraph) -> None:
+    """A replaced resource gets a new ID: every existing dependent is replaced after it."""
+    queue = deque(a for a, c in changes.items() if c.action is Action.REPLACE)
+    while queue:
+        address = queue.popleft()
+        for dependent in graph.successors(address):
+            change = changes[dependent]
+            if change.action in (Action.NOOP, Action.UPDATE):
+                changes[dependent] = Change(
+                    change.address, change.kind, change.name, Action.REPLACE, change.before, change.after,
+                    change.changed_paths, change.live_id, f"replaced because {address} is replaced",
+                    change.adopt, change.depends_on, change.old_depends_on)
+                queue.append(dependent)
+
+
+def _deletes(desired: Mapping[str, Resource], state: StateSnapshot, m: _Matcher) -> list[Change]:
+    out = []
+    for address, entry in state.entries.items():
+        if address in desired:
+            continue
+        obj = m.inventory.get(entry.live_id)
+        before = m.view(obj) if obj else dict(entry.attributes)
+        old = attribute_references(entry.kind, before) | attribute_references(entry.kind, entry.attributes)
+        reason = "" if obj else "already deleted outside fabric; only state is updated"
+        out.append(Change(address, entry.kind, str(before.get("name", address)), Action.DELETE, before, None,
+                          (), obj.id if obj else None, reason, False, (), tuple(sorted(old))))
+    return out
+
+
+def make_plan(stamp: str, desired: Mapping[str, Resource], inventory: Inventory, state: StateSnapshot,
+              immutable: Immutables, *, destroy: bool = False) -> Plan:
+    """The plan that brings the live fabric (and state) to `desired` (or to nothing if destroy)."""
+    if destroy:
+        desired = {}
+    graph = build_graph(desired)
+    m = _Matcher(inventory, state)
+    changes: dict[str, Change] = {}
+    for address in topological_order(graph):
+        resource = desired[address]
+        deps = tuple(sorted(graph.predecessors(address)))
+        live_id = m.match(address, resource)
+        obj = inventory.get(live_id) if live_id else None
+        if obj is None:
+            reason = "deleted outside fabric" if address in state.entries else ""
+            changes[address] = Change(address, resource.KIND, resource.name, Action.CREATE, None,
+                                      resource.attributes(), (), None, reason, False, deps)
+        else:
+            changes[address] = _existing(address, resource, obj, m, immutable, deps)
+    _cascade(changes, graph)
+    all_changes = [*changes.values(), *_deletes(desired, state, m)]
+    return Plan(stamp, tuple(sorted(all_changes, key=lambda c: c.address)), state.serial, destroy)

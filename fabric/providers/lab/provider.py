@@ -1,0 +1,214 @@
+"""`LabProvider`: VMM objects in SQLite (`lab.db`), with VMM's rules and GUIDs.
+
+Every operation runs in one transaction under a lock, so worker threads see a consistent
+lab. `FABRIC_LAB_LATENCY_MS` sleeps before each operation (outside the lock, so
+parallel workers overlap like remote calls do); `FABRIC_LAB_FAIL=ADDR[,ADDR]` fails the
+operations on those addresses.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from fabric.errors import ProviderError
+from fabric.inventory import Inventory, ObservedObject
+from fabric.model.refs import iter_refs, scope_value
+from fabric.model.resources import KINDS
+from fabric.providers.lab import rules
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS objects (
+  id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, scope TEXT NOT NULL,
+  attributes TEXT NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS objects_identity ON objects(kind, scope, name COLLATE NOCASE);
+CREATE TABLE IF NOT EXISTS refs (from_id TEXT NOT NULL, to_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS refs_to ON refs(to_id);
+CREATE INDEX IF NOT EXISTS refs_from ON refs(from_id);
+CREATE TABLE IF NOT EXISTS ip_grants (pool_id TEXT NOT NULL, address TEXT NOT NULL,
+  granted_to TEXT NOT NULL, PRIMARY KEY (pool_id, address));
+"""
+LAB_FILE = "lab.db"
+
+
+def open_lab(stamp_dir: Path, settings: Mapping[str, Any], work_dir: Path) -> LabProvider:
+    """Provider factory: the lab lives in `work_dir/lab.db` unless `settings['path']` says."""
+    path = Path(str(settings["path"])) if "path" in settings else work_dir / LAB_FILE
+    return LabProvider(path)
+
+
+class LabProvider:
+    """A VMM simulator; see the module docstring."""
+
+    name = "lab"
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+        self._lock = threading.Lock()
+        self._latency = float(os.environ.get("FABRIC_LAB_LATENCY_MS", "0") or 0) / 1000
+        self._fail = {a.strip() for a in os.environ.get("FABRIC_LAB_FAIL", "").split(",") if a.strip()}
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()
+
+    @contextmanager
+    def _tx(self, address: str | None) -> Iterator[sqlite3.Connection]:
+        if self._latency:
+            time.sleep(self._latency)
+        if address is not None and address in self._fail:
+            raise ProviderError(f"injected failure for {address} (FABRIC_LAB_FAIL)")
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def immutable_attributes(self, kind: str) -> frozenset[str]:
+        """See `rules.IMMUTABLE`."""
+        return rules.IMMUTABLE.get(kind, frozenset())
+
+    def read_inventory(self) -> Inventory:
+        """Every object in the lab."""
+        with self._tx(None) as db:
+            rows = db.execute("SELECT id, kind, name, attributes FROM objects").fetchall()
+        return Inventory({r[0]: ObservedObject(r[0], r[1], r[2], json.loads(r[3])) for r in rows})
+
+    def create(self, address: str, kind: str, attributes: Mapping[str, Any]) -> ObservedObject:
+        """Create after checking VMM's rules; assigns a GUID."""
+        with self._tx(address) as db:
+            live_id = str(uuid.uuid4())
+            self._check(db, kind, attributes, None)
+            return self._write(db, live_id, kind, attributes, insert=True)
+
+    def update(
+        self, address: str, live_id: str, kind: str, attributes: Mapping[str, Any]
+    ) -> ObservedObject:
+        """Update in place; immutable attributes must not change."""
+        with self._tx(address) as db:
+            return self._update(db, live_id, kind, attributes)
+
+    def delete(self, address: str, live_id: str, kind: str) -> None:
+        """Delete, refused while dependents exist or a pool has granted addresses."""
+        with self._tx(address) as db:
+            self._get(db, live_id, kind)
+            users = db.execute(
+                "SELECT o.kind, o.name FROM refs r JOIN objects o ON o.id = r.from_id "
+                "WHERE r.to_id = ? ORDER BY o.kind, o.name", (live_id,)
+            ).fetchall()
+            if users:
+                names = ", ".join(f"{k} {n!r}" for k, n in users[:5])
+                raise ProviderError(f"cannot delete {kind} {live_id}: still used by {names}")
+            grants = db.execute("SELECT COUNT(*) FROM ip_grants WHERE pool_id = ?", (live_id,)).fetchone()[0]
+            if grants:
+                raise ProviderError(f"cannot delete ip_pool {live_id}: {grants} address(es) granted; revoke first")
+            db.execute("DELETE FROM objects WHERE id = ?", (live_id,))
+            db.execute("DELETE FROM refs WHERE from_id = ?", (live_id,))
+
+    def edit(self, live_id: str, path: list[str | int], value: Any) -> ObservedObject:
+        """Change one attribute as an admin would in the VMM console (same rules apply)."""
+        with self._tx(None) as db:
+            kind, attrs = self._get(db, live_id, None)
+            attrs = json.loads(json.dumps(attrs))
+            node: Any = attrs
+            try:
+                for step in path[:-1]:
+                    node = node[step]
+                if isinstance(node, dict) and path[-1] not in node:
+                    raise KeyError(path[-1])
+                node[path[-1]] = value
+            except (KeyError, IndexError, TypeError):
+                raise ProviderError(f"{kind} has no attribute {'.'.join(map(str, path))}") from None
+            return self._update(db, live_id, kind, attrs)
+
+    def grant_ip(self, pool_id: str, granted_to: str) -> str:
+        """Grant the next free address of a pool (Grant-SCIPAddress)."""
+        with self._tx(None) as db:
+            _, pool = self._get(db, pool_id, "ip_pool")
+            used = {r[0] for r in db.execute("SELECT address FROM ip_grants WHERE pool_id = ?", (pool_id,))}
+            blocked = {str(a) for t in pool.get("reserved", []) + pool.get("vips", []) for a in _expand(t)}
+            for candidate in _expand(f"{pool['range_start']}-{pool['range_end']}"):
+                if str(candidate) not in used and str(candidate) not in blocked:
+                    db.execute("INSERT INTO ip_grants VALUES (?, ?, ?)", (pool_id, str(candidate), granted_to))
+                    return str(candidate)
+        raise ProviderError(f"ip_pool {pool_id} has no free address")
+
+    def _update(self, db: sqlite3.Connection, live_id: str, kind: str, attributes: Mapping[str, Any]) -> ObservedObject:
+        _, current = self._get(db, live_id, kind)
+        for field in self.immutable_attributes(kind):
+            if current.get(field) != attributes.get(field):
+                raise ProviderError(f"{kind} attribute {field} cannot be changed once created")
+        self._check(db, kind, attributes, live_id)
+        return self._write(db, live_id, kind, attributes, insert=False)
+
+    def _get(self, db: sqlite3.Connection, live_id: str, kind: str | None) -> tuple[str, dict[str, Any]]:
+        row = db.execute("SELECT kind, attributes FROM objects WHERE id = ?", (live_id,)).fetchone()
+        if row is None or (kind is not None and row[0] != kind):
+            raise ProviderError(f"no {kind or 'object'} with ID {live_id}")
+        return row[0], json.loads(row[1])
+
+    def _check(self, db: sqlite3.Connection, kind: str, attrs: Mapping[str, Any], self_id: str | None) -> None:
+        targets = {t for _, t, _ in iter_refs(KINDS[kind].REFS, dict(attrs))}
+        lookup: dict[str, tuple[str, dict[str, Any]]] = {}
+        for target in targets:
+            row = db.execute("SELECT kind, attributes FROM objects WHERE id = ?", (target,)).fetchone()
+            if row is not None:
+                lookup[target] = (row[0], json.loads(row[1]))
+        problems = rules.reference_problems(kind, attrs, lookup)
+        if not problems:
+            problems = self._kind_problems(kind, attrs, lookup)
+        clash = db.execute(
+            "SELECT id FROM objects WHERE kind = ? AND scope = ? AND name = ? COLLATE NOCASE AND id IS NOT ?",
+            (kind, scope_value(kind, dict(attrs)), attrs["name"], self_id),
+        ).fetchone()
+        if clash:
+            problems.append(f"a {kind} named {attrs['name']!r} already exists in this scope ({clash[0]})")
+        if problems:
+            raise ProviderError(f"VMM refused {kind} {attrs.get('name')!r}: " + "; ".join(problems))
+
+    def _kind_problems(self, kind: str, attrs: Mapping[str, Any], lookup: Mapping[str, tuple[str, Any]]) -> list[str]:
+        if kind == "ip_pool":
+            site = lookup.get(str(attrs.get("network_site")))
+            return rules.pool_problems(attrs, site[1] if site else None)
+        if kind == "network_site":
+            return rules.site_problems(attrs)
+        if kind == "logical_switch":
+            return rules.switch_problems(attrs)
+        return []
+
+    def _write(self, db: sqlite3.Connection, live_id: str, kind: str, attributes: Mapping[str, Any], *, insert: bool) -> ObservedObject:
+        attrs = dict(attributes)
+        row = (kind, attrs["name"], scope_value(kind, dict(attrs)), json.dumps(attrs, sort_keys=True), live_id)
+        if insert:
+            db.execute("INSERT INTO objects (kind, name, scope, attributes, id) VALUES (?, ?, ?, ?, ?)", row)
+        else:
+            db.execute("UPDATE objects SET kind = ?, name = ?, scope = ?, attributes = ? WHERE id = ?", row)
+            db.execute("DELETE FROM refs WHERE from_id = ?", (live_id,))
+        targets = {t for _, t, _ in iter_refs(KINDS[kind].REFS, attrs)}
+        db.executemany("INSERT INTO refs VALUES (?, ?)", [(live_id, t) for t in targets])
+        return ObservedObject(live_id, kind, attrs["name"], attrs)
+
+
+def _expand(text: str) -> Iterator[Any]:
+    from fabric.validate.ipmath import parse_range
+
+    r = parse_range(text)
+    current = r.start
+    while current <= r.end:  # type: ignore[operator]
+        yield current
+        current = current + 1

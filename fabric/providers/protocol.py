@@ -1,0 +1,55 @@
+"""The provider protocol: read the inventory, create, update, delete, declare immutables.
+
+Attributes passed in and out are the canonical attribute dicts of `fabric.model`, with
+references as live IDs. Plug-ins import only this module, `fabric.inventory` and
+`fabric.model`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from fabric.inventory import Inventory, ObservedObject
+
+
+@runtime_checkable
+class Provider(Protocol):
+    """What the engine needs from a provider. Methods may be called from worker threads."""
+
+    name: str
+
+    def read_inventory(self) -> Inventory:
+        """Every live object of the managed kinds, in one round trip."""
+        ...
+
+    def immutable_attributes(self, kind: str) -> frozenset[str]:
+        """Top-level attributes of `kind` that cannot change in place (→ replace)."""
+        ...
+
+    def create(self, address: str, kind: str, attributes: Mapping[str, Any]) -> ObservedObject:
+        """Create an object; return it as observed (with its new ID)."""
+        ...
+
+    def update(
+        self, address: str, live_id: str, kind: str, attributes: Mapping[str, Any]
+    ) -> ObservedObject:
+        """Bring an object to `attributes` (the whole desired dict); return it as observed."""
+        ...
+
+    def delete(self, address: str, live_id: str, kind: str) -> None:
+        """Delete an object."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...
+
+
+class ProviderFactory(Protocol):
+    """Builds a provider for a stamp from its `provider:` settings."""
+
+    def __call__(self, stamp_dir: Path, settings: Mapping[str, Any], work_dir: Path) -> Provider:
+        """`work_dir` is the stamp's `.fabric` directory (or `--state-dir`)."""
+        ...

@@ -1,0 +1,96 @@
+"""Terraform-style text: plans with attribute-level diffs, state listings, apply summaries."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from fabric.plan.action import Action
+from fabric.plan.change import Change, Plan
+from fabric.state.protocol import StateSnapshot
+
+_MISSING = object()
+_HEADINGS = {
+    Action.CREATE: "will be created",
+    Action.UPDATE: "will be updated in place",
+    Action.REPLACE: "must be replaced",
+    Action.DELETE: "will be deleted",
+    Action.NOOP: "will be adopted into state (already matches)",
+}
+
+
+def value(v: Any) -> str:
+    """A value as shown in diffs: JSON, so strings are quoted and null is visible."""
+    if v is _MISSING:
+        return "(absent)"
+    return json.dumps(v, ensure_ascii=False)
+
+
+def leaves(data: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Flatten nested attributes to (path, value); lists of scalars stay whole."""
+    if isinstance(data, Mapping) and data:
+        for k, v in data.items():
+            yield from leaves(v, f"{prefix}.{k}" if prefix else str(k))
+    elif isinstance(data, list) and any(isinstance(i, (dict, list)) for i in data):
+        for i, v in enumerate(data):
+            yield from leaves(v, f"{prefix}[{i}]")
+    else:
+        yield prefix, data
+
+
+def lookup(data: Any, path: str) -> Any:
+    """Value at a dotted path like `subnets[0].vlan` (or _MISSING)."""
+    node = data
+    for part in path.replace("[", ".[").split("."):
+        if not part:
+            continue
+        try:
+            node = node[int(part[1:-1])] if part.startswith("[") else node[part]
+        except (KeyError, IndexError, TypeError, ValueError):
+            return _MISSING
+    return node
+
+
+def change_lines(change: Change) -> list[str]:
+    """The lines for one change: heading, then attributes or changed paths."""
+    sym = change.action.symbol
+    why = f"  # {change.reason}" if change.reason else ""
+    adopt = "  # adopting the existing live object" if change.adopt and change.action is not Action.CREATE else ""
+    lines = [f"  {sym} {change.address} {_HEADINGS[change.action]}{why}{adopt}"]
+    if change.action is Action.CREATE:
+        lines += [f"      + {p} = {value(v)}" for p, v in leaves(change.after or {})]
+    elif change.action is Action.DELETE:
+        lines += [f"      - name = {value(change.name)}"]
+    else:
+        for path in change.changed_paths:
+            old, new = lookup(change.before, path), lookup(change.after, path)
+            lines.append(f"      ~ {path}: {value(old)} → {value(new)}")
+    return lines
+
+
+def plan_text(plan: Plan) -> str:
+    """The whole plan for a terminal."""
+    shown = [c for c in plan.changes if c.records_state]
+    if not shown:
+        return (f"No changes. The live fabric matches stamp {plan.stamp!r} "
+                f"({plan.summary()['no_op']} resources).")
+    body = [f"fabric will perform these actions on stamp {plan.stamp!r}:", ""]
+    for change in shown:
+        body += change_lines(change) + [""]
+    s = plan.summary()
+    body.append(f"Plan: {s['create']} to create, {s['update']} to update, {s['replace']} to replace, "
+                f"{s['delete']} to delete, {s['no_op']} unchanged.")
+    return "\n".join(body)
+
+
+def state_text(snapshot: StateSnapshot) -> str:
+    """What state records, one resource per block."""
+    if not snapshot.entries:
+        return "State is empty."
+    out = [f"State serial {snapshot.serial}, {len(snapshot.entries)} resources:", ""]
+    for address in sorted(snapshot.entries):
+        entry = snapshot.entries[address]
+        out.append(f"{address}  (live id {entry.live_id})")
+        out += [f"    {p} = {value(v)}" for p, v in leaves(dict(entry.attributes))]
+    return "\n".join(out)

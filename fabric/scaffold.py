@@ -1,0 +1,92 @@
+"""`fabric init` templates: scaffold a stamp directory from a packaged template.
+
+Templates are rendered at init time with `[[ … ]]` delimiters in a sandboxed jinja2
+environment with strict undefined, so the stamp's own `{{ … }}` expressions pass through.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from jinja2.sandbox import SandboxedEnvironment
+
+from fabric.errors import FabricError
+
+TEMPLATES = Path(__file__).parent / "templates" / "init"
+_ENV = SandboxedEnvironment(
+    undefined=jinja2.StrictUndefined, variable_start_string="[[", variable_end_string="]]",
+    block_start_string="[%", block_end_string="%]", keep_trailing_newline=True,
+)
+
+
+def templates() -> list[str]:
+    """Names of the packaged templates."""
+    return sorted(p.name for p in TEMPLATES.iterdir() if (p / "defaults.yaml").exists())
+
+
+def _coerce(name: str, raw: str, default: Any) -> Any:
+    if isinstance(default, list):
+        return [item.strip() for item in raw.split(",") if item.strip()]
+    if isinstance(default, bool):
+        return raw.lower() in ("1", "true", "yes")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise FabricError(f"--var {name}: {raw!r} is not a whole number") from None
+    return raw
+
+
+def variables(template: str, assignments: list[str]) -> dict[str, Any]:
+    """The template's defaults overridden by `NAME=VALUE` assignments (lists comma-separated)."""
+    if template not in templates():
+        raise FabricError(f"unknown template {template!r} (available: {', '.join(templates())})")
+    defaults = yaml.safe_load((TEMPLATES / template / "defaults.yaml").read_text()) or {}
+    values = dict(defaults)
+    for assignment in assignments:
+        name, sep, raw = assignment.partition("=")
+        if not sep:
+            raise FabricError(f"--var {assignment!r} is not NAME=VALUE")
+        if name not in defaults:
+            raise FabricError(f"--var {name}: template {template!r} has no such variable (has: {', '.join(defaults)})")
+        values[name] = _coerce(name, raw, defaults[name])
+    return values
+
+
+def _schema_dir(target: Path) -> str:
+    for folder in [target.resolve(), *target.resolve().parents]:
+        if (folder / "schemas" / "resources.schema.json").exists():
+            return os.path.relpath(folder / "schemas", target.resolve())
+    return "schemas"
+
+
+def scaffold(target: Path, template: str, assignments: list[str], *, force: bool = False) -> list[Path]:
+    """Write the rendered template into `target`; refuse a non-empty directory unless forced."""
+    values = variables(template, assignments)
+    if target.exists() and any(target.iterdir()) and not force:
+        raise FabricError(f"{target} exists and is not empty (use --force to overwrite)")
+    target.mkdir(parents=True, exist_ok=True)
+    schema_dir = _schema_dir(target)
+    context = {**values, "schema_dir": schema_dir}
+    if values.get("stamp") == template and target.name:
+        context["stamp"] = target.name
+    written = []
+    for source in sorted((TEMPLATES / template).glob("*.j2")):
+        try:
+            text = _ENV.from_string(source.read_text()).render(context)
+        except jinja2.TemplateError as exc:
+            raise FabricError(f"template {template}/{source.name}: {exc}") from None
+        path = target / source.name.removesuffix(".j2")
+        path.write_text(text)
+        written.append(path)
+    if schema_dir == "schemas":
+        from fabric.load.schema import render_schemas
+
+        (target / "schemas").mkdir(exist_ok=True)
+        for name, text in render_schemas().items():
+            (target / "schemas" / name).write_text(text)
+    return written

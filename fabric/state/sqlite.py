@@ -1,0 +1,95 @@
+"""The default state backend: SQLite at `STAMP/.fabric/state.db`, one commit per change."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from fabric.state.lock import file_lock
+from fabric.state.protocol import STATE_FORMAT_VERSION, StateEntry, StateSnapshot
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS resources (
+  address TEXT PRIMARY KEY, kind TEXT NOT NULL, live_id TEXT NOT NULL,
+  attributes TEXT NOT NULL, serial INTEGER NOT NULL);
+"""
+STATE_FILE = "state.db"
+
+
+class SqliteState:
+    """State in one SQLite file; the lock is a sibling `state.lock` file."""
+
+    def __init__(self, directory: Path, lock_timeout: float = 0.0) -> None:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = directory / STATE_FILE
+        if not path.exists():
+            path.touch(mode=0o600)
+        os.chmod(path, 0o600)
+        self._lock_path = directory / "state.lock"
+        self._lock_timeout = lock_timeout
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(SCHEMA)
+        self._db.execute(
+            "INSERT OR IGNORE INTO meta VALUES ('serial', '0'), ('lineage', ?), ('format_version', ?)",
+            (str(uuid.uuid4()), str(STATE_FORMAT_VERSION)),
+        )
+
+    def _meta(self, key: str) -> str:
+        return str(self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()[0])
+
+    def read(self) -> StateSnapshot:
+        """All entries at the current serial."""
+        rows = self._db.execute("SELECT address, kind, live_id, attributes, serial FROM resources")
+        entries = {r[0]: StateEntry(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows}
+        return StateSnapshot(int(self._meta("serial")), self._meta("lineage"), entries)
+
+    def _bump(self) -> int:
+        serial = int(self._meta("serial")) + 1
+        self._db.execute("UPDATE meta SET value = ? WHERE key = 'serial'", (str(serial),))
+        return serial
+
+    def record(self, entry: StateEntry) -> int:
+        """Upsert one entry and bump the serial, in one durable transaction."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            serial = self._bump()
+            self._db.execute(
+                "INSERT OR REPLACE INTO resources VALUES (?, ?, ?, ?, ?)",
+                (entry.address, entry.kind, entry.live_id,
+                 json.dumps(dict(entry.attributes), sort_keys=True), serial),
+            )
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+        return serial
+
+    def forget(self, address: str) -> int:
+        """Remove one entry and bump the serial."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            serial = self._bump()
+            self._db.execute("DELETE FROM resources WHERE address = ?", (address,))
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+        return serial
+
+    @contextmanager
+    def lock(self, operation: str) -> Iterator[None]:
+        """The per-stamp file lock."""
+        with file_lock(self._lock_path, operation, self._lock_timeout):
+            yield
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()

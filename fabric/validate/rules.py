@@ -1,0 +1,237 @@
+"""The semantic rules: references, uniqueness, cycles, IP math, VLANs, scoping, switches."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from typing import Any, cast
+
+from fabric.graph import build_graph, cycles
+from fabric.model.refs import DEPENDS_ON, iter_refs
+from fabric.model.resources import (
+    Cloud,
+    CustomProperty,
+    HostGroup,
+    IpPool,
+    LogicalNetwork,
+    LogicalSwitch,
+    MacPool,
+    NetworkSite,
+    Resource,
+    UplinkPortProfile,
+    VirtualPortProfile,
+    VmNetwork,
+)
+from fabric.model.stamp import Fabric, Finding, SourceRef
+from fabric.validate.ipmath import IPRange, mac_to_int, network_range, parse_range
+
+Path = tuple[str | int, ...]
+
+
+class _Ctx:
+    """What every rule needs: the fabric and a way to make located findings."""
+
+    def __init__(self, fabric: Fabric, known: set[str]) -> None:
+        self.fabric = fabric
+        self.res = fabric.resources
+        self.known = known
+        self.findings: list[Finding] = []
+
+    def error(self, address: str, path: Path, message: str, at_key: bool = False) -> None:
+        src = self.fabric.sources[address]
+        self.findings.append(Finding(SourceRef(src.file, (*src.path, *path)), message, at_key, address))
+
+    def of(self, kind: type[Resource]) -> Iterator[tuple[str, Any]]:
+        for address, resource in self.res.items():
+            if isinstance(resource, kind):
+                yield address, resource
+
+
+Rule = Callable[[_Ctx], None]
+
+
+def check(fabric: Fabric, known: set[str] | None = None) -> list[Finding]:
+    """Run every rule; `known` = addresses declared but invalid (not reported as dangling)."""
+    ctx = _Ctx(fabric, known or set())
+    for rule in RULES:
+        rule(ctx)
+    return ctx.findings
+
+
+def _references(ctx: _Ctx) -> None:
+    for address, resource in ctx.res.items():
+        data = resource.model_dump(mode="json")
+        for path, target, kind in iter_refs({**type(resource).REFS, **DEPENDS_ON}, data):
+            if target == address:
+                ctx.error(address, path, f"{address} refers to itself", path[-1] == target)
+            elif kind and not target.startswith(kind + "."):
+                ctx.error(address, path, f"expected a {kind} address, got {target!r}", path[-1] == target)
+            elif target not in ctx.res and target not in ctx.known:
+                ctx.error(address, path, f"reference to undeclared {target!r}", path[-1] == target)
+
+
+def _scope_of(resource: Resource) -> str:
+    if isinstance(resource, IpPool) and resource.vm_network:
+        return f"{resource.vm_network}/{resource.vm_subnet}"
+    scope = type(resource).SCOPE
+    return str(getattr(resource, scope) or "") if scope else ""
+
+
+def _unique_names(ctx: _Ctx) -> None:
+    seen: dict[tuple[str, str, str], str] = {}
+    for address, resource in ctx.res.items():
+        key = (type(resource).KIND, _scope_of(resource), resource.name.casefold())
+        if key in seen:
+            where = f" in {key[1]}" if key[1] else ""
+            msg = f"name {resource.name!r} is already used by {seen[key]}{where}"
+            ctx.error(address, ("name",), msg)
+        else:
+            seen[key] = address
+
+
+def _cycles(ctx: _Ctx) -> None:
+    for cycle in cycles(build_graph(ctx.res)):
+        for address in cycle:
+            ctx.error(address, (), "dependency cycle: " + " → ".join([*cycle, cycle[0]]), True)
+
+
+def _site_subnets(ctx: _Ctx) -> None:
+    for address, site in ctx.of(NetworkSite):
+        ln = ctx.res.get(site.logical_network)
+        isolation = ln.isolation if isinstance(ln, LogicalNetwork) else None
+        seen: list[tuple[int, ipaddress.IPv4Network | ipaddress.IPv6Network]] = []
+        for i, pair in enumerate(site.subnets):
+            net = ipaddress.ip_network(pair.subnet)
+            for j, other in seen:
+                if net.version == other.version and net.overlaps(other):  # type: ignore[arg-type]
+                    ctx.error(address, ("subnets", i, "subnet"), f"subnet {net} overlaps subnets[{j}] {other}")
+            seen.append((i, net))
+            if isolation == "pvlan" and (pair.secondary_vlan is None or pair.secondary_vlan == pair.vlan):
+                ctx.error(address, ("subnets", i), "a private-VLAN site needs a secondary_vlan different from vlan")
+            if isolation != "pvlan" and pair.secondary_vlan is not None:
+                ctx.error(address, ("subnets", i, "secondary_vlan"), "secondary_vlan is only for private-VLAN logical networks")
+
+
+def _pool_parent_subnet(ctx: _Ctx, address: str, pool: IpPool) -> None:
+    if pool.network_site:
+        site = ctx.res.get(pool.network_site)
+        if isinstance(site, NetworkSite) and pool.subnet not in {s.subnet for s in site.subnets}:
+            ctx.error(address, ("subnet",), f"subnet {pool.subnet} is not one of {pool.network_site}'s subnets")
+    elif pool.vm_network:
+        vmn = ctx.res.get(pool.vm_network)
+        if isinstance(vmn, VmNetwork):
+            subnets = {s.name: s for s in vmn.subnets}
+            if pool.vm_subnet not in subnets:
+                ctx.error(address, ("vm_subnet",), f"{pool.vm_network} has no subnet named {pool.vm_subnet!r}")
+            elif subnets[pool.vm_subnet].subnet != pool.subnet:
+                ctx.error(address, ("subnet",), f"subnet {pool.subnet} differs from VM subnet {pool.vm_subnet!r}")
+
+
+def _pool_ranges(ctx: _Ctx) -> None:
+    by_parent: dict[str, list[tuple[IPRange, str]]] = defaultdict(list)
+    for address, pool in ctx.of(IpPool):
+        _pool_parent_subnet(ctx, address, pool)
+        net = ipaddress.ip_network(pool.subnet)
+        subnet = network_range(net)
+        try:
+            full = parse_range(f"{pool.range_start}-{pool.range_end}")
+        except ValueError as exc:
+            ctx.error(address, ("range_end",), f"range: {exc}")
+            continue
+        if not full.within(subnet):
+            ctx.error(address, ("range_start",), f"range {full} is outside subnet {net}")
+        for i, gateway in enumerate(pool.gateways):
+            if ipaddress.ip_address(gateway) not in net:
+                ctx.error(address, ("gateways", i), f"gateway {gateway} is outside subnet {net}")
+        _pool_sets(ctx, address, pool, full)
+        by_parent[pool.network_site or f"{pool.vm_network}/{pool.vm_subnet}"].append((full, address))
+    for pools in by_parent.values():
+        pools.sort()
+        for (a, a_addr), (b, b_addr) in zip(pools, pools[1:]):
+            if a.overlaps(b):
+                ctx.error(b_addr, ("range_start",), f"range {b} overlaps {a_addr} ({a}) in the same site")
+
+
+def _pool_sets(ctx: _Ctx, address: str, pool: IpPool, full: IPRange) -> None:
+    for field in ("reserved", "vips"):
+        for i, text in enumerate(cast(list[str], getattr(pool, field))):
+            try:
+                part = parse_range(text)
+            except ValueError as exc:
+                ctx.error(address, (field, i), f"{field}: {exc}")
+                continue
+            if not part.within(full):
+                ctx.error(address, (field, i), f"{field} {part} is outside the pool range {full}")
+
+
+def _switches(ctx: _Ctx) -> None:
+    for address, switch in ctx.of(LogicalSwitch):
+        defaults = [i for i, port in enumerate(switch.virtual_ports) if port.default]
+        for i in defaults[1:]:
+            ctx.error(address, ("virtual_ports", i, "default"), "more than one default virtual port")
+        seen: set[str] = set()
+        for i, port in enumerate(switch.virtual_ports):
+            if port.port_classification in seen:
+                msg = f"{port.port_classification} is mapped twice"
+                ctx.error(address, ("virtual_ports", i, "port_classification"), msg)
+            seen.add(port.port_classification)
+        if switch.enable_sriov and switch.uplink_mode == "team":
+            ctx.error(address, ("uplink_mode",), "SR-IOV switches cannot use uplink_mode team")
+
+
+def _ancestors(ctx: _Ctx, group: str) -> Iterator[str]:
+    seen: set[str] = set()
+    current: str | None = group
+    while current and current not in seen:
+        seen.add(current)
+        yield current
+        node = ctx.res.get(current)
+        current = node.parent if isinstance(node, HostGroup) else None
+
+
+def _cloud_reachability(ctx: _Ctx) -> None:
+    groups_by_network: dict[str, set[str]] = defaultdict(set)
+    for _, site in ctx.of(NetworkSite):
+        groups_by_network[site.logical_network].update(site.host_groups)
+    for address, cloud in ctx.of(Cloud):
+        reach = {a for g in cloud.host_groups for a in _ancestors(ctx, g)}
+        for i, network in enumerate(cloud.logical_networks):
+            if network in ctx.res and not reach & groups_by_network[network]:
+                msg = f"{network} has no network site scoped to the cloud's host groups (or their parents)"
+                ctx.error(address, ("logical_networks", i), msg)
+        for prop in cloud.custom_properties:
+            definition = ctx.res.get(prop)
+            if isinstance(definition, CustomProperty) and "cloud" not in definition.members:
+                ctx.error(address, ("custom_properties", prop), f"{prop} does not apply to clouds", True)
+
+
+def _mac_pools(ctx: _Ctx) -> None:
+    for address, pool in ctx.of(MacPool):
+        start, end = pool.range_start, pool.range_end
+        if start[:8] != end[:8]:
+            ctx.error(address, ("range_end",), "the first three octets of start and end must match")
+        if mac_to_int(end) < mac_to_int(start):
+            ctx.error(address, ("range_end",), "range end is before range start")
+        if int(start[:2], 16) & 1:
+            ctx.error(address, ("range_start",), "the multicast bit must not be set")
+
+
+def _profiles(ctx: _Ctx) -> None:
+    for address, profile in ctx.of(VirtualPortProfile):
+        if profile.minimum_bandwidth_weight and profile.minimum_bandwidth_absolute_mbps:
+            msg = "set minimum_bandwidth_weight or minimum_bandwidth_absolute_mbps, not both"
+            ctx.error(address, ("minimum_bandwidth_absolute_mbps",), msg)
+    for address, uplink in ctx.of(UplinkPortProfile):
+        if not uplink.network_virtualization:
+            continue
+        networks = [ctx.res.get(getattr(ctx.res.get(s), "logical_network", "")) for s in uplink.network_sites]
+        if not any(isinstance(n, LogicalNetwork) and n.network_virtualization for n in networks):
+            msg = "network_virtualization needs a site whose logical network allows it"
+            ctx.error(address, ("network_virtualization",), msg)
+
+
+RULES: tuple[Rule, ...] = (
+    _references, _unique_names, _cycles, _site_subnets, _pool_ranges, _switches,
+    _cloud_reachability, _mac_pools, _profiles,
+)
