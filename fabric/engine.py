@@ -62,12 +62,25 @@ def plan(session: Session, *, destroy: bool = False) -> Plan:
     """Read the live inventory and state once, then plan purely."""
     inventory = session.provider.read_inventory()
     snapshot = session.state.read()
-    return make_plan(session.fabric.config.stamp, session.fabric.resources, inventory, snapshot,
-                     session.provider.immutable_attributes, destroy=destroy)
+    return make_plan(
+        session.fabric.config.stamp,
+        session.fabric.resources,
+        inventory,
+        snapshot,
+        session.provider.immutable_attributes,
+        destroy=destroy,
+    )
 
 
-def apply(session: Session, the_plan: Plan, *, parallelism: int,
-          on_event: Callable[[OpEvent], None], should_stop: Callable[[], bool]) -> ApplyResult:
+def apply(
+    session: Session,
+    the_plan: Plan,
+    *,
+    parallelism: int,
+    on_event: Callable[[OpEvent], None],
+    should_stop: Callable[[], bool],
+) -> ApplyResult:
     """Apply a plan; the caller holds the state lock (across plan and apply)."""
-    return apply_plan(the_plan, session.provider, session.state, parallelism=parallelism,
-                      on_event=on_event, should_stop=should_stop)
+    return apply_plan(
+        the_plan, session.provider, session.state, parallelism=parallelism, on_event=on_event, should_stop=should_stop
+    )

@@ -31,9 +31,9 @@ def attribute_references(kind: str, attributes: Mapping[str, Any]) -> set[str]:
     return {a for _, a, _ in iter_refs({**cls.REFS, **DEPENDS_ON}, dict(attributes))}
 
 
-def build_graph(resources: Mapping[str, Resource]) -> nx.DiGraph:
+def build_graph(resources: Mapping[str, Resource]) -> nx.DiGraph[str]:
     """DAG candidate: node per address, edge dependency → dependent (dangling refs skipped)."""
-    graph: nx.DiGraph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(resources)
     for address, resource in resources.items():
         for target in references(resource):
@@ -42,14 +42,14 @@ def build_graph(resources: Mapping[str, Resource]) -> nx.DiGraph:
     return graph
 
 
-def cycles(graph: nx.DiGraph) -> list[list[str]]:
+def cycles(graph: nx.DiGraph[str]) -> list[list[str]]:
     """Each cycle as a list of addresses (strongly connected components of size > 1, self-loops)."""
     found = [sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1]
     found += [[n] for n in nx.nodes_with_selfloops(graph)]
     return sorted(found)
 
 
-def topological_order(graph: nx.DiGraph, nodes: Iterable[str] | None = None) -> list[str]:
+def topological_order(graph: nx.DiGraph[str], nodes: Iterable[str] | None = None) -> list[str]:
     """Dependencies first; ties broken by address so the order is deterministic."""
     sub = graph if nodes is None else graph.subgraph(nodes)
     return list(nx.lexicographical_topological_sort(sub))

@@ -18,8 +18,12 @@ from fabric.errors import FabricError
 
 TEMPLATES = Path(__file__).parent / "templates" / "init"
 _ENV = SandboxedEnvironment(
-    undefined=jinja2.StrictUndefined, variable_start_string="[[", variable_end_string="]]",
-    block_start_string="[%", block_end_string="%]", keep_trailing_newline=True,
+    undefined=jinja2.StrictUndefined,
+    variable_start_string="[[",
+    variable_end_string="]]",
+    block_start_string="[%",
+    block_end_string="%]",
+    keep_trailing_newline=True,
 )
 
 

@@ -23,7 +23,8 @@ from fabric.model.refs import map_refs
 from fabric.model.resources import KINDS
 from fabric.plan.change import Plan
 from fabric.providers.protocol import Provider
-from fabric.state.protocol import StateBackend, StateEntry
+from fabric.snapshot import StateEntry
+from fabric.state.protocol import StateBackend
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,11 @@ class _Run:
 
 
 def apply_plan(
-    plan: Plan, provider: Provider, state: StateBackend, *, parallelism: int = 4,
+    plan: Plan,
+    provider: Provider,
+    state: StateBackend,
+    *,
+    parallelism: int = 4,
     on_event: Callable[[OpEvent], None] = lambda e: None,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> ApplyResult:
@@ -139,7 +144,14 @@ def apply_plan(
                     address = graph.nodes[skipped]["op"].change.address
                     if address not in result.skipped and address not in result.failed:
                         result.skipped.append(address)
-                        on_event(OpEvent(address, graph.nodes[skipped]["op"].kind.value, "skipped", f"depends on {op.change.address}"))
+                        on_event(
+                            OpEvent(
+                                address,
+                                graph.nodes[skipped]["op"].kind.value,
+                                "skipped",
+                                f"depends on {op.change.address}",
+                            )
+                        )
                 ready = [k for k in ready if waiting[k] >= 0]
     started_or_skipped = finished
     result.not_started = sorted({graph.nodes[k]["op"].change.address for k in graph if k not in started_or_skipped})

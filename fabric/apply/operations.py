@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 import networkx as nx
 
@@ -19,7 +19,7 @@ from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
 
 
-class OpKind(str, Enum):
+class OpKind(StrEnum):
     """One provider (or state-only) step."""
 
     CREATE = "create"
@@ -55,9 +55,9 @@ def _ops_for(change: Change) -> list[Operation]:
     return [Operation(change, OpKind.RECORD)] if change.adopt else []
 
 
-def operation_graph(plan: Plan) -> nx.DiGraph:
+def operation_graph(plan: Plan) -> nx.DiGraph[str]:
     """Nodes are operation keys (attribute `op`); an edge means 'must finish first'."""
-    graph: nx.DiGraph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     apply_op: dict[str, str] = {}
     delete_op: dict[str, str] = {}
     for change in plan.changes:

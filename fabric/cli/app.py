@@ -12,8 +12,11 @@ from fabric.cli import apply_cmd, init_cmd, inspect_cmd, plan_cmd
 from fabric.cli.lab_cmd import lab_app
 
 app = typer.Typer(
-    name="fabric", help="Fabric-as-code for System Center Virtual Machine Manager.",
-    no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+    name="fabric",
+    help="Fabric-as-code for System Center Virtual Machine Manager.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
 )
 app.command()(init_cmd.init)
 app.command()(plan_cmd.validate)

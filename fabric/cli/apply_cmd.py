@@ -55,15 +55,27 @@ def _line_reporter(event: OpEvent) -> None:
 def _run(session: engine.Session, plan: Plan, parallelism: int) -> ApplyResult:
     with _interrupt_flag() as flag:
         if not is_tty():
-            return engine.apply(session, plan, parallelism=parallelism, on_event=_line_reporter, should_stop=flag.is_set)
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), TextColumn("{task.fields[last]}"), console=out) as bar:
+            return engine.apply(
+                session, plan, parallelism=parallelism, on_event=_line_reporter, should_stop=flag.is_set
+            )
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[last]}"),
+            console=out,
+        ) as bar:
             total = sum(2 if c.action.value == "replace" else 1 for c in plan.changes if c.records_state)
             task = bar.add_task("Applying", total=total, last="")
 
             def report(event: OpEvent) -> None:
                 if event.status != "ok":
-                    bar.console.print(f"[red]{event.address}: {event.op} {event.status}[/red] {event.error}", markup=True, highlight=False)
+                    bar.console.print(
+                        f"[red]{event.address}: {event.op} {event.status}[/red] {event.error}",
+                        markup=True,
+                        highlight=False,
+                    )
                 bar.update(task, advance=1, last=event.address)
 
             return engine.apply(session, plan, parallelism=parallelism, on_event=report, should_stop=flag.is_set)
@@ -71,9 +83,11 @@ def _run(session: engine.Session, plan: Plan, parallelism: int) -> ApplyResult:
 
 def _summary(result: ApplyResult) -> int:
     ok = sum(1 for e in result.done if e.status == "ok")
-    out.print(f"\nApply {'interrupted' if result.interrupted else 'complete'}: {ok} operation(s) done, "
-              f"{len(result.failed)} failed, {len(result.skipped)} skipped, {len(result.not_started)} not started.",
-              markup=False)
+    out.print(
+        f"\nApply {'interrupted' if result.interrupted else 'complete'}: {ok} operation(s) done, "
+        f"{len(result.failed)} failed, {len(result.skipped)} skipped, {len(result.not_started)} not started.",
+        markup=False,
+    )
     for address, error in sorted(result.failed.items()):
         out.print(f"  failed:  {address}: {error}", markup=False)
     for address in result.skipped:
@@ -86,28 +100,40 @@ def _summary(result: ApplyResult) -> int:
 
 
 def _apply(stamp: Any, auto_approve: bool, parallelism: int, state_dir: Any, lock_timeout: float, destroy: bool) -> int:
-    with engine.open_session(stamp, state_dir, lock_timeout) as session:
-        with session.state.lock("destroy" if destroy else "apply"):
-            the_plan = engine.plan(session, destroy=destroy)
-            print_plan_text(plan_text(the_plan))
-            if not the_plan.has_changes:
-                return 0
-            verb = "destroy every managed object" if destroy else "apply these changes"
-            if not auto_approve and not _confirm(verb):
-                err.print("Cancelled; nothing was changed.")
-                return 1
-            return _summary(_run(session, the_plan, parallelism))
+    with (
+        engine.open_session(stamp, state_dir, lock_timeout) as session,
+        session.state.lock("destroy" if destroy else "apply"),
+    ):
+        the_plan = engine.plan(session, destroy=destroy)
+        print_plan_text(plan_text(the_plan))
+        if not the_plan.has_changes:
+            return 0
+        verb = "destroy every managed object" if destroy else "apply these changes"
+        if not auto_approve and not _confirm(verb):
+            err.print("Cancelled; nothing was changed.")
+            return 1
+        return _summary(_run(session, the_plan, parallelism))
 
 
 @reports_errors
-def apply(stamp: StampDir, auto_approve: AutoApprove = False, parallelism: Parallelism = 4,
-          state_dir: StateDir = None, lock_timeout: LockTimeout = 0.0) -> int:
+def apply(
+    stamp: StampDir,
+    auto_approve: AutoApprove = False,
+    parallelism: Parallelism = 4,
+    state_dir: StateDir = None,
+    lock_timeout: LockTimeout = 0.0,
+) -> int:
     """Plan, ask for 'yes' (unless --auto-approve), then carry the changes out in dependency order."""
     return _apply(stamp, auto_approve, parallelism, state_dir, lock_timeout, destroy=False)
 
 
 @reports_errors
-def destroy(stamp: StampDir, auto_approve: AutoApprove = False, parallelism: Parallelism = 4,
-            state_dir: StateDir = None, lock_timeout: LockTimeout = 0.0) -> int:
+def destroy(
+    stamp: StampDir,
+    auto_approve: AutoApprove = False,
+    parallelism: Parallelism = 4,
+    state_dir: StateDir = None,
+    lock_timeout: LockTimeout = 0.0,
+) -> int:
     """Delete every object fabric manages for this stamp, dependents first."""
     return _apply(stamp, auto_approve, parallelism, state_dir, lock_timeout, destroy=True)

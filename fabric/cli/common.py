@@ -20,7 +20,9 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 StampDir = Annotated[Path, typer.Argument(help="The stamp directory (holds fabric.yaml).", show_default=False)]
-StateDir = Annotated[Path | None, typer.Option("--state-dir", help="Where state and the lab live [default: STAMP/.fabric].")]
+StateDir = Annotated[
+    Path | None, typer.Option("--state-dir", help="Where state and the lab live [default: STAMP/.fabric].")
+]
 LockTimeout = Annotated[float, typer.Option("--lock-timeout", help="Seconds to wait for the state lock.")]
 
 F = TypeVar("F", bound=Callable[..., Any])

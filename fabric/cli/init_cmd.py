@@ -15,7 +15,9 @@ from fabric.scaffold import scaffold
 def init(
     target: Annotated[Path, typer.Argument(help="Directory to create.", show_default=False)],
     template: Annotated[str, typer.Option("--template", help="reference or lab.")] = "reference",
-    var: Annotated[list[str] | None, typer.Option("--var", help="NAME=VALUE (lists comma-separated); repeatable.")] = None,
+    var: Annotated[
+        list[str] | None, typer.Option("--var", help="NAME=VALUE (lists comma-separated); repeatable.")
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Write into a non-empty directory.")] = False,
 ) -> int:
     """Create a stamp directory from a template (reference: the fabric-controller design)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -19,14 +19,14 @@ from fabric.render.text import state_text
 from fabric.state.sqlite import STATE_FILE, SqliteState
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """text or json."""
 
     text = "text"
     json = "json"
 
 
-class GraphFormat(str, Enum):
+class GraphFormat(StrEnum):
     """mermaid or dot."""
 
     mermaid = "mermaid"
@@ -34,8 +34,9 @@ class GraphFormat(str, Enum):
 
 
 @reports_errors
-def show(stamp: StampDir, fmt: Annotated[Format, typer.Option("--format")] = Format.text,
-         state_dir: StateDir = None) -> int:
+def show(
+    stamp: StampDir, fmt: Annotated[Format, typer.Option("--format")] = Format.text, state_dir: StateDir = None
+) -> int:
     """What state records: address, live ID and applied attributes."""
     work = engine.work_dir_for(stamp, state_dir)
     if not (work / STATE_FILE).exists():
@@ -48,8 +49,12 @@ def show(stamp: StampDir, fmt: Annotated[Format, typer.Option("--format")] = For
     finally:
         state.close()
     if fmt is Format.json:
-        doc = {"format_version": "1", "serial": snapshot.serial, "lineage": snapshot.lineage,
-               "resources": [snapshot.entries[a].to_json() for a in sorted(snapshot.entries)]}
+        doc = {
+            "format_version": "1",
+            "serial": snapshot.serial,
+            "lineage": snapshot.lineage,
+            "resources": [snapshot.entries[a].to_json() for a in sorted(snapshot.entries)],
+        }
         out.print(json.dumps(doc, indent=2, ensure_ascii=False), markup=False)
     else:
         out.print(state_text(snapshot), markup=False)
@@ -66,8 +71,10 @@ def graph(stamp: StampDir, fmt: Annotated[GraphFormat, typer.Option("--format")]
 
 
 @reports_errors
-def schema(out_dir: Annotated[Path, typer.Option("--out", help="Directory to write the schemas into.")] = Path("schemas"),
-           check: Annotated[bool, typer.Option("--check", help="Only check that the files are up to date.")] = False) -> int:
+def schema(
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory to write the schemas into.")] = Path("schemas"),
+    check: Annotated[bool, typer.Option("--check", help="Only check that the files are up to date.")] = False,
+) -> int:
     """Write the JSON Schemas generated from the models (or check they are current)."""
     stale = []
     for name, text in render_schemas().items():

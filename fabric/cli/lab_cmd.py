@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -18,7 +18,7 @@ from fabric.providers.lab.provider import LabProvider
 lab_app = typer.Typer(help="The embedded lab VMM: show its inventory, edit it by hand.", no_args_is_help=True)
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """text or json."""
 
     text = "text"
@@ -44,8 +44,9 @@ def _path(text: str) -> list[str | int]:
 
 @lab_app.command("show")
 @reports_errors
-def show(stamp: StampDir, fmt: Annotated[Format, typer.Option("--format")] = Format.text,
-         state_dir: StateDir = None) -> int:
+def show(
+    stamp: StampDir, fmt: Annotated[Format, typer.Option("--format")] = Format.text, state_dir: StateDir = None
+) -> int:
     """The lab's live inventory (IDs, names, attributes)."""
     with engine.open_session(stamp, state_dir) as session:
         inventory = _lab(session).read_inventory()
@@ -60,9 +61,12 @@ def show(stamp: StampDir, fmt: Annotated[Format, typer.Option("--format")] = For
 
 @lab_app.command("set")
 @reports_errors
-def set_(stamp: StampDir, address: Annotated[str, typer.Argument(help="The resource, e.g. cloud.iaas-oslo.")],
-         assignments: Annotated[list[str], typer.Argument(help="PATH=VALUE, e.g. capacity.vm_count=50 (VALUE is YAML).")],
-         state_dir: StateDir = None) -> int:
+def set_(
+    stamp: StampDir,
+    address: Annotated[str, typer.Argument(help="The resource, e.g. cloud.iaas-oslo.")],
+    assignments: Annotated[list[str], typer.Argument(help="PATH=VALUE, e.g. capacity.vm_count=50 (VALUE is YAML).")],
+    state_dir: StateDir = None,
+) -> int:
     """Change live attributes behind fabric's back (VMM's rules still apply)."""
     with engine.open_session(stamp, state_dir) as session:
         lab, live_id = _lab(session), _live_id(session, address)
@@ -78,9 +82,12 @@ def set_(stamp: StampDir, address: Annotated[str, typer.Argument(help="The resou
 
 @lab_app.command("grant")
 @reports_errors
-def grant(stamp: StampDir, address: Annotated[str, typer.Argument(help="An ip_pool address.")],
-          to: Annotated[str, typer.Option("--to", help="What the address is granted to.")] = "vm-nic",
-          state_dir: StateDir = None) -> int:
+def grant(
+    stamp: StampDir,
+    address: Annotated[str, typer.Argument(help="An ip_pool address.")],
+    to: Annotated[str, typer.Option("--to", help="What the address is granted to.")] = "vm-nic",
+    state_dir: StateDir = None,
+) -> int:
     """Grant the next free address of a pool (Grant-SCIPAddress), as VM deployment would."""
     with engine.open_session(stamp, state_dir) as session:
         ip = _lab(session).grant_ip(_live_id(session, address), to)

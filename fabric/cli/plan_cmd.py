@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -15,7 +15,7 @@ from fabric.render.jsonplan import plan_to_json
 from fabric.render.text import plan_text
 
 
-class PlanFormat(str, Enum):
+class PlanFormat(StrEnum):
     """Output formats of `fabric plan`."""
 
     text = "text"
@@ -34,7 +34,9 @@ def validate(stamp: StampDir) -> int:
 def plan(
     stamp: StampDir,
     fmt: Annotated[PlanFormat, typer.Option("--format", help="text or json.")] = PlanFormat.text,
-    detailed_exitcode: Annotated[bool, typer.Option("--detailed-exitcode", help="Exit 0 = no changes, 1 = error, 2 = changes.")] = False,
+    detailed_exitcode: Annotated[
+        bool, typer.Option("--detailed-exitcode", help="Exit 0 = no changes, 1 = error, 2 = changes.")
+    ] = False,
     destroy: Annotated[bool, typer.Option("--destroy", help="Plan deleting everything in state.")] = False,
     state_dir: StateDir = None,
     lock_timeout: LockTimeout = 0.0,

@@ -75,7 +75,9 @@ def _iterations(body: dict[str, Any], ctx: dict[str, Any], path: Path) -> list[d
     return [{**ctx, "each": {"key": k, "value": v, "index": i}} for i, (k, v) in enumerate(pairs)]
 
 
-def expand_file(file: str, data: Any, kinds: set[str], variables: dict[str, Any]) -> tuple[list[RawResource], list[Problem]]:
+def expand_file(
+    file: str, data: Any, kinds: set[str], variables: dict[str, Any]
+) -> tuple[list[RawResource], list[Problem]]:
     """Expand one resource file's data into raw resources and problems."""
     if data is None:
         return [], []

@@ -38,8 +38,11 @@ def _kind_schema(kind: str, defs: dict[str, Any]) -> dict[str, Any]:
     props["for_each"] = {"description": "Repeat this resource: a list, a mapping, or a template yielding one."}
     if kind == "host_group":
         props.pop("parent", None)
-        props["children"] = {"type": "object", "description": "Child host groups by name.",
-                             "additionalProperties": {"$ref": "#/$defs/host_group"}}
+        props["children"] = {
+            "type": "object",
+            "description": "Child host groups by name.",
+            "additionalProperties": {"$ref": "#/$defs/host_group"},
+        }
     return schema
 
 
@@ -53,7 +56,9 @@ def resources_schema() -> dict[str, Any]:
         "title": "fabric resource file",
         "type": "object",
         "additionalProperties": False,
-        "properties": {k: {"type": ["object", "null"], "additionalProperties": {"$ref": f"#/$defs/{k}"}} for k in KINDS},
+        "properties": {
+            k: {"type": ["object", "null"], "additionalProperties": {"$ref": f"#/$defs/{k}"}} for k in KINDS
+        },
         "$defs": _allow_templates(defs),
     }
 

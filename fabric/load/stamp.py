@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from fabric.errors import Diagnostic, SourceLocation
 from fabric.load.expand import RawResource, expand_file

@@ -17,9 +17,7 @@ Path = tuple[str | int, ...]
 
 MAX_EXPANDED_NODES = 2_000_000
 MAX_DEPTH = 200
-_PLAIN_TAGS = frozenset(
-    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq")
-)
+_PLAIN_TAGS = frozenset("tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq"))
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -166,7 +164,6 @@ def _child(node: Any, step: str | int) -> tuple[Any, Any] | None:
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(step):
                 return key_node, value_node
-    elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
-        if 0 <= step < len(node.value):
-            return None, node.value[step]
+    elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+        return None, node.value[step]
     return None

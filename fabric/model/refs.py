@@ -11,9 +11,7 @@ Path = tuple[str | int, ...]
 DEPENDS_ON: dict[RefPath, str] = {("depends_on", "*"): ""}
 
 
-def iter_refs(
-    spec: dict[RefPath, str], data: dict[str, Any]
-) -> Iterator[tuple[Path, str, str]]:
+def iter_refs(spec: dict[RefPath, str], data: dict[str, Any]) -> Iterator[tuple[Path, str, str]]:
     """Yield (path, address, expected kind) for every reference in `data` ('' = any kind)."""
     for pattern, kind in spec.items():
         for path, value in _walk(data, pattern, ()):

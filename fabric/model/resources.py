@@ -56,9 +56,7 @@ class Resource(Strict):
 
     name: Name = Field(description="VMM display name; defaults to the resource key.")
     description: str = ""
-    depends_on: list[Ref] = Field(
-        default_factory=list, description="Extra ordering dependencies (addresses)."
-    )
+    depends_on: list[Ref] = Field(default_factory=list, description="Extra ordering dependencies (addresses).")
 
     def attributes(self) -> dict[str, Any]:
         """Canonical JSON-ready attributes: what is compared with the live object."""
@@ -105,9 +103,7 @@ class Cloud(Resource):
         ("port_classifications", "*"): "port_classification",
         ("custom_properties", "<key>"): "custom_property",
     }
-    SETS: ClassVar[frozenset[str]] = frozenset(
-        {"host_groups", "logical_networks", "port_classifications"}
-    )
+    SETS: ClassVar[frozenset[str]] = frozenset({"host_groups", "logical_networks", "port_classifications"})
 
     host_groups: list[Ref] = Field(min_length=1)
     logical_networks: list[Ref] = Field(default_factory=list)
@@ -308,9 +304,21 @@ class LogicalSwitch(Resource):
 
 
 Member = Literal[
-    "vm", "template", "vm_host", "host_cluster", "vm_host_group", "service_template",
-    "service_instance", "computer_tier", "cloud", "protection_unit",
+    "vm",
+    "template",
+    "vm_host",
+    "host_cluster",
+    "vm_host_group",
+    "service_template",
+    "service_instance",
+    "computer_tier",
+    "cloud",
+    "protection_unit",
 ]
+
+
+def _cloud_only() -> list[Member]:
+    return ["cloud"]
 
 
 class CustomProperty(Resource):
@@ -319,13 +327,23 @@ class CustomProperty(Resource):
     KIND: ClassVar[str] = "custom_property"
     SETS: ClassVar[frozenset[str]] = frozenset({"members"})
 
-    members: list[Member] = Field(default_factory=lambda: ["cloud"], min_length=1)
+    members: list[Member] = Field(default_factory=_cloud_only, min_length=1)
 
 
 KINDS: dict[str, type[Resource]] = {
     cls.KIND: cls
     for cls in (
-        HostGroup, Cloud, LogicalNetwork, NetworkSite, IpPool, VmNetwork, MacPool,
-        PortClassification, VirtualPortProfile, UplinkPortProfile, LogicalSwitch, CustomProperty,
+        HostGroup,
+        Cloud,
+        LogicalNetwork,
+        NetworkSite,
+        IpPool,
+        VmNetwork,
+        MacPool,
+        PortClassification,
+        VirtualPortProfile,
+        UplinkPortProfile,
+        LogicalSwitch,
+        CustomProperty,
     )
 }

@@ -25,9 +25,7 @@ class StampConfig(Strict):
     stamp: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
     description: str = ""
     provider: ProviderConfig = Field(default_factory=ProviderConfig)
-    variables: dict[str, Any] = Field(
-        default_factory=dict, description="Values templates reach as var.NAME."
-    )
+    variables: dict[str, Any] = Field(default_factory=dict, description="Values templates reach as var.NAME.")
 
 
 @dataclass(frozen=True)

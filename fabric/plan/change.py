@@ -51,8 +51,10 @@ class Plan:
         """Counts per action, keys as in the JSON plan."""
         counts = Counter(c.action for c in self.changes)
         return {
-            "create": counts[Action.CREATE], "update": counts[Action.UPDATE],
-            "replace": counts[Action.REPLACE], "delete": counts[Action.DELETE],
+            "create": counts[Action.CREATE],
+            "update": counts[Action.UPDATE],
+            "replace": counts[Action.REPLACE],
+            "delete": counts[Action.DELETE],
             "no_op": counts[Action.NOOP],
         }
 

@@ -20,7 +20,7 @@ from fabric.model.resources import KINDS, Resource
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
 from fabric.plan.diff import changed_paths, top_level
-from fabric.state.protocol import StateSnapshot
+from fabric.snapshot import StateSnapshot
 
 Immutables = Callable[[str], frozenset[str]]
 
@@ -72,8 +72,9 @@ class _Matcher:
         return f"<unmanaged {obj.kind} {obj.name!r}>" if obj else f"<missing {live_id}>"
 
 
-def _existing(address: str, resource: Resource, obj: ObservedObject, m: _Matcher, immutable: Immutables,
-              deps: tuple[str, ...]) -> Change:
+def _existing(
+    address: str, resource: Resource, obj: ObservedObject, m: _Matcher, immutable: Immutables, deps: tuple[str, ...]
+) -> Change:
     after = resource.attributes()
     full = m.view(obj)
     before = {k: full.get(k) for k in after}
@@ -85,11 +86,23 @@ def _existing(address: str, resource: Resource, obj: ObservedObject, m: _Matcher
         action = Action.REPLACE if forced else Action.UPDATE
         reason = f"{', '.join(forced)} cannot change in place" if forced else ""
     old = tuple(sorted(attribute_references(resource.KIND, before)))
-    return Change(address, resource.KIND, resource.name, action, before, after, paths, obj.id,
-                  reason, address in m.adopted, deps, old)
+    return Change(
+        address,
+        resource.KIND,
+        resource.name,
+        action,
+        before,
+        after,
+        paths,
+        obj.id,
+        reason,
+        address in m.adopted,
+        deps,
+        old,
+    )
 
 
-def _cascade(changes: dict[str, Change], graph: nx.DiGraph) -> None:
+def _cascade(changes: dict[str, Change], graph: nx.DiGraph[str]) -> None:
     """A replaced resource gets a new ID: every existing dependent is replaced after it."""
     queue = deque(a for a, c in changes.items() if c.action is Action.REPLACE)
     while queue:
@@ -98,9 +111,19 @@ def _cascade(changes: dict[str, Change], graph: nx.DiGraph) -> None:
             change = changes[dependent]
             if change.action in (Action.NOOP, Action.UPDATE):
                 changes[dependent] = Change(
-                    change.address, change.kind, change.name, Action.REPLACE, change.before, change.after,
-                    change.changed_paths, change.live_id, f"replaced because {address} is replaced",
-                    change.adopt, change.depends_on, change.old_depends_on)
+                    change.address,
+                    change.kind,
+                    change.name,
+                    Action.REPLACE,
+                    change.before,
+                    change.after,
+                    change.changed_paths,
+                    change.live_id,
+                    f"replaced because {address} is replaced",
+                    change.adopt,
+                    change.depends_on,
+                    change.old_depends_on,
+                )
                 queue.append(dependent)
 
 
@@ -113,13 +136,34 @@ def _deletes(desired: Mapping[str, Resource], state: StateSnapshot, m: _Matcher)
         before = m.view(obj) if obj else dict(entry.attributes)
         old = attribute_references(entry.kind, before) | attribute_references(entry.kind, entry.attributes)
         reason = "" if obj else "already deleted outside fabric; only state is updated"
-        out.append(Change(address, entry.kind, str(before.get("name", address)), Action.DELETE, before, None,
-                          (), obj.id if obj else None, reason, False, (), tuple(sorted(old))))
+        out.append(
+            Change(
+                address,
+                entry.kind,
+                str(before.get("name", address)),
+                Action.DELETE,
+                before,
+                None,
+                (),
+                obj.id if obj else None,
+                reason,
+                False,
+                (),
+                tuple(sorted(old)),
+            )
+        )
     return out
 
 
-def make_plan(stamp: str, desired: Mapping[str, Resource], inventory: Inventory, state: StateSnapshot,
-              immutable: Immutables, *, destroy: bool = False) -> Plan:
+def make_plan(
+    stamp: str,
+    desired: Mapping[str, Resource],
+    inventory: Inventory,
+    state: StateSnapshot,
+    immutable: Immutables,
+    *,
+    destroy: bool = False,
+) -> Plan:
     """The plan that brings the live fabric (and state) to `desired` (or to nothing if destroy)."""
     if destroy:
         desired = {}
@@ -133,8 +177,19 @@ def make_plan(stamp: str, desired: Mapping[str, Resource], inventory: Inventory,
         obj = inventory.get(live_id) if live_id else None
         if obj is None:
             reason = "deleted outside fabric" if address in state.entries else ""
-            changes[address] = Change(address, resource.KIND, resource.name, Action.CREATE, None,
-                                      resource.attributes(), (), None, reason, False, deps)
+            changes[address] = Change(
+                address,
+                resource.KIND,
+                resource.name,
+                Action.CREATE,
+                None,
+                resource.attributes(),
+                (),
+                None,
+                reason,
+                False,
+                deps,
+            )
         else:
             changes[address] = _existing(address, resource, obj, m, immutable, deps)
     _cascade(changes, graph)

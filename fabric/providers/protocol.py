@@ -32,9 +32,7 @@ class Provider(Protocol):
         """Create an object; return it as observed (with its new ID)."""
         ...
 
-    def update(
-        self, address: str, live_id: str, kind: str, attributes: Mapping[str, Any]
-    ) -> ObservedObject:
+    def update(self, address: str, live_id: str, kind: str, attributes: Mapping[str, Any]) -> ObservedObject:
         """Bring an object to `attributes` (the whole desired dict); return it as observed."""
         ...
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
-from fabric.state.protocol import StateSnapshot
+from fabric.snapshot import StateSnapshot
 
 _MISSING = object()
 _HEADINGS = {
@@ -73,14 +73,15 @@ def plan_text(plan: Plan) -> str:
     """The whole plan for a terminal."""
     shown = [c for c in plan.changes if c.records_state]
     if not shown:
-        return (f"No changes. The live fabric matches stamp {plan.stamp!r} "
-                f"({plan.summary()['no_op']} resources).")
+        return f"No changes. The live fabric matches stamp {plan.stamp!r} ({plan.summary()['no_op']} resources)."
     body = [f"fabric will perform these actions on stamp {plan.stamp!r}:", ""]
     for change in shown:
-        body += change_lines(change) + [""]
+        body += [*change_lines(change), ""]
     s = plan.summary()
-    body.append(f"Plan: {s['create']} to create, {s['update']} to update, {s['replace']} to replace, "
-                f"{s['delete']} to delete, {s['no_op']} unchanged.")
+    body.append(
+        f"Plan: {s['create']} to create, {s['update']} to update, {s['replace']} to replace, "
+        f"{s['delete']} to delete, {s['no_op']} unchanged."
+    )
     return "\n".join(body)
 
 

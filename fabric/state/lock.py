@@ -14,7 +14,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fabric.errors import StateLockedError
@@ -25,8 +25,10 @@ def _holder(path: Path) -> str:
         info = json.loads(path.read_text() or "{}")
     except (OSError, ValueError):
         return "another process"
-    return (f"pid {info.get('pid')} on {info.get('host')} since {info.get('started')} "
-            f"({info.get('operation')}, lock id {info.get('id')})")
+    return (
+        f"pid {info.get('pid')} on {info.get('host')} since {info.get('started')} "
+        f"({info.get('operation')}, lock id {info.get('id')})"
+    )
 
 
 @contextmanager
@@ -44,9 +46,13 @@ def file_lock(path: Path, operation: str, timeout: float = 0.0) -> Iterator[None
                 if time.monotonic() >= deadline:
                     raise StateLockedError(f"state is locked by {_holder(path)}") from None
                 time.sleep(0.1)
-        info = {"id": str(uuid.uuid4()), "pid": os.getpid(), "host": socket.gethostname(),
-                "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "operation": operation}
+        info = {
+            "id": str(uuid.uuid4()),
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
+            "operation": operation,
+        }
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(info).encode(), 0)
         try:

@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from fabric.snapshot import StateEntry, StateSnapshot
 from fabric.state.lock import file_lock
-from fabric.state.protocol import STATE_FORMAT_VERSION, StateEntry, StateSnapshot
+from fabric.state.protocol import STATE_FORMAT_VERSION
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -63,8 +64,7 @@ class SqliteState:
             serial = self._bump()
             self._db.execute(
                 "INSERT OR REPLACE INTO resources VALUES (?, ?, ?, ?, ?)",
-                (entry.address, entry.kind, entry.live_id,
-                 json.dumps(dict(entry.attributes), sort_keys=True), serial),
+                (entry.address, entry.kind, entry.live_id, json.dumps(dict(entry.attributes), sort_keys=True), serial),
             )
         except BaseException:
             self._db.execute("ROLLBACK")

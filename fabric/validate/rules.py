@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from typing import Any, cast
@@ -104,13 +105,17 @@ def _site_subnets(ctx: _Ctx) -> None:
         for i, pair in enumerate(site.subnets):
             net = ipaddress.ip_network(pair.subnet)
             for j, other in seen:
-                if net.version == other.version and net.overlaps(other):  # type: ignore[arg-type]
+                if net.version == other.version and net.overlaps(other):
                     ctx.error(address, ("subnets", i, "subnet"), f"subnet {net} overlaps subnets[{j}] {other}")
             seen.append((i, net))
             if isolation == "pvlan" and (pair.secondary_vlan is None or pair.secondary_vlan == pair.vlan):
                 ctx.error(address, ("subnets", i), "a private-VLAN site needs a secondary_vlan different from vlan")
             if isolation != "pvlan" and pair.secondary_vlan is not None:
-                ctx.error(address, ("subnets", i, "secondary_vlan"), "secondary_vlan is only for private-VLAN logical networks")
+                ctx.error(
+                    address,
+                    ("subnets", i, "secondary_vlan"),
+                    "secondary_vlan is only for private-VLAN logical networks",
+                )
 
 
 def _pool_parent_subnet(ctx: _Ctx, address: str, pool: IpPool) -> None:
@@ -148,7 +153,7 @@ def _pool_ranges(ctx: _Ctx) -> None:
         by_parent[pool.network_site or f"{pool.vm_network}/{pool.vm_subnet}"].append((full, address))
     for pools in by_parent.values():
         pools.sort()
-        for (a, a_addr), (b, b_addr) in zip(pools, pools[1:]):
+        for (a, a_addr), (b, b_addr) in itertools.pairwise(pools):
             if a.overlaps(b):
                 ctx.error(b_addr, ("range_start",), f"range {b} overlaps {a_addr} ({a}) in the same site")
 
@@ -232,6 +237,13 @@ def _profiles(ctx: _Ctx) -> None:
 
 
 RULES: tuple[Rule, ...] = (
-    _references, _unique_names, _cycles, _site_subnets, _pool_ranges, _switches,
-    _cloud_reachability, _mac_pools, _profiles,
+    _references,
+    _unique_names,
+    _cycles,
+    _site_subnets,
+    _pool_ranges,
+    _switches,
+    _cloud_reachability,
+    _mac_pools,
+    _profiles,
 )

@@ -96,9 +96,7 @@ class LabProvider:
             self._check(db, kind, attributes, None)
             return self._write(db, live_id, kind, attributes, insert=True)
 
-    def update(
-        self, address: str, live_id: str, kind: str, attributes: Mapping[str, Any]
-    ) -> ObservedObject:
+    def update(self, address: str, live_id: str, kind: str, attributes: Mapping[str, Any]) -> ObservedObject:
         """Update in place; immutable attributes must not change."""
         with self._tx(address) as db:
             return self._update(db, live_id, kind, attributes)
@@ -109,7 +107,8 @@ class LabProvider:
             self._get(db, live_id, kind)
             users = db.execute(
                 "SELECT o.kind, o.name FROM refs r JOIN objects o ON o.id = r.from_id "
-                "WHERE r.to_id = ? ORDER BY o.kind, o.name", (live_id,)
+                "WHERE r.to_id = ? ORDER BY o.kind, o.name",
+                (live_id,),
             ).fetchall()
             if users:
                 names = ", ".join(f"{k} {n!r}" for k, n in users[:5])
@@ -191,7 +190,9 @@ class LabProvider:
             return rules.switch_problems(attrs)
         return []
 
-    def _write(self, db: sqlite3.Connection, live_id: str, kind: str, attributes: Mapping[str, Any], *, insert: bool) -> ObservedObject:
+    def _write(
+        self, db: sqlite3.Connection, live_id: str, kind: str, attributes: Mapping[str, Any], *, insert: bool
+    ) -> ObservedObject:
         attrs = dict(attributes)
         row = (kind, attrs["name"], scope_value(kind, dict(attrs)), json.dumps(attrs, sort_keys=True), live_id)
         if insert:

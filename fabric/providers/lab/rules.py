@@ -61,8 +61,8 @@ def site_problems(attrs: Obj) -> list[str]:
     out = []
     nets = [ipaddress.ip_network(s["subnet"]) for s in attrs.get("subnets", [])]
     for i, a in enumerate(nets):
-        for b in nets[i + 1:]:
-            if a.version == b.version and a.overlaps(b):  # type: ignore[arg-type]
+        for b in nets[i + 1 :]:
+            if a.version == b.version and a.overlaps(b):
                 out.append(f"subnets {a} and {b} overlap")
     for pair in attrs.get("subnets", []):
         if not 0 <= int(pair.get("vlan", 0)) <= 4094:

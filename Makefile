@@ -1,0 +1,43 @@
+# fabric: the two commands that matter are `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DEMO   := build/demo
+
+.PHONY: install demo test lint typecheck unit bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+# Plans and applies stamps/reference on a fresh embedded lab VMM (state kept in build/demo).
+demo: install
+	rm -rf $(DEMO)
+	$(BIN)/fabric validate stamps/reference
+	$(BIN)/fabric plan stamps/reference --state-dir $(DEMO) --detailed-exitcode || test $$? -eq 2
+	$(BIN)/fabric apply stamps/reference --state-dir $(DEMO) --auto-approve --parallelism 8
+	$(BIN)/fabric plan stamps/reference --state-dir $(DEMO) --detailed-exitcode
+	@echo "Demo done: the lab VMM now matches stamps/reference (state in $(DEMO))."
+
+lint: install
+	$(BIN)/ruff check fabric tests bench
+	$(BIN)/lint-imports
+
+typecheck: install
+	$(BIN)/mypy fabric
+
+unit: install
+	$(BIN)/fabric schema --out schemas --check
+	$(BIN)/pytest
+
+test: lint typecheck unit
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,121 @@
+"""The lab enforces VMM's rules: parents exist, names unique in scope, no delete in use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fabric.errors import ProviderError
+from fabric.providers.lab.provider import LabProvider
+
+
+@pytest.fixture
+def vmm(tmp_path: Path) -> LabProvider:
+    return LabProvider(tmp_path / "lab.db")
+
+
+def hg(vmm: LabProvider, name: str, parent: str | None = None) -> str:
+    attrs = {"name": name, "description": "", "parent": parent, "inherit_network_settings": True}
+    return vmm.create(f"host_group.{name}", "host_group", attrs).id
+
+
+def ln(vmm: LabProvider, name: str = "Mgmt") -> str:
+    return vmm.create("ln", "logical_network", {"name": name, "description": "", "isolation": "connected",
+                                                  "network_virtualization": False}).id
+
+
+def site(vmm: LabProvider, ln_id: str, groups: list[str], subnet: str = "10.0.0.0/24") -> str:
+    attrs = {"name": "Site", "description": "", "logical_network": ln_id, "host_groups": groups,
+             "subnets": [{"subnet": subnet, "vlan": 5, "secondary_vlan": None}]}
+    return vmm.create("site", "network_site", attrs).id
+
+
+def pool_attrs(site_id: str, start: str = "10.0.0.10", end: str = "10.0.0.20") -> dict:
+    return {"name": "Pool", "description": "", "network_site": site_id, "vm_network": None, "vm_subnet": None,
+            "subnet": "10.0.0.0/24", "range_start": start, "range_end": end, "gateways": ["10.0.0.1"],
+            "dns_servers": [], "dns_suffix": "", "dns_search_suffixes": [], "reserved": [], "vips": []}
+
+
+def test_guids_and_inventory(vmm: LabProvider) -> None:
+    root = hg(vmm, "Oslo")
+    assert len(root) == 36
+    inventory = vmm.read_inventory()
+    assert inventory.get(root) is not None
+    assert inventory.get(root).name == "Oslo"
+
+
+def test_parent_must_exist(vmm: LabProvider) -> None:
+    with pytest.raises(ProviderError, match="no host_group with ID"):
+        hg(vmm, "IaaS", "00000000-0000-0000-0000-000000000000")
+
+
+def test_reference_must_be_the_right_kind(vmm: LabProvider) -> None:
+    network = ln(vmm)
+    with pytest.raises(ProviderError, match="is a logical_network, not a host_group"):
+        hg(vmm, "IaaS", network)
+
+
+def test_names_unique_among_siblings_only(vmm: LabProvider) -> None:
+    oslo, bergen = hg(vmm, "Oslo"), hg(vmm, "Bergen")
+    hg(vmm, "IaaS", oslo)
+    hg(vmm, "IaaS", bergen)  # same name, other branch: fine
+    with pytest.raises(ProviderError, match="already exists in this scope"):
+        hg(vmm, "iaas", oslo)  # case-insensitive, like VMM
+
+
+def test_no_delete_while_in_use(vmm: LabProvider) -> None:
+    oslo = hg(vmm, "Oslo")
+    child = hg(vmm, "IaaS", oslo)
+    network = ln(vmm)
+    site_id = site(vmm, network, [oslo])
+    with pytest.raises(ProviderError, match="still used by"):
+        vmm.delete("ln", network, "logical_network")
+    with pytest.raises(ProviderError, match="still used by host_group 'IaaS'"):
+        vmm.delete("hg", oslo, "host_group")
+    vmm.delete("site", site_id, "network_site")
+    vmm.delete("ln", network, "logical_network")
+    vmm.delete("hg", child, "host_group")
+    vmm.delete("hg", oslo, "host_group")
+    assert len(vmm.read_inventory()) == 0
+
+
+def test_pool_rules_and_grants(vmm: LabProvider) -> None:
+    site_id = site(vmm, ln(vmm), [hg(vmm, "Oslo")])
+    with pytest.raises(ProviderError, match="outside subnet"):
+        vmm.create("p", "ip_pool", pool_attrs(site_id, end="10.0.1.20"))
+    bad_subnet = {**pool_attrs(site_id), "subnet": "10.9.0.0/24", "range_start": "10.9.0.1",
+                  "range_end": "10.9.0.9", "gateways": []}
+    with pytest.raises(ProviderError, match="not one of the network site's subnets"):
+        vmm.create("p", "ip_pool", bad_subnet)
+    pool = vmm.create("p", "ip_pool", pool_attrs(site_id)).id
+    assert vmm.grant_ip(pool, "vm1") == "10.0.0.10"
+    assert vmm.grant_ip(pool, "vm2") == "10.0.0.11"
+    with pytest.raises(ProviderError, match="2 address\\(es\\) granted"):
+        vmm.delete("p", pool, "ip_pool")
+
+
+def test_immutable_attributes_refused(vmm: LabProvider) -> None:
+    network = ln(vmm)
+    with pytest.raises(ProviderError, match="isolation cannot be changed"):
+        vmm.update("ln", network, "logical_network", {"name": "Mgmt", "description": "", "isolation": "vlan",
+                                                      "network_virtualization": False})
+    assert "isolation" in vmm.immutable_attributes("logical_network")
+
+
+def test_site_subnets_must_not_overlap(vmm: LabProvider) -> None:
+    attrs = {"name": "S", "description": "", "logical_network": ln(vmm), "host_groups": [hg(vmm, "Oslo")],
+             "subnets": [{"subnet": "10.0.0.0/16", "vlan": 1}, {"subnet": "10.0.5.0/24", "vlan": 2}]}
+    with pytest.raises(ProviderError, match="overlap"):
+        vmm.create("s", "network_site", attrs)
+
+
+def test_injected_failure_and_console_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FABRIC_LAB_FAIL", "host_group.Oslo")
+    vmm = LabProvider(tmp_path / "lab.db")
+    with pytest.raises(ProviderError, match="injected failure"):
+        hg(vmm, "Oslo")
+    bergen = hg(vmm, "Bergen")
+    edited = vmm.edit(bergen, ["description"], "edited by hand")
+    assert edited.attributes["description"] == "edited by hand"
+    assert vmm.read_inventory().get(bergen).attributes["description"] == "edited by hand"

@@ -1,0 +1,217 @@
+"""End to end on the lab provider: plan, apply, drift by hand, YAML edits, replace, delete order."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from conftest import Cli
+
+
+def plan_json(cli: Cli, stamp: Path) -> dict:
+    result = cli("plan", stamp, "--format", "json")
+    assert result.code == 0, result.err
+    return json.loads(result.out)
+
+
+def actions(plan: dict) -> dict[str, str]:
+    return {c["address"]: c["action"] for c in plan["changes"] if c["action"] != "no-op"}
+
+
+def apply_ok(cli: Cli, stamp: Path, *extra: str) -> str:
+    result = cli("apply", stamp, "--auto-approve", *extra)
+    assert result.code == 0, result.out + result.err
+    return result.out
+
+
+def test_reference_plans_expected_counts_then_applies_and_converges(cli: Cli, reference: Path) -> None:
+    plan = plan_json(cli, reference)
+    assert plan["format_version"] == "1"
+    assert plan["stamp"] == "reference"
+    kinds: dict[str, int] = {}
+    for change in plan["changes"]:
+        assert change["action"] == "create"
+        assert change["before"] is None
+        kinds[change["kind"]] = kinds.get(change["kind"], 0) + 1
+    assert kinds == {
+        "host_group": 15, "cloud": 3, "custom_property": 1, "logical_network": 1, "network_site": 3,
+        "ip_pool": 3, "vm_network": 1, "port_classification": 3, "virtual_port_profile": 3,
+        "uplink_port_profile": 1, "logical_switch": 1,
+    }
+    assert plan["summary"] == {"create": 35, "update": 0, "replace": 0, "delete": 0, "no_op": 0}
+    apply_ok(cli, reference, "--parallelism", "8")
+    again = plan_json(cli, reference)
+    assert again["summary"] == {"create": 0, "update": 0, "replace": 0, "delete": 0, "no_op": 35}
+    assert cli("plan", reference, "--detailed-exitcode").code == 0
+
+
+def test_detailed_exitcode_is_2_with_changes(cli: Cli, lab: Path) -> None:
+    result = cli("plan", lab, "--detailed-exitcode")
+    assert result.code == 2
+    assert "Plan: 12 to create" in result.out
+
+
+def test_lab_edit_shows_as_update_and_reapply_fixes_it(cli: Cli, reference: Path) -> None:
+    apply_ok(cli, reference)
+    assert cli("lab", "set", reference, "cloud.iaas-oslo", "capacity.vm_count=50").code == 0
+    plan = plan_json(cli, reference)
+    assert actions(plan) == {"cloud.iaas-oslo": "update"}
+    change = next(c for c in plan["changes"] if c["address"] == "cloud.iaas-oslo")
+    assert change["changed_paths"] == ["capacity.vm_count"]
+    assert change["before"]["capacity"]["vm_count"] == 50
+    assert change["after"]["capacity"]["vm_count"] == 100
+    text = cli("plan", reference).out
+    assert "~ capacity.vm_count: 50 → 100" in text
+    apply_ok(cli, reference)
+    assert actions(plan_json(cli, reference)) == {}
+
+
+def test_yaml_edit_yields_exactly_the_expected_update(cli: Cli, reference: Path) -> None:
+    apply_ok(cli, reference)
+    clouds = reference / "clouds.yaml"
+    clouds.write_text(clouds.read_text().replace("cpu_count: 400", "cpu_count: 800"))
+    plan = plan_json(cli, reference)
+    assert actions(plan) == {f"cloud.iaas-{loc}": "update" for loc in ("oslo", "stockholm", "copenhagen")}
+    assert {tuple(c["changed_paths"]) for c in plan["changes"] if c["action"] == "update"} == {("capacity.cpu_count",)}
+    apply_ok(cli, reference)
+    assert actions(plan_json(cli, reference)) == {}
+
+
+def test_list_element_change_names_only_that_element(cli: Cli, reference: Path) -> None:
+    apply_ok(cli, reference)
+    sw = reference / "switching.yaml"
+    sw.write_text(sw.read_text().replace("profile: virtual_port_profile.live-migration",
+                                         "profile: virtual_port_profile.host-management"))
+    plan = plan_json(cli, reference)
+    change = next(c for c in plan["changes"] if c["address"] == "logical_switch.fabric")
+    assert change["action"] == "update"
+    assert change["changed_paths"] == ["virtual_ports[2].profile"]
+
+
+def test_immutable_change_is_a_replace(cli: Cli, reference: Path) -> None:
+    apply_ok(cli, reference)
+    sw = reference / "switching.yaml"
+    sw.write_text(sw.read_text().replace("minimum_bandwidth_mode: weight", "minimum_bandwidth_mode: absolute"))
+    plan = plan_json(cli, reference)
+    assert actions(plan) == {"logical_switch.fabric": "replace"}
+    text = cli("plan", reference).out
+    assert "-/+ logical_switch.fabric must be replaced  # minimum_bandwidth_mode cannot change in place" in text
+    old_id = _state_id(cli, reference, "logical_switch.fabric")
+    apply_ok(cli, reference)
+    assert _state_id(cli, reference, "logical_switch.fabric") != old_id
+    assert actions(plan_json(cli, reference)) == {}
+
+
+def test_replace_cascades_to_dependents_and_converges(cli: Cli, reference: Path) -> None:
+    apply_ok(cli, reference)
+    net = reference / "networking.yaml"
+    net.write_text(net.read_text().replace("isolation: connected", "isolation: vlan"))
+    acts = actions(plan_json(cli, reference))
+    assert acts["logical_network.management"] == "replace"
+    for dependent in ("network_site.management-oslo", "ip_pool.management-oslo", "vm_network.management",
+                      "uplink_port_profile.uplink-oslo", "logical_switch.fabric", "cloud.iaas-oslo"):
+        assert acts[dependent] == "replace", dependent
+    assert "host_group.Oslo" not in acts
+    apply_ok(cli, reference)
+    assert actions(plan_json(cli, reference)) == {}
+
+
+def test_removing_a_location_deletes_dependents_first(cli: Cli, reference: Path) -> None:
+    apply_ok(cli, reference)
+    cfg = reference / "fabric.yaml"
+    cfg.write_text(cfg.read_text().replace('["Oslo", "Stockholm", "Copenhagen"]', '["Oslo", "Stockholm"]'))
+    plan = plan_json(cli, reference)
+    acts = actions(plan)
+    deleted = {a for a, act in acts.items() if act == "delete"}
+    assert deleted == {
+        "host_group.Copenhagen", "host_group.Copenhagen/DR", "host_group.Copenhagen/Edge",
+        "host_group.Copenhagen/IaaS", "host_group.Copenhagen/Fabric Management", "cloud.iaas-copenhagen",
+        "network_site.management-copenhagen", "ip_pool.management-copenhagen",
+    }
+    out = apply_ok(cli, reference, "--parallelism", "1")
+    order = [m.group(1) for m in re.finditer(r"^(\S+): delete ok", out, re.M)]
+    assert order.index("ip_pool.management-copenhagen") < order.index("network_site.management-copenhagen")
+    assert order.index("cloud.iaas-copenhagen") < order.index("host_group.Copenhagen/IaaS")
+    assert order.index("network_site.management-copenhagen") < order.index("host_group.Copenhagen")
+    assert max(order.index(f"host_group.Copenhagen/{c}") for c in ("DR", "Edge", "IaaS")) < order.index(
+        "host_group.Copenhagen"
+    )
+    assert actions(plan_json(cli, reference)) == {}
+
+
+def test_failure_stops_only_dependents(cli: Cli, reference: Path, monkeypatch) -> None:
+    monkeypatch.setenv("FABRIC_LAB_FAIL", "network_site.management-oslo")
+    result = cli("apply", reference, "--auto-approve")
+    assert result.code == 1
+    assert "failed:  network_site.management-oslo: injected failure" in result.out
+    skipped = set(re.findall(r"^  skipped: (\S+)", result.out, re.M))
+    assert skipped == {"ip_pool.management-oslo", "uplink_port_profile.uplink-oslo", "logical_switch.fabric"}
+    assert "cloud.iaas-oslo: create ok" in result.out  # independent of the failed site
+    monkeypatch.delenv("FABRIC_LAB_FAIL")
+    remaining = actions(plan_json(cli, reference))
+    assert remaining == {a: "create" for a in ("network_site.management-oslo", *skipped)}
+    apply_ok(cli, reference)
+    assert actions(plan_json(cli, reference)) == {}
+
+
+def test_apply_without_auto_approve_asks(cli: Cli, lab: Path) -> None:
+    declined = cli("apply", lab, stdin="no\n")
+    assert declined.code == 1
+    assert "Cancelled" in declined.err
+    assert cli("plan", lab, "--detailed-exitcode").code == 2
+    accepted = cli("apply", lab, stdin="yes\n")
+    assert accepted.code == 0, accepted.err
+    assert cli("plan", lab, "--detailed-exitcode").code == 0
+
+
+def test_destroy_deletes_everything(cli: Cli, reference: Path) -> None:
+    apply_ok(cli, reference)
+    result = cli("destroy", reference, "--auto-approve")
+    assert result.code == 0, result.out
+    assert "35 operation(s) done" in result.out
+    inventory = json.loads(cli("lab", "show", reference, "--format", "json").out)
+    assert inventory["objects"] == []
+    assert cli("show", reference).out.strip() == "State is empty."
+
+
+def test_objects_created_without_state_are_adopted_not_duplicated(cli: Cli, lab: Path) -> None:
+    apply_ok(cli, lab)
+    (lab / ".fabric" / "state.db").unlink()
+    plan = plan_json(cli, lab)
+    assert plan["summary"]["create"] == 0
+    assert "adopting the existing live object" in cli("plan", lab).out
+    apply_ok(cli, lab)
+    inventory = json.loads(cli("lab", "show", lab, "--format", "json").out)
+    assert len(inventory["objects"]) == 12
+    assert actions(plan_json(cli, lab)) == {}
+
+
+def test_object_deleted_by_hand_is_recreated(cli: Cli, lab: Path) -> None:
+    apply_ok(cli, lab)
+    from fabric.providers.lab.provider import LabProvider
+
+    provider = LabProvider(lab / ".fabric" / "lab.db")
+    provider.delete("x", _state_id(cli, lab, "logical_switch.lab"), "logical_switch")
+    provider.close()
+    plan = plan_json(cli, lab)
+    assert actions(plan) == {"logical_switch.lab": "create"}
+    assert plan["changes"][[c["address"] for c in plan["changes"]].index("logical_switch.lab")]["reason"] == (
+        "deleted outside fabric"
+    )
+
+
+def test_show_lists_state(cli: Cli, lab: Path) -> None:
+    apply_ok(cli, lab)
+    doc = json.loads(cli("show", lab, "--format", "json").out)
+    assert doc["serial"] == 12
+    assert len(doc["resources"]) == 12
+    cloud = next(r for r in doc["resources"] if r["address"] == "cloud.iaas")
+    assert re.fullmatch(r"[0-9a-f-]{36}", cloud["live_id"])
+    assert cloud["attributes"]["name"] == "IaaS Lab"
+    assert "cloud.iaas  (live id" in cli("show", lab).out
+
+
+def _state_id(cli: Cli, stamp: Path, address: str) -> str:
+    doc = json.loads(cli("show", stamp, "--format", "json").out)
+    return next(r["live_id"] for r in doc["resources"] if r["address"] == address)
