@@ -24,7 +24,7 @@ demo: install
 	@echo "Demo done: the lab VMM now matches stamps/reference (state in $(DEMO))."
 
 lint: install
-	$(BIN)/ruff check fabric tests bench
+	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
 typecheck: install
