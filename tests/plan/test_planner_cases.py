@@ -1,0 +1,54 @@
+"""Data-driven planner cases: given desired, observed and state, expect these changes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fabric.inventory import Inventory, ObservedObject
+from fabric.plan.planner import make_plan
+from fabric.project import open_stamp
+from fabric.providers.lab.rules import IMMUTABLE
+from fabric.snapshot import StateEntry, StateSnapshot
+
+CASES = sorted(p for p in (Path(__file__).parent / "cases").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_case(case: Path) -> None:
+    fabric = open_stamp(case / "desired")
+    observed = json.loads((case / "observed.json").read_text())
+    inventory = Inventory.of(ObservedObject(o["id"], o["kind"], o["name"], o["attributes"]) for o in observed)
+    raw_state = json.loads((case / "state.json").read_text())
+    entries = {a: StateEntry(a, e["kind"], e["live_id"], e.get("attributes", {})) for a, e in raw_state.items()}
+    plan = make_plan("case", fabric.resources, inventory, StateSnapshot(1, "l", entries),
+                     lambda k: IMMUTABLE.get(k, frozenset()))
+    expected = json.loads((case / "expected.json").read_text())
+    changes = plan.by_address()
+    for address, change in changes.items():
+        if address not in expected:
+            assert change.action.value == "no-op", address
+    for address, fields in expected.items():
+        change = changes[address]
+        for field, value in fields.items():
+            if field.startswith("before."):
+                assert change.before is not None
+                assert change.before[field.removeprefix("before.")] == value, (address, field)
+            elif field == "action":
+                assert change.action.value == value, address
+            elif field == "changed_paths":
+                assert list(change.changed_paths) == value, address
+            else:
+                assert getattr(change, field) == value, (address, field)
+
+
+def test_planning_is_deterministic() -> None:
+    from fabric.render.jsonplan import plan_to_json
+
+    stamp = Path(__file__).resolve().parents[2] / "stamps" / "reference"
+    fabric = open_stamp(stamp)
+    first = make_plan("r", fabric.resources, Inventory(), StateSnapshot(), lambda k: frozenset())
+    second = make_plan("r", open_stamp(stamp).resources, Inventory(), StateSnapshot(), lambda k: frozenset())
+    assert json.dumps(plan_to_json(first)) == json.dumps(plan_to_json(second))
