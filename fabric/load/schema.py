@@ -20,7 +20,7 @@ FILES = ("fabric.schema.json", "resources.schema.json")
 def _allow_templates(node: Any) -> Any:
     if isinstance(node, dict):
         node = {k: _allow_templates(v) for k, v in node.items()}
-        if node.get("type") in ("integer", "boolean", "number", "array", "object") or "enum" in node:
+        if node.get("type") in ("integer", "boolean", "number", "array") or "enum" in node:
             typed = {k: v for k, v in node.items() if k not in ("title", "description", "default")}
             rest = {k: v for k, v in node.items() if k in ("title", "description", "default")}
             return {**rest, "anyOf": [typed, TEMPLATE]}

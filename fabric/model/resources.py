@@ -19,6 +19,7 @@ Name = Annotated[str, Field(min_length=1, max_length=256, pattern=r"^[^\x00-\x1f
 Ref = Annotated[str, Field(min_length=3, pattern=r"^[a-z_]+\..+$")]
 Vlan = Annotated[int, Field(ge=0, le=4094)]
 Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
+Quota = Count | Literal["unlimited"] | None
 
 
 def _network(value: str) -> str:
@@ -81,11 +82,11 @@ class HostGroup(Resource):
 class Capacity(Strict):
     """Cloud quotas; `null` (or `unlimited`) means no limit."""
 
-    vm_count: Count | None = None
-    cpu_count: Count | None = None
-    memory_mb: Count | None = None
-    storage_gb: Count | None = None
-    custom_quota_count: Count | None = None
+    vm_count: Quota = None
+    cpu_count: Quota = None
+    memory_mb: Quota = None
+    storage_gb: Quota = None
+    custom_quota_count: Quota = None
 
     @field_validator("*", mode="before")
     @classmethod
