@@ -16,7 +16,7 @@ from fabric.plan.change import Plan
 from fabric.plan.planner import make_plan
 from fabric.project import open_stamp
 from fabric.providers.protocol import Provider
-from fabric.providers.registry import open_provider
+from fabric.providers.registry import available, open_provider
 from fabric.state.sqlite import SqliteState
 
 WORK_DIR = ".fabric"
@@ -50,11 +50,14 @@ def work_dir_for(root: Path, state_dir: Path | None) -> Path:
 
 def open_session(root: Path, state_dir: Path | None = None, lock_timeout: float = 0.0) -> Session:
     """Validate the stamp (ConfigError if invalid), then open state and provider."""
-    fabric = open_stamp(root)
+    fabric = open_stamp(root, available())
     work = work_dir_for(root, state_dir)
-    state = SqliteState(work, lock_timeout)
-    settings = fabric.config.provider.model_dump()
-    provider = open_provider(root, settings, work)
+    provider = open_provider(root, fabric.config.provider.model_dump(), work)
+    try:
+        state = SqliteState(work, lock_timeout)
+    except BaseException:
+        provider.close()
+        raise
     return Session(fabric, work, state, provider)
 
 

@@ -11,6 +11,7 @@ import typer
 from fabric import engine
 from fabric.cli.common import LockTimeout, StampDir, StateDir, out, print_plan_text, reports_errors
 from fabric.project import open_stamp
+from fabric.providers.registry import available
 from fabric.render.jsonplan import plan_to_json
 from fabric.render.text import plan_text
 
@@ -25,7 +26,7 @@ class PlanFormat(StrEnum):
 @reports_errors
 def validate(stamp: StampDir) -> int:
     """Check a stamp without touching any provider: every problem, file:line:col each."""
-    fabric = open_stamp(stamp)
+    fabric = open_stamp(stamp, available())
     out.print(f"{stamp}: valid ({len(fabric.resources)} resources).", markup=False)
     return 0
 

@@ -131,7 +131,7 @@ def _expand_one(
     key = str(key)
     pattern = _SEGMENT if kind == "host_group" else _KEY
     if not pattern.match(key):
-        what = "a host-group name (no / or \\)" if kind == "host_group" else "a key ([A-Za-z0-9_.-], ≤128)"
+        what = "host-group name (no / or \\)" if kind == "host_group" else "key ([A-Za-z0-9_.-], at most 128)"
         yield Problem(SourceRef(file, path), f"{key!r} is not a valid {what}", True)
         return
     if kind == "host_group" and "parent" in body:

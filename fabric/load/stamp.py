@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from fabric.errors import Diagnostic, SourceLocation
 from fabric.load.expand import RawResource, expand_file
-from fabric.load.yamlfile import Locator, parse_yaml
+from fabric.load.yamlfile import Locator, decode_error_location, parse_yaml
 from fabric.model.resources import KINDS, Resource
 from fabric.model.stamp import Fabric, Finding, SourceRef, StampConfig
 
@@ -37,15 +37,21 @@ def pydantic_findings(exc: ValidationError, source: SourceRef, address: str | No
         if err["type"] == "extra_forbidden":
             msg, path, at_key = f"unknown key {str(loc[-1])!r}", loc, True
         elif err["type"] == "missing":
-            msg, path, at_key = f"missing required key {where!r}", loc[:-1], False
+            msg, path, at_key = f"missing required key {where!r}", loc[:-1], True
         else:
             text = err["msg"].removeprefix("Value error, ")
-            got = repr(err.get("input"))
-            got = got if len(got) <= 60 else got[:57] + "..."
-            msg = f"{where}: {text} (got {got})" if where else text
-            path, at_key = loc, False
+            msg = f"{where}: {text} (got {_short_repr(err.get('input'))})" if where else text
+            path, at_key = loc, not where
         out.append(Finding(SourceRef(source.file, (*source.path, *path)), msg, at_key, address))
     return out
+
+
+def _short_repr(value: object) -> str:
+    try:
+        text = repr(value)
+    except ValueError:  # e.g. an integer too long to print
+        return "a value too large to show"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _read(path: Path, name: str, locator: Locator) -> tuple[Any, list[Diagnostic]]:
@@ -53,19 +59,24 @@ def _read(path: Path, name: str, locator: Locator) -> tuple[Any, list[Diagnostic
         if path.stat().st_size > MAX_FILE_BYTES:
             limit = MAX_FILE_BYTES // (1024 * 1024)
             return None, [Diagnostic(SourceLocation(name, 1, 1), f"file larger than {limit} MiB")]
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        where = decode_error_location(name, raw, exc)
+        return None, [Diagnostic(where, f"not valid utf-8 text (byte 0x{raw[exc.start]:02x})")]
+    except OSError as exc:
         return None, [Diagnostic(SourceLocation(name, 1, 1), f"cannot read file: {exc}")]
     locator.add(name, text)
     return parse_yaml(text, name)
 
 
 def to_diagnostics(findings: list[Finding], locator: Locator) -> list[Diagnostic]:
-    """Resolve findings' key paths to file:line:col through the locator."""
-    return [
-        Diagnostic(locator.locate(f.source.file, f.source.path, at_key=f.at_key), f.message, f.address)
-        for f in findings
-    ]
+    """Resolve findings' key paths to file:line:col (a repeated resource's identical findings once)."""
+    out: dict[tuple[object, str], Diagnostic] = {}
+    for f in findings:
+        where = locator.locate(f.source.file, f.source.path, at_key=f.at_key)
+        out.setdefault((where, f.message), Diagnostic(where, f.message, f.address))
+    return list(out.values())
 
 
 def _config(root: Path, locator: Locator) -> tuple[StampConfig | None, list[Diagnostic]]:
@@ -116,7 +127,7 @@ def load_stamp(root: Path) -> tuple[Fabric | None, Locator, list[Diagnostic], se
         for raw in raws:
             if raw.address in resources or raw.address in sources:
                 first = sources[raw.address]
-                msg = f"duplicate address, first declared at {locator.locate(first.file, first.path)}"
+                msg = f"duplicate address, first declared at {locator.locate(first.file, first.path, at_key=True)}"
                 findings.append(Finding(raw.source, msg, True, raw.address))
                 continue
             sources[raw.address] = raw.source

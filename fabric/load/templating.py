@@ -43,6 +43,16 @@ def _compile(text: str) -> Callable[[dict[str, Any]], Any]:
     return lambda ctx: template.render(ctx)
 
 
+_NO_ATTR = re.compile(r"^'(?:dict object|jinja2\.utils\.Namespace object)' has no attribute '(?P<name>[^']*)'$")
+
+
+def _undefined_message(message: str) -> str:
+    match = _NO_ATTR.match(message)
+    if match:
+        return f"undefined in template: {match.group('name')!r} is undefined"
+    return f"undefined in template: {message}"
+
+
 def render(text: str, context: dict[str, Any]) -> Any:
     """Render one template string; raise TemplateProblem with a one-line reason."""
     try:
@@ -55,7 +65,7 @@ def render(text: str, context: dict[str, Any]) -> Any:
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateProblem(f"template refused by the sandbox: {exc}") from None
     except jinja2.UndefinedError as exc:
-        raise TemplateProblem(f"undefined in template: {exc.message}") from None
+        raise TemplateProblem(_undefined_message(str(exc.message))) from None
     except Exception as exc:  # any error raised by user expressions (e.g. 1/0)
         raise TemplateProblem(f"template failed: {type(exc).__name__}: {exc}") from None
     if isinstance(value, jinja2.Undefined):

@@ -6,6 +6,7 @@ and `Locator` re-composes that one file to turn the path into `line:column`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ from fabric.errors import Diagnostic, SourceLocation
 Path = tuple[str | int, ...]
 
 MAX_EXPANDED_NODES = 2_000_000
-MAX_DEPTH = 200
+MAX_DEPTH = 64
 _PLAIN_TAGS = frozenset("tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq"))
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -50,24 +51,30 @@ class _StrictLoader(_Base):  # type: ignore[misc]
             if self._depth > MAX_DEPTH:
                 raise _YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
             return super().construct_object(node, deep=True)
-        except ValueError as exc:  # e.g. an integer with too many digits
-            raise _YamlProblem(f"invalid value: {exc}", node.start_mark) from None
+        except ValueError as exc:
+            digits = re.search(r"has (\d+) digits", str(exc))
+            what = f"integer too large ({digits.group(1)} digits)" if digits else f"invalid value: {exc}"
+            raise _YamlProblem(what, node.start_mark) from None
         finally:
             self._depth -= 1
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[str, Any]:
         if not isinstance(node, yaml.MappingNode):
             raise _YamlProblem("expected a mapping", node.start_mark)
+        explicit: set[str] = set()
+        for key_node, _ in node.value:  # duplicates among written keys; merged (<<) keys may be overridden
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            if key_node.value in explicit and isinstance(key_node, yaml.ScalarNode):
+                raise _YamlProblem(f"duplicate key {key_node.value!r}", key_node.start_mark)
+            explicit.add(key_node.value)
         self.flatten_mapping(node)
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = self.construct_object(key_node)
             if isinstance(key, bool) or not isinstance(key, (str, int, float)):
                 raise _YamlProblem("mapping keys must be strings", key_node.start_mark)
-            key = str(key)
-            if key in result:
-                raise _YamlProblem(f"duplicate key {key!r}", key_node.start_mark)
-            result[key] = self.construct_object(value_node)
+            result[str(key)] = self.construct_object(value_node)
         return result
 
 
@@ -109,13 +116,15 @@ def parse_yaml(text: str, name: str) -> tuple[Any, list[Diagnostic]]:
     except _YamlProblem as exc:
         return None, [Diagnostic(_location(name, exc.mark), exc.message)]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # an unclosed flow collection is best shown where it was opened
+        flow = bool(exc.context and "flow" in exc.context and exc.context_mark)
+        mark = exc.context_mark if flow else (exc.problem_mark or exc.context_mark)
         what = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
         return None, [Diagnostic(_location(name, mark), f"invalid YAML: {what}")]
     except yaml.YAMLError as exc:
         return None, [Diagnostic(SourceLocation(name, 1, 1), f"invalid YAML: {exc}")]
     except RecursionError:
-        return None, [Diagnostic(SourceLocation(name, 1, 1), "invalid YAML: nesting too deep")]
+        return None, [Diagnostic(SourceLocation(name, 1, 1), f"nesting deeper than {MAX_DEPTH} levels")]
     finally:
         loader.dispose()
     if loader.alias_reused and _expanded_size(data, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
@@ -167,3 +176,11 @@ def _child(node: Any, step: str | int) -> tuple[Any, Any] | None:
     elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
         return None, node.value[step]
     return None
+
+
+def decode_error_location(name: str, raw: bytes, exc: UnicodeDecodeError) -> SourceLocation:
+    """Where an undecodable byte sits, as line:column (columns counted in characters before it)."""
+    before = raw[: exc.start]
+    line = before.count(b"\n") + 1
+    column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
+    return SourceLocation(name, line, column)

@@ -12,14 +12,55 @@ import ipaddress
 import re
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 RefPath = tuple[str, ...]
-Name = Annotated[str, Field(min_length=1, max_length=256, pattern=r"^[^\x00-\x1f\x7f]+$")]
-Ref = Annotated[str, Field(min_length=3, pattern=r"^[a-z_]+\..+$")]
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_REF = re.compile(r"^[a-z_]+\.\S.*$")
+
+
+def _name(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("names must not contain control characters (newline, tab, …)")
+    return value
+
+
+def _ref(value: str) -> str:
+    if not _REF.match(value):
+        raise ValueError(f"{value!r} is not an address of the form KIND.KEY (e.g. host_group.Oslo/IaaS)")
+    return value
+
+
+def _unlimited(value: Any) -> Any:
+    return None if value == "unlimited" else value
+
+
+Name = Annotated[str, Field(min_length=1, max_length=256), AfterValidator(_name)]
+Ref = Annotated[str, AfterValidator(_ref)]
 Vlan = Annotated[int, Field(ge=0, le=4094)]
 Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
-Quota = Count | Literal["unlimited"] | None
+Quota = Annotated[
+    Count | None,
+    BeforeValidator(_unlimited),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 0, "maximum": 1_000_000_000},
+                {"type": "null"},
+                {"const": "unlimited"},
+            ]
+        }
+    ),
+]
 
 
 def _network(value: str) -> str:
@@ -67,6 +108,12 @@ class Resource(Strict):
         return data
 
 
+def _segment(value: str) -> str:
+    if "/" in value or "\\" in value:
+        raise ValueError("host-group names must not contain / or \\")
+    return value
+
+
 class HostGroup(Resource):
     """A node of the host-group tree; its key is its path (`Oslo/IaaS`)."""
 
@@ -74,7 +121,7 @@ class HostGroup(Resource):
     REFS: ClassVar[dict[RefPath, str]] = {("parent",): "host_group"}
     SCOPE: ClassVar[str | None] = "parent"
 
-    name: Annotated[str, Field(min_length=1, max_length=256, pattern=r"^[^\x00-\x1f\x7f/\\]+$")]
+    name: Annotated[Name, AfterValidator(_segment)]
     parent: Ref | None = Field(default=None, description="Set from the path; None = All Hosts.")
     inherit_network_settings: bool = True
 
@@ -87,11 +134,6 @@ class Capacity(Strict):
     memory_mb: Quota = None
     storage_gb: Quota = None
     custom_quota_count: Quota = None
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _unlimited(cls, value: Any) -> Any:
-        return None if value == "unlimited" else value
 
 
 class Cloud(Resource):

@@ -93,6 +93,8 @@ def _unique_names(ctx: _Ctx) -> None:
 
 def _cycles(ctx: _Ctx) -> None:
     for cycle in cycles(build_graph(ctx.res)):
+        if len(cycle) == 1:
+            continue  # a self reference, already reported by _references
         for address in cycle:
             ctx.error(address, (), "dependency cycle: " + " → ".join([*cycle, cycle[0]]), True)
 
@@ -145,7 +147,8 @@ def _pool_ranges(ctx: _Ctx) -> None:
             ctx.error(address, ("range_end",), f"range: {exc}")
             continue
         if not full.within(subnet):
-            ctx.error(address, ("range_start",), f"range {full} is outside subnet {net}")
+            end = "range_start" if ipaddress.ip_address(pool.range_start) not in net else "range_end"
+            ctx.error(address, (end,), f"range {full} is outside subnet {net}")
         for i, gateway in enumerate(pool.gateways):
             if ipaddress.ip_address(gateway) not in net:
                 ctx.error(address, ("gateways", i), f"gateway {gateway} is outside subnet {net}")
