@@ -72,6 +72,7 @@ def plan(session: Session, *, destroy: bool = False) -> Plan:
         snapshot,
         session.provider.immutable_attributes,
         destroy=destroy,
+        graph=session.fabric.graph,
     )
 
 

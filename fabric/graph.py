@@ -15,14 +15,6 @@ from fabric.model.refs import DEPENDS_ON, iter_refs
 from fabric.model.resources import KINDS, Resource
 
 
-def references(resource: Resource) -> set[str]:
-    """Addresses `resource` points at, through attributes and `depends_on`."""
-    data = resource.model_dump(mode="json")
-    refs = {a for _, a, _ in iter_refs(type(resource).REFS, data)}
-    refs.update(resource.depends_on)
-    return refs
-
-
 def attribute_references(kind: str, attributes: Mapping[str, Any]) -> set[str]:
     """Addresses a recorded attribute dict of `kind` points at (for state, not code)."""
     cls = KINDS.get(kind)
@@ -36,7 +28,7 @@ def build_graph(resources: Mapping[str, Resource]) -> nx.DiGraph[str]:
     graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(resources)
     for address, resource in resources.items():
-        for target in references(resource):
+        for target in resource.references:
             if target in resources:
                 graph.add_edge(target, address)
     return graph

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 from pathlib import Path
 
 from fabric.errors import ConfigError
+from fabric.graph import build_graph
 from fabric.load.stamp import STAMP_FILE, display_path, load_stamp, to_diagnostics
 from fabric.model.stamp import Fabric, Finding, SourceRef
 from fabric.validate import check
@@ -18,6 +20,7 @@ def open_stamp(root: Path, providers: Collection[str] | None = None) -> Fabric:
     """
     fabric, locator, diagnostics, known = load_stamp(root)
     if fabric is not None:
+        fabric = replace(fabric, graph=build_graph(fabric.resources))
         findings = check(fabric, known)
         kind = fabric.config.provider.type
         if providers is not None and kind not in providers:

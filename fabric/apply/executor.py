@@ -8,6 +8,7 @@ were in flight (which the next plan adopts by identity).
 
 from __future__ import annotations
 
+import heapq
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -92,6 +93,53 @@ class _Run:
         self.state.record(StateEntry(change.address, change.kind, live_id, dict(change.after)))
 
 
+def _heights(graph: nx.DiGraph[str]) -> dict[str, int]:
+    """Length of the longest chain of operations from each node to the end of the graph."""
+    height: dict[str, int] = {}
+    for node in reversed(list(nx.topological_sort(graph))):
+        height[node] = 1 + max((height[s] for s in graph.successors(node)), default=0)
+    return height
+
+
+class _Scheduler:
+    """Which operations may start: dependencies done, longest remaining chain first."""
+
+    def __init__(self, graph: nx.DiGraph[str]) -> None:
+        self.graph = graph
+        self.height = _heights(graph)
+        self.waiting = {n: graph.in_degree(n) for n in graph}
+        self.ready = [(-self.height[n], n) for n, d in self.waiting.items() if d == 0]
+        heapq.heapify(self.ready)
+        self.finished: set[str] = set()
+
+    def pop(self) -> str | None:
+        """The next operation to start, or None."""
+        while self.ready:
+            _, key = heapq.heappop(self.ready)
+            if key not in self.finished:
+                return key
+        return None
+
+    def succeeded(self, key: str) -> None:
+        """Release the operations that waited only for `key`."""
+        self.finished.add(key)
+        for nxt in self.graph.successors(key):
+            self.waiting[nxt] -= 1
+            if self.waiting[nxt] == 0:
+                heapq.heappush(self.ready, (-self.height[nxt], nxt))
+
+    def failed(self, key: str) -> list[str]:
+        """Mark `key` and everything after it finished; return the skipped operations."""
+        self.finished.add(key)
+        skipped = sorted(nx.descendants(self.graph, key) - self.finished)
+        self.finished.update(skipped)
+        return skipped
+
+    def unstarted(self) -> list[str]:
+        """Operations never started nor skipped."""
+        return [k for k in self.graph if k not in self.finished]
+
+
 def apply_plan(
     plan: Plan,
     provider: Provider,
@@ -103,56 +151,50 @@ def apply_plan(
 ) -> ApplyResult:
     """Apply `plan`; see the module docstring. Never raises for a failed operation."""
     run = _Run(plan, provider, state)
-    graph = run.graph
-    result = ApplyResult(total=graph.number_of_nodes())
-    waiting = {n: graph.in_degree(n) for n in graph}
-    ready = sorted(n for n, d in waiting.items() if d == 0)
+    sched = _Scheduler(run.graph)
+    result = ApplyResult(total=run.graph.number_of_nodes())
     running: dict[Future[Any], tuple[str, float]] = {}
-    finished: set[str] = set()
     with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
-        while ready or running:
+        while True:
             if should_stop():
                 result.interrupted = True
-                ready.clear()
-            while ready and len(running) < parallelism:
-                key = ready.pop(0)
-                running[pool.submit(run.execute, graph.nodes[key]["op"])] = (key, time.monotonic())
+            while not result.interrupted and len(running) < parallelism and (key := sched.pop()) is not None:
+                running[pool.submit(run.execute, run.graph.nodes[key]["op"])] = (key, time.monotonic())
             if not running:
                 break
             done, _ = wait(list(running), timeout=0.2, return_when=FIRST_COMPLETED)
             for future in sorted(done, key=lambda f: running[f][0]):
                 key, started = running.pop(future)
-                op: Operation = graph.nodes[key]["op"]
-                finished.add(key)
-                error = future.exception()
-                if error is None:
-                    run.record(op, future.result())
-                    event = OpEvent(op.change.address, op.kind.value, "ok", "", time.monotonic() - started)
-                    result.done.append(event)
-                    on_event(event)
-                    for nxt in graph.successors(key):
-                        waiting[nxt] -= 1
-                        if waiting[nxt] == 0:
-                            ready.append(nxt)
-                    ready.sort()
-                    continue
-                result.failed[op.change.address] = str(error)
-                on_event(OpEvent(op.change.address, op.kind.value, "failed", str(error), time.monotonic() - started))
-                for skipped in sorted(nx.descendants(graph, key) - finished):
-                    finished.add(skipped)
-                    waiting[skipped] = -1
-                    address = graph.nodes[skipped]["op"].change.address
-                    if address not in result.skipped and address not in result.failed:
-                        result.skipped.append(address)
-                        on_event(
-                            OpEvent(
-                                address,
-                                graph.nodes[skipped]["op"].kind.value,
-                                "skipped",
-                                f"depends on {op.change.address}",
-                            )
-                        )
-                ready = [k for k in ready if waiting[k] >= 0]
-    started_or_skipped = finished
-    result.not_started = sorted({graph.nodes[k]["op"].change.address for k in graph if k not in started_or_skipped})
+                _finish(run, sched, result, key, future, time.monotonic() - started, on_event)
+    result.not_started = sorted({run.graph.nodes[k]["op"].change.address for k in sched.unstarted()})
     return result
+
+
+def _finish(
+    run: _Run,
+    sched: _Scheduler,
+    result: ApplyResult,
+    key: str,
+    future: Future[Any],
+    seconds: float,
+    on_event: Callable[[OpEvent], None],
+) -> None:
+    """Record one finished operation (state first), report it, release or skip what follows."""
+    op: Operation = run.graph.nodes[key]["op"]
+    address = op.change.address
+    error = future.exception()
+    if error is None:
+        run.record(op, future.result())
+        event = OpEvent(address, op.kind.value, "ok", "", seconds)
+        result.done.append(event)
+        on_event(event)
+        sched.succeeded(key)
+        return
+    result.failed[address] = str(error)
+    on_event(OpEvent(address, op.kind.value, "failed", str(error), seconds))
+    for skipped in sched.failed(key):
+        skipped_op: Operation = run.graph.nodes[skipped]["op"]
+        other = skipped_op.change.address
+        if other not in result.skipped and other not in result.failed:
+            result.skipped.append(other)
+            on_event(OpEvent(other, skipped_op.kind.value, "skipped", f"depends on {address}"))

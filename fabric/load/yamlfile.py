@@ -7,6 +7,7 @@ and `Locator` re-composes that one file to turn the path into `line:column`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,8 +19,31 @@ Path = tuple[str | int, ...]
 
 MAX_EXPANDED_NODES = 2_000_000
 MAX_DEPTH = 64
-_PLAIN_TAGS = frozenset("tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq"))
-_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TAG = "tag:yaml.org,2002:"
+_STR, _MAP, _SEQ, _MERGE = _TAG + "str", _TAG + "map", _TAG + "seq", _TAG + "merge"
+
+
+def _null(constructor: Any, node: Any) -> None:
+    return None
+
+
+def _timestamp(constructor: Any, node: Any) -> str:
+    return str(node.value)
+
+
+_SCALARS: dict[str, Callable[[Any, Any], Any]] = {
+    _TAG + "int": yaml.constructor.SafeConstructor.construct_yaml_int,
+    _TAG + "float": yaml.constructor.SafeConstructor.construct_yaml_float,
+    _TAG + "bool": yaml.constructor.SafeConstructor.construct_yaml_bool,
+    _TAG + "null": _null,
+    _TAG + "timestamp": _timestamp,
+}
+try:
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _Parser = None  # type: ignore[assignment,misc]
+_SAFE = yaml.constructor.SafeConstructor()
+_RESOLVED: dict[str, str] = {}
 
 
 class _YamlProblem(Exception):
@@ -29,53 +53,97 @@ class _YamlProblem(Exception):
         self.mark = mark
 
 
-class _StrictLoader(_Base):  # type: ignore[misc]
-    """SafeLoader that refuses duplicate keys and odd tags and counts alias reuse."""
+if _Parser is not None:
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
+    class _NodeLoader(_Parser, yaml.resolver.Resolver):
+        """libyaml's parser and composer; plain-scalar tag resolution memoised by value."""
+
+        def __init__(self, stream: str) -> None:
+            _Parser.__init__(self, stream)
+            yaml.resolver.Resolver.__init__(self)
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is yaml.ScalarNode and implicit[0]:
+                tag = _RESOLVED.get(value)
+                if tag is None:
+                    tag = yaml.resolver.Resolver.resolve(self, kind, value, implicit)  # type: ignore[no-untyped-call]
+                    if len(_RESOLVED) < 100_000:
+                        _RESOLVED[value] = tag
+                return tag
+            return yaml.resolver.Resolver.resolve(self, kind, value, implicit)  # type: ignore[no-untyped-call]
+
+else:  # pragma: no cover - PyYAML without libyaml
+
+    class _NodeLoader(yaml.SafeLoader):  # type: ignore[no-redef]
+        """Pure-Python parser and composer."""
+
+
+class _Converter:
+    """Nodes → plain data: refuses odd tags and duplicate keys, notes alias reuse, bounds depth."""
+
+    def __init__(self) -> None:
+        self.done: dict[int, Any] = {}
         self.alias_reused = False
-        self._depth = 0
 
-    def construct_object(self, node: Any, deep: bool = False) -> Any:
-        if node in self.constructed_objects:
-            if not isinstance(node, yaml.ScalarNode):
-                self.alias_reused = True
-            return self.constructed_objects[node]
-        if node.tag not in _PLAIN_TAGS:
-            if node.tag == "tag:yaml.org,2002:timestamp":
-                return str(node.value)
-            raise _YamlProblem(f"unsupported YAML tag {node.tag!r}", node.start_mark)
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                raise _YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
-            return super().construct_object(node, deep=True)
+    def convert(self, node: Any, depth: int = 0) -> Any:
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if depth > MAX_DEPTH:
+            raise _YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
+        if tag in _SCALARS:
+            return self._scalar(node)
+        key = id(node)
+        if key in self.done:
+            self.alias_reused = True
+            return self.done[key]
+        if tag == _SEQ:
+            out: list[Any] = []
+            self.done[key] = out
+            out.extend(self.convert(child, depth + 1) for child in node.value)
+            return out
+        if tag == _MAP:
+            mapping: dict[str, Any] = {}
+            self.done[key] = mapping
+            self._mapping(node, mapping, depth)
+            return mapping
+        raise _YamlProblem(f"unsupported YAML tag {tag!r}", node.start_mark)
+
+    def _scalar(self, node: Any) -> Any:
+        try:  # the per-tag constructors only read the node, so one shared instance is safe
+            return _SCALARS[node.tag](_SAFE, node)
         except ValueError as exc:
             digits = re.search(r"has (\d+) digits", str(exc))
             what = f"integer too large ({digits.group(1)} digits)" if digits else f"invalid value: {exc}"
             raise _YamlProblem(what, node.start_mark) from None
-        finally:
-            self._depth -= 1
 
-    def construct_mapping(self, node: Any, deep: bool = False) -> dict[str, Any]:
-        if not isinstance(node, yaml.MappingNode):
-            raise _YamlProblem("expected a mapping", node.start_mark)
-        explicit: set[str] = set()
-        for key_node, _ in node.value:  # duplicates among written keys; merged (<<) keys may be overridden
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                continue
-            if key_node.value in explicit and isinstance(key_node, yaml.ScalarNode):
-                raise _YamlProblem(f"duplicate key {key_node.value!r}", key_node.start_mark)
-            explicit.add(key_node.value)
-        self.flatten_mapping(node)
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node)
-            if isinstance(key, bool) or not isinstance(key, (str, int, float)):
+    def _mapping(self, node: Any, out: dict[str, Any], depth: int) -> None:
+        pairs = node.value
+        if any(k.tag == _MERGE for k, _ in pairs):
+            explicit = [k.value for k, _ in pairs if k.tag != _MERGE]
+            _duplicates(pairs, explicit)
+            _SAFE.flatten_mapping(node)  # merged keys first, written keys override them
+            pairs = node.value
+        else:
+            _duplicates(pairs, None)
+        for key_node, value_node in pairs:
+            k = key_node.value if key_node.tag == _STR else self.convert(key_node, depth + 1)
+            if isinstance(k, bool) or not isinstance(k, (str, int, float)):
                 raise _YamlProblem("mapping keys must be strings", key_node.start_mark)
-            result[str(key)] = self.construct_object(value_node)
-        return result
+            out[str(k)] = self.convert(value_node, depth + 1)
+
+
+def _duplicates(pairs: list[Any], explicit: list[Any] | None) -> None:
+    keys = explicit if explicit is not None else [k.value for k, _ in pairs]
+    if len(set(keys)) == len(keys):
+        return
+    seen: set[Any] = set()
+    for key_node, _ in pairs:
+        if key_node.tag == _MERGE:
+            continue
+        if key_node.value in seen:
+            raise _YamlProblem(f"duplicate key {key_node.value!r}", key_node.start_mark)
+        seen.add(key_node.value)
 
 
 def _location(name: str, mark: Any) -> SourceLocation:
@@ -110,9 +178,11 @@ def _expanded_size(data: Any, limit: int) -> int:
 
 def parse_yaml(text: str, name: str) -> tuple[Any, list[Diagnostic]]:
     """Parse one YAML document safely; return its data or diagnostics (never raises)."""
-    loader = _StrictLoader(text)
+    loader = _NodeLoader(text)
+    converter = _Converter()
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        data = None if node is None else converter.convert(node)
     except _YamlProblem as exc:
         return None, [Diagnostic(_location(name, exc.mark), exc.message)]
     except yaml.MarkedYAMLError as exc:
@@ -127,7 +197,7 @@ def parse_yaml(text: str, name: str) -> tuple[Any, list[Diagnostic]]:
         return None, [Diagnostic(SourceLocation(name, 1, 1), f"nesting deeper than {MAX_DEPTH} levels")]
     finally:
         loader.dispose()
-    if loader.alias_reused and _expanded_size(data, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
+    if converter.alias_reused and _expanded_size(data, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
         msg = f"YAML aliases expand to more than {MAX_EXPANDED_NODES} nodes"
         return None, [Diagnostic(SourceLocation(name, 1, 1), msg)]
     return data, []
@@ -147,7 +217,7 @@ class Locator:
     def _root(self, name: str) -> Any:
         if name not in self._roots:
             try:
-                self._roots[name] = yaml.compose(self.texts.get(name, ""), Loader=_Base)
+                self._roots[name] = yaml.compose(self.texts.get(name, ""), Loader=_NodeLoader)  # type: ignore[arg-type]
             except (yaml.YAMLError, RecursionError):
                 self._roots[name] = None
         return self._roots[name]

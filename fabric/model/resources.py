@@ -8,8 +8,8 @@ item or mapping value, `<key>` = every mapping key) and the kind they must point
 
 from __future__ import annotations
 
-import ipaddress
 import re
+from functools import cached_property
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
@@ -22,6 +22,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from fabric.model.ipmath import ip, network
 
 RefPath = tuple[str, ...]
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -65,14 +67,14 @@ Quota = Annotated[
 
 def _network(value: str) -> str:
     try:
-        return str(ipaddress.ip_network(value, strict=True))
+        return str(network(value))
     except ValueError as exc:
         raise ValueError(f"{value!r} is not a valid subnet in CIDR form ({exc})") from None
 
 
 def _address(value: str) -> str:
     try:
-        return str(ipaddress.ip_address(value))
+        return str(ip(value))
     except ValueError:
         raise ValueError(f"{value!r} is not a valid IP address") from None
 
@@ -88,6 +90,24 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _collect(node: Any, pattern: RefPath, out: set[str]) -> None:
+    """Add the strings found at `pattern` (see REFS) inside `node` to `out`."""
+    if node is None:
+        return
+    if not pattern:
+        if isinstance(node, str):
+            out.add(node)
+        return
+    step, rest = pattern[0], pattern[1:]
+    if step == "*":
+        for child in node.values() if isinstance(node, dict) else node:
+            _collect(child, rest, out)
+    elif step == "<key>":
+        out.update(node)
+    elif isinstance(node, dict):
+        _collect(node.get(step), rest, out)
+
+
 class Resource(Strict):
     """Fields and specs shared by every kind."""
 
@@ -100,12 +120,25 @@ class Resource(Strict):
     description: str = ""
     depends_on: list[Ref] = Field(default_factory=list, description="Extra ordering dependencies (addresses).")
 
-    def attributes(self) -> dict[str, Any]:
-        """Canonical JSON-ready attributes: what is compared with the live object."""
+    @cached_property
+    def canonical(self) -> dict[str, Any]:
+        """Canonical JSON-ready attributes, computed once; callers must not mutate it."""
         data = self.model_dump(mode="json", exclude={"depends_on"})
         for field in self.SETS:
             data[field] = sorted(data[field])
         return data
+
+    @cached_property
+    def references(self) -> frozenset[str]:
+        """Every address this resource points at, through attributes and `depends_on`."""
+        found = set(self.depends_on)
+        for pattern in self.REFS:
+            _collect(self.canonical, pattern, found)
+        return frozenset(found)
+
+    def attributes(self) -> dict[str, Any]:
+        """Canonical JSON-ready attributes: what is compared with the live object (a copy)."""
+        return dict(self.canonical)
 
 
 def _segment(value: str) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import networkx as nx
 from pydantic import ConfigDict, Field
 
 from fabric.model.resources import Resource, Strict
@@ -44,6 +45,7 @@ class Fabric:
     config: StampConfig
     resources: Mapping[str, Resource]
     sources: Mapping[str, SourceRef]
+    graph: nx.DiGraph[str] | None = None  # the dependency graph, once built
 
 
 @dataclass(frozen=True)

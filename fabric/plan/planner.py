@@ -47,7 +47,7 @@ class _Matcher:
         """The live ID for a desired resource, adopting by identity when state has none."""
         if address in self.ids:
             return self.ids[address]
-        attrs = map_refs(type(resource), resource.attributes(), lambda a: self.ids.get(a, "?"))
+        attrs = map_refs(type(resource), resource.canonical, lambda a: self.ids.get(a, "?"))
         live_id = self._identity.pop((resource.KIND, scope_value(resource.KIND, attrs), resource.name.casefold()), None)
         if live_id is not None:
             self.ids[address] = live_id
@@ -75,7 +75,7 @@ class _Matcher:
 def _existing(
     address: str, resource: Resource, obj: ObservedObject, m: _Matcher, immutable: Immutables, deps: tuple[str, ...]
 ) -> Change:
-    after = resource.attributes()
+    after = resource.canonical
     full = m.view(obj)
     before = {k: full.get(k) for k in after}
     paths = changed_paths(before, after)
@@ -163,11 +163,16 @@ def make_plan(
     immutable: Immutables,
     *,
     destroy: bool = False,
+    graph: nx.DiGraph[str] | None = None,
 ) -> Plan:
-    """The plan that brings the live fabric (and state) to `desired` (or to nothing if destroy)."""
+    """The plan that brings the live fabric (and state) to `desired` (or to nothing if destroy).
+
+    `graph`: the dependency graph of `desired` if the caller has it already.
+    """
     if destroy:
-        desired = {}
-    graph = build_graph(desired)
+        desired, graph = {}, None
+    if graph is None:
+        graph = build_graph(desired)
     m = _Matcher(inventory, state)
     changes: dict[str, Change] = {}
     for address in topological_order(graph):
@@ -183,7 +188,7 @@ def make_plan(
                 resource.name,
                 Action.CREATE,
                 None,
-                resource.attributes(),
+                resource.canonical,
                 (),
                 None,
                 reason,

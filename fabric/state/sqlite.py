@@ -6,9 +6,10 @@ import json
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from fabric.snapshot import StateEntry, StateSnapshot
 from fabric.state.lock import file_lock
@@ -21,6 +22,30 @@ CREATE TABLE IF NOT EXISTS resources (
   attributes TEXT NOT NULL, serial INTEGER NOT NULL);
 """
 STATE_FILE = "state.db"
+
+
+class LazyJson(Mapping[str, Any]):
+    """A JSON object decoded on first use: a plan reads every entry but looks inside few."""
+
+    __slots__ = ("_data", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._data: dict[str, Any] | None = None
+
+    def _decoded(self) -> dict[str, Any]:
+        if self._data is None:
+            self._data = json.loads(self._text)
+        return self._data
+
+    def __getitem__(self, key: str) -> Any:
+        return self._decoded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._decoded())
+
+    def __len__(self) -> int:
+        return len(self._decoded())
 
 
 class SqliteState:
@@ -36,7 +61,9 @@ class SqliteState:
         self._lock_timeout = lock_timeout
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
+        # WAL + NORMAL: a commit survives the process being killed (the write is in the OS);
+        # only a power loss can drop the last commits, and the next plan adopts those objects.
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
         self._db.execute(
             "INSERT OR IGNORE INTO meta VALUES ('serial', '0'), ('lineage', ?), ('format_version', ?)",
@@ -49,7 +76,7 @@ class SqliteState:
     def read(self) -> StateSnapshot:
         """All entries at the current serial."""
         rows = self._db.execute("SELECT address, kind, live_id, attributes, serial FROM resources")
-        entries = {r[0]: StateEntry(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows}
+        entries = {r[0]: StateEntry(r[0], r[1], r[2], LazyJson(r[3]), r[4]) for r in rows}
         return StateSnapshot(int(self._meta("serial")), self._meta("lineage"), entries)
 
     def _bump(self) -> int:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 from fabric.graph import build_graph, cycles
+from fabric.model.ipmath import IPRange, ip, mac_to_int, network, network_range, parse_range
 from fabric.model.refs import DEPENDS_ON, iter_refs
 from fabric.model.resources import (
     Cloud,
@@ -25,7 +26,6 @@ from fabric.model.resources import (
     VmNetwork,
 )
 from fabric.model.stamp import Fabric, Finding, SourceRef
-from fabric.validate.ipmath import IPRange, mac_to_int, network_range, parse_range
 
 Path = tuple[str | int, ...]
 
@@ -62,14 +62,25 @@ def check(fabric: Fabric, known: set[str] | None = None) -> list[Finding]:
 
 def _references(ctx: _Ctx) -> None:
     for address, resource in ctx.res.items():
-        data = resource.model_dump(mode="json")
-        for path, target, kind in iter_refs({**type(resource).REFS, **DEPENDS_ON}, data):
+        spec = {**type(resource).REFS, **DEPENDS_ON}
+        if all(_resolves(ctx, t, address) for t in resource.references) and _kinds_match(resource):
+            continue  # the common case: no need to find paths
+        for path, target, kind in iter_refs(spec, resource.model_dump(mode="json")):
+            at_key = path[-1] == target
             if target == address:
-                ctx.error(address, path, f"{address} refers to itself", path[-1] == target)
+                ctx.error(address, path, f"{address} refers to itself", at_key)
             elif kind and not target.startswith(kind + "."):
-                ctx.error(address, path, f"expected a {kind} address, got {target!r}", path[-1] == target)
+                ctx.error(address, path, f"expected a {kind} address, got {target!r}", at_key)
             elif target not in ctx.res and target not in ctx.known:
-                ctx.error(address, path, f"reference to undeclared {target!r}", path[-1] == target)
+                ctx.error(address, path, f"reference to undeclared {target!r}", at_key)
+
+
+def _resolves(ctx: _Ctx, target: str, address: str) -> bool:
+    return target != address and (target in ctx.res or target in ctx.known)
+
+
+def _kinds_match(resource: Resource) -> bool:
+    return all(t.startswith(k + ".") for _, t, k in iter_refs(type(resource).REFS, resource.canonical))
 
 
 def _scope_of(resource: Resource) -> str:
@@ -92,7 +103,7 @@ def _unique_names(ctx: _Ctx) -> None:
 
 
 def _cycles(ctx: _Ctx) -> None:
-    for cycle in cycles(build_graph(ctx.res)):
+    for cycle in cycles(ctx.fabric.graph if ctx.fabric.graph is not None else build_graph(ctx.res)):
         if len(cycle) == 1:
             continue  # a self reference, already reported by _references
         for address in cycle:
@@ -105,7 +116,7 @@ def _site_subnets(ctx: _Ctx) -> None:
         isolation = ln.isolation if isinstance(ln, LogicalNetwork) else None
         seen: list[tuple[int, ipaddress.IPv4Network | ipaddress.IPv6Network]] = []
         for i, pair in enumerate(site.subnets):
-            net = ipaddress.ip_network(pair.subnet)
+            net = network(pair.subnet)
             for j, other in seen:
                 if net.version == other.version and net.overlaps(other):
                     ctx.error(address, ("subnets", i, "subnet"), f"subnet {net} overlaps subnets[{j}] {other}")
@@ -139,7 +150,7 @@ def _pool_ranges(ctx: _Ctx) -> None:
     by_parent: dict[str, list[tuple[IPRange, str]]] = defaultdict(list)
     for address, pool in ctx.of(IpPool):
         _pool_parent_subnet(ctx, address, pool)
-        net = ipaddress.ip_network(pool.subnet)
+        net = network(pool.subnet)
         subnet = network_range(net)
         try:
             full = parse_range(f"{pool.range_start}-{pool.range_end}")
@@ -147,10 +158,10 @@ def _pool_ranges(ctx: _Ctx) -> None:
             ctx.error(address, ("range_end",), f"range: {exc}")
             continue
         if not full.within(subnet):
-            end = "range_start" if ipaddress.ip_address(pool.range_start) not in net else "range_end"
+            end = "range_start" if ip(pool.range_start) not in net else "range_end"
             ctx.error(address, (end,), f"range {full} is outside subnet {net}")
         for i, gateway in enumerate(pool.gateways):
-            if ipaddress.ip_address(gateway) not in net:
+            if ip(gateway) not in net:
                 ctx.error(address, ("gateways", i), f"gateway {gateway} is outside subnet {net}")
         _pool_sets(ctx, address, pool, full)
         by_parent[pool.network_site or f"{pool.vm_network}/{pool.vm_subnet}"].append((full, address))
@@ -204,9 +215,9 @@ def _cloud_reachability(ctx: _Ctx) -> None:
         groups_by_network[site.logical_network].update(site.host_groups)
     for address, cloud in ctx.of(Cloud):
         reach = {a for g in cloud.host_groups for a in _ancestors(ctx, g)}
-        for i, network in enumerate(cloud.logical_networks):
-            if network in ctx.res and not reach & groups_by_network[network]:
-                msg = f"{network} has no network site scoped to the cloud's host groups (or their parents)"
+        for i, logical in enumerate(cloud.logical_networks):
+            if logical in ctx.res and not reach & groups_by_network[logical]:
+                msg = f"{logical} has no network site scoped to the cloud's host groups (or their parents)"
                 ctx.error(address, ("logical_networks", i), msg)
         for prop in cloud.custom_properties:
             definition = ctx.res.get(prop)

@@ -206,7 +206,7 @@ class LabProvider:
 
 
 def _expand(text: str) -> Iterator[Any]:
-    from fabric.validate.ipmath import parse_range
+    from fabric.model.ipmath import parse_range
 
     r = parse_range(text)
     current = r.start

@@ -6,13 +6,12 @@ domain reference (`scvmm-domain.md`), sections 0 and 1.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping
 from typing import Any
 
+from fabric.model.ipmath import ip, network, network_range, parse_range
 from fabric.model.refs import iter_refs
 from fabric.model.resources import KINDS
-from fabric.validate.ipmath import network_range, parse_range
 
 Obj = Mapping[str, Any]
 
@@ -41,14 +40,14 @@ def reference_problems(kind: str, attrs: Obj, lookup: Mapping[str, tuple[str, Ob
 def pool_problems(attrs: Obj, site: Obj | None) -> list[str]:
     """A pool's range, gateways and sets must lie in its subnet; the subnet in its site."""
     out = []
-    net = ipaddress.ip_network(attrs["subnet"])
+    net = network(attrs["subnet"])
     if site is not None and attrs["subnet"] not in {s["subnet"] for s in site.get("subnets", [])}:
         out.append(f"subnet {net} is not one of the network site's subnets")
     full = parse_range(f"{attrs['range_start']}-{attrs['range_end']}")
     if not full.within(network_range(net)):
         out.append(f"IP address range {full} is outside subnet {net}")
     for gateway in attrs.get("gateways", []):
-        if ipaddress.ip_address(gateway) not in net:
+        if ip(gateway) not in net:
             out.append(f"default gateway {gateway} is outside subnet {net}")
     for text in [*attrs.get("reserved", []), *attrs.get("vips", [])]:
         if not parse_range(text).within(full):
@@ -59,7 +58,7 @@ def pool_problems(attrs: Obj, site: Obj | None) -> list[str]:
 def site_problems(attrs: Obj) -> list[str]:
     """A site's subnets must not overlap; VLAN IDs in 0–4094."""
     out = []
-    nets = [ipaddress.ip_network(s["subnet"]) for s in attrs.get("subnets", [])]
+    nets = [network(s["subnet"]) for s in attrs.get("subnets", [])]
     for i, a in enumerate(nets):
         for b in nets[i + 1 :]:
             if a.version == b.version and a.overlaps(b):

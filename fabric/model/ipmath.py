@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 from dataclasses import dataclass
 
 IP = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -32,11 +33,31 @@ class IPRange:
         return str(self.start) if self.start == self.end else f"{self.start}-{self.end}"
 
 
+def ip(text: str) -> IP:
+    """Parse an address; fast path for dotted-quad IPv4 (ipaddress parses octets in Python)."""
+    try:
+        return ipaddress.IPv4Address(int.from_bytes(socket.inet_pton(socket.AF_INET, text), "big"))
+    except OSError:
+        return ipaddress.ip_address(text)
+
+
+def network(text: str, *, strict: bool = True) -> Net:
+    """Parse a CIDR subnet; host bits must be zero when strict."""
+    address, slash, prefix = text.partition("/")
+    if slash and prefix.isdigit() and "." in address:
+        try:
+            value = int.from_bytes(socket.inet_pton(socket.AF_INET, address), "big")
+        except OSError:
+            return ipaddress.ip_network(text, strict=strict)
+        return ipaddress.IPv4Network((value, int(prefix)), strict=strict)
+    return ipaddress.ip_network(text, strict=strict)
+
+
 def parse_range(text: str) -> IPRange:
     """Parse `a` or `a-b`; raise ValueError on bad input or a reversed range."""
     first, _, last = text.partition("-")
-    start = ipaddress.ip_address(first.strip())
-    end = ipaddress.ip_address(last.strip()) if last else start
+    start = ip(first.strip())
+    end = ip(last.strip()) if last else start
     if start.version != end.version:
         raise ValueError(f"{text!r} mixes IPv4 and IPv6")
     if end < start:  # type: ignore[operator]
