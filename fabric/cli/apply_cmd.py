@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from fabric import engine
 from fabric.apply.executor import ApplyResult, OpEvent
-from fabric.cli.common import LockTimeout, StampDir, StateDir, err, is_tty, out, print_plan_text, reports_errors
+from fabric.cli.common import LockTimeout, StampDir, StateDir, err, is_tty, out, print_plan_text, reports_errors, write
 from fabric.plan.change import Plan
 from fabric.render.text import plan_text
 
@@ -49,7 +49,7 @@ def _confirm(verb: str) -> bool:
 
 def _line_reporter(event: OpEvent) -> None:
     detail = f": {event.error}" if event.error else ""
-    out.print(f"{event.address}: {event.op} {event.status} ({event.seconds:.2f}s){detail}", markup=False)
+    write(f"{event.address}: {event.op} {event.status} ({event.seconds:.2f}s){detail}")
 
 
 def _run(session: engine.Session, plan: Plan, parallelism: int) -> ApplyResult:

@@ -56,12 +56,23 @@ def reports_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def write(text: str) -> None:
+    """Write text to stdout as is: fast (no rich rendering) for large plans and pipes."""
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    sys.stdout.flush()
+
+
 def print_plan_text(text: str) -> None:
-    """Print plan text, colouring each change line by its action symbol."""
+    """Print plan text; on a terminal, colour each change line by its action symbol."""
+    if not is_tty():
+        write(text)
+        return
+    styled = Text()
     for line in text.splitlines():
         stripped = line.lstrip()
         symbol = stripped.split(" ", 1)[0] if stripped else ""
-        out.print(Text(line, style=_STYLES.get(symbol, "")))
+        styled.append(line + "\n", style=_STYLES.get(symbol, ""))
+    out.print(styled, end="")
 
 
 def is_tty() -> bool:

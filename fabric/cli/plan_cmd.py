@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from fabric import engine
-from fabric.cli.common import LockTimeout, StampDir, StateDir, out, print_plan_text, reports_errors
+from fabric.cli.common import LockTimeout, StampDir, StateDir, out, print_plan_text, reports_errors, write
 from fabric.project import open_stamp
 from fabric.providers.registry import available
 from fabric.render.jsonplan import plan_to_json
@@ -46,7 +46,7 @@ def plan(
     with engine.open_session(stamp, state_dir, lock_timeout) as session:
         the_plan = engine.plan(session, destroy=destroy)
     if fmt is PlanFormat.json:
-        out.print(json.dumps(plan_to_json(the_plan), indent=2, ensure_ascii=False), markup=False)
+        write(json.dumps(plan_to_json(the_plan), indent=2, ensure_ascii=False))
     else:
         print_plan_text(plan_text(the_plan))
     return 2 if detailed_exitcode and the_plan.has_changes else 0

@@ -75,10 +75,22 @@ def _iterations(body: dict[str, Any], ctx: dict[str, Any], path: Path) -> list[d
     return [{**ctx, "each": {"key": k, "value": v, "index": i}} for i, (k, v) in enumerate(pairs)]
 
 
+@dataclass(frozen=True)
+class _File:
+    """The file being expanded; `templated` is False when its text holds no jinja2 markup."""
+
+    name: str
+    templated: bool
+
+
 def expand_file(
-    file: str, data: Any, kinds: set[str], variables: dict[str, Any]
+    file: str, data: Any, kinds: set[str], variables: dict[str, Any], *, templated: bool = True
 ) -> tuple[list[RawResource], list[Problem]]:
-    """Expand one resource file's data into raw resources and problems."""
+    """Expand one resource file's data into raw resources and problems.
+
+    `templated=False` (the file's text has no `{{`/`{%`) skips rendering, which is then a no-op.
+    """
+    job = _File(file, templated)
     if data is None:
         return [], []
     if not isinstance(data, dict):
@@ -97,59 +109,62 @@ def expand_file(
             problems.append(Problem(SourceRef(file, (kind,)), f"{kind} must be a mapping of key → attributes"))
             continue
         for raw_key, body in entries.items():
-            for item in _expand_entry(file, kind, (kind, raw_key), raw_key, body, ctx, ""):
+            for item in _expand_entry(job, kind, (kind, raw_key), raw_key, body, ctx, ""):
                 (out if isinstance(item, RawResource) else problems).append(item)  # type: ignore[arg-type]
     return out, problems
 
 
 def _expand_entry(
-    file: str, kind: str, path: Path, raw_key: str, body: Any, ctx: dict[str, Any], prefix: str
+    job: _File, kind: str, path: Path, raw_key: str, body: Any, ctx: dict[str, Any], prefix: str
 ) -> Iterator[RawResource | Problem]:
     if body is None:
         body = {}
     if not isinstance(body, dict):
-        yield Problem(SourceRef(file, path), f"{kind}.{raw_key} must be a mapping of attributes")
+        yield Problem(SourceRef(job.name, path), f"{kind}.{raw_key} must be a mapping of attributes")
         return
     try:
         contexts = _iterations(body, ctx, path)
     except _Fail as exc:
-        yield Problem(SourceRef(file, exc.path), exc.message)
+        yield Problem(SourceRef(job.name, exc.path), exc.message)
         return
     for each_ctx in contexts:
-        yield from _expand_one(file, kind, path, raw_key, body, each_ctx, prefix)
+        yield from _expand_one(job, kind, path, raw_key, body, each_ctx, prefix)
 
 
 def _expand_one(
-    file: str, kind: str, path: Path, raw_key: str, body: dict[str, Any], ctx: dict[str, Any], prefix: str
+    job: _File, kind: str, path: Path, raw_key: str, body: dict[str, Any], ctx: dict[str, Any], prefix: str
 ) -> Iterator[RawResource | Problem]:
     try:
-        key = render_tree(raw_key, ctx, path)
-        attrs = {k: render_tree(v, ctx, (*path, k)) for k, v in body.items() if k not in META_KEYS}
+        if job.templated:
+            key = render_tree(raw_key, ctx, path)
+            attrs = {k: render_tree(v, ctx, (*path, k)) for k, v in body.items() if k not in META_KEYS}
+        else:
+            key, attrs = raw_key, {k: v for k, v in body.items() if k not in META_KEYS}
     except _Fail as exc:
-        yield Problem(SourceRef(file, exc.path), exc.message, exc.path == path)
+        yield Problem(SourceRef(job.name, exc.path), exc.message, exc.path == path)
         return
     key = str(key)
     pattern = _SEGMENT if kind == "host_group" else _KEY
     if not pattern.match(key):
         what = "host-group name (no / or \\)" if kind == "host_group" else "key ([A-Za-z0-9_.-], at most 128)"
-        yield Problem(SourceRef(file, path), f"{key!r} is not a valid {what}", True)
+        yield Problem(SourceRef(job.name, path), f"{key!r} is not a valid {what}", True)
         return
     if kind == "host_group" and "parent" in body:
         msg = "parent is not set by hand: a host group's parent comes from its place in the tree"
-        yield Problem(SourceRef(file, (*path, "parent")), msg, True)
+        yield Problem(SourceRef(job.name, (*path, "parent")), msg, True)
         return
     full_key = f"{prefix}/{key}" if prefix else key
     attrs.setdefault("name", key)
     if kind == "host_group":
         attrs["parent"] = f"host_group.{prefix}" if prefix else None
-    yield RawResource(kind, full_key, attrs, SourceRef(file, path))
+    yield RawResource(kind, full_key, attrs, SourceRef(job.name, path))
     children = body.get("children")
     if children is None:
         return
     if kind != "host_group" or not isinstance(children, dict):
         msg = "children is only for host_group, as a mapping of name → attributes"
-        yield Problem(SourceRef(file, (*path, "children")), msg, True)
+        yield Problem(SourceRef(job.name, (*path, "children")), msg, True)
         return
     for child_key, child_body in children.items():
         child_path = (*path, "children", child_key)
-        yield from _expand_entry(file, kind, child_path, child_key, child_body, ctx, full_key)
+        yield from _expand_entry(job, kind, child_path, child_key, child_body, ctx, full_key)

@@ -122,7 +122,9 @@ def load_stamp(root: Path) -> tuple[Fabric | None, Locator, list[Diagnostic], se
         name = display_path(path)
         data, diags = _read(path, name, locator)
         diagnostics += diags
-        raws, problems = expand_file(name, data, set(KINDS), variables)
+        text = locator.texts.get(name, "")
+        templated = "{{" in text or "{%" in text
+        raws, problems = expand_file(name, data, set(KINDS), variables, templated=templated)
         findings += problems
         for raw in raws:
             if raw.address in resources or raw.address in sources:

@@ -6,6 +6,7 @@ and `Locator` re-composes that one file to turn the path into `line:column`.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _Parser = None  # type: ignore[assignment,misc]
 _SAFE = yaml.constructor.SafeConstructor()
 _RESOLVED: dict[str, str] = {}
+_IMPLICIT_FIRST = frozenset(ch for chars in yaml.resolver.Resolver.yaml_implicit_resolvers for ch in (chars or "\0"))
 
 
 class _YamlProblem(Exception):
@@ -64,6 +66,8 @@ if _Parser is not None:
 
         def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
             if kind is yaml.ScalarNode and implicit[0]:
+                if value and value[0] not in _IMPLICIT_FIRST:
+                    return _STR  # no implicit type (bool, int, float, null, …) starts this way
                 tag = _RESOLVED.get(value)
                 if tag is None:
                     tag = yaml.resolver.Resolver.resolve(self, kind, value, implicit)  # type: ignore[no-untyped-call]
@@ -119,22 +123,28 @@ class _Converter:
 
     def _mapping(self, node: Any, out: dict[str, Any], depth: int) -> None:
         pairs = node.value
-        if any(k.tag == _MERGE for k, _ in pairs):
-            explicit = [k.value for k, _ in pairs if k.tag != _MERGE]
-            _duplicates(pairs, explicit)
-            _SAFE.flatten_mapping(node)  # merged keys first, written keys override them
-            pairs = node.value
-        else:
-            _duplicates(pairs, None)
+        keys = {k.value for k, _ in pairs}
+        if len(keys) != len(pairs) or "<<" in keys:  # rare: duplicates or merge keys
+            pairs = self._merged(node)
+        convert = self.convert
         for key_node, value_node in pairs:
-            k = key_node.value if key_node.tag == _STR else self.convert(key_node, depth + 1)
+            if key_node.tag == _STR:
+                out[key_node.value] = convert(value_node, depth + 1)
+                continue
+            k = convert(key_node, depth + 1)
             if isinstance(k, bool) or not isinstance(k, (str, int, float)):
                 raise _YamlProblem("mapping keys must be strings", key_node.start_mark)
-            out[str(k)] = self.convert(value_node, depth + 1)
+            out[str(k)] = convert(value_node, depth + 1)
+
+    def _merged(self, node: Any) -> list[Any]:
+        pairs = node.value
+        _duplicates(pairs, [k.value for k, _ in pairs if k.tag != _MERGE])
+        if any(k.tag == _MERGE for k, _ in pairs):
+            _SAFE.flatten_mapping(node)  # merged keys first, written keys override them
+        return list(node.value)
 
 
-def _duplicates(pairs: list[Any], explicit: list[Any] | None) -> None:
-    keys = explicit if explicit is not None else [k.value for k, _ in pairs]
+def _duplicates(pairs: list[Any], keys: list[Any]) -> None:
     if len(set(keys)) == len(keys):
         return
     seen: set[Any] = set()
@@ -180,6 +190,8 @@ def parse_yaml(text: str, name: str) -> tuple[Any, list[Diagnostic]]:
     """Parse one YAML document safely; return its data or diagnostics (never raises)."""
     loader = _NodeLoader(text)
     converter = _Converter()
+    collecting = gc.isenabled()
+    gc.disable()  # millions of young, acyclic objects: the cyclic GC would rescan them over and over
     try:
         node = loader.get_single_node()
         data = None if node is None else converter.convert(node)
@@ -197,6 +209,8 @@ def parse_yaml(text: str, name: str) -> tuple[Any, list[Diagnostic]]:
         return None, [Diagnostic(SourceLocation(name, 1, 1), f"nesting deeper than {MAX_DEPTH} levels")]
     finally:
         loader.dispose()
+        if collecting:
+            gc.enable()
     if converter.alias_reused and _expanded_size(data, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
         msg = f"YAML aliases expand to more than {MAX_EXPANDED_NODES} nodes"
         return None, [Diagnostic(SourceLocation(name, 1, 1), msg)]

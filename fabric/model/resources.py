@@ -129,12 +129,19 @@ class Resource(Strict):
         return data
 
     @cached_property
+    def typed_references(self) -> frozenset[tuple[str, str]]:
+        """(address, kind it must be) for every reference held in attributes."""
+        found: set[tuple[str, str]] = set()
+        for pattern, kind in self.REFS.items():
+            targets: set[str] = set()
+            _collect(self.canonical, pattern, targets)
+            found.update((t, kind) for t in targets)
+        return frozenset(found)
+
+    @cached_property
     def references(self) -> frozenset[str]:
         """Every address this resource points at, through attributes and `depends_on`."""
-        found = set(self.depends_on)
-        for pattern in self.REFS:
-            _collect(self.canonical, pattern, found)
-        return frozenset(found)
+        return frozenset({a for a, _ in self.typed_references} | set(self.depends_on))
 
     def attributes(self) -> dict[str, Any]:
         """Canonical JSON-ready attributes: what is compared with the live object (a copy)."""

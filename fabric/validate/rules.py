@@ -80,7 +80,7 @@ def _resolves(ctx: _Ctx, target: str, address: str) -> bool:
 
 
 def _kinds_match(resource: Resource) -> bool:
-    return all(t.startswith(k + ".") for _, t, k in iter_refs(type(resource).REFS, resource.canonical))
+    return all(t.startswith(k + ".") for t, k in resource.typed_references)
 
 
 def _scope_of(resource: Resource) -> str:
