@@ -42,6 +42,6 @@ def cycles(graph: nx.DiGraph[str]) -> list[list[str]]:
 
 
 def topological_order(graph: nx.DiGraph[str], nodes: Iterable[str] | None = None) -> list[str]:
-    """Dependencies first; ties broken by address so the order is deterministic."""
+    """Dependencies first; deterministic for a given graph (it follows insertion order)."""
     sub = graph if nodes is None else graph.subgraph(nodes)
-    return list(nx.lexicographical_topological_sort(sub))
+    return list(nx.topological_sort(sub))

@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from fabric import engine
 from fabric.apply.executor import ApplyResult, OpEvent
@@ -58,6 +57,8 @@ def _run(session: engine.Session, plan: Plan, parallelism: int) -> ApplyResult:
             return engine.apply(
                 session, plan, parallelism=parallelism, on_event=_line_reporter, should_stop=flag.is_set
             )
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         with Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),

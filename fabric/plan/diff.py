@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from deepdiff import DeepDiff
-
 
 def _format(path: list[Any]) -> str:
     out = ""
@@ -22,6 +20,8 @@ def changed_paths(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[
     """Sorted dotted paths (`capacity.vm_count`, `subnets[0].vlan`) that differ; () if equal."""
     if before == after:
         return ()
+    from deepdiff import DeepDiff  # imported on first difference: a no-op plan never pays for it
+
     diff = DeepDiff(dict(before), dict(after), verbose_level=2, view="tree")
     paths = {_format(item.path(output_format="list")) for items in diff.values() for item in items}
     return tuple(sorted(paths))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import networkx as nx
@@ -72,6 +73,11 @@ class _Matcher:
         return f"<unmanaged {obj.kind} {obj.name!r}>" if obj else f"<missing {live_id}>"
 
 
+def _old_references(kind: str, before: Mapping[str, Any]) -> tuple[str, ...]:
+    """What a live object points at now (deletes must wait for it to stop pointing)."""
+    return tuple(sorted(attribute_references(kind, before)))
+
+
 def _existing(
     address: str, resource: Resource, obj: ObservedObject, m: _Matcher, immutable: Immutables, deps: tuple[str, ...]
 ) -> Change:
@@ -85,7 +91,7 @@ def _existing(
         forced = sorted(top_level(paths) & immutable(resource.KIND))
         action = Action.REPLACE if forced else Action.UPDATE
         reason = f"{', '.join(forced)} cannot change in place" if forced else ""
-    old = tuple(sorted(attribute_references(resource.KIND, before)))
+    old = _old_references(resource.KIND, before) if action is not Action.NOOP else ()
     return Change(
         address,
         resource.KIND,
@@ -110,19 +116,11 @@ def _cascade(changes: dict[str, Change], graph: nx.DiGraph[str]) -> None:
         for dependent in graph.successors(address):
             change = changes[dependent]
             if change.action in (Action.NOOP, Action.UPDATE):
-                changes[dependent] = Change(
-                    change.address,
-                    change.kind,
-                    change.name,
-                    Action.REPLACE,
-                    change.before,
-                    change.after,
-                    change.changed_paths,
-                    change.live_id,
-                    f"replaced because {address} is replaced",
-                    change.adopt,
-                    change.depends_on,
-                    change.old_depends_on,
+                changes[dependent] = replace(
+                    change,
+                    action=Action.REPLACE,
+                    reason=f"replaced because {address} is replaced",
+                    old_depends_on=_old_references(change.kind, change.before or {}),
                 )
                 queue.append(dependent)
 
@@ -174,11 +172,13 @@ def make_plan(
     if graph is None:
         graph = build_graph(desired)
     m = _Matcher(inventory, state)
+    unmatched = [a for a in desired if a not in m.ids]
+    for address in topological_order(graph, unmatched) if unmatched else ():
+        m.match(address, desired[address])  # a scope (parent, network) is matched before its members
     changes: dict[str, Change] = {}
-    for address in topological_order(graph):
-        resource = desired[address]
+    for address, resource in desired.items():
         deps = tuple(sorted(graph.predecessors(address)))
-        live_id = m.match(address, resource)
+        live_id = m.ids.get(address)
         obj = inventory.get(live_id) if live_id else None
         if obj is None:
             reason = "deleted outside fabric" if address in state.entries else ""

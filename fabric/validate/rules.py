@@ -38,15 +38,16 @@ class _Ctx:
         self.res = fabric.resources
         self.known = known
         self.findings: list[Finding] = []
+        self.by_kind: dict[type[Resource], list[tuple[str, Resource]]] = defaultdict(list)
+        for address, resource in self.res.items():
+            self.by_kind[type(resource)].append((address, resource))
 
     def error(self, address: str, path: Path, message: str, at_key: bool = False) -> None:
         src = self.fabric.sources[address]
         self.findings.append(Finding(SourceRef(src.file, (*src.path, *path)), message, at_key, address))
 
     def of(self, kind: type[Resource]) -> Iterator[tuple[str, Any]]:
-        for address, resource in self.res.items():
-            if isinstance(resource, kind):
-                yield address, resource
+        yield from self.by_kind.get(kind, ())
 
 
 Rule = Callable[[_Ctx], None]
