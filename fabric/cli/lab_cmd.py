@@ -74,7 +74,10 @@ def set_(
             path, sep, raw = assignment.partition("=")
             if not sep or not path:
                 raise FabricError(f"{assignment!r} is not PATH=VALUE")
-            value: Any = yaml.safe_load(raw) if raw else ""
+            try:
+                value: Any = yaml.safe_load(raw) if raw else ""
+            except yaml.YAMLError:
+                raise FabricError(f"{assignment!r}: VALUE is not valid YAML") from None
             lab.edit(live_id, _path(path), value)
             out.print(f"{address}: {path} = {json.dumps(value)}", markup=False)
     return 0

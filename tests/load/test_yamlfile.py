@@ -59,3 +59,18 @@ def test_locator_points_at_values_and_keys() -> None:
     assert str(locator.locate("f.yaml", ("cloud", "a", "host_groups", 1))) == "f.yaml:3:22"
     assert str(locator.locate("f.yaml", ("cloud", "a", "name"), at_key=True)) == "f.yaml:4:5"
     assert str(locator.locate("f.yaml", ("cloud", "a", "missing"))) == "f.yaml:3:5"
+
+
+def test_libyaml_parser_is_in_use() -> None:
+    # falling back to the pure-Python parser silently costs 2-3x on large stamps
+    from fabric.load.yamlfile import _NodeLoader
+
+    assert "CParser" in [cls.__name__ for cls in _NodeLoader.__mro__]
+
+
+def test_merge_keys_override_and_duplicates() -> None:
+    data, problems = parse_yaml("a: &a {x: 1, y: 2}\nb:\n  <<: *a\n  y: 3\n", "m.yaml")
+    assert problems == []
+    assert data["b"] == {"x": 1, "y": 3}
+    _, problems = parse_yaml("b:\n  y: 1\n  y: 2\n", "m.yaml")
+    assert [p.render() for p in problems] == ["m.yaml:3:3: error: duplicate key 'y'"]
