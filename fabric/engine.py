@@ -73,6 +73,7 @@ def plan(session: Session, *, destroy: bool = False) -> Plan:
         session.provider.immutable_attributes,
         destroy=destroy,
         graph=session.fabric.graph,
+        moves={m.from_: m.to for m in session.fabric.config.moved},
     )
 
 

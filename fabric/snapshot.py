@@ -20,6 +20,7 @@ class StateEntry:
     live_id: str
     attributes: Mapping[str, Any]
     serial: int = 0
+    protected: bool = False  # lifecycle.prevent_destroy when last applied
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -28,6 +29,7 @@ class StateEntry:
             "kind": self.kind,
             "live_id": self.live_id,
             "serial": self.serial,
+            "protected": self.protected,
             "attributes": dict(self.attributes),
         }
 

@@ -90,7 +90,10 @@ class _Run:
         live_id = observed.id if observed else self.ids[change.address]
         self.ids[change.address] = live_id
         assert change.after is not None
-        self.state.record(StateEntry(change.address, change.kind, live_id, dict(change.after)))
+        entry = StateEntry(change.address, change.kind, live_id, dict(change.after), protected=change.protected)
+        self.state.record(entry)
+        if change.moved_from:
+            self.state.forget(change.moved_from)
 
 
 def _heights(graph: nx.DiGraph[str]) -> dict[str, int]:

@@ -52,7 +52,7 @@ def _ops_for(change: Change) -> list[Operation]:
         return [Operation(change, OpKind.UPDATE)]
     if a is Action.REPLACE:
         return [Operation(change, OpKind.DELETE), Operation(change, OpKind.CREATE)]
-    return [Operation(change, OpKind.RECORD)] if change.adopt else []
+    return [Operation(change, OpKind.RECORD)] if change.adopt or change.moved_from else []
 
 
 def operation_graph(plan: Plan) -> nx.DiGraph[str]:

@@ -139,4 +139,5 @@ def load_stamp(root: Path) -> tuple[Fabric | None, Locator, list[Diagnostic], se
                 resources[raw.address] = model
     diagnostics += to_diagnostics(findings, locator)
     known = set(sources) - set(resources)
-    return Fabric(str(root), config, resources, sources), locator, diagnostics, known
+    fabric = Fabric(str(root), config, resources, sources, config_file=display_path(root / STAMP_FILE))
+    return fabric, locator, diagnostics, known

@@ -108,6 +108,15 @@ def _collect(node: Any, pattern: RefPath, out: set[str]) -> None:
         _collect(node.get(step), rest, out)
 
 
+class Lifecycle(Strict):
+    """How fabric treats a resource beyond its attributes."""
+
+    prevent_destroy: bool = Field(default=False, description="Refuse any plan that deletes or replaces it.")
+    ignore_changes: list[str] = Field(
+        default_factory=list, description="Attribute paths (capacity.vm_count) whose live value is left alone."
+    )
+
+
 class Resource(Strict):
     """Fields and specs shared by every kind."""
 
@@ -119,11 +128,12 @@ class Resource(Strict):
     name: Name = Field(description="VMM display name; defaults to the resource key.")
     description: str = ""
     depends_on: list[Ref] = Field(default_factory=list, description="Extra ordering dependencies (addresses).")
+    lifecycle: Lifecycle = Field(default_factory=Lifecycle)
 
     @cached_property
     def canonical(self) -> dict[str, Any]:
         """Canonical JSON-ready attributes, computed once; callers must not mutate it."""
-        data = self.model_dump(mode="json", exclude={"depends_on"})
+        data = self.model_dump(mode="json", exclude={"depends_on", "lifecycle"})
         for field in self.SETS:
             data[field] = sorted(data[field])
         return data

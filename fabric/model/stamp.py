@@ -20,6 +20,15 @@ class ProviderConfig(Strict):
     type: str = Field(default="lab", description="Provider name from the registry.")
 
 
+class Moved(Strict):
+    """A resource renamed in code: its state (and live object) moves instead of delete/create."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_: str = Field(alias="from", pattern=r"^[a-z_]+\..+$", description="The old address.")
+    to: str = Field(pattern=r"^[a-z_]+\..+$", description="The new address.")
+
+
 class StampConfig(Strict):
     """The contents of `fabric.yaml`."""
 
@@ -27,6 +36,7 @@ class StampConfig(Strict):
     description: str = ""
     provider: ProviderConfig = Field(default_factory=ProviderConfig)
     variables: dict[str, Any] = Field(default_factory=dict, description="Values templates reach as var.NAME.")
+    moved: list[Moved] = Field(default_factory=list, description="Renamed addresses: [{from: OLD, to: NEW}].")
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,7 @@ class Fabric:
     resources: Mapping[str, Resource]
     sources: Mapping[str, SourceRef]
     graph: nx.DiGraph[str] | None = None  # the dependency graph, once built
+    config_file: str = "fabric.yaml"  # fabric.yaml as shown in messages
 
 
 @dataclass(frozen=True)

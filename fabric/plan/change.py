@@ -30,11 +30,13 @@ class Change:
     adopt: bool = False
     depends_on: tuple[str, ...] = ()
     old_depends_on: tuple[str, ...] = ()
+    moved_from: str | None = None
+    protected: bool = False
 
     @property
     def records_state(self) -> bool:
         """True if applying this change touches the provider or state."""
-        return self.action is not Action.NOOP or self.adopt
+        return self.action is not Action.NOOP or self.adopt or self.moved_from is not None
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class Plan:
     changes: tuple[Change, ...]
     state_serial: int = 0
     destroy: bool = False
+    state_lineage: str = ""
     notes: tuple[str, ...] = field(default=())
 
     def summary(self) -> dict[str, int]:

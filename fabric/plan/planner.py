@@ -21,6 +21,7 @@ from fabric.model.resources import KINDS, Resource
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
 from fabric.plan.diff import changed_paths, top_level
+from fabric.plan.lifecycle import apply_moves, guard_destroy, keep_ignored, without_ignored
 from fabric.snapshot import StateSnapshot
 
 Immutables = Callable[[str], frozenset[str]]
@@ -84,7 +85,10 @@ def _existing(
     after = resource.canonical
     full = m.view(obj)
     before = {k: full.get(k) for k in after}
-    paths = changed_paths(before, after)
+    ignore = resource.lifecycle.ignore_changes
+    paths = without_ignored(changed_paths(before, after), ignore)
+    if ignore and paths:
+        after = keep_ignored(after, before, ignore)
     action = Action.NOOP
     reason = ""
     if paths:
@@ -105,6 +109,7 @@ def _existing(
         address in m.adopted,
         deps,
         old,
+        protected=resource.lifecycle.prevent_destroy,
     )
 
 
@@ -162,15 +167,20 @@ def make_plan(
     *,
     destroy: bool = False,
     graph: nx.DiGraph[str] | None = None,
+    moves: Mapping[str, str] | None = None,
 ) -> Plan:
     """The plan that brings the live fabric (and state) to `desired` (or to nothing if destroy).
 
-    `graph`: the dependency graph of `desired` if the caller has it already.
+    `graph`: the dependency graph of `desired` if the caller has it already; `moves`: old →
+    new address for resources renamed in code. Raises PlanRefused if the plan would delete
+    or replace a resource with `lifecycle.prevent_destroy`.
     """
     if destroy:
         desired, graph = {}, None
     if graph is None:
         graph = build_graph(desired)
+    protected = {a for a, e in state.entries.items() if e.protected}
+    state, moved_from = apply_moves(state, moves or {})
     m = _Matcher(inventory, state)
     unmatched = [a for a in desired if a not in m.ids]
     for address in topological_order(graph, unmatched) if unmatched else ():
@@ -194,9 +204,15 @@ def make_plan(
                 reason,
                 False,
                 deps,
+                protected=resource.lifecycle.prevent_destroy,
             )
         else:
             changes[address] = _existing(address, resource, obj, m, immutable, deps)
     _cascade(changes, graph)
+    for new, old in moved_from.items():
+        if new in changes:
+            changes[new] = replace(changes[new], moved_from=old)
     all_changes = [*changes.values(), *_deletes(desired, state, m)]
-    return Plan(stamp, tuple(sorted(all_changes, key=lambda c: c.address)), state.serial, destroy)
+    guard_destroy(all_changes, desired, protected)
+    ordered = tuple(sorted(all_changes, key=lambda c: c.address))
+    return Plan(stamp, ordered, state.serial, destroy, state_lineage=state.lineage)

@@ -20,6 +20,7 @@ def change_to_json(change: Change) -> dict[str, Any]:
         "after": dict(change.after) if change.after is not None else None,
         "changed_paths": list(change.changed_paths),
         "reason": change.reason,
+        "moved_from": change.moved_from,
     }
 
 

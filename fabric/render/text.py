@@ -57,7 +57,10 @@ def change_lines(change: Change) -> list[str]:
     sym = change.action.symbol
     why = f"  # {change.reason}" if change.reason else ""
     adopt = "  # adopting the existing live object" if change.adopt and change.action is not Action.CREATE else ""
-    lines = [f"  {sym} {change.address} {_HEADINGS[change.action]}{why}{adopt}"]
+    heading = _HEADINGS[change.action]
+    if change.moved_from:
+        heading = f"has moved from {change.moved_from}" + ("" if change.action is Action.NOOP else f" and {heading}")
+    lines = [f"  {sym} {change.address} {heading}{why}{adopt}"]
     if change.action is Action.CREATE:
         lines += [f"      + {p} = {value(v)}" for p, v in leaves(change.after or {})]
     elif change.action is Action.DELETE:
@@ -78,6 +81,9 @@ def plan_text(plan: Plan) -> str:
     for change in shown:
         body += [*change_lines(change), ""]
     s = plan.summary()
+    moved = sum(1 for c in plan.changes if c.moved_from)
+    if moved:
+        body.append(f"{moved} resource(s) move to a new address (state only, nothing is recreated).")
     body.append(
         f"Plan: {s['create']} to create, {s['update']} to update, {s['replace']} to replace, "
         f"{s['delete']} to delete, {s['no_op']} unchanged."

@@ -19,7 +19,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS resources (
   address TEXT PRIMARY KEY, kind TEXT NOT NULL, live_id TEXT NOT NULL,
-  attributes TEXT NOT NULL, serial INTEGER NOT NULL);
+  attributes TEXT NOT NULL, serial INTEGER NOT NULL, protected INTEGER NOT NULL DEFAULT 0);
 """
 STATE_FILE = "state.db"
 
@@ -75,8 +75,8 @@ class SqliteState:
 
     def read(self) -> StateSnapshot:
         """All entries at the current serial."""
-        rows = self._db.execute("SELECT address, kind, live_id, attributes, serial FROM resources")
-        entries = {r[0]: StateEntry(r[0], r[1], r[2], LazyJson(r[3]), r[4]) for r in rows}
+        rows = self._db.execute("SELECT address, kind, live_id, attributes, serial, protected FROM resources")
+        entries = {r[0]: StateEntry(r[0], r[1], r[2], LazyJson(r[3]), r[4], bool(r[5])) for r in rows}
         return StateSnapshot(int(self._meta("serial")), self._meta("lineage"), entries)
 
     def _bump(self) -> int:
@@ -90,8 +90,15 @@ class SqliteState:
         try:
             serial = self._bump()
             self._db.execute(
-                "INSERT OR REPLACE INTO resources VALUES (?, ?, ?, ?, ?)",
-                (entry.address, entry.kind, entry.live_id, json.dumps(dict(entry.attributes), sort_keys=True), serial),
+                "INSERT OR REPLACE INTO resources VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    entry.address,
+                    entry.kind,
+                    entry.live_id,
+                    json.dumps(dict(entry.attributes), sort_keys=True),
+                    serial,
+                    int(entry.protected),
+                ),
             )
         except BaseException:
             self._db.execute("ROLLBACK")

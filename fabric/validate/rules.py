@@ -251,6 +251,29 @@ def _profiles(ctx: _Ctx) -> None:
             ctx.error(address, ("network_virtualization",), msg)
 
 
+def _moved(ctx: _Ctx) -> None:
+    for i, move in enumerate(ctx.fabric.config.moved):
+        where = SourceRef(ctx.fabric.config_file, ("moved", i))
+        problem = None
+        if move.from_ in ctx.res:
+            problem = f"moved from {move.from_}, which is still declared"
+        elif move.to not in ctx.res and move.to not in ctx.known:
+            problem = f"moved to {move.to}, which is not declared"
+        elif move.from_.split(".")[0] != move.to.split(".")[0]:
+            problem = f"cannot move {move.from_} to another kind ({move.to})"
+        if problem:
+            ctx.findings.append(Finding(where, problem))
+
+
+def _ignore_changes(ctx: _Ctx) -> None:
+    for address, resource in ctx.res.items():
+        for i, path in enumerate(resource.lifecycle.ignore_changes):
+            top = path.split(".")[0].split("[")[0]
+            if top not in resource.canonical or top == "name":
+                msg = f"ignore_changes: {resource.KIND} has no attribute {top!r} (or it cannot be ignored)"
+                ctx.error(address, ("lifecycle", "ignore_changes", i), msg)
+
+
 RULES: tuple[Rule, ...] = (
     _references,
     _unique_names,
@@ -261,4 +284,6 @@ RULES: tuple[Rule, ...] = (
     _cloud_reachability,
     _mac_pools,
     _profiles,
+    _moved,
+    _ignore_changes,
 )
