@@ -21,8 +21,11 @@ def test_sigint_stops_apply_and_the_next_plan_shows_the_rest(reference: Path) ->
         if ": create ok" in line and sum(": create ok" in x for x in lines) == 5:
             proc.send_signal(signal.SIGINT)
             break
-    out, err = proc.communicate(timeout=60)
-    out = "".join(lines) + out
+    # read through the same buffered file object: communicate() would skip lines already buffered
+    out = "".join(lines) + proc.stdout.read()
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    proc.wait(timeout=60)
     assert proc.returncode == 130, out + err
     assert "Apply interrupted" in out
     assert "Traceback" not in err

@@ -46,7 +46,9 @@ def test_moved_renames_in_place_without_delete(cli: Cli, lab: Path) -> None:
 def test_moved_with_a_display_name_change_is_an_update(cli: Cli, lab: Path) -> None:
     _apply(cli, lab)
     doc = lab / "lab.yaml"
-    doc.write_text(doc.read_text().replace("  iaas:\n    name: \"IaaS {{ var.location }}\"", "  tenant:\n    name: Tenant"))
+    doc.write_text(
+        doc.read_text().replace('  iaas:\n    name: "IaaS {{ var.location }}"', "  tenant:\n    name: Tenant")
+    )
     cfg = lab / "fabric.yaml"
     cfg.write_text(cfg.read_text() + "moved:\n  - {from: cloud.iaas, to: cloud.tenant}\n")
     plan = _plan(cli, lab)
@@ -57,10 +59,17 @@ def test_moved_with_a_display_name_change_is_an_update(cli: Cli, lab: Path) -> N
 
 def test_prevent_destroy_refuses_delete_and_replace(cli: Cli, lab: Path) -> None:
     doc = lab / "lab.yaml"
-    doc.write_text(doc.read_text().replace("  lab:\n    name: Lab Switch\n",
-                                           "  lab:\n    name: Lab Switch\n    lifecycle: {prevent_destroy: true}\n"))
+    doc.write_text(
+        doc.read_text().replace(
+            "  lab:\n    name: Lab Switch\n", "  lab:\n    name: Lab Switch\n    lifecycle: {prevent_destroy: true}\n"
+        )
+    )
     _apply(cli, lab)
-    doc.write_text(doc.read_text().replace("name: Lab Switch\n", "name: Lab Switch\n    enable_sriov: true\n    uplink_mode: no_team\n"))
+    doc.write_text(
+        doc.read_text().replace(
+            "name: Lab Switch\n", "name: Lab Switch\n    enable_sriov: true\n    uplink_mode: no_team\n"
+        )
+    )
     refused = cli("plan", lab)
     assert refused.code == 1
     assert "lifecycle.prevent_destroy forbids this plan: logical_switch.lab would be replaced" in refused.err
@@ -71,9 +80,12 @@ def test_prevent_destroy_refuses_delete_and_replace(cli: Cli, lab: Path) -> None
 
 def test_ignore_changes_silences_drift_and_apply_keeps_the_live_value(cli: Cli, lab: Path) -> None:
     doc = lab / "lab.yaml"
-    doc.write_text(doc.read_text().replace("    capacity:\n      vm_count: 20\n",
-                                           "    lifecycle:\n      ignore_changes: [capacity.vm_count]\n"
-                                           "    capacity:\n      vm_count: 20\n"))
+    doc.write_text(
+        doc.read_text().replace(
+            "    capacity:\n      vm_count: 20\n",
+            "    lifecycle:\n      ignore_changes: [capacity.vm_count]\n    capacity:\n      vm_count: 20\n",
+        )
+    )
     _apply(cli, lab)
     assert cli("lab", "set", lab, "cloud.iaas", "capacity.vm_count=99", "description=edited").code == 0
     plan = _plan(cli, lab)
@@ -90,7 +102,9 @@ def test_lifecycle_and_moved_are_validated(cli: Cli, lab: Path) -> None:
     cfg = lab / "fabric.yaml"
     cfg.write_text(cfg.read_text() + "moved:\n  - {from: cloud.iaas, to: cloud.nowhere}\n")
     doc = lab / "lab.yaml"
-    doc.write_text(doc.read_text().replace("    capacity:\n", "    lifecycle: {ignore_changes: [colour]}\n    capacity:\n"))
+    doc.write_text(
+        doc.read_text().replace("    capacity:\n", "    lifecycle: {ignore_changes: [colour]}\n    capacity:\n")
+    )
     result = cli("validate", lab)
     assert result.code == 1
     assert "fabric.yaml:" in result.err and "cloud.iaas, which is still declared" in result.err
