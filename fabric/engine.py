@@ -6,17 +6,21 @@ but no output: results come back as values.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fabric.apply.executor import ApplyResult, OpEvent, apply_plan
+from fabric.inventory import Inventory
 from fabric.model.stamp import Fabric
 from fabric.plan.change import Plan
 from fabric.plan.planner import make_plan
 from fabric.project import open_stamp
 from fabric.providers.protocol import Provider
 from fabric.providers.registry import available, open_provider
+from fabric.snapshot import StateSnapshot
+from fabric.state.protocol import StateBackend
 from fabric.state.sqlite import SqliteState
 
 WORK_DIR = ".fabric"
@@ -48,23 +52,51 @@ def work_dir_for(root: Path, state_dir: Path | None) -> Path:
     return state_dir if state_dir is not None else root / WORK_DIR
 
 
+def open_backends(
+    root: Path, settings: Mapping[str, Any], state_dir: Path, lock_timeout: float = 0.0
+) -> tuple[Provider, SqliteState]:
+    """The provider and state for a stamp, without loading its code (for saved plans)."""
+    provider = open_provider(root, settings, state_dir)
+    try:
+        return provider, SqliteState(state_dir, lock_timeout)
+    except BaseException:
+        provider.close()
+        raise
+
+
 def open_session(root: Path, state_dir: Path | None = None, lock_timeout: float = 0.0) -> Session:
     """Validate the stamp (ConfigError if invalid), then open state and provider."""
     fabric = open_stamp(root, available())
     work = work_dir_for(root, state_dir)
-    provider = open_provider(root, fabric.config.provider.model_dump(), work)
-    try:
-        state = SqliteState(work, lock_timeout)
-    except BaseException:
-        provider.close()
-        raise
+    provider, state = open_backends(root, fabric.config.provider.model_dump(), work, lock_timeout)
     return Session(fabric, work, state, provider)
 
 
 def plan(session: Session, *, destroy: bool = False) -> Plan:
     """Read the live inventory and state once, then plan purely."""
+    return _plan(session, session.provider.read_inventory(), session.state.read(), destroy)
+
+
+def plan_with_fingerprint(session: Session, *, destroy: bool = False, fingerprint: bool = True) -> tuple[Plan, str]:
+    """The plan and the fingerprint of the inventory it was made against ('' if not asked for)."""
     inventory = session.provider.read_inventory()
     snapshot = session.state.read()
+    return _plan(session, inventory, snapshot, destroy), inventory.fingerprint() if fingerprint else ""
+
+
+def stale_reason(the_plan: Plan, fingerprint: str, provider: Provider, state: SqliteState) -> str | None:
+    """Why a saved plan no longer matches state or the live inventory (None if it still does)."""
+    snapshot = state.read()
+    if snapshot.lineage != the_plan.state_lineage:
+        return "the state is not the one the plan was made against (different lineage)"
+    if snapshot.serial != the_plan.state_serial:
+        return f"state changed since the plan was made (serial {the_plan.state_serial} → {snapshot.serial})"
+    if provider.read_inventory().fingerprint() != fingerprint:
+        return "the live inventory changed since the plan was made"
+    return None
+
+
+def _plan(session: Session, inventory: Inventory, snapshot: StateSnapshot, destroy: bool) -> Plan:
     return make_plan(
         session.fabric.config.stamp,
         session.fabric.resources,
@@ -78,7 +110,8 @@ def plan(session: Session, *, destroy: bool = False) -> Plan:
 
 
 def apply(
-    session: Session,
+    provider: Provider,
+    state: StateBackend,
     the_plan: Plan,
     *,
     parallelism: int,
@@ -86,6 +119,4 @@ def apply(
     should_stop: Callable[[], bool],
 ) -> ApplyResult:
     """Apply a plan; the caller holds the state lock (across plan and apply)."""
-    return apply_plan(
-        the_plan, session.provider, session.state, parallelism=parallelism, on_event=on_event, should_stop=should_stop
-    )
+    return apply_plan(the_plan, provider, state, parallelism=parallelism, on_event=on_event, should_stop=should_stop)

@@ -6,6 +6,8 @@ planner translates them with the address ↔ ID map it builds.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +50,14 @@ class Inventory:
     def get(self, live_id: str) -> ObservedObject | None:
         """The object with this ID, or None."""
         return self.objects.get(live_id)
+
+    def fingerprint(self) -> str:
+        """A digest of every object (ID, kind, name, attributes): equal iff nothing changed."""
+        digest = hashlib.sha256()
+        for live_id in sorted(self.objects):
+            obj = self.objects[live_id]
+            digest.update(json.dumps([obj.id, obj.kind, obj.name, obj.attributes], sort_keys=True).encode())
+        return digest.hexdigest()
 
     def to_json(self) -> list[dict[str, Any]]:
         """JSON-ready list, sorted by kind then name then ID."""

@@ -7,6 +7,8 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -14,8 +16,12 @@ import typer
 from fabric import engine
 from fabric.apply.executor import ApplyResult, OpEvent
 from fabric.cli.common import LockTimeout, StampDir, StateDir, err, is_tty, out, print_plan_text, reports_errors, write
+from fabric.cli.plan_cmd import Excludes, Targets, read_plan_file, targeted
+from fabric.errors import FabricError, StaleInputError
 from fabric.plan.change import Plan
+from fabric.providers.protocol import Provider
 from fabric.render.text import plan_text
+from fabric.state.protocol import StateBackend
 
 AutoApprove = Annotated[bool, typer.Option("--auto-approve", help="Apply without asking for 'yes'.")]
 Parallelism = Annotated[int, typer.Option("--parallelism", min=1, max=256, help="Changes run at once.")]
@@ -51,11 +57,11 @@ def _line_reporter(event: OpEvent) -> None:
     write(f"{event.address}: {event.op} {event.status} ({event.seconds:.2f}s){detail}")
 
 
-def _run(session: engine.Session, plan: Plan, parallelism: int) -> ApplyResult:
+def _run(provider: Provider, state: StateBackend, plan: Plan, parallelism: int) -> ApplyResult:
     with _interrupt_flag() as flag:
         if not is_tty():
             return engine.apply(
-                session, plan, parallelism=parallelism, on_event=_line_reporter, should_stop=flag.is_set
+                provider, state, plan, parallelism=parallelism, on_event=_line_reporter, should_stop=flag.is_set
             )
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -79,7 +85,9 @@ def _run(session: engine.Session, plan: Plan, parallelism: int) -> ApplyResult:
                     )
                 bar.update(task, advance=1, last=event.address)
 
-            return engine.apply(session, plan, parallelism=parallelism, on_event=report, should_stop=flag.is_set)
+            return engine.apply(
+                provider, state, plan, parallelism=parallelism, on_event=report, should_stop=flag.is_set
+            )
 
 
 def _summary(result: ApplyResult) -> int:
@@ -100,32 +108,72 @@ def _summary(result: ApplyResult) -> int:
     return 0 if result.ok else 1
 
 
-def _apply(stamp: Any, auto_approve: bool, parallelism: int, state_dir: Any, lock_timeout: float, destroy: bool) -> int:
+def _apply(stamp: Path, options: _Options, destroy: bool) -> int:
+    if stamp.is_file():
+        if destroy:
+            raise FabricError("destroy takes a stamp directory, not a saved plan (use fabric plan --destroy --out)")
+        return _apply_saved(stamp, options)
     with (
-        engine.open_session(stamp, state_dir, lock_timeout) as session,
+        engine.open_session(stamp, options.state_dir, options.lock_timeout) as session,
         session.state.lock("destroy" if destroy else "apply"),
     ):
-        the_plan = engine.plan(session, destroy=destroy)
+        the_plan = targeted(session, engine.plan(session, destroy=destroy), options.target, options.exclude)
         print_plan_text(plan_text(the_plan))
         if not the_plan.has_changes:
             return 0
         verb = "destroy every managed object" if destroy else "apply these changes"
-        if not auto_approve and not _confirm(verb):
+        if not options.auto_approve and not _confirm(verb):
             err.print("Cancelled; nothing was changed.")
             return 1
-        return _summary(_run(session, the_plan, parallelism))
+        return _summary(_run(session.provider, session.state, the_plan, options.parallelism))
+
+
+def _apply_saved(path: Path, options: _Options) -> int:
+    """Apply a saved plan exactly, refusing it if state or the live inventory moved on."""
+    the_plan, context = read_plan_file(path)
+    provider, state = engine.open_backends(
+        Path(context.stamp_dir), context.provider, Path(context.state_dir), options.lock_timeout
+    )
+    try:
+        with state.lock("apply"):
+            reason = engine.stale_reason(the_plan, context.inventory_fingerprint, provider, state)
+            if reason:
+                raise StaleInputError(f"saved plan is stale: {reason}; run fabric plan again")
+            print_plan_text(plan_text(the_plan))
+            if not the_plan.has_changes:
+                return 0
+            return _summary(_run(provider, state, the_plan, options.parallelism))
+    finally:
+        provider.close()
+        state.close()
+
+
+@dataclass(frozen=True)
+class _Options:
+    auto_approve: bool
+    parallelism: int
+    state_dir: Path | None
+    lock_timeout: float
+    target: list[str] | None = None
+    exclude: list[str] | None = None
 
 
 @reports_errors
 def apply(
-    stamp: StampDir,
+    stamp: Annotated[Path, typer.Argument(help="A stamp directory, or a plan file from fabric plan --out.")],
     auto_approve: AutoApprove = False,
     parallelism: Parallelism = 4,
+    target: Targets = None,
+    exclude: Excludes = None,
     state_dir: StateDir = None,
     lock_timeout: LockTimeout = 0.0,
 ) -> int:
-    """Plan, ask for 'yes' (unless --auto-approve), then carry the changes out in dependency order."""
-    return _apply(stamp, auto_approve, parallelism, state_dir, lock_timeout, destroy=False)
+    """Plan, ask for 'yes' (unless --auto-approve), then carry the changes out in dependency order.
+
+    Given a saved plan file instead of a stamp, apply exactly that plan (no prompt).
+    """
+    options = _Options(auto_approve, parallelism, state_dir, lock_timeout, target, exclude)
+    return _apply(stamp, options, destroy=False)
 
 
 @reports_errors
@@ -137,4 +185,4 @@ def destroy(
     lock_timeout: LockTimeout = 0.0,
 ) -> int:
     """Delete every object fabric manages for this stamp, dependents first."""
-    return _apply(stamp, auto_approve, parallelism, state_dir, lock_timeout, destroy=True)
+    return _apply(stamp, _Options(auto_approve, parallelism, state_dir, lock_timeout), destroy=True)

@@ -10,12 +10,14 @@ from typing import Annotated
 import typer
 
 from fabric import engine
-from fabric.cli.common import StampDir, StateDir, err, out, reports_errors
+from fabric.cli.common import StampDir, StateDir, err, out, print_plan_text, reports_errors, write
+from fabric.cli.plan_cmd import read_plan_file
 from fabric.graph import build_graph
 from fabric.load.schema import render_schemas
 from fabric.project import open_stamp
 from fabric.render.graphviz import to_dot, to_mermaid
-from fabric.render.text import state_text
+from fabric.render.jsonplan import plan_to_json
+from fabric.render.text import plan_text, state_text
 from fabric.state.sqlite import STATE_FILE, SqliteState
 
 
@@ -37,7 +39,16 @@ class GraphFormat(StrEnum):
 def show(
     stamp: StampDir, fmt: Annotated[Format, typer.Option("--format")] = Format.text, state_dir: StateDir = None
 ) -> int:
-    """What state records: address, live ID and applied attributes."""
+    """What state records: address, live ID and applied attributes (or a saved plan file's plan)."""
+    if stamp.is_file():
+        the_plan, context = read_plan_file(stamp)
+        if fmt is Format.json:
+            doc = {**plan_to_json(the_plan), "created": context.created, "stamp_dir": context.stamp_dir}
+            write(json.dumps(doc, indent=2, ensure_ascii=False))
+        else:
+            write(f"Saved plan for stamp {the_plan.stamp!r} ({context.stamp_dir}), made {context.created}:")
+            print_plan_text(plan_text(the_plan))
+        return 0
     work = engine.work_dir_for(stamp, state_dir)
     if not (work / STATE_FILE).exists():
         snapshot_text = "State is empty." if fmt is Format.text else json.dumps({"serial": 0, "resources": []})

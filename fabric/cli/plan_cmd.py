@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import json
+import os
+from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from fabric import engine
-from fabric.cli.common import LockTimeout, StampDir, StateDir, out, print_plan_text, reports_errors, write
+from fabric import __version__, engine
+from fabric.cli.common import LockTimeout, StampDir, StateDir, err, out, print_plan_text, reports_errors, write
+from fabric.errors import FabricError
+from fabric.plan.change import Plan
+from fabric.plan.planfile import PlanContext, dump_plan, load_plan
+from fabric.plan.targeting import select
 from fabric.project import open_stamp
 from fabric.providers.registry import available
 from fabric.render.jsonplan import plan_to_json
-from fabric.render.text import plan_text
+from fabric.render.markdown import plan_markdown
+from fabric.render.text import plan_compact, plan_text
 
 
 class PlanFormat(StrEnum):
@@ -21,6 +29,59 @@ class PlanFormat(StrEnum):
 
     text = "text"
     json = "json"
+    markdown = "markdown"
+
+
+Targets = Annotated[
+    list[str] | None, typer.Option("--target", help="Plan only this address and what it needs; repeatable.")
+]
+Excludes = Annotated[
+    list[str] | None, typer.Option("--exclude", help="Leave out this address and its dependents; repeatable.")
+]
+
+
+def emit_plan(the_plan: Plan, fmt: PlanFormat, compact: bool = False) -> None:
+    """Print a plan in the chosen format."""
+    if fmt is PlanFormat.json:
+        write(json.dumps(plan_to_json(the_plan), indent=2, ensure_ascii=False))
+    elif fmt is PlanFormat.markdown:
+        write(plan_markdown(the_plan))
+    elif compact:
+        print_plan_text(plan_compact(the_plan))
+    else:
+        print_plan_text(plan_text(the_plan))
+
+
+def targeted(session: engine.Session, the_plan: Plan, targets: list[str] | None, excludes: list[str] | None) -> Plan:
+    """Apply --target/--exclude to a plan (unchanged if neither is given)."""
+    if not targets and not excludes:
+        return the_plan
+    assert session.fabric.graph is not None
+    return select(the_plan, session.fabric.graph, targets or [], excludes or [])
+
+
+def save_plan(path: Path, session: engine.Session, the_plan: Plan, fingerprint: str) -> None:
+    """Write a plan file that `fabric apply FILE` will carry out exactly."""
+    context = PlanContext(
+        stamp_dir=str(Path(session.fabric.root).resolve()),
+        state_dir=str(session.work_dir.resolve()),
+        provider=session.fabric.config.provider.model_dump(),
+        inventory_fingerprint=fingerprint,
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        fabric_version=__version__,
+        desired={a: {"kind": r.KIND, "attributes": r.canonical} for a, r in session.fabric.resources.items()},
+    )
+    path.write_text(json.dumps(dump_plan(the_plan, context), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.chmod(path, 0o600)
+
+
+def read_plan_file(path: Path) -> tuple[Plan, PlanContext]:
+    """Load a saved plan file (FabricError if unreadable or not a plan)."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FabricError(f"{path}: cannot read plan file: {exc}") from None
+    return load_plan(doc)
 
 
 @reports_errors
@@ -34,19 +95,25 @@ def validate(stamp: StampDir) -> int:
 @reports_errors
 def plan(
     stamp: StampDir,
-    fmt: Annotated[PlanFormat, typer.Option("--format", help="text or json.")] = PlanFormat.text,
+    fmt: Annotated[PlanFormat, typer.Option("--format", help="text, json or markdown.")] = PlanFormat.text,
+    compact: Annotated[bool, typer.Option("--compact", help="Text: one line per changed resource.")] = False,
     detailed_exitcode: Annotated[
         bool, typer.Option("--detailed-exitcode", help="Exit 0 = no changes, 1 = error, 2 = changes.")
     ] = False,
     destroy: Annotated[bool, typer.Option("--destroy", help="Plan deleting everything in state.")] = False,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Also save the plan for `fabric apply FILE`.")] = None,
+    target: Targets = None,
+    exclude: Excludes = None,
     state_dir: StateDir = None,
     lock_timeout: LockTimeout = 0.0,
 ) -> int:
     """Show what apply would change: + create, ~ update, -/+ replace, - delete."""
     with engine.open_session(stamp, state_dir, lock_timeout) as session:
-        the_plan = engine.plan(session, destroy=destroy)
-    if fmt is PlanFormat.json:
-        write(json.dumps(plan_to_json(the_plan), indent=2, ensure_ascii=False))
-    else:
-        print_plan_text(plan_text(the_plan))
+        the_plan, fingerprint = engine.plan_with_fingerprint(session, destroy=destroy, fingerprint=out_file is not None)
+        the_plan = targeted(session, the_plan, target, exclude)
+        if out_file is not None:
+            save_plan(out_file, session, the_plan, fingerprint)
+    emit_plan(the_plan, fmt, compact)
+    if out_file is not None:
+        err.print(f"Saved the plan to {out_file}; apply exactly this plan with: fabric apply {out_file}", markup=False)
     return 2 if detailed_exitcode and the_plan.has_changes else 0

@@ -91,6 +91,23 @@ def plan_text(plan: Plan) -> str:
     return "\n".join(body)
 
 
+def plan_compact(plan: Plan) -> str:
+    """One line per changed resource: symbol, address, what changed."""
+    lines = []
+    for c in plan.changes:
+        if not c.records_state:
+            continue
+        what = ", ".join(c.changed_paths) if c.action in (Action.UPDATE, Action.REPLACE) else ""
+        extra = "; ".join(x for x in (what, c.reason, f"moved from {c.moved_from}" if c.moved_from else "") if x)
+        lines.append(f"{c.action.symbol:>3} {c.address}" + (f"  ({extra})" if extra else ""))
+    s = plan.summary()
+    lines.append(
+        f"{s['create']} to create, {s['update']} to update, {s['replace']} to replace, "
+        f"{s['delete']} to delete, {s['no_op']} unchanged."
+    )
+    return "\n".join(lines)
+
+
 def state_text(snapshot: StateSnapshot) -> str:
     """What state records, one resource per block."""
     if not snapshot.entries:

@@ -1,0 +1,123 @@
+"""The saved plan format (`fabric plan --out FILE`), kept apart from the in-memory `Plan`.
+
+A plan file records the changes exactly as planned, where to apply them (stamp and state
+directories, provider settings) and what they were planned against (state lineage and
+serial, a fingerprint of the live inventory), so a stale plan can be refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fabric.errors import FabricError
+from fabric.plan.action import Action
+from fabric.plan.change import Change, Plan
+
+PLANFILE_FORMAT = "fabric-plan"
+PLANFILE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """Where a saved plan applies and what it was made against."""
+
+    stamp_dir: str
+    state_dir: str
+    provider: dict[str, Any]
+    inventory_fingerprint: str
+    created: str
+    fabric_version: str
+    desired: dict[str, Any] = field(default_factory=dict)
+
+
+def _change_to_dict(c: Change) -> dict[str, Any]:
+    return {
+        "address": c.address,
+        "kind": c.kind,
+        "name": c.name,
+        "action": c.action.value,
+        "before": c.before,
+        "after": c.after,
+        "changed_paths": list(c.changed_paths),
+        "live_id": c.live_id,
+        "reason": c.reason,
+        "adopt": c.adopt,
+        "depends_on": list(c.depends_on),
+        "old_depends_on": list(c.old_depends_on),
+        "moved_from": c.moved_from,
+        "protected": c.protected,
+    }
+
+
+def _change_from_dict(d: dict[str, Any]) -> Change:
+    return Change(
+        d["address"],
+        d["kind"],
+        d["name"],
+        Action(d["action"]),
+        d["before"],
+        d["after"],
+        tuple(d["changed_paths"]),
+        d["live_id"],
+        d["reason"],
+        bool(d["adopt"]),
+        tuple(d["depends_on"]),
+        tuple(d["old_depends_on"]),
+        d.get("moved_from"),
+        bool(d.get("protected")),
+    )
+
+
+def dump_plan(plan: Plan, context: PlanContext) -> dict[str, Any]:
+    """The plan file document (JSON-ready)."""
+    return {
+        "format": PLANFILE_FORMAT,
+        "format_version": PLANFILE_VERSION,
+        "stamp": plan.stamp,
+        "destroy": plan.destroy,
+        "state": {"lineage": plan.state_lineage, "serial": plan.state_serial},
+        "context": {
+            "stamp_dir": context.stamp_dir,
+            "state_dir": context.state_dir,
+            "provider": context.provider,
+            "inventory_fingerprint": context.inventory_fingerprint,
+            "created": context.created,
+            "fabric_version": context.fabric_version,
+        },
+        "desired": context.desired,
+        "changes": [_change_to_dict(c) for c in plan.changes],
+        "summary": plan.summary(),
+    }
+
+
+def load_plan(doc: Any) -> tuple[Plan, PlanContext]:
+    """Read a plan file document; FabricError if it is not one this version understands."""
+    if not isinstance(doc, dict) or doc.get("format") != PLANFILE_FORMAT:
+        raise FabricError("not a fabric plan file")
+    if doc.get("format_version") != PLANFILE_VERSION:
+        raise FabricError(
+            f"plan file format version {doc.get('format_version')!r} is not supported "
+            f"(this fabric reads version {PLANFILE_VERSION})"
+        )
+    try:
+        ctx = doc["context"]
+        plan = Plan(
+            doc["stamp"],
+            tuple(_change_from_dict(c) for c in doc["changes"]),
+            int(doc["state"]["serial"]),
+            bool(doc["destroy"]),
+            state_lineage=str(doc["state"]["lineage"]),
+        )
+        context = PlanContext(
+            ctx["stamp_dir"],
+            ctx["state_dir"],
+            dict(ctx["provider"]),
+            ctx["inventory_fingerprint"],
+            ctx["created"],
+            ctx["fabric_version"],
+            dict(doc.get("desired", {})),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise FabricError(f"plan file is damaged: {type(exc).__name__}: {exc}") from None
+    return plan, context

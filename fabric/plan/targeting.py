@@ -1,0 +1,58 @@
+"""`--target` and `--exclude`: cut a plan down to part of the fabric, consistently.
+
+A target brings the changes it needs first (its dependencies) and, when it is deleted or
+replaced, the deletions and replacements of what depends on it (VMM refuses to delete an
+object still in use). An exclusion removes a resource and everything that depends on it.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import replace
+
+import networkx as nx
+
+from fabric.errors import FabricError
+from fabric.plan.action import Action
+from fabric.plan.change import Plan
+
+
+def _closure(start: Iterable[str], step: dict[str, set[str]]) -> set[str]:
+    seen = set(start)
+    queue = deque(seen)
+    while queue:
+        for nxt in step.get(queue.popleft(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
+def _edges(plan: Plan, graph: nx.DiGraph[str]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """needs[a]: what a needs done first; users[a]: what depends on a (desired or before)."""
+    needs: dict[str, set[str]] = {a: set(graph.predecessors(a)) for a in graph}
+    users: dict[str, set[str]] = {a: set(graph.successors(a)) for a in graph}
+    for change in plan.changes:
+        for target in change.old_depends_on:
+            users.setdefault(target, set()).add(change.address)
+    return needs, users
+
+
+def select(plan: Plan, graph: nx.DiGraph[str], targets: list[str], excludes: list[str]) -> Plan:
+    """The part of `plan` for `targets` (all if none) minus `excludes`; FabricError on unknown addresses."""
+    by_address = plan.by_address()
+    unknown = [a for a in (*targets, *excludes) if a not in by_address]
+    if unknown:
+        raise FabricError(f"not in code or state: {', '.join(unknown)}")
+    needs, users = _edges(plan, graph)
+    keep = set(by_address)
+    if targets:
+        keep = _closure(targets, needs)
+        destructive = [a for a in keep if by_address[a].action in (Action.DELETE, Action.REPLACE)]
+        keep |= _closure(destructive, users)
+    if excludes:
+        keep -= _closure(excludes, users)
+    kept = tuple(c for c in plan.changes if c.address in keep)
+    note = f"targeted: {len(kept)} of {len(plan.changes)} resources considered"
+    return replace(plan, changes=kept, notes=(*plan.notes, note))

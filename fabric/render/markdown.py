@@ -1,0 +1,91 @@
+"""Markdown plans for pull-request comments: a summary table, then one `<details>` per kind.
+
+GitHub refuses comments over 65,536 characters; past `LIMIT` the attribute-level details
+are dropped (names only), and past that the name lists are cut, saying so each time.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from fabric.plan.action import Action
+from fabric.plan.change import Change, Plan
+from fabric.render.text import lookup, value
+
+LIMIT = 65_000
+_WORDS = {Action.CREATE: "create", Action.UPDATE: "update", Action.REPLACE: "replace", Action.DELETE: "delete"}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _code(text: str) -> str:
+    return "`" + text.replace("`", "'") + "`"
+
+
+def _summary(plan: Plan, changed: list[Change]) -> list[str]:
+    s = plan.summary()
+    lines = [f"### fabric plan for stamp {_code(plan.stamp)}", ""]
+    if not changed:
+        return [*lines, f"**No changes.** The live fabric matches the code ({s['no_op']} resources)."]
+    lines += ["| action | resources |", "|---|---:|"]
+    lines += [f"| {a} | {s[a]} |" for a in ("create", "update", "replace", "delete") if s[a]]
+    lines.append(f"| unchanged | {s['no_op']} |")
+    for action, label in ((Action.DELETE, "Will be deleted"), (Action.REPLACE, "Will be replaced")):
+        names = [c for c in changed if c.action is action]
+        if names:
+            lines += ["", f"**{label} ({len(names)}):** " + ", ".join(_code(c.address) for c in names)]
+    moved = [c for c in changed if c.moved_from]
+    if moved:
+        lines += ["", "**Moved:** " + ", ".join(f"{_code(c.moved_from or '')} → {_code(c.address)}" for c in moved)]
+    return lines
+
+
+def _detail_rows(change: Change) -> list[str]:
+    sym = change.action.symbol
+    why = f" — {_cell(change.reason)}" if change.reason else ""
+    if change.action in (Action.UPDATE, Action.REPLACE) and change.changed_paths:
+        return [
+            f"| {sym} | {_code(change.address)} | {_code(p)}: {_code(value(lookup(change.before, p)))} → "
+            f"{_code(value(lookup(change.after, p)))}{why} |"
+            for p in change.changed_paths
+        ]
+    return [f"| {sym} | {_code(change.address)} | {_WORDS.get(change.action, 'record in state')}{why} |"]
+
+
+def _by_kind(changed: list[Change], detailed: bool) -> list[str]:
+    groups: dict[str, list[Change]] = defaultdict(list)
+    for change in changed:
+        groups[change.kind].append(change)
+    lines: list[str] = []
+    for kind in sorted(groups):
+        items = groups[kind]
+        lines += ["", f"<details><summary>{kind} ({len(items)} changed)</summary>", ""]
+        if detailed:
+            lines += ["| | address | change |", "|---|---|---|"]
+            for change in items:
+                lines += _detail_rows(change)
+        else:
+            lines += [f"- {c.action.symbol} {_code(c.address)}" for c in items]
+        lines += ["", "</details>"]
+    return lines
+
+
+def plan_markdown(plan: Plan, limit: int = LIMIT) -> str:
+    """The plan as a pull-request comment of at most `limit` characters."""
+    changed = [c for c in plan.changes if c.records_state]
+    head = _summary(plan, changed)
+    full = "\n".join(head + _by_kind(changed, detailed=True)) + "\n"
+    if len(full) <= limit:
+        return full
+    note = (
+        f"\n> Attribute-level details left out: the full plan is {len(full):,} characters, "
+        f"over the {limit:,} a comment holds. Run `fabric plan` for them."
+    )
+    short = "\n".join([*head, note, *_by_kind(changed, detailed=False)]) + "\n"
+    if len(short) <= limit:
+        return short
+    cut = short[: limit - 200]
+    cut = cut[: cut.rfind("\n")]
+    return cut + f"\n\n> … list cut at {limit:,} characters ({len(changed):,} changed resources in all).\n"
