@@ -15,6 +15,7 @@ from fabric.apply.executor import ApplyResult, OpEvent, apply_plan
 from fabric.inventory import Inventory
 from fabric.model.stamp import Fabric
 from fabric.plan.change import Plan
+from fabric.plan.drift import DriftReport, drift_report
 from fabric.plan.planner import make_plan
 from fabric.project import open_stamp
 from fabric.providers.protocol import Provider
@@ -82,6 +83,12 @@ def plan_with_fingerprint(session: Session, *, destroy: bool = False, fingerprin
     inventory = session.provider.read_inventory()
     snapshot = session.state.read()
     return _plan(session, inventory, snapshot, destroy), inventory.fingerprint() if fingerprint else ""
+
+
+def drift(session: Session) -> DriftReport:
+    """Compare state with the live inventory (drift) and with the code (pending changes)."""
+    inventory = session.provider.read_inventory()
+    return drift_report(session.fabric.config.stamp, session.fabric.resources, inventory, session.state.read())
 
 
 def stale_reason(the_plan: Plan, fingerprint: str, provider: Provider, state: SqliteState) -> str | None:

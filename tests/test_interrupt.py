@@ -31,12 +31,17 @@ def test_sigint_stops_apply_and_the_next_plan_shows_the_rest(reference: Path) ->
     assert "Traceback" not in err
     created = out.count(": create ok")
     assert 5 <= created < 35
-    plan = subprocess.run([sys.executable, "-m", "fabric", "plan", str(reference), "--format", "json"],
-                          capture_output=True, text=True, check=True)
+    plan = subprocess.run(
+        [sys.executable, "-m", "fabric", "plan", str(reference), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     summary = json.loads(plan.stdout)["summary"]
     assert summary["create"] == 35 - created
     assert summary["no_op"] == created
-    done = subprocess.run([sys.executable, "-m", "fabric", "apply", str(reference), "--auto-approve"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "fabric", "apply", str(reference), "--auto-approve"], capture_output=True, text=True
+    )
     assert done.returncode == 0
     assert f"{35 - created} operation(s) done" in done.stdout

@@ -35,9 +35,17 @@ def test_reference_plans_expected_counts_then_applies_and_converges(cli: Cli, re
         assert change["before"] is None
         kinds[change["kind"]] = kinds.get(change["kind"], 0) + 1
     assert kinds == {
-        "host_group": 15, "cloud": 3, "custom_property": 1, "logical_network": 1, "network_site": 3,
-        "ip_pool": 3, "vm_network": 1, "port_classification": 3, "virtual_port_profile": 3,
-        "uplink_port_profile": 1, "logical_switch": 1,
+        "host_group": 15,
+        "cloud": 3,
+        "custom_property": 1,
+        "logical_network": 1,
+        "network_site": 3,
+        "ip_pool": 3,
+        "vm_network": 1,
+        "port_classification": 3,
+        "virtual_port_profile": 3,
+        "uplink_port_profile": 1,
+        "logical_switch": 1,
     }
     assert plan["summary"] == {"create": 35, "update": 0, "replace": 0, "delete": 0, "no_op": 0}
     apply_ok(cli, reference, "--parallelism", "8")
@@ -81,8 +89,11 @@ def test_yaml_edit_yields_exactly_the_expected_update(cli: Cli, reference: Path)
 def test_list_element_change_names_only_that_element(cli: Cli, reference: Path) -> None:
     apply_ok(cli, reference)
     sw = reference / "switching.yaml"
-    sw.write_text(sw.read_text().replace("profile: virtual_port_profile.live-migration",
-                                         "profile: virtual_port_profile.host-management"))
+    sw.write_text(
+        sw.read_text().replace(
+            "profile: virtual_port_profile.live-migration", "profile: virtual_port_profile.host-management"
+        )
+    )
     plan = plan_json(cli, reference)
     change = next(c for c in plan["changes"] if c["address"] == "logical_switch.fabric")
     assert change["action"] == "update"
@@ -109,8 +120,14 @@ def test_replace_cascades_to_dependents_and_converges(cli: Cli, reference: Path)
     net.write_text(net.read_text().replace("isolation: connected", "isolation: vlan"))
     acts = actions(plan_json(cli, reference))
     assert acts["logical_network.management"] == "replace"
-    for dependent in ("network_site.management-oslo", "ip_pool.management-oslo", "vm_network.management",
-                      "uplink_port_profile.uplink-oslo", "logical_switch.fabric", "cloud.iaas-oslo"):
+    for dependent in (
+        "network_site.management-oslo",
+        "ip_pool.management-oslo",
+        "vm_network.management",
+        "uplink_port_profile.uplink-oslo",
+        "logical_switch.fabric",
+        "cloud.iaas-oslo",
+    ):
         assert acts[dependent] == "replace", dependent
     assert "host_group.Oslo" not in acts
     apply_ok(cli, reference)
@@ -125,9 +142,14 @@ def test_removing_a_location_deletes_dependents_first(cli: Cli, reference: Path)
     acts = actions(plan)
     deleted = {a for a, act in acts.items() if act == "delete"}
     assert deleted == {
-        "host_group.Copenhagen", "host_group.Copenhagen/DR", "host_group.Copenhagen/Edge",
-        "host_group.Copenhagen/IaaS", "host_group.Copenhagen/Fabric Management", "cloud.iaas-copenhagen",
-        "network_site.management-copenhagen", "ip_pool.management-copenhagen",
+        "host_group.Copenhagen",
+        "host_group.Copenhagen/DR",
+        "host_group.Copenhagen/Edge",
+        "host_group.Copenhagen/IaaS",
+        "host_group.Copenhagen/Fabric Management",
+        "cloud.iaas-copenhagen",
+        "network_site.management-copenhagen",
+        "ip_pool.management-copenhagen",
     }
     out = apply_ok(cli, reference, "--parallelism", "1")
     order = [m.group(1) for m in re.finditer(r"^(\S+): delete ok", out, re.M)]

@@ -9,7 +9,7 @@ import click
 import typer
 
 from fabric import __version__
-from fabric.cli import apply_cmd, init_cmd, inspect_cmd, plan_cmd
+from fabric.cli import apply_cmd, drift_cmd, init_cmd, inspect_cmd, plan_cmd
 from fabric.cli.lab_cmd import lab_app
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ app.command()(plan_cmd.validate)
 app.command()(plan_cmd.plan)
 app.command()(apply_cmd.apply)
 app.command()(apply_cmd.destroy)
+app.command()(drift_cmd.drift)
 app.command()(inspect_cmd.show)
 app.command()(inspect_cmd.graph)
 app.command()(inspect_cmd.schema)

@@ -80,8 +80,14 @@ def test_stop_request_finishes_in_flight_and_leaves_exact_remaining_work(lab: Pa
     def on_event(event: OpEvent) -> None:
         done.append(event.address)
 
-    first = apply_plan(plan(session), session.provider, session.state, parallelism=2,
-                       on_event=on_event, should_stop=lambda: len(done) >= 4)
+    first = apply_plan(
+        plan(session),
+        session.provider,
+        session.state,
+        parallelism=2,
+        on_event=on_event,
+        should_stop=lambda: len(done) >= 4,
+    )
     assert first.interrupted
     assert len(first.done) >= 4
     assert len(first.done) + len(first.not_started) == 12

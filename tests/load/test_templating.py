@@ -20,12 +20,15 @@ def test_undefined_is_an_error() -> None:
         render("x-{{ nope }}", {})
 
 
-@pytest.mark.parametrize("text", [
-    "{{ ''.__class__ }}",
-    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
-    "{{ var.__init__.__globals__ }}",
-    "{% for c in ''.__class__.__mro__ %}{{ c }}{% endfor %}",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{{ ''.__class__ }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ var.__init__.__globals__ }}",
+        "{% for c in ''.__class__.__mro__ %}{{ c }}{% endfor %}",
+    ],
+)
 def test_python_internals_are_out_of_reach(text: str) -> None:
     with pytest.raises(TemplateProblem):
         render(text, {"var": {}})

@@ -23,8 +23,9 @@ def test_case(case: Path) -> None:
     inventory = Inventory.of(ObservedObject(o["id"], o["kind"], o["name"], o["attributes"]) for o in observed)
     raw_state = json.loads((case / "state.json").read_text())
     entries = {a: StateEntry(a, e["kind"], e["live_id"], e.get("attributes", {})) for a, e in raw_state.items()}
-    plan = make_plan("case", fabric.resources, inventory, StateSnapshot(1, "l", entries),
-                     lambda k: IMMUTABLE.get(k, frozenset()))
+    plan = make_plan(
+        "case", fabric.resources, inventory, StateSnapshot(1, "l", entries), lambda k: IMMUTABLE.get(k, frozenset())
+    )
     expected = json.loads((case / "expected.json").read_text())
     changes = plan.by_address()
     for address, change in changes.items():

@@ -21,20 +21,41 @@ def hg(vmm: LabProvider, name: str, parent: str | None = None) -> str:
 
 
 def ln(vmm: LabProvider, name: str = "Mgmt") -> str:
-    return vmm.create("ln", "logical_network", {"name": name, "description": "", "isolation": "connected",
-                                                  "network_virtualization": False}).id
+    return vmm.create(
+        "ln",
+        "logical_network",
+        {"name": name, "description": "", "isolation": "connected", "network_virtualization": False},
+    ).id
 
 
 def site(vmm: LabProvider, ln_id: str, groups: list[str], subnet: str = "10.0.0.0/24") -> str:
-    attrs = {"name": "Site", "description": "", "logical_network": ln_id, "host_groups": groups,
-             "subnets": [{"subnet": subnet, "vlan": 5, "secondary_vlan": None}]}
+    attrs = {
+        "name": "Site",
+        "description": "",
+        "logical_network": ln_id,
+        "host_groups": groups,
+        "subnets": [{"subnet": subnet, "vlan": 5, "secondary_vlan": None}],
+    }
     return vmm.create("site", "network_site", attrs).id
 
 
 def pool_attrs(site_id: str, start: str = "10.0.0.10", end: str = "10.0.0.20") -> dict:
-    return {"name": "Pool", "description": "", "network_site": site_id, "vm_network": None, "vm_subnet": None,
-            "subnet": "10.0.0.0/24", "range_start": start, "range_end": end, "gateways": ["10.0.0.1"],
-            "dns_servers": [], "dns_suffix": "", "dns_search_suffixes": [], "reserved": [], "vips": []}
+    return {
+        "name": "Pool",
+        "description": "",
+        "network_site": site_id,
+        "vm_network": None,
+        "vm_subnet": None,
+        "subnet": "10.0.0.0/24",
+        "range_start": start,
+        "range_end": end,
+        "gateways": ["10.0.0.1"],
+        "dns_servers": [],
+        "dns_suffix": "",
+        "dns_search_suffixes": [],
+        "reserved": [],
+        "vips": [],
+    }
 
 
 def test_guids_and_inventory(vmm: LabProvider) -> None:
@@ -84,8 +105,13 @@ def test_pool_rules_and_grants(vmm: LabProvider) -> None:
     site_id = site(vmm, ln(vmm), [hg(vmm, "Oslo")])
     with pytest.raises(ProviderError, match="outside subnet"):
         vmm.create("p", "ip_pool", pool_attrs(site_id, end="10.0.1.20"))
-    bad_subnet = {**pool_attrs(site_id), "subnet": "10.9.0.0/24", "range_start": "10.9.0.1",
-                  "range_end": "10.9.0.9", "gateways": []}
+    bad_subnet = {
+        **pool_attrs(site_id),
+        "subnet": "10.9.0.0/24",
+        "range_start": "10.9.0.1",
+        "range_end": "10.9.0.9",
+        "gateways": [],
+    }
     with pytest.raises(ProviderError, match="not one of the network site's subnets"):
         vmm.create("p", "ip_pool", bad_subnet)
     pool = vmm.create("p", "ip_pool", pool_attrs(site_id)).id
@@ -98,14 +124,23 @@ def test_pool_rules_and_grants(vmm: LabProvider) -> None:
 def test_immutable_attributes_refused(vmm: LabProvider) -> None:
     network = ln(vmm)
     with pytest.raises(ProviderError, match="isolation cannot be changed"):
-        vmm.update("ln", network, "logical_network", {"name": "Mgmt", "description": "", "isolation": "vlan",
-                                                      "network_virtualization": False})
+        vmm.update(
+            "ln",
+            network,
+            "logical_network",
+            {"name": "Mgmt", "description": "", "isolation": "vlan", "network_virtualization": False},
+        )
     assert "isolation" in vmm.immutable_attributes("logical_network")
 
 
 def test_site_subnets_must_not_overlap(vmm: LabProvider) -> None:
-    attrs = {"name": "S", "description": "", "logical_network": ln(vmm), "host_groups": [hg(vmm, "Oslo")],
-             "subnets": [{"subnet": "10.0.0.0/16", "vlan": 1}, {"subnet": "10.0.5.0/24", "vlan": 2}]}
+    attrs = {
+        "name": "S",
+        "description": "",
+        "logical_network": ln(vmm),
+        "host_groups": [hg(vmm, "Oslo")],
+        "subnets": [{"subnet": "10.0.0.0/16", "vlan": 1}, {"subnet": "10.0.5.0/24", "vlan": 2}],
+    }
     with pytest.raises(ProviderError, match="overlap"):
         vmm.create("s", "network_site", attrs)
 
