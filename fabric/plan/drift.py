@@ -14,10 +14,11 @@ from enum import StrEnum
 from typing import Any
 
 from fabric.inventory import Inventory, ObservedObject
-from fabric.model.refs import iter_refs, map_refs
+from fabric.model.refs import iter_refs
 from fabric.model.resources import KINDS, Resource
 from fabric.plan.diff import changed_paths
 from fabric.plan.lifecycle import without_ignored
+from fabric.plan.liveview import LiveView
 from fabric.snapshot import StateEntry, StateSnapshot
 
 
@@ -64,27 +65,7 @@ class DriftReport:
         return sum(1 for i in self.items if i.category is category)
 
 
-class _Labels:
-    def __init__(self, inventory: Inventory, state: StateSnapshot) -> None:
-        self.inventory = inventory
-        self.address = {e.live_id: a for a, e in state.entries.items()}
-
-    def view(self, obj: ObservedObject) -> dict[str, Any]:
-        cls = KINDS[obj.kind]
-        data = map_refs(cls, dict(obj.attributes), self.label)
-        for field in cls.SETS:
-            if isinstance(data.get(field), list):
-                data[field] = sorted(data[field])
-        return data
-
-    def label(self, live_id: str) -> str:
-        if live_id in self.address:
-            return self.address[live_id]
-        obj = self.inventory.get(live_id)
-        return f"<unmanaged {obj.kind} {obj.name!r}>" if obj else f"<missing {live_id}>"
-
-
-def _applied(address: str, entry: StateEntry, labels: _Labels, desired: Mapping[str, Resource]) -> DriftItem | None:
+def _applied(address: str, entry: StateEntry, labels: LiveView, desired: Mapping[str, Resource]) -> DriftItem | None:
     obj = labels.inventory.get(entry.live_id)
     applied = dict(entry.attributes)
     name = str(applied.get("name", address))
@@ -158,7 +139,7 @@ def drift_report(
     stamp: str, desired: Mapping[str, Resource], inventory: Inventory, state: StateSnapshot
 ) -> DriftReport:
     """Compare state with the live inventory (drift) and with the code (pending)."""
-    labels = _Labels(inventory, state)
+    labels = LiveView(inventory, {e.live_id: a for a, e in state.entries.items()})
     items = [i for a, e in state.entries.items() if (i := _applied(a, e, labels, desired)) is not None]
     managed = set(labels.address)
     for obj in inventory:

@@ -22,6 +22,7 @@ from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
 from fabric.plan.diff import changed_paths, top_level
 from fabric.plan.lifecycle import apply_moves, guard_destroy, keep_ignored, without_ignored
+from fabric.plan.liveview import LiveView
 from fabric.snapshot import StateSnapshot
 
 Immutables = Callable[[str], frozenset[str]]
@@ -44,6 +45,7 @@ class _Matcher:
                 self._identity.setdefault(key, obj.id)
         self.adopted: set[str] = set()
         self._addresses = {v: k for k, v in self.ids.items()}
+        self._live = LiveView(inventory, self._addresses)  # shares _addresses, which match() extends
 
     def match(self, address: str, resource: Resource) -> str | None:
         """The live ID for a desired resource, adopting by identity when state has none."""
@@ -59,19 +61,7 @@ class _Matcher:
 
     def view(self, obj: ObservedObject) -> dict[str, Any]:
         """A live object's attributes with IDs turned back into addresses, canonically sorted."""
-        cls = KINDS[obj.kind]
-        data = map_refs(cls, dict(obj.attributes), self._label)
-        for field in cls.SETS:
-            if isinstance(data.get(field), list):
-                data[field] = sorted(data[field])
-        return data
-
-    def _label(self, live_id: str) -> str:
-        address = self._addresses.get(live_id)
-        if address is not None:
-            return address
-        obj = self.inventory.get(live_id)
-        return f"<unmanaged {obj.kind} {obj.name!r}>" if obj else f"<missing {live_id}>"
+        return self._live.view(obj)
 
 
 def _old_references(kind: str, before: Mapping[str, Any]) -> tuple[str, ...]:
