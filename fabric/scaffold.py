@@ -61,11 +61,24 @@ def variables(template: str, assignments: list[str]) -> dict[str, Any]:
     return values
 
 
-def _schema_dir(target: Path) -> str:
+def schema_dir(target: Path) -> str:
+    """Relative path from `target` to the nearest `schemas/` above it (else `schemas`)."""
     for folder in [target.resolve(), *target.resolve().parents]:
         if (folder / "schemas" / "resources.schema.json").exists():
             return os.path.relpath(folder / "schemas", target.resolve())
     return "schemas"
+
+
+def ensure_schemas(target: Path) -> str:
+    """The `$schema` directory for a new stamp in `target`, writing `target/schemas/` if none is above."""
+    schemas = schema_dir(target)
+    if schemas == "schemas":
+        from fabric.load.schema import render_schemas
+
+        (target / "schemas").mkdir(parents=True, exist_ok=True)
+        for name, text in render_schemas().items():
+            (target / "schemas" / name).write_text(text)
+    return schemas
 
 
 def scaffold(target: Path, template: str, assignments: list[str], *, force: bool = False) -> list[Path]:
@@ -74,8 +87,8 @@ def scaffold(target: Path, template: str, assignments: list[str], *, force: bool
     if target.exists() and any(target.iterdir()) and not force:
         raise FabricError(f"{target} exists and is not empty (use --force to overwrite)")
     target.mkdir(parents=True, exist_ok=True)
-    schema_dir = _schema_dir(target)
-    context = {**values, "schema_dir": schema_dir}
+    schemas = ensure_schemas(target)
+    context = {**values, "schema_dir": schemas}
     if values.get("stamp") == template and target.name:
         context["stamp"] = target.name
     written = []
@@ -87,10 +100,4 @@ def scaffold(target: Path, template: str, assignments: list[str], *, force: bool
         path = target / source.name.removesuffix(".j2")
         path.write_text(text)
         written.append(path)
-    if schema_dir == "schemas":
-        from fabric.load.schema import render_schemas
-
-        (target / "schemas").mkdir(exist_ok=True)
-        for name, text in render_schemas().items():
-            (target / "schemas" / name).write_text(text)
     return written

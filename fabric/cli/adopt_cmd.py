@@ -1,0 +1,94 @@
+"""`fabric import` (adopt one live object into state) and `fabric export` (write YAML for all of them)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+
+from fabric import engine
+from fabric.cli.common import StampDir, StateDir, out, reports_errors
+from fabric.errors import FabricError
+from fabric.plan.adoption import export_documents, find_live, import_attributes
+from fabric.project import open_stamp
+from fabric.providers.registry import available
+from fabric.scaffold import ensure_schemas
+from fabric.snapshot import StateEntry
+from fabric.state.sqlite import SqliteState
+
+_HEADER = "# yaml-language-server: $schema={}/{}\n"
+
+
+@reports_errors
+def import_(
+    stamp: StampDir,
+    address: Annotated[str, typer.Argument(help="The resource in code, e.g. cloud.iaas-oslo.")],
+    live: Annotated[str, typer.Argument(help="The live object's ID, or its name.")],
+    state_dir: StateDir = None,
+) -> int:
+    """Adopt one live object into state for a resource declared in code."""
+    with engine.open_session(stamp, state_dir) as session, session.state.lock("import"):
+        resource = session.fabric.resources.get(address)
+        if resource is None:
+            raise FabricError(f"{address} is not declared in {stamp}; declare it first, then import")
+        snapshot = session.state.read()
+        if address in snapshot.entries:
+            raise FabricError(f"{address} is already in state (live ID {snapshot.entries[address].live_id})")
+        inventory = session.provider.read_inventory()
+        obj = find_live(inventory, resource.KIND, live)
+        owner = next((a for a, e in snapshot.entries.items() if e.live_id == obj.id), None)
+        if owner:
+            raise FabricError(f"{resource.KIND} {obj.name!r} ({obj.id}) is already managed as {owner}")
+        attrs = import_attributes(obj, inventory, snapshot)
+        session.state.record(StateEntry(address, resource.KIND, obj.id, attrs))
+    out.print(f"Imported {resource.KIND} {obj.name!r} ({obj.id}) as {address}.", markup=False)
+    out.print(f"Run `fabric plan {stamp}` to see how the code differs from it.", markup=False)
+    return 0
+
+
+def _stamp_name(target: Path) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", target.resolve().name).strip("-.") or "exported"
+
+
+def _write_stamp(target: Path, session: engine.Session, docs: dict[str, Any]) -> None:
+    schemas = ensure_schemas(target)
+    provider = session.fabric.config.provider.model_dump()
+    if provider.get("type") == "lab" and "path" not in provider:
+        provider["path"] = str((session.work_dir / "lab.db").resolve())  # the same lab VMM
+    config = {"stamp": _stamp_name(target), "description": f"Exported from {session.fabric.root}", "provider": provider}
+    (target / "fabric.yaml").write_text(
+        _HEADER.format(schemas, "fabric.schema.json") + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+    )
+    for kind, entries in sorted(docs.items()):
+        body = yaml.safe_dump({kind: entries}, sort_keys=False, allow_unicode=True, width=120)
+        (target / f"{kind}.yaml").write_text(_HEADER.format(schemas, "resources.schema.json") + body)
+
+
+@reports_errors
+def export(
+    stamp: StampDir,
+    target: Annotated[Path, typer.Option("--out", help="Directory for the exported stamp.")],
+    force: Annotated[bool, typer.Option("--force", help="Write into a non-empty directory.")] = False,
+    state_dir: StateDir = None,
+) -> int:
+    """Write YAML for every live object (one file per kind) and record them in the new stamp's state."""
+    if target.exists() and any(target.iterdir()) and not force:
+        raise FabricError(f"{target} exists and is not empty (use --force to overwrite)")
+    with engine.open_session(stamp, state_dir) as session:
+        docs, addresses = export_documents(session.provider.read_inventory())
+        target.mkdir(parents=True, exist_ok=True)
+        _write_stamp(target, session, docs)
+    exported = open_stamp(target, available())  # proves the YAML is valid and loadable
+    ids = {address: live_id for live_id, address in addresses.items()}
+    state = SqliteState(target / engine.WORK_DIR)
+    try:
+        with state.lock("export"):
+            for address, resource in exported.resources.items():
+                state.record(StateEntry(address, resource.KIND, ids[address], dict(resource.canonical)))
+    finally:
+        state.close()
+    out.print(f"Exported {len(exported.resources)} objects to {target} (state recorded).", markup=False)
+    return 0
