@@ -9,7 +9,7 @@ import click
 import typer
 
 from fabric import __version__
-from fabric.cli import adopt_cmd, apply_cmd, drift_cmd, init_cmd, inspect_cmd, plan_cmd
+from fabric.cli import adopt_cmd, apply_cmd, diff_cmd, drift_cmd, init_cmd, inspect_cmd, plan_cmd
 from fabric.cli.lab_cmd import lab_app
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ app.command()(plan_cmd.plan)
 app.command()(apply_cmd.apply)
 app.command()(apply_cmd.destroy)
 app.command()(drift_cmd.drift)
+app.command()(diff_cmd.diff)
 app.command("import")(adopt_cmd.import_)
 app.command()(adopt_cmd.export)
 app.command()(inspect_cmd.show)
