@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from fabric.apply.executor import ApplyResult, OpEvent, apply_plan
+from fabric.apply.operations import ensure_orderable
 from fabric.inventory import Inventory
 from fabric.model.stamp import Fabric
 from fabric.plan.change import Plan
@@ -104,6 +105,13 @@ def stale_reason(the_plan: Plan, fingerprint: str, provider: Provider, state: Sq
 
 
 def _plan(session: Session, inventory: Inventory, snapshot: StateSnapshot, destroy: bool) -> Plan:
+    the_plan = _make(session, inventory, snapshot, destroy)
+    if the_plan.has_changes:
+        ensure_orderable(the_plan)
+    return the_plan
+
+
+def _make(session: Session, inventory: Inventory, snapshot: StateSnapshot, destroy: bool) -> Plan:
     return make_plan(
         session.fabric.config.stamp,
         session.fabric.resources,

@@ -7,6 +7,7 @@ environment with strict undefined, so the stamp's own `{{ … }}` expressions pa
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,10 @@ def templates() -> list[str]:
 
 def _coerce(name: str, raw: str, default: Any) -> Any:
     if isinstance(default, list):
-        return [item.strip() for item in raw.split(",") if item.strip()]
+        items = [item.strip() for item in raw.split(",") if item.strip()]
+        if not items:
+            raise FabricError(f"--var {name}: give at least one value (comma-separated)")
+        return items
     if isinstance(default, bool):
         return raw.lower() in ("1", "true", "yes")
     if isinstance(default, int):
@@ -90,12 +94,12 @@ def scaffold(target: Path, template: str, assignments: list[str], *, force: bool
     schemas = ensure_schemas(target)
     context = {**values, "schema_dir": schemas}
     if values.get("stamp") == template and target.name:
-        context["stamp"] = target.name
+        context["stamp"] = re.sub(r"[^A-Za-z0-9_.-]+", "-", target.name).strip("-.") or template
     written = []
     for source in sorted((TEMPLATES / template).glob("*.j2")):
         try:
             text = _ENV.from_string(source.read_text()).render(context)
-        except jinja2.TemplateError as exc:
+        except Exception as exc:  # any failure of a packaged template is reported, not a traceback
             raise FabricError(f"template {template}/{source.name}: {exc}") from None
         path = target / source.name.removesuffix(".j2")
         path.write_text(text)

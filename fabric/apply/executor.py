@@ -47,6 +47,7 @@ class ApplyResult:
     done: list[OpEvent] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    skipped_set: set[str] = field(default_factory=set, repr=False)
     not_started: list[str] = field(default_factory=list)
     interrupted: bool = False
 
@@ -198,6 +199,7 @@ def _finish(
     for skipped in sched.failed(key):
         skipped_op: Operation = run.graph.nodes[skipped]["op"]
         other = skipped_op.change.address
-        if other not in result.skipped and other not in result.failed:
+        if other not in result.skipped_set and other not in result.failed:
+            result.skipped_set.add(other)
             result.skipped.append(other)
             on_event(OpEvent(other, skipped_op.kind.value, "skipped", f"depends on {address}"))

@@ -10,11 +10,15 @@ renamed in code), since VMM names must stay unique.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import networkx as nx
 
+from fabric.errors import FabricError
+from fabric.model.refs import scope_value
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
 
@@ -55,6 +59,29 @@ def _ops_for(change: Change) -> list[Operation]:
     return [Operation(change, OpKind.RECORD)] if change.adopt or change.moved_from else []
 
 
+def _identity(kind: str, attributes: Mapping[str, Any]) -> tuple[str, str, str]:
+    """VMM's uniqueness key: kind, scope (parent, logical network, site) and name, case-insensitive."""
+    return kind, scope_value(kind, dict(attributes)), str(attributes.get("name", "")).casefold()
+
+
+def ensure_orderable(plan: Plan) -> None:
+    """Raise FabricError if the plan's operations cannot be ordered (a dependency cycle)."""
+    graph = operation_graph(plan)
+    try:
+        cycle = nx.find_cycle(graph)
+    except nx.NetworkXNoCycle:
+        return
+    steps = " → ".join(f"{a.replace('#', ' (')})" for a, _ in cycle)
+    renamed = [c.address for c in plan.changes if c.action.value == "create"]
+    hint = (
+        " If you renamed a key, say so with a moved block in fabric.yaml, e.g. "
+        "moved: [{from: OLD.ADDRESS, to: NEW.ADDRESS}]."
+        if renamed
+        else ""
+    )
+    raise FabricError(f"the plan cannot be ordered: {steps} → back to the start.{hint}")
+
+
 def operation_graph(plan: Plan) -> nx.DiGraph[str]:
     """Nodes are operation keys (attribute `op`); an edge means 'must finish first'."""
     graph: nx.DiGraph[str] = nx.DiGraph()
@@ -65,12 +92,12 @@ def operation_graph(plan: Plan) -> nx.DiGraph[str]:
             graph.add_node(op.key, op=op)
             (delete_op if op.kind in (OpKind.DELETE, OpKind.FORGET) else apply_op)[change.address] = op.key
     old_users: dict[str, list[str]] = defaultdict(list)
-    deleted_names: dict[tuple[str, str], str] = {}
+    deleted_names: dict[tuple[str, str, str], str] = {}
     for change in plan.changes:
         for target in change.old_depends_on:
             old_users[target].append(change.address)
         if change.address in delete_op and change.before is not None:
-            deleted_names[(change.kind, str(change.before.get("name", "")).casefold())] = delete_op[change.address]
+            deleted_names[_identity(change.kind, change.before)] = delete_op[change.address]
     for address, key in apply_op.items():
         change = graph.nodes[key]["op"].change
         for dep in change.depends_on:
@@ -78,7 +105,7 @@ def operation_graph(plan: Plan) -> nx.DiGraph[str]:
                 graph.add_edge(apply_op[dep], key)
         if address in delete_op:
             graph.add_edge(delete_op[address], key)
-        clash = deleted_names.get((change.kind, change.name.casefold()))
+        clash = deleted_names.get(_identity(change.kind, change.after or {}))
         if clash and clash != key:
             graph.add_edge(clash, key)
     for address, key in delete_op.items():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import sys
 
-import click
 import typer
 
 from fabric import __version__
@@ -49,11 +48,12 @@ def main() -> None:
     gc.disable()
     try:
         code = app(standalone_mode=False)
-    except click.exceptions.NoArgsIsHelpError:
-        sys.exit(0)
-    except click.exceptions.UsageError as exc:
-        exc.show()
-        sys.exit(1)
-    except click.exceptions.Abort:
+    except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:  # typer vendors its own click: match its usage errors by shape
+        show = getattr(exc, "show", None)
+        if show is None or not hasattr(exc, "exit_code"):
+            raise
+        show()
+        sys.exit(0 if type(exc).__name__ == "NoArgsIsHelpError" else 1)
     sys.exit(code if isinstance(code, int) else 0)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.text import Text
 
 from fabric import engine
 from fabric.apply.executor import ApplyResult, OpEvent
@@ -78,11 +79,8 @@ def _run(provider: Provider, state: StateBackend, plan: Plan, parallelism: int) 
 
             def report(event: OpEvent) -> None:
                 if event.status != "ok":
-                    bar.console.print(
-                        f"[red]{event.address}: {event.op} {event.status}[/red] {event.error}",
-                        markup=True,
-                        highlight=False,
-                    )
+                    line = Text(f"{event.address}: {event.op} {event.status}", style="red")
+                    bar.console.print(line.append(f" {event.error}", style=""), highlight=False, emoji=False)
                 bar.update(task, advance=1, last=event.address)
 
             return engine.apply(

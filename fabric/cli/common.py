@@ -16,8 +16,8 @@ from rich.text import Text
 
 from fabric.errors import ConfigError, FabricError
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 StampDir = Annotated[Path, typer.Argument(help="The stamp directory (holds fabric.yaml).", show_default=False)]
 StateDir = Annotated[

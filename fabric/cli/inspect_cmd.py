@@ -66,7 +66,7 @@ def show(
             "lineage": snapshot.lineage,
             "resources": [snapshot.entries[a].to_json() for a in sorted(snapshot.entries)],
         }
-        out.print(json.dumps(doc, indent=2, ensure_ascii=False), markup=False)
+        write(json.dumps(doc, indent=2, ensure_ascii=False))
     else:
         out.print(state_text(snapshot), markup=False)
     return 0

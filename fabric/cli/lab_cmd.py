@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -11,8 +10,9 @@ import typer
 import yaml
 
 from fabric import engine
-from fabric.cli.common import StampDir, StateDir, out, reports_errors
+from fabric.cli.common import StampDir, StateDir, out, reports_errors, write
 from fabric.errors import FabricError
+from fabric.plan.diff import parse_path
 from fabric.providers.lab.provider import LabProvider
 
 lab_app = typer.Typer(help="The embedded lab VMM: show its inventory, edit it by hand.", no_args_is_help=True)
@@ -38,8 +38,10 @@ def _live_id(session: engine.Session, address: str) -> str:
     return entry.live_id
 
 
-def _path(text: str) -> list[str | int]:
-    return [int(p) if p.isdigit() else p for p in re.split(r"\.|\[|\]", text) if p]
+def _path(text: str, session: engine.Session) -> list[str | int]:
+    """A PATH like `capacity.vm_count` or `custom_properties["custom_property.X"]`, addresses as live IDs."""
+    ids = {a: e.live_id for a, e in session.state.read().entries.items()}
+    return [ids.get(p, p) if isinstance(p, str) else p for p in parse_path(text)]
 
 
 @lab_app.command("show")
@@ -51,7 +53,7 @@ def show(
     with engine.open_session(stamp, state_dir) as session:
         inventory = _lab(session).read_inventory()
     if fmt is Format.json:
-        out.print(json.dumps({"objects": inventory.to_json()}, indent=2, ensure_ascii=False), markup=False)
+        write(json.dumps({"objects": inventory.to_json()}, indent=2, ensure_ascii=False))
         return 0
     for obj in inventory.to_json():
         out.print(f"{obj['kind']:<22} {obj['name']:<40} {obj['id']}", markup=False)
@@ -78,7 +80,7 @@ def set_(
                 value: Any = yaml.safe_load(raw) if raw else ""
             except yaml.YAMLError:
                 raise FabricError(f"{assignment!r}: VALUE is not valid YAML") from None
-            lab.edit(live_id, _path(path), value)
+            lab.edit(live_id, _path(path, session), value)
             out.print(f"{address}: {path} = {json.dumps(value)}", markup=False)
     return 0
 

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from fabric import __version__, engine
-from fabric.cli.common import LockTimeout, StampDir, StateDir, err, out, print_plan_text, reports_errors, write
+from fabric.cli.common import StampDir, StateDir, err, out, print_plan_text, reports_errors, write
 from fabric.errors import FabricError
 from fabric.plan.change import Plan
 from fabric.plan.planfile import PlanContext, dump_plan, load_plan
@@ -105,10 +105,9 @@ def plan(
     target: Targets = None,
     exclude: Excludes = None,
     state_dir: StateDir = None,
-    lock_timeout: LockTimeout = 0.0,
 ) -> int:
     """Show what apply would change: + create, ~ update, -/+ replace, - delete."""
-    with engine.open_session(stamp, state_dir, lock_timeout) as session:
+    with engine.open_session(stamp, state_dir) as session:
         the_plan, fingerprint = engine.plan_with_fingerprint(session, destroy=destroy, fingerprint=out_file is not None)
         the_plan = targeted(session, the_plan, target, exclude)
         if out_file is not None:

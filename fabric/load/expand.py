@@ -17,7 +17,7 @@ from fabric.model.stamp import Finding as Problem
 from fabric.model.stamp import SourceRef
 
 Path = tuple[str | int, ...]
-_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+_KEY = re.compile(r"^\w[\w.-]{0,127}$")  # letters and digits of any script, _ . -
 _SEGMENT = re.compile(r"^[^\x00-\x1f\x7f/\\]{1,256}$")
 META_KEYS = ("for_each", "children")
 
@@ -146,7 +146,7 @@ def _expand_one(
     key = str(key)
     pattern = _SEGMENT if kind == "host_group" else _KEY
     if not pattern.match(key):
-        what = "host-group name (no / or \\)" if kind == "host_group" else "key ([A-Za-z0-9_.-], at most 128)"
+        what = "host-group name (no / or \\)" if kind == "host_group" else "key (letters, digits, _ . -; at most 128)"
         yield Problem(SourceRef(job.name, path), f"{key!r} is not a valid {what}", True)
         return
     if kind == "host_group" and "parent" in body:

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
+_TOKEN = re.compile(r'\.?([^.\[\]"]+)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
 
-def _format(path: list[Any]) -> str:
+
+def format_path(path: list[Any]) -> str:
+    """`['capacity', 'vm_count']` → `capacity.vm_count`; list indexes as `[0]`; keys with dots as `["a.b"]`."""
     out = ""
     for step in path:
         if isinstance(step, int):
             out += f"[{step}]"
-        else:
+        elif re.fullmatch(r"[^.\[\]\"]+", str(step)):
             out += ("." if out else "") + str(step)
+        else:
+            out += f"[{json.dumps(str(step))}]"
     return out
+
+
+def parse_path(text: str) -> list[str | int]:
+    """The inverse of `format_path`."""
+    parts: list[str | int] = []
+    for match in _TOKEN.finditer(text):
+        name, index, quoted = match.groups()
+        parts.append(name if name is not None else int(index) if index is not None else json.loads(quoted))
+    return parts
 
 
 def changed_paths(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[str, ...]:
@@ -23,10 +39,10 @@ def changed_paths(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[
     from deepdiff import DeepDiff  # imported on first difference: a no-op plan never pays for it
 
     diff = DeepDiff(dict(before), dict(after), verbose_level=2, view="tree")
-    paths = {_format(item.path(output_format="list")) for items in diff.values() for item in items}
+    paths = {format_path(item.path(output_format="list")) for items in diff.values() for item in items}
     return tuple(sorted(paths))
 
 
 def top_level(paths: tuple[str, ...]) -> set[str]:
     """The top-level attribute names a set of changed paths touches."""
-    return {p.split(".")[0].split("[")[0] for p in paths}
+    return {str(parse_path(p)[0]) for p in paths if p}

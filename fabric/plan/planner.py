@@ -103,14 +103,18 @@ def _existing(
     )
 
 
-def _cascade(changes: dict[str, Change], graph: nx.DiGraph[str]) -> None:
-    """A replaced resource gets a new ID: every existing dependent is replaced after it."""
+def _cascade(changes: dict[str, Change], graph: nx.DiGraph[str], desired: Mapping[str, Resource]) -> None:
+    """A replaced resource gets a new ID: every existing resource that references it is replaced after it.
+
+    Only attribute references count: `depends_on` orders operations but holds no ID.
+    """
     queue = deque(a for a, c in changes.items() if c.action is Action.REPLACE)
     while queue:
         address = queue.popleft()
         for dependent in graph.successors(address):
             change = changes[dependent]
-            if change.action in (Action.NOOP, Action.UPDATE):
+            holds_id = any(a == address for a, _ in desired[dependent].typed_references)
+            if holds_id and change.action in (Action.NOOP, Action.UPDATE):
                 changes[dependent] = replace(
                     change,
                     action=Action.REPLACE,
@@ -198,7 +202,7 @@ def make_plan(
             )
         else:
             changes[address] = _existing(address, resource, obj, m, immutable, deps)
-    _cascade(changes, graph)
+    _cascade(changes, graph, desired)
     for new, old in moved_from.items():
         if new in changes:
             changes[new] = replace(changes[new], moved_from=old)

@@ -8,6 +8,7 @@ from typing import Any
 
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
+from fabric.plan.diff import format_path, parse_path
 from fabric.snapshot import StateSnapshot
 
 _MISSING = object()
@@ -27,27 +28,25 @@ def value(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False)
 
 
-def leaves(data: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+def leaves(data: Any, prefix: tuple[str | int, ...] = ()) -> Iterator[tuple[str, Any]]:
     """Flatten nested attributes to (path, value); lists of scalars stay whole."""
     if isinstance(data, Mapping) and data:
         for k, v in data.items():
-            yield from leaves(v, f"{prefix}.{k}" if prefix else str(k))
+            yield from leaves(v, (*prefix, k))
     elif isinstance(data, list) and any(isinstance(i, (dict, list)) for i in data):
         for i, v in enumerate(data):
-            yield from leaves(v, f"{prefix}[{i}]")
+            yield from leaves(v, (*prefix, i))
     else:
-        yield prefix, data
+        yield format_path(list(prefix)), data
 
 
 def lookup(data: Any, path: str) -> Any:
-    """Value at a dotted path like `subnets[0].vlan` (or _MISSING)."""
+    """Value at a path like `subnets[0].vlan` or `custom_properties["custom_property.x"]` (or _MISSING)."""
     node = data
-    for part in path.replace("[", ".[").split("."):
-        if not part:
-            continue
+    for part in parse_path(path):
         try:
-            node = node[int(part[1:-1])] if part.startswith("[") else node[part]
-        except (KeyError, IndexError, TypeError, ValueError):
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
             return _MISSING
     return node
 

@@ -65,6 +65,9 @@ class SqliteState:
         # only a power loss can drop the last commits, and the next plan adopts those objects.
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(resources)")}
+        if "protected" not in columns:  # state written before lifecycle.prevent_destroy existed
+            self._db.execute("ALTER TABLE resources ADD COLUMN protected INTEGER NOT NULL DEFAULT 0")
         self._db.execute(
             "INSERT OR IGNORE INTO meta VALUES ('serial', '0'), ('lineage', ?), ('format_version', ?)",
             (str(uuid.uuid4()), str(STATE_FORMAT_VERSION)),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from typing import Any, cast
@@ -167,10 +166,18 @@ def _pool_ranges(ctx: _Ctx) -> None:
         _pool_sets(ctx, address, pool, full)
         by_parent[pool.network_site or f"{pool.vm_network}/{pool.vm_subnet}"].append((full, address))
     for pools in by_parent.values():
-        pools.sort()
-        for (a, a_addr), (b, b_addr) in itertools.pairwise(pools):
-            if a.overlaps(b):
-                ctx.error(b_addr, ("range_start",), f"range {b} overlaps {a_addr} ({a}) in the same site")
+        pools.sort(key=lambda p: (p[0].start.version, int(p[0].start), int(p[0].end), p[1]))
+        widest: tuple[IPRange, str] | None = None  # the range reaching furthest so far, per family
+        for current in pools:
+            if widest and widest[0].overlaps(current[0]):
+                r, address = current
+                ctx.error(address, ("range_start",), f"range {r} overlaps {widest[1]} ({widest[0]}) in the same site")
+            if (
+                widest is None
+                or widest[0].start.version != current[0].start.version
+                or int(current[0].end) > int(widest[0].end)
+            ):
+                widest = current
 
 
 def _pool_sets(ctx: _Ctx, address: str, pool: IpPool, full: IPRange) -> None:

@@ -57,7 +57,7 @@ class LabProvider:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
         self._lock = threading.Lock()
-        self._latency = float(os.environ.get("FABRIC_LAB_LATENCY_MS", "0") or 0) / 1000
+        self._latency = _latency_seconds(os.environ.get("FABRIC_LAB_LATENCY_MS", ""))
         self._fail = {a.strip() for a in os.environ.get("FABRIC_LAB_FAIL", "").split(",") if a.strip()}
 
     def close(self) -> None:
@@ -74,6 +74,9 @@ class LabProvider:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
+            except (ValueError, TypeError, KeyError, sqlite3.IntegrityError) as exc:
+                self._db.execute("ROLLBACK")  # a malformed value, as VMM's own validation would refuse
+                raise ProviderError(f"VMM refused the operation: invalid value ({type(exc).__name__}: {exc})") from None
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
@@ -203,6 +206,16 @@ class LabProvider:
         targets = {t for _, t, _ in iter_refs(KINDS[kind].REFS, attrs)}
         db.executemany("INSERT INTO refs VALUES (?, ?)", [(live_id, t) for t in targets])
         return ObservedObject(live_id, kind, attrs["name"], attrs)
+
+
+def _latency_seconds(raw: str) -> float:
+    try:
+        value = float(raw or 0)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 600_000:
+        raise ProviderError(f"FABRIC_LAB_LATENCY_MS must be milliseconds between 0 and 600000, not {raw!r}")
+    return value / 1000
 
 
 def _expand(text: str) -> Iterator[Any]:
