@@ -221,11 +221,22 @@ def _cloud_reachability(ctx: _Ctx) -> None:
     groups_by_network: dict[str, set[str]] = defaultdict(set)
     for _, site in ctx.of(NetworkSite):
         groups_by_network[site.logical_network].update(site.host_groups)
+    children: dict[str, list[str]] = defaultdict(list)
+    for address, group in ctx.of(HostGroup):
+        if group.parent:
+            children[group.parent].append(address)
     for address, cloud in ctx.of(Cloud):
+        # a site reaches the cloud if scoped to one of its groups, a parent, or a child (hosts live there)
         reach = {a for g in cloud.host_groups for a in _ancestors(ctx, g)}
+        stack = list(cloud.host_groups)
+        while stack:
+            for child in children.get(stack.pop(), ()):
+                if child not in reach:
+                    reach.add(child)
+                    stack.append(child)
         for i, logical in enumerate(cloud.logical_networks):
             if logical in ctx.res and not reach & groups_by_network[logical]:
-                msg = f"{logical} has no network site scoped to the cloud's host groups (or their parents)"
+                msg = f"{logical} has no network site scoped to the cloud's host groups (or their parents or children)"
                 ctx.error(address, ("logical_networks", i), msg)
         for prop in cloud.custom_properties:
             definition = ctx.res.get(prop)
