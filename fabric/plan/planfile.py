@@ -31,7 +31,8 @@ class PlanContext:
     desired: dict[str, Any] = field(default_factory=dict)
 
 
-def _change_to_dict(c: Change) -> dict[str, Any]:
+def change_record(c: Change) -> dict[str, Any]:
+    """Every field of a change, JSON-ready (the plan file's form; the JSON plan shows a subset)."""
     return {
         "address": c.address,
         "kind": c.kind,
@@ -86,7 +87,7 @@ def dump_plan(plan: Plan, context: PlanContext) -> dict[str, Any]:
             "fabric_version": context.fabric_version,
         },
         "desired": context.desired,
-        "changes": [_change_to_dict(c) for c in plan.changes],
+        "changes": [change_record(c) for c in plan.changes],
         "summary": plan.summary(),
     }
 

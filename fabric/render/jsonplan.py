@@ -5,23 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from fabric.plan.change import Change, Plan
+from fabric.plan.planfile import change_record
 
 FORMAT_VERSION = "1"
 
 
+PUBLIC = ("address", "kind", "name", "action", "before", "after", "changed_paths", "reason", "moved_from")
+
+
 def change_to_json(change: Change) -> dict[str, Any]:
     """One change in the documented JSON shape."""
-    return {
-        "address": change.address,
-        "kind": change.kind,
-        "name": change.name,
-        "action": change.action.value,
-        "before": dict(change.before) if change.before is not None else None,
-        "after": dict(change.after) if change.after is not None else None,
-        "changed_paths": list(change.changed_paths),
-        "reason": change.reason,
-        "moved_from": change.moved_from,
-    }
+    record = change_record(change)
+    return {key: record[key] for key in PUBLIC}
 
 
 def plan_to_json(plan: Plan) -> dict[str, Any]:
