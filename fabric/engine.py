@@ -15,6 +15,7 @@ from fabric.apply.executor import ApplyResult, OpEvent, apply_plan
 from fabric.apply.operations import ensure_orderable
 from fabric.inventory import Inventory
 from fabric.model.stamp import Fabric
+from fabric.plan.action import Action
 from fabric.plan.change import Plan
 from fabric.plan.drift import DriftReport, drift_report
 from fabric.plan.planner import make_plan
@@ -106,7 +107,9 @@ def stale_reason(the_plan: Plan, fingerprint: str, provider: Provider, state: Sq
 
 def _plan(session: Session, inventory: Inventory, snapshot: StateSnapshot, destroy: bool) -> Plan:
     the_plan = _make(session, inventory, snapshot, destroy)
-    if the_plan.has_changes:
+    # creates and updates follow the (validated, acyclic) dependency graph; only deletes and
+    # replaces add orderings that can contradict it
+    if any(c.action in (Action.DELETE, Action.REPLACE) for c in the_plan.changes):
         ensure_orderable(the_plan)
     return the_plan
 

@@ -6,7 +6,9 @@ against its model, refuse duplicate addresses. Semantic rules live in `fabric.va
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from fabric.model.stamp import Fabric, Finding, SourceRef, StampConfig
 
 STAMP_FILE = "fabric.yaml"
 MAX_FILE_BYTES = 64 * 1024 * 1024
+PARALLEL_PARSE_BYTES = 4 * 1024 * 1024
 
 
 def display_path(path: Path) -> str:
@@ -54,7 +57,8 @@ def _short_repr(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _read(path: Path, name: str, locator: Locator) -> tuple[Any, list[Diagnostic]]:
+def _read_text(path: Path, name: str, locator: Locator) -> tuple[str | None, list[Diagnostic]]:
+    """A file's text (registered with the locator), or why it cannot be read."""
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             limit = MAX_FILE_BYTES // (1024 * 1024)
@@ -67,7 +71,23 @@ def _read(path: Path, name: str, locator: Locator) -> tuple[Any, list[Diagnostic
     except OSError as exc:
         return None, [Diagnostic(SourceLocation(name, 1, 1), f"cannot read file: {exc}")]
     locator.add(name, text)
-    return parse_yaml(text, name)
+    return text, []
+
+
+def _parse_all(texts: list[tuple[str, str]]) -> list[tuple[Any, list[Diagnostic]]]:
+    """Parse many files; large stamps use every core (libyaml holds the GIL, processes do not)."""
+    workers = min(len(texts), os.cpu_count() or 1)
+    if workers < 2 or sum(len(t) for _, t in texts) < PARALLEL_PARSE_BYTES:
+        return [parse_yaml(text, name) for name, text in texts]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(parse_yaml, [t for _, t in texts], [n for n, _ in texts], chunksize=1))
+
+
+def _read(path: Path, name: str, locator: Locator) -> tuple[Any, list[Diagnostic]]:
+    """Read and parse one file."""
+    text, diags = _read_text(path, name, locator)
+    return (None, diags) if text is None else parse_yaml(text, name)
 
 
 def to_diagnostics(findings: list[Finding], locator: Locator) -> list[Diagnostic]:
@@ -118,11 +138,15 @@ def load_stamp(root: Path) -> tuple[Fabric | None, Locator, list[Diagnostic], se
     resources: dict[str, Resource] = {}
     sources: dict[str, SourceRef] = {}
     files = sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml") and p.name != STAMP_FILE)
+    texts: list[tuple[str, str]] = []
     for path in files:
         name = display_path(path)
-        data, diags = _read(path, name, locator)
+        text, diags = _read_text(path, name, locator)
         diagnostics += diags
-        text = locator.texts.get(name, "")
+        if text is not None:
+            texts.append((name, text))
+    for (name, text), (data, diags) in zip(texts, _parse_all(texts), strict=True):
+        diagnostics += diags
         templated = "{{" in text or "{%" in text
         raws, problems = expand_file(name, data, set(KINDS), variables, templated=templated)
         findings += problems

@@ -117,6 +117,9 @@ class Lifecycle(Strict):
     )
 
 
+_NO_LIFECYCLE = Lifecycle()
+
+
 class Resource(Strict):
     """Fields and specs shared by every kind."""
 
@@ -128,7 +131,7 @@ class Resource(Strict):
     name: Name = Field(description="VMM display name; defaults to the resource key.")
     description: str = ""
     depends_on: list[Ref] = Field(default_factory=list, description="Extra ordering dependencies (addresses).")
-    lifecycle: Lifecycle = Field(default_factory=Lifecycle)
+    lifecycle: Lifecycle | None = None
 
     @cached_property
     def canonical(self) -> dict[str, Any]:
@@ -152,6 +155,11 @@ class Resource(Strict):
     def references(self) -> frozenset[str]:
         """Every address this resource points at, through attributes and `depends_on`."""
         return frozenset({a for a, _ in self.typed_references} | set(self.depends_on))
+
+    @property
+    def guards(self) -> Lifecycle:
+        """The resource's lifecycle settings (the shared defaults when none are written)."""
+        return self.lifecycle or _NO_LIFECYCLE
 
     def attributes(self) -> dict[str, Any]:
         """Canonical JSON-ready attributes: what is compared with the live object (a copy)."""

@@ -76,7 +76,7 @@ def _applied(address: str, entry: StateEntry, labels: LiveView, desired: Mapping
     paths = changed_paths(applied, live)
     resource = desired.get(address)
     if resource is not None:
-        paths = without_ignored(paths, resource.lifecycle.ignore_changes)
+        paths = without_ignored(paths, resource.guards.ignore_changes)
     if not paths:
         return None
     return DriftItem(Category.CHANGED, address, entry.kind, name, obj.id, paths, applied, live)

@@ -63,7 +63,7 @@ def guard_destroy(changes: list[Change], desired: Mapping[str, Resource], protec
         if change.action not in (Action.DELETE, Action.REPLACE):
             continue
         resource = desired.get(change.address)
-        guarded = resource.lifecycle.prevent_destroy if resource else change.address in protected
+        guarded = resource.guards.prevent_destroy if resource else change.address in protected
         if guarded:
             hits.append(f"{change.address} would be {'deleted' if change.action is Action.DELETE else 'replaced'}")
     if hits:

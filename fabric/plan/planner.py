@@ -75,7 +75,7 @@ def _existing(
     after = resource.canonical
     full = m.view(obj)
     before = {k: full.get(k) for k in after}
-    ignore = resource.lifecycle.ignore_changes
+    ignore = resource.guards.ignore_changes
     paths = without_ignored(changed_paths(before, after), ignore)
     if ignore and paths:
         after = keep_ignored(after, before, ignore)
@@ -99,7 +99,7 @@ def _existing(
         address in m.adopted,
         deps,
         old,
-        protected=resource.lifecycle.prevent_destroy,
+        protected=resource.guards.prevent_destroy,
     )
 
 
@@ -198,7 +198,7 @@ def make_plan(
                 reason,
                 False,
                 deps,
-                protected=resource.lifecycle.prevent_destroy,
+                protected=resource.guards.prevent_destroy,
             )
         else:
             changes[address] = _existing(address, resource, obj, m, immutable, deps)

@@ -285,7 +285,7 @@ def _moved(ctx: _Ctx) -> None:
 
 def _ignore_changes(ctx: _Ctx) -> None:
     for address, resource in ctx.res.items():
-        for i, path in enumerate(resource.lifecycle.ignore_changes):
+        for i, path in enumerate(resource.guards.ignore_changes):
             top = path.split(".")[0].split("[")[0]
             if top not in resource.canonical or top == "name":
                 msg = f"ignore_changes: {resource.KIND} has no attribute {top!r} (or it cannot be ignored)"
