@@ -65,4 +65,6 @@ def _exit(code: int) -> None:
     about a second, and every file, database and thread is already closed by then."""
     sys.stdout.flush()
     sys.stderr.flush()
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)  # a profiler or coverage tool writes its results at a normal exit
     os._exit(code)
