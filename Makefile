@@ -28,7 +28,7 @@ lint: install
 	$(BIN)/lint-imports
 
 typecheck: install
-	$(BIN)/mypy fabric
+	$(BIN)/mypy fabric plugins/scvmm/fabric_scvmm
 
 unit: install
 	$(BIN)/fabric schema --out schemas --check
