@@ -67,11 +67,19 @@ def open_backends(
         raise
 
 
-def open_session(root: Path, state_dir: Path | None = None, lock_timeout: float = 0.0) -> Session:
-    """Validate the stamp (ConfigError if invalid), then open state and provider."""
+def open_session(
+    root: Path, state_dir: Path | None = None, lock_timeout: float = 0.0, inventory: Path | None = None
+) -> Session:
+    """Validate the stamp (ConfigError if invalid), then open state and provider.
+
+    `inventory`: a saved inventory document to plan against instead of reading the server.
+    """
     fabric = open_stamp(root, available())
     work = work_dir_for(root, state_dir)
-    provider, state = open_backends(root, fabric.config.provider.model_dump(), work, lock_timeout)
+    settings = fabric.config.provider.model_dump()
+    if inventory is not None:
+        settings["inventory"] = str(inventory.resolve())
+    provider, state = open_backends(root, settings, work, lock_timeout)
     return Session(fabric, work, state, provider)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from importlib.metadata import entry_points
 
 import typer
 
@@ -32,6 +33,8 @@ app.command()(inspect_cmd.show)
 app.command()(inspect_cmd.graph)
 app.command()(inspect_cmd.schema)
 app.add_typer(lab_app, name="lab")
+for _plugin in entry_points(group="fabric.commands"):  # plug-ins' own subcommands (fabric scvmm …)
+    app.add_typer(_plugin.load(), name=_plugin.name)
 
 
 @app.command()

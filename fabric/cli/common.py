@@ -23,6 +23,10 @@ StampDir = Annotated[Path, typer.Argument(help="The stamp directory (holds fabri
 StateDir = Annotated[
     Path | None, typer.Option("--state-dir", help="Where state and the lab live [default: STAMP/.fabric].")
 ]
+InventoryFile = Annotated[
+    Path | None,
+    typer.Option("--inventory", help="Plan against a saved inventory (from the provider's export script)."),
+]
 LockTimeout = Annotated[float, typer.Option("--lock-timeout", help="Seconds to wait for the state lock.")]
 
 F = TypeVar("F", bound=Callable[..., Any])

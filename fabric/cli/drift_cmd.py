@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from fabric import __version__, engine
-from fabric.cli.common import StampDir, StateDir, err, reports_errors, write
+from fabric.cli.common import InventoryFile, StampDir, StateDir, err, reports_errors, write
 from fabric.render.drift import drift_html, drift_json, drift_markdown, drift_text
 
 
@@ -32,10 +32,11 @@ def drift(
         bool, typer.Option("--detailed-exitcode", help="Exit 0 = no drift, 1 = error, 2 = drift.")
     ] = False,
     out_file: Annotated[Path | None, typer.Option("--out", help="Write the report to FILE.")] = None,
+    inventory: InventoryFile = None,
     state_dir: StateDir = None,
 ) -> int:
     """Compare last-applied state with the live fabric (drift) and with the code (pending)."""
-    with engine.open_session(stamp, state_dir) as session:
+    with engine.open_session(stamp, state_dir, inventory=inventory) as session:
         report = engine.drift(session)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     if fmt is DriftFormat.json:

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from fabric import __version__, engine
-from fabric.cli.common import StampDir, StateDir, err, out, print_plan_text, reports_errors, write
+from fabric.cli.common import InventoryFile, StampDir, StateDir, err, out, print_plan_text, reports_errors, write
 from fabric.errors import FabricError
 from fabric.plan.change import Plan
 from fabric.plan.planfile import PlanContext, dump_plan, load_plan
@@ -104,10 +104,11 @@ def plan(
     out_file: Annotated[Path | None, typer.Option("--out", help="Also save the plan for `fabric apply FILE`.")] = None,
     target: Targets = None,
     exclude: Excludes = None,
+    inventory: InventoryFile = None,
     state_dir: StateDir = None,
 ) -> int:
     """Show what apply would change: + create, ~ update, -/+ replace, - delete."""
-    with engine.open_session(stamp, state_dir) as session:
+    with engine.open_session(stamp, state_dir, inventory=inventory) as session:
         the_plan, fingerprint = engine.plan_with_fingerprint(session, destroy=destroy, fingerprint=out_file is not None)
         the_plan = targeted(session, the_plan, target, exclude)
         if out_file is not None:

@@ -41,6 +41,8 @@ LAB_FILE = "lab.db"
 
 def open_lab(stamp_dir: Path, settings: Mapping[str, Any], work_dir: Path) -> LabProvider:
     """Provider factory: the lab lives in `work_dir/lab.db` unless `settings['path']` says."""
+    if settings.get("inventory"):
+        raise ProviderError("the lab provider reads its own database; --inventory is for providers of real servers")
     path = Path(str(settings["path"])) if "path" in settings else work_dir / LAB_FILE
     return LabProvider(path)
 

@@ -1,0 +1,110 @@
+"""`ScvmmProvider`: the provider protocol on a real VMM server, through rendered scripts.
+
+Each operation renders one template (`scripts.render`), runs it through a `Runner` and
+reads the one JSON object it prints. An offline inventory (`fabric plan --inventory FILE`)
+replaces the read script's output when the automation box cannot reach VMM.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from fabric.errors import ProviderError
+from fabric.inventory import Inventory, ObservedObject
+from fabric_scvmm.inventory import parse_inventory
+from fabric_scvmm.scripts import environment, render
+from fabric_scvmm.transport import Connection, PsrpRunner, Runner
+
+# Attributes with no Set- parameter (scvmm-domain.md, "Immutable" rows): a change is a replace.
+IMMUTABLE: dict[str, frozenset[str]] = {
+    "logical_network": frozenset({"isolation"}),
+    "network_site": frozenset({"logical_network"}),
+    "ip_pool": frozenset({"subnet", "network_site", "vm_network", "vm_subnet"}),
+    "vm_network": frozenset({"logical_network", "isolation"}),
+    "logical_switch": frozenset({"enable_sriov", "minimum_bandwidth_mode"}),
+}
+
+
+def read_script() -> str:
+    """The one-round-trip inventory script (also what export-inventory-script prints)."""
+    return environment().get_template("read_inventory.ps1.j2").render()
+
+
+def _result(output: str, what: str) -> dict[str, Any]:
+    line = next((x for x in reversed(output.strip().splitlines()) if x.strip().startswith("{")), "")
+    try:
+        doc = json.loads(line)
+    except json.JSONDecodeError:
+        raise ProviderError(f"{what}: the script printed no JSON result") from None
+    if not isinstance(doc, dict):
+        raise ProviderError(f"{what}: unexpected result {doc!r}")
+    if doc.get("ok") is False:
+        raise ProviderError(f"{what}: {doc.get('error')}")
+    return doc
+
+
+class ScvmmProvider:
+    """VMM through PowerShell; `runner` is None when only an offline inventory is used."""
+
+    name = "scvmm"
+
+    def __init__(self, runner: Runner | None, offline_inventory: Inventory | None = None) -> None:
+        self._runner = runner
+        self._offline = offline_inventory
+
+    def _connected(self, what: str) -> Runner:
+        if self._runner is None:
+            raise ProviderError(f"{what}: no connection to VMM (offline inventory only)")
+        return self._runner
+
+    def _run(self, script: str, what: str) -> dict[str, Any]:
+        return _result(self._connected(what).run(script), what)
+
+    def read_inventory(self) -> Inventory:
+        """The offline inventory if one was given, else one read script on the server."""
+        if self._offline is not None:
+            return self._offline
+        return parse_inventory(self._run(read_script(), "reading the inventory"))
+
+    def immutable_attributes(self, kind: str) -> frozenset[str]:
+        """See IMMUTABLE."""
+        return IMMUTABLE.get(kind, frozenset())
+
+    def create(self, address: str, kind: str, attributes: Mapping[str, Any]) -> ObservedObject:
+        """New-SC* for the kind."""
+        self._connected(f"creating {address}")
+        doc = self._run(render(kind, "create", attributes, address=address), f"creating {address}")
+        return ObservedObject(str(doc["id"]), kind, str(doc.get("name", attributes.get("name"))), dict(attributes))
+
+    def update(self, address: str, live_id: str, kind: str, attributes: Mapping[str, Any]) -> ObservedObject:
+        """Set-SC* (and Move-/Add-/Remove- deltas) for the kind."""
+        self._connected(f"updating {address}")
+        doc = self._run(render(kind, "update", attributes, live_id=live_id, address=address), f"updating {address}")
+        return ObservedObject(str(doc.get("id") or live_id), kind, str(attributes.get("name")), dict(attributes))
+
+    def delete(self, address: str, live_id: str, kind: str) -> None:
+        """Remove-SC* for the kind."""
+        self._connected(f"deleting {address}")
+        self._run(render(kind, "delete", {}, live_id=live_id, address=address), f"deleting {address}")
+
+    def close(self) -> None:
+        """Nothing to release: each call is one remoting command."""
+
+
+def load_offline_inventory(path: Path) -> Inventory:
+    """An inventory saved from the read script's output."""
+    try:
+        return parse_inventory(json.loads(path.read_text(encoding="utf-8-sig")))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ProviderError(f"{path}: cannot read the inventory: {exc}") from None
+
+
+def open_scvmm(stamp_dir: Path, settings: Mapping[str, Any], work_dir: Path) -> ScvmmProvider:
+    """Provider factory (entry point `fabric.providers: scvmm`)."""
+    offline = settings.get("inventory")
+    if offline:
+        return ScvmmProvider(None, load_offline_inventory(Path(str(offline))))
+    return ScvmmProvider(PsrpRunner(Connection.from_settings(settings)))

@@ -1,0 +1,137 @@
+"""The SCVMM provider offline: plan and drift against a saved inventory, without a server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fabric_scvmm.provider import ScvmmProvider, _result
+from fabric_scvmm.transport import Connection, TransientError, with_retries
+
+from fabric.errors import ProviderError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+STAMP = """stamp: offline
+provider:
+  type: scvmm
+  server: vmm01.fabric.local
+"""
+RESOURCES = """host_group:
+  Oslo:
+    description: Location Oslo
+    children:
+      IaaS: {inherit_network_settings: false}
+port_classification:
+  vm-roles: {name: VM Roles, description: Tenant VMs}
+"""
+
+
+@pytest.fixture
+def stamp(tmp_path: Path) -> Path:
+    root = tmp_path / "offline"
+    root.mkdir()
+    (root / "fabric.yaml").write_text(STAMP)
+    (root / "fabric-objects.yaml").write_text(RESOURCES)
+    return root
+
+
+def test_plan_against_a_saved_inventory_adopts_and_diffs(cli, stamp: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("plan", stamp, "--format", "json", "--inventory", FIXTURES / "inventory_small.json")
+    assert result.code == 0, result.err
+    changes = {c["address"]: c for c in json.loads(result.out)["changes"]}
+    assert changes["host_group.Oslo"]["action"] == "no-op"
+    assert changes["host_group.Oslo/IaaS"]["action"] == "no-op"
+    pc = changes["port_classification.vm-roles"]
+    assert (pc["action"], pc["changed_paths"]) == ("update", ["description"])
+    assert (
+        "adopting the existing live object" in cli("plan", stamp, "--inventory", FIXTURES / "inventory_small.json").out
+    )
+
+
+def test_drift_against_a_saved_inventory(cli, stamp: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("drift", stamp, "--format", "json", "--inventory", FIXTURES / "inventory_empty.json")
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert report["summary"]["pending"] == 3
+
+
+def test_without_credentials_the_error_says_what_to_set(cli, stamp: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("FABRIC_SCVMM_USERNAME", raising=False)
+    result = cli("plan", stamp)
+    assert result.code == 1
+    assert "set FABRIC_SCVMM_USERNAME and FABRIC_SCVMM_PASSWORD" in result.err
+
+
+def test_lab_refuses_an_inventory_file(cli, lab: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("plan", lab, "--inventory", FIXTURES / "inventory_small.json")
+    assert result.code == 1 and "--inventory is for providers of real servers" in result.err
+
+
+def test_export_inventory_script(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("scvmm", "export-inventory-script")
+    assert result.code == 0
+    assert result.out.startswith("# fabric: read every managed VMM object")
+
+
+def test_offline_provider_refuses_changes() -> None:
+    provider = ScvmmProvider(None)
+    with pytest.raises(ProviderError, match="no connection to VMM"):
+        provider.create("cloud.x", "cloud", {"name": "x"})
+
+
+def test_script_results() -> None:
+    assert _result('WARNING: something\n{"ok": true, "id": "abc", "name": "x"}\n', "creating")["id"] == "abc"
+    with pytest.raises(ProviderError, match=r"creating cloud\.x: The name is already in use"):
+        _result(
+            '{"ok": false, "error": "The name is already in use", "category": "InvalidArgument"}', "creating cloud.x"
+        )
+    with pytest.raises(ProviderError, match="no JSON result"):
+        _result("", "reading")
+
+
+def test_transient_errors_are_retried_with_backoff() -> None:
+    calls, sleeps = [], []
+
+    def flaky() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise TransientError("connection refused")
+        return "ok"
+
+    assert with_retries(flaky, attempts=4, sleep=sleeps.append) == "ok"
+    assert len(calls) == 3 and len(sleeps) == 2 and sleeps[1] > sleeps[0] * 0.9
+    with pytest.raises(ProviderError, match="unreachable after 2 attempts"):
+        with_retries(lambda: (_ for _ in ()).throw(TransientError("down")), attempts=2, sleep=sleeps.append)
+
+
+def test_connection_settings_are_checked() -> None:
+    with pytest.raises(ProviderError, match="set server"):
+        Connection.from_settings({})
+    with pytest.raises(ProviderError, match="auth must be"):
+        Connection.from_settings({"server": "vmm", "auth": "basic"})
+    assert Connection.from_settings({"server": "vmm"}).cert_validation is True
+
+
+class RecordingRunner:
+    """Stands in for the WinRM transport only: records scripts, answers like the templates do."""
+
+    def __init__(self) -> None:
+        self.scripts: list[str] = []
+
+    def run(self, script: str) -> str:
+        self.scripts.append(script)
+        return '{"ok":true,"id":"11111111-2222-3333-4444-555555555555","name":"Gold"}'
+
+
+def test_operations_render_run_and_read_the_result() -> None:
+    runner = RecordingRunner()
+    provider = ScvmmProvider(runner)
+    created = provider.create("port_classification.gold", "port_classification", {"name": "Gold", "description": "x'y"})
+    assert created.id == "11111111-2222-3333-4444-555555555555"
+    assert "New-SCPortClassification -Name 'Gold' -Description 'x''y'" in runner.scripts[0]
+    provider.update("port_classification.gold", created.id, "port_classification", {"name": "Gold2", "description": ""})
+    assert f"Get-SCPortClassification -ID '{created.id}'" in runner.scripts[1]
+    provider.delete("port_classification.gold", created.id, "port_classification")
+    assert "Remove-SCPortClassification" in runner.scripts[2]
+    assert provider.immutable_attributes("logical_switch") == {"enable_sriov", "minimum_bandwidth_mode"}
