@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from fabric.apply.executor import ApplyResult, OpEvent, apply_plan
-from fabric.apply.operations import ensure_orderable
+from fabric.apply.operations import ensure_orderable, ordered_steps
+from fabric.errors import FabricError
 from fabric.inventory import Inventory
 from fabric.model.stamp import Fabric
 from fabric.plan.action import Action
@@ -20,7 +21,7 @@ from fabric.plan.change import Plan
 from fabric.plan.drift import DriftReport, drift_report
 from fabric.plan.planner import make_plan
 from fabric.project import open_stamp
-from fabric.providers.protocol import Provider
+from fabric.providers.protocol import Provider, ScriptWriter
 from fabric.providers.registry import available, open_provider
 from fabric.snapshot import StateSnapshot
 from fabric.state.protocol import StateBackend
@@ -93,6 +94,14 @@ def plan_with_fingerprint(session: Session, *, destroy: bool = False, fingerprin
     inventory = session.provider.read_inventory()
     snapshot = session.state.read()
     return _plan(session, inventory, snapshot, destroy), inventory.fingerprint() if fingerprint else ""
+
+
+def plan_script(provider: Provider, the_plan: Plan) -> str:
+    """The plan as one script for review (providers that can write scripts only)."""
+    if not isinstance(provider, ScriptWriter):
+        raise FabricError(f"the {provider.name} provider cannot write scripts (the scvmm provider can)")
+    live_ids = {c.address: c.live_id for c in the_plan.changes if c.live_id and c.action is not Action.REPLACE}
+    return provider.plan_script(the_plan.stamp, ordered_steps(the_plan), live_ids)
 
 
 def drift(session: Session) -> DriftReport:

@@ -114,3 +114,25 @@ def operation_graph(plan: Plan) -> nx.DiGraph[str]:
             if first and first != key:
                 graph.add_edge(first, key)
     return graph
+
+
+def ordered_steps(plan: Plan) -> list[dict[str, Any]]:
+    """The plan's provider operations in one valid order, as plain data for script writers."""
+    graph = operation_graph(plan)
+    steps = []
+    for key in nx.lexicographical_topological_sort(graph):
+        op: Operation = graph.nodes[key]["op"]
+        if op.kind in (OpKind.RECORD, OpKind.FORGET):
+            continue  # state-only: nothing to run on the server
+        change = op.change
+        attributes = dict(change.after) if op.kind is not OpKind.DELETE and change.after is not None else {}
+        steps.append(
+            {
+                "op": op.kind.value,
+                "address": change.address,
+                "kind": change.kind,
+                "attributes": attributes,
+                "live_id": change.live_id if op.kind is not OpKind.CREATE else None,
+            }
+        )
+    return steps

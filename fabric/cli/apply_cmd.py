@@ -16,7 +16,18 @@ from rich.text import Text
 
 from fabric import engine
 from fabric.apply.executor import ApplyResult, OpEvent
-from fabric.cli.common import LockTimeout, StampDir, StateDir, err, is_tty, out, print_plan_text, reports_errors, write
+from fabric.cli.common import (
+    InventoryFile,
+    LockTimeout,
+    StampDir,
+    StateDir,
+    err,
+    is_tty,
+    out,
+    print_plan_text,
+    reports_errors,
+    write,
+)
 from fabric.cli.plan_cmd import Excludes, Targets, read_plan_file, targeted
 from fabric.errors import FabricError, StaleInputError
 from fabric.plan.change import Plan
@@ -112,10 +123,12 @@ def _apply(stamp: Path, options: _Options, destroy: bool) -> int:
             raise FabricError("destroy takes a stamp directory, not a saved plan (use fabric plan --destroy --out)")
         return _apply_saved(stamp, options)
     with (
-        engine.open_session(stamp, options.state_dir, options.lock_timeout) as session,
+        engine.open_session(stamp, options.state_dir, options.lock_timeout, options.inventory) as session,
         session.state.lock("destroy" if destroy else "apply"),
     ):
         the_plan = targeted(session, engine.plan(session, destroy=destroy), options.target, options.exclude)
+        if options.emit_script is not None:
+            return _emit(session.provider, the_plan, options.emit_script)
         print_plan_text(plan_text(the_plan))
         if not the_plan.has_changes:
             return 0
@@ -146,6 +159,14 @@ def _apply_saved(path: Path, options: _Options) -> int:
         state.close()
 
 
+def _emit(provider: Provider, the_plan: Plan, path: Path) -> int:
+    script = engine.plan_script(provider, the_plan)
+    path.write_text(script, encoding="utf-8")
+    steps = script.count("\n$r = (& {")
+    err.print(f"wrote {path}: {steps} operation(s) in dependency order; nothing was applied.", markup=False)
+    return 0
+
+
 @dataclass(frozen=True)
 class _Options:
     auto_approve: bool
@@ -154,6 +175,8 @@ class _Options:
     lock_timeout: float
     target: list[str] | None = None
     exclude: list[str] | None = None
+    emit_script: Path | None = None
+    inventory: Path | None = None
 
 
 @reports_errors
@@ -163,6 +186,10 @@ def apply(
     parallelism: Parallelism = 4,
     target: Targets = None,
     exclude: Excludes = None,
+    emit_script: Annotated[
+        Path | None, typer.Option("--emit-script", help="Write the plan as one script to FILE instead of applying.")
+    ] = None,
+    inventory: InventoryFile = None,
     state_dir: StateDir = None,
     lock_timeout: LockTimeout = 0.0,
 ) -> int:
@@ -170,8 +197,28 @@ def apply(
 
     Given a saved plan file instead of a stamp, apply exactly that plan (no prompt).
     """
-    options = _Options(auto_approve, parallelism, state_dir, lock_timeout, target, exclude)
+    options = _Options(auto_approve, parallelism, state_dir, lock_timeout, target, exclude, emit_script, inventory)
     return _apply(stamp, options, destroy=False)
+
+
+@reports_errors
+def script(
+    planfile: Annotated[Path, typer.Argument(help="A plan file from fabric plan --out.")],
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write to FILE [default: stdout].")] = None,
+) -> int:
+    """Write a saved plan as one PowerShell script for a change board to review and run by hand."""
+    the_plan, context = read_plan_file(planfile)
+    provider, state = engine.open_backends(
+        Path(context.stamp_dir), {**context.provider, "script_only": True}, Path(context.state_dir)
+    )
+    try:
+        if out_file is not None:
+            return _emit(provider, the_plan, out_file)
+        write(engine.plan_script(provider, the_plan))
+        return 0
+    finally:
+        provider.close()
+        state.close()
 
 
 @reports_errors

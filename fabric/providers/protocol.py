@@ -7,7 +7,7 @@ references as live IDs. Plug-ins import only this module, `fabric.inventory` and
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -50,4 +50,17 @@ class ProviderFactory(Protocol):
 
     def __call__(self, stamp_dir: Path, settings: Mapping[str, Any], work_dir: Path) -> Provider:
         """`work_dir` is the stamp's `.fabric` directory (or `--state-dir`)."""
+        ...
+
+
+@runtime_checkable
+class ScriptWriter(Protocol):
+    """A provider that can write a whole plan as one script for a person to review and run."""
+
+    def plan_script(self, stamp: str, steps: Sequence[Mapping[str, Any]], live_ids: Mapping[str, str]) -> str:
+        """One script for `steps` (in order): each {op, address, kind, attributes, live_id}.
+
+        `attributes` hold references as addresses; `live_ids` maps the addresses that exist
+        already to their IDs (the others are created earlier in the same script).
+        """
         ...

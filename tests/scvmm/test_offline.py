@@ -135,3 +135,55 @@ def test_operations_render_run_and_read_the_result() -> None:
     provider.delete("port_classification.gold", created.id, "port_classification")
     assert "Remove-SCPortClassification" in runner.scripts[2]
     assert provider.immutable_attributes("logical_switch") == {"enable_sriov", "minimum_bandwidth_mode"}
+
+
+def _scvmm_reference(tmp_path: Path) -> Path:
+    import shutil
+
+    target = tmp_path / "reference"
+    shutil.copytree(
+        Path(__file__).resolve().parents[2] / "stamps" / "reference", target, ignore=shutil.ignore_patterns(".fabric")
+    )
+    cfg = target / "fabric.yaml"
+    cfg.write_text(cfg.read_text().replace("  type: lab", "  type: scvmm\n  server: vmm01.corp.example"))
+    return target
+
+
+def _parse(path: Path):  # type: ignore[no-untyped-def]
+    import tree_sitter
+    import tree_sitter_powershell
+
+    parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
+    return parser.parse(path.read_bytes())
+
+
+def test_emit_script_writes_the_whole_plan_in_dependency_order(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    stamp = _scvmm_reference(tmp_path)
+    out = tmp_path / "change.ps1"
+    result = cli("apply", stamp, "--emit-script", out, "--inventory", FIXTURES / "inventory_empty.json")
+    assert result.code == 0, result.err
+    assert "35 operation(s) in dependency order; nothing was applied" in result.err
+    script = out.read_text()
+    assert not _parse(out).root_node.has_error
+    assert script.startswith("# fabric plan for stamp reference: 35 operation(s), in dependency order.")
+    created = script.index("$ids['host_group.Oslo'] = $r.id")
+    used = script.index("Get-SCVMHostGroup -ID $ids['host_group.Oslo']")
+    assert created < used  # a child is created after its parent, through the parent's new ID
+    assert script.index("$ids['network_site.management-oslo'] = $r.id") < script.index(
+        "Get-SCLogicalNetworkDefinition -ID $ids['network_site.management-oslo']"
+    )
+
+
+def test_script_from_a_saved_plan_needs_no_connection(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    stamp = _scvmm_reference(tmp_path)
+    planfile = tmp_path / "p.fabricplan"
+    assert cli("plan", stamp, "--out", planfile, "--inventory", FIXTURES / "inventory_empty.json").code == 0
+    monkeypatch.delenv("FABRIC_SCVMM_PASSWORD", raising=False)
+    result = cli("script", planfile, "--out", tmp_path / "board.ps1")
+    assert result.code == 0, result.err
+    assert not _parse(tmp_path / "board.ps1").root_node.has_error
+
+
+def test_lab_cannot_write_scripts(cli, lab: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("apply", lab, "--emit-script", tmp_path / "x.ps1")
+    assert result.code == 1 and "cannot write scripts" in result.err

@@ -8,7 +8,7 @@ replaces the read script's output when the automation box cannot reach VMM.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +93,10 @@ class ScvmmProvider:
     def close(self) -> None:
         """Nothing to release: each call is one remoting command."""
 
+    def plan_script(self, stamp: str, steps: Sequence[Mapping[str, Any]], live_ids: Mapping[str, str]) -> str:
+        """See `write_plan_script`."""
+        return write_plan_script(stamp, steps, live_ids)
+
 
 def load_offline_inventory(path: Path) -> Inventory:
     """An inventory saved from the read script's output."""
@@ -104,7 +108,39 @@ def load_offline_inventory(path: Path) -> Inventory:
 
 def open_scvmm(stamp_dir: Path, settings: Mapping[str, Any], work_dir: Path) -> ScvmmProvider:
     """Provider factory (entry point `fabric.providers: scvmm`)."""
+    if settings.get("script_only"):
+        return ScvmmProvider(None)  # writing scripts needs no connection
     offline = settings.get("inventory")
     if offline:
         return ScvmmProvider(None, load_offline_inventory(Path(str(offline))))
     return ScvmmProvider(PsrpRunner(Connection.from_settings(settings)))
+
+
+def _step_script(step: Mapping[str, Any], live_ids: Mapping[str, str]) -> str:
+    from fabric.model.refs import map_refs
+    from fabric.model.resources import KINDS
+    from fabric_scvmm.quoting import PsCode, ps
+
+    def ref(address: str) -> str:
+        return live_ids.get(address) or PsCode(f"$ids[{ps(address)}]")  # created earlier in this script
+
+    attributes = map_refs(KINDS[step["kind"]], dict(step["attributes"]), ref) if step["attributes"] else {}
+    live_id = step["live_id"] or (PsCode(f"$ids[{ps(step['address'])}]") if step["op"] != "create" else None)
+    body = render(step["kind"], step["op"], attributes, live_id=live_id, address=step["address"])
+    address = ps(step["address"])
+    record = f"$ids[{address}] = $r.id\n" if step["op"] == "create" else ""
+    return (
+        f"Write-Host ('{step['op']} ' + {address})\n$r = (& {{\n{body}}}) | ConvertFrom-Json\n"
+        f"if (-not $r.ok) {{ throw ({address} + ': ' + $r.error) }}\n{record}"
+    )
+
+
+def write_plan_script(stamp: str, steps: Sequence[Mapping[str, Any]], live_ids: Mapping[str, str]) -> str:
+    """The whole plan as one reviewed script: a header listing the changes, then each step in order."""
+    header = [
+        f"# fabric plan for stamp {stamp}: {len(steps)} operation(s), in dependency order.",
+        "# Review, then run in a PowerShell session with the VMM console module:",
+    ]
+    header += [f"#   {s['op']:<7} {s['address']}" for s in steps]  # addresses hold no control characters
+    lines = [*header, "$ErrorActionPreference = 'Stop'", "$ids = @{}", ""]
+    return "\n".join(lines) + "\n".join(_step_script(s, live_ids) for s in steps)
