@@ -187,3 +187,21 @@ def test_script_from_a_saved_plan_needs_no_connection(cli, tmp_path: Path, monke
 def test_lab_cannot_write_scripts(cli, lab: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = cli("apply", lab, "--emit-script", tmp_path / "x.ps1")
     assert result.code == 1 and "cannot write scripts" in result.err
+
+
+GOLDEN = Path(__file__).parent / "golden" / "reference-from-empty.ps1"
+
+
+def test_reference_script_matches_the_golden_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The rendered scripts of the reference stamp, reviewable in pull requests.
+
+    Regenerate after an intended template change: FABRIC_REGENERATE=1 pytest tests/scvmm
+    """
+    import os
+
+    out = tmp_path / "change.ps1"
+    stamp = _scvmm_reference(tmp_path)
+    assert cli("apply", stamp, "--emit-script", out, "--inventory", FIXTURES / "inventory_empty.json").code == 0
+    if os.environ.get("FABRIC_REGENERATE"):
+        GOLDEN.write_text(out.read_text())
+    assert out.read_text() == GOLDEN.read_text(), "rendered scripts changed; regenerate with FABRIC_REGENERATE=1"

@@ -1,0 +1,672 @@
+# fabric plan for stamp reference: 35 operation(s), in dependency order.
+# Review, then run in a PowerShell session with the VMM console module:
+#   create  custom_property.CreateHighlyAvailableVMRoles
+#   create  host_group.Copenhagen
+#   create  host_group.Copenhagen/DR
+#   create  host_group.Copenhagen/Edge
+#   create  host_group.Copenhagen/Fabric Management
+#   create  host_group.Copenhagen/IaaS
+#   create  host_group.Oslo
+#   create  host_group.Oslo/DR
+#   create  host_group.Oslo/Edge
+#   create  host_group.Oslo/Fabric Management
+#   create  host_group.Oslo/IaaS
+#   create  host_group.Stockholm
+#   create  host_group.Stockholm/DR
+#   create  host_group.Stockholm/Edge
+#   create  host_group.Stockholm/Fabric Management
+#   create  host_group.Stockholm/IaaS
+#   create  logical_network.management
+#   create  network_site.management-copenhagen
+#   create  ip_pool.management-copenhagen
+#   create  network_site.management-oslo
+#   create  ip_pool.management-oslo
+#   create  network_site.management-stockholm
+#   create  ip_pool.management-stockholm
+#   update  port_classification.host-management
+#   create  port_classification.live-migration
+#   create  port_classification.vm-roles
+#   create  cloud.iaas-copenhagen
+#   create  cloud.iaas-oslo
+#   create  cloud.iaas-stockholm
+#   create  uplink_port_profile.uplink-oslo
+#   create  virtual_port_profile.host-management
+#   create  virtual_port_profile.live-migration
+#   create  virtual_port_profile.vm-roles
+#   create  logical_switch.fabric
+#   create  vm_network.management
+$ErrorActionPreference = 'Stop'
+$ids = @{}
+Write-Host ('create ' + 'custom_property.CreateHighlyAvailableVMRoles')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = New-SCCustomProperty -Name 'CreateHighlyAvailableVMRoles' -Description 'Deploy Windows Azure Pack VM roles as highly available VMs' -AddMember @('Cloud')
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('custom_property.CreateHighlyAvailableVMRoles' + ': ' + $r.error) }
+$ids['custom_property.CreateHighlyAvailableVMRoles'] = $r.id
+
+Write-Host ('create ' + 'host_group.Copenhagen')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $parent = Get-SCVMHostGroup | Where-Object { -not $_.ParentHostGroup }
+    $obj = New-SCVMHostGroup -Name 'Copenhagen' -ParentHostGroup $parent -Description 'Location Copenhagen' -InheritNetworkSettings $true
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Copenhagen' + ': ' + $r.error) }
+$ids['host_group.Copenhagen'] = $r.id
+
+Write-Host ('create ' + 'host_group.Copenhagen/DR')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $parent = Get-SCVMHostGroup -ID $ids['host_group.Copenhagen']
+    $obj = New-SCVMHostGroup -Name 'DR' -ParentHostGroup $parent -Description 'Recovery target for another location''s IaaS cloud' -InheritNetworkSettings $true
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Copenhagen/DR' + ': ' + $r.error) }
+$ids['host_group.Copenhagen/DR'] = $r.id
+
+Write-Host ('create ' + 'host_group.Copenhagen/Edge')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $parent = Get-SCVMHostGroup -ID $ids['host_group.Copenhagen']
+    $obj = New-SCVMHostGroup -Name 'Edge' -ParentHostGroup $parent -Description 'Network virtualization gateway hosts' -InheritNetworkSettings $true
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Copenhagen/Edge' + ': ' + $r.error) }
+$ids['host_group.Copenhagen/Edge'] = $r.id
+
+Write-Host ('create ' + 'host_group.Copenhagen/Fabric Management')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $parent = Get-SCVMHostGroup -ID $ids['host_group.Copenhagen']
+    $obj = New-SCVMHostGroup -Name 'Fabric Management' -ParentHostGroup $parent -Description 'The management stamp' -InheritNetworkSettings $true
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Copenhagen/Fabric Management' + ': ' + $r.error) }
+$ids['host_group.Copenhagen/Fabric Management'] = $r.id
+
+Write-Host ('create ' + 'host_group.Copenhagen/IaaS')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $parent = Get-SCVMHostGroup -ID $ids['host_group.Copenhagen']
+    $obj = New-SCVMHostGroup -Name 'IaaS' -ParentHostGroup $parent -Description 'Tenant workloads' -InheritNetworkSettings $true
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Copenhagen/IaaS' + ': ' + $r.error) }
+$ids['host_group.Copenhagen/IaaS'] = $r.id
+
+Write-Host ('create ' + 'host_group.Oslo')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $parent = Get-SCVMHostGroup | Where-Object { -not $_.ParentHostGroup }
+    $obj = New-SCVMHostGroup -Name 'Oslo' -ParentHostGroup $parent -Description 'Location Oslo' -InheritNetworkSettings $true
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Oslo' + ': ' + $r.error) }
+$ids['host_group.Oslo'] = $r.id
+
+Write-Host ('create ' + 'host_group.Oslo/DR')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $parent = Get-SCVMHostGroup -ID $ids['host_group.Oslo']
+    $obj = New-SCVMHostGroup -Name 'DR' -ParentHostGroup $parent -Description 'Recovery target for another location''s IaaS cloud' -InheritNetworkSettings $true
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Oslo/DR' + ': ' + $r.error) }
+$ids['host_group.Oslo/DR'] = $r.id
+
+Write-Host ('create ' + 'host_group.Oslo/Edge')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $parent = Get-SCVMHostGroup -ID $ids['host_group.Oslo']
+    $obj = New-SCVMHostGroup -Name 'Edge' -ParentHostGroup $parent -Description 'Network virtualization gateway hosts' -InheritNetworkSettings $true
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Oslo/Edge' + ': ' + $r.error) }
+$ids['host_group.Oslo/Edge'] = $r.id
+
+Write-Host ('create ' + 'host_group.Oslo/Fabric Management')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $parent = Get-SCVMHostGroup -ID $ids['host_group.Oslo']
+    $obj = New-SCVMHostGroup -Name 'Fabric Management' -ParentHostGroup $parent -Description 'The management stamp' -InheritNetworkSettings $true
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Oslo/Fabric Management' + ': ' + $r.error) }
+$ids['host_group.Oslo/Fabric Management'] = $r.id
+
+Write-Host ('create ' + 'host_group.Oslo/IaaS')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $parent = Get-SCVMHostGroup -ID $ids['host_group.Oslo']
+    $obj = New-SCVMHostGroup -Name 'IaaS' -ParentHostGroup $parent -Description 'Tenant workloads' -InheritNetworkSettings $true
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Oslo/IaaS' + ': ' + $r.error) }
+$ids['host_group.Oslo/IaaS'] = $r.id
+
+Write-Host ('create ' + 'host_group.Stockholm')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $parent = Get-SCVMHostGroup | Where-Object { -not $_.ParentHostGroup }
+    $obj = New-SCVMHostGroup -Name 'Stockholm' -ParentHostGroup $parent -Description 'Location Stockholm' -InheritNetworkSettings $true
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Stockholm' + ': ' + $r.error) }
+$ids['host_group.Stockholm'] = $r.id
+
+Write-Host ('create ' + 'host_group.Stockholm/DR')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $parent = Get-SCVMHostGroup -ID $ids['host_group.Stockholm']
+    $obj = New-SCVMHostGroup -Name 'DR' -ParentHostGroup $parent -Description 'Recovery target for another location''s IaaS cloud' -InheritNetworkSettings $true
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Stockholm/DR' + ': ' + $r.error) }
+$ids['host_group.Stockholm/DR'] = $r.id
+
+Write-Host ('create ' + 'host_group.Stockholm/Edge')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $parent = Get-SCVMHostGroup -ID $ids['host_group.Stockholm']
+    $obj = New-SCVMHostGroup -Name 'Edge' -ParentHostGroup $parent -Description 'Network virtualization gateway hosts' -InheritNetworkSettings $true
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Stockholm/Edge' + ': ' + $r.error) }
+$ids['host_group.Stockholm/Edge'] = $r.id
+
+Write-Host ('create ' + 'host_group.Stockholm/Fabric Management')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $parent = Get-SCVMHostGroup -ID $ids['host_group.Stockholm']
+    $obj = New-SCVMHostGroup -Name 'Fabric Management' -ParentHostGroup $parent -Description 'The management stamp' -InheritNetworkSettings $true
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Stockholm/Fabric Management' + ': ' + $r.error) }
+$ids['host_group.Stockholm/Fabric Management'] = $r.id
+
+Write-Host ('create ' + 'host_group.Stockholm/IaaS')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $parent = Get-SCVMHostGroup -ID $ids['host_group.Stockholm']
+    $obj = New-SCVMHostGroup -Name 'IaaS' -ParentHostGroup $parent -Description 'Tenant workloads' -InheritNetworkSettings $true
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Stockholm/IaaS' + ': ' + $r.error) }
+$ids['host_group.Stockholm/IaaS'] = $r.id
+
+Write-Host ('create ' + 'logical_network.management')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = New-SCLogicalNetwork -Name 'Management' -Description 'Host and fabric management' -EnableNetworkVirtualization $false -UseGRE $false -IsPVLAN $false -LogicalNetworkDefinitionIsolation $false
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('logical_network.management' + ': ' + $r.error) }
+$ids['logical_network.management'] = $r.id
+
+Write-Host ('create ' + 'network_site.management-copenhagen')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+$hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Copenhagen']))
+$subnetVlans = @((New-SCSubnetVLan -Subnet '10.100.2.0/24' -VLanID 102))
+    $obj = New-SCLogicalNetworkDefinition -Name 'Management Copenhagen' -LogicalNetwork (Get-SCLogicalNetwork -ID $ids['logical_network.management']) -VMHostGroup $hostGroups -SubnetVLan $subnetVlans
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('network_site.management-copenhagen' + ': ' + $r.error) }
+$ids['network_site.management-copenhagen'] = $r.id
+
+Write-Host ('create ' + 'ip_pool.management-copenhagen')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $gateways = @((New-SCDefaultGateway -IPAddress '10.100.2.1' -Automatic))
+    $params = @{
+        Name = 'Management Copenhagen pool'; Description = ''; Subnet = '10.100.2.0/24'
+        IPAddressRangeStart = '10.100.2.10'; IPAddressRangeEnd = '10.100.2.250'
+        DNSServer = @(@('10.100.0.5', '10.100.0.6')); DNSSuffix = 'fabric.local'; DNSSearchSuffix = @(@())
+    }
+    if ($gateways.Count) { $params.DefaultGateway = $gateways }
+    $params.IPAddressReservedSet = '10.100.2.10-10.100.2.19'
+    $params.LogicalNetworkDefinition = Get-SCLogicalNetworkDefinition -ID $ids['network_site.management-copenhagen']
+    $obj = New-SCStaticIPAddressPool @params
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('ip_pool.management-copenhagen' + ': ' + $r.error) }
+$ids['ip_pool.management-copenhagen'] = $r.id
+
+Write-Host ('create ' + 'network_site.management-oslo')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+$hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Oslo']))
+$subnetVlans = @((New-SCSubnetVLan -Subnet '10.100.0.0/24' -VLanID 100))
+    $obj = New-SCLogicalNetworkDefinition -Name 'Management Oslo' -LogicalNetwork (Get-SCLogicalNetwork -ID $ids['logical_network.management']) -VMHostGroup $hostGroups -SubnetVLan $subnetVlans
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('network_site.management-oslo' + ': ' + $r.error) }
+$ids['network_site.management-oslo'] = $r.id
+
+Write-Host ('create ' + 'ip_pool.management-oslo')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $gateways = @((New-SCDefaultGateway -IPAddress '10.100.0.1' -Automatic))
+    $params = @{
+        Name = 'Management Oslo pool'; Description = ''; Subnet = '10.100.0.0/24'
+        IPAddressRangeStart = '10.100.0.10'; IPAddressRangeEnd = '10.100.0.250'
+        DNSServer = @(@('10.100.0.5', '10.100.0.6')); DNSSuffix = 'fabric.local'; DNSSearchSuffix = @(@())
+    }
+    if ($gateways.Count) { $params.DefaultGateway = $gateways }
+    $params.IPAddressReservedSet = '10.100.0.10-10.100.0.19'
+    $params.LogicalNetworkDefinition = Get-SCLogicalNetworkDefinition -ID $ids['network_site.management-oslo']
+    $obj = New-SCStaticIPAddressPool @params
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('ip_pool.management-oslo' + ': ' + $r.error) }
+$ids['ip_pool.management-oslo'] = $r.id
+
+Write-Host ('create ' + 'network_site.management-stockholm')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+$hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Stockholm']))
+$subnetVlans = @((New-SCSubnetVLan -Subnet '10.100.1.0/24' -VLanID 101))
+    $obj = New-SCLogicalNetworkDefinition -Name 'Management Stockholm' -LogicalNetwork (Get-SCLogicalNetwork -ID $ids['logical_network.management']) -VMHostGroup $hostGroups -SubnetVLan $subnetVlans
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('network_site.management-stockholm' + ': ' + $r.error) }
+$ids['network_site.management-stockholm'] = $r.id
+
+Write-Host ('create ' + 'ip_pool.management-stockholm')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $gateways = @((New-SCDefaultGateway -IPAddress '10.100.1.1' -Automatic))
+    $params = @{
+        Name = 'Management Stockholm pool'; Description = ''; Subnet = '10.100.1.0/24'
+        IPAddressRangeStart = '10.100.1.10'; IPAddressRangeEnd = '10.100.1.250'
+        DNSServer = @(@('10.100.0.5', '10.100.0.6')); DNSSuffix = 'fabric.local'; DNSSearchSuffix = @(@())
+    }
+    if ($gateways.Count) { $params.DefaultGateway = $gateways }
+    $params.IPAddressReservedSet = '10.100.1.10-10.100.1.19'
+    $params.LogicalNetworkDefinition = Get-SCLogicalNetworkDefinition -ID $ids['network_site.management-stockholm']
+    $obj = New-SCStaticIPAddressPool @params
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('ip_pool.management-stockholm' + ': ' + $r.error) }
+$ids['ip_pool.management-stockholm'] = $r.id
+
+Write-Host ('update ' + 'port_classification.host-management')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCPortClassification -ID '8f1e0b5a-2c44-4c5e-9d1e-77aa00000001'
+    $obj = Set-SCPortClassification -PortClassification $obj -Name 'Host management' -Description ''
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('port_classification.host-management' + ': ' + $r.error) }
+
+Write-Host ('create ' + 'port_classification.live-migration')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = New-SCPortClassification -Name 'Live migration workload' -Description ''
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('port_classification.live-migration' + ': ' + $r.error) }
+$ids['port_classification.live-migration'] = $r.id
+
+Write-Host ('create ' + 'port_classification.vm-roles')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = New-SCPortClassification -Name 'VM Roles' -Description 'Default class for Windows Azure Pack VM roles'
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('port_classification.vm-roles' + ': ' + $r.error) }
+$ids['port_classification.vm-roles'] = $r.id
+
+Write-Host ('create ' + 'cloud.iaas-copenhagen')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $jobGroup = [guid]::NewGuid()
+$hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Copenhagen/IaaS']))
+    $resources = @()
+    $resources += Get-SCLogicalNetwork -ID $ids['logical_network.management']
+    $resources += Get-SCPortClassification -ID $ids['port_classification.vm-roles']
+    Set-SCCloudCapacity -JobGroup $jobGroup -VMCount 100 -UseVMCountMaximum $false -CPUCount 400 -UseCPUCountMaximum $false -MemoryMB 1048576 -UseMemoryMBMaximum $false -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true | Out-Null
+    if ($resources.Count -gt 0) { Set-SCCloud -JobGroup $jobGroup -AddCloudResource $resources | Out-Null }
+    $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Copenhagen' -Description 'Tenant cloud for Copenhagen' -VMHostGroup $hostGroups -DisasterRecoverySupported $false
+    Set-SCCustomPropertyValue -CustomProperty (Get-SCCustomProperty -ID $ids['custom_property.CreateHighlyAvailableVMRoles']) -InputObject $obj -Value 'true' | Out-Null
+
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('cloud.iaas-copenhagen' + ': ' + $r.error) }
+$ids['cloud.iaas-copenhagen'] = $r.id
+
+Write-Host ('create ' + 'cloud.iaas-oslo')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $jobGroup = [guid]::NewGuid()
+$hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Oslo/IaaS']))
+    $resources = @()
+    $resources += Get-SCLogicalNetwork -ID $ids['logical_network.management']
+    $resources += Get-SCPortClassification -ID $ids['port_classification.vm-roles']
+    Set-SCCloudCapacity -JobGroup $jobGroup -VMCount 100 -UseVMCountMaximum $false -CPUCount 400 -UseCPUCountMaximum $false -MemoryMB 1048576 -UseMemoryMBMaximum $false -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true | Out-Null
+    if ($resources.Count -gt 0) { Set-SCCloud -JobGroup $jobGroup -AddCloudResource $resources | Out-Null }
+    $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Oslo' -Description 'Tenant cloud for Oslo' -VMHostGroup $hostGroups -DisasterRecoverySupported $false
+    Set-SCCustomPropertyValue -CustomProperty (Get-SCCustomProperty -ID $ids['custom_property.CreateHighlyAvailableVMRoles']) -InputObject $obj -Value 'true' | Out-Null
+
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('cloud.iaas-oslo' + ': ' + $r.error) }
+$ids['cloud.iaas-oslo'] = $r.id
+
+Write-Host ('create ' + 'cloud.iaas-stockholm')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $jobGroup = [guid]::NewGuid()
+$hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Stockholm/IaaS']))
+    $resources = @()
+    $resources += Get-SCLogicalNetwork -ID $ids['logical_network.management']
+    $resources += Get-SCPortClassification -ID $ids['port_classification.vm-roles']
+    Set-SCCloudCapacity -JobGroup $jobGroup -VMCount 100 -UseVMCountMaximum $false -CPUCount 400 -UseCPUCountMaximum $false -MemoryMB 1048576 -UseMemoryMBMaximum $false -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true | Out-Null
+    if ($resources.Count -gt 0) { Set-SCCloud -JobGroup $jobGroup -AddCloudResource $resources | Out-Null }
+    $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Stockholm' -Description 'Tenant cloud for Stockholm' -VMHostGroup $hostGroups -DisasterRecoverySupported $false
+    Set-SCCustomPropertyValue -CustomProperty (Get-SCCustomProperty -ID $ids['custom_property.CreateHighlyAvailableVMRoles']) -InputObject $obj -Value 'true' | Out-Null
+
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('cloud.iaas-stockholm' + ': ' + $r.error) }
+$ids['cloud.iaas-stockholm'] = $r.id
+
+Write-Host ('create ' + 'uplink_port_profile.uplink-oslo')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+$sites = @((Get-SCLogicalNetworkDefinition -ID $ids['network_site.management-oslo']))
+    $obj = New-SCNativeUplinkPortProfile -Name 'Uplink Oslo' -Description 'Native uplink for the main location' -LogicalNetworkDefinition $sites -LBFOTeamMode 'SwitchIndependent' -LBFOLoadBalancingAlgorithm 'Dynamic' -EnableNetworkVirtualization $false
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('uplink_port_profile.uplink-oslo' + ': ' + $r.error) }
+$ids['uplink_port_profile.uplink-oslo'] = $r.id
+
+Write-Host ('create ' + 'virtual_port_profile.host-management')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = New-SCVirtualNetworkAdapterNativePortProfile -Name 'Host management' -Description '' -EnableVmq $true -EnableIPsecOffload $true -EnableIov $false -EnableVrss $false -AllowMacAddressSpoofing $false -EnableDhcpGuard $false -EnableRouterGuard $false -AllowTeaming $false -AllowIeeePriorityTagging $false -MinimumBandwidthWeight 10 -MaximumBandwidth 0
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('virtual_port_profile.host-management' + ': ' + $r.error) }
+$ids['virtual_port_profile.host-management'] = $r.id
+
+Write-Host ('create ' + 'virtual_port_profile.live-migration')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = New-SCVirtualNetworkAdapterNativePortProfile -Name 'Live migration workload' -Description '' -EnableVmq $true -EnableIPsecOffload $true -EnableIov $false -EnableVrss $false -AllowMacAddressSpoofing $false -EnableDhcpGuard $false -EnableRouterGuard $false -AllowTeaming $false -AllowIeeePriorityTagging $false -MinimumBandwidthWeight 40 -MaximumBandwidth 0
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('virtual_port_profile.live-migration' + ': ' + $r.error) }
+$ids['virtual_port_profile.live-migration'] = $r.id
+
+Write-Host ('create ' + 'virtual_port_profile.vm-roles')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = New-SCVirtualNetworkAdapterNativePortProfile -Name 'VM Roles' -Description '' -EnableVmq $true -EnableIPsecOffload $true -EnableIov $false -EnableVrss $false -AllowMacAddressSpoofing $false -EnableDhcpGuard $true -EnableRouterGuard $true -AllowTeaming $false -AllowIeeePriorityTagging $false -MinimumBandwidthWeight 1 -MaximumBandwidth 0
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('virtual_port_profile.vm-roles' + ': ' + $r.error) }
+$ids['virtual_port_profile.vm-roles'] = $r.id
+
+Write-Host ('create ' + 'logical_switch.fabric')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = New-SCLogicalSwitch -Name 'Fabric Switch' -Description 'The global logical switch' -SwitchUplinkMode 'Team' -MinimumBandwidthMode 'Weight' -EnableSriov $false
+    $profile = Get-SCNativeUplinkPortProfile -ID $ids['uplink_port_profile.uplink-oslo']
+    if (-not (Get-SCUplinkPortProfileSet -LogicalSwitch $obj | Where-Object { [string]$_.NativeUplinkPortProfile.ID -eq $ids['uplink_port_profile.uplink-oslo'] })) {
+        New-SCUplinkPortProfileSet -Name $profile.Name -LogicalSwitch $obj -NativeUplinkPortProfile $profile | Out-Null
+    }
+    $wantedUplinks = @(@($ids['uplink_port_profile.uplink-oslo']))
+    Get-SCUplinkPortProfileSet -LogicalSwitch $obj | Where-Object { $wantedUplinks -notcontains [string]$_.NativeUplinkPortProfile.ID } | ForEach-Object { Remove-SCUplinkPortProfileSet -UplinkPortProfileSet $_ -Confirm:$false | Out-Null }
+    $wantedClasses = @(@($ids['port_classification.vm-roles'], '8f1e0b5a-2c44-4c5e-9d1e-77aa00000001', $ids['port_classification.live-migration']))
+    Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj | Where-Object { $wantedClasses -notcontains [string]$_.PortClassification.ID } | ForEach-Object { Remove-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $_ -Confirm:$false | Out-Null }
+    $class = Get-SCPortClassification -ID $ids['port_classification.vm-roles']
+    $vnic = Get-SCVirtualNetworkAdapterNativePortProfile -ID $ids['virtual_port_profile.vm-roles']
+    $set = Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj | Where-Object { [string]$_.PortClassification.ID -eq $ids['port_classification.vm-roles'] }
+    if ($set) {
+        Set-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $set -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $true | Out-Null
+    } else {
+        New-SCVirtualNetworkAdapterPortProfileSet -Name $class.Name -LogicalSwitch $obj -PortClassification $class -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $true | Out-Null
+    }
+    $class = Get-SCPortClassification -ID '8f1e0b5a-2c44-4c5e-9d1e-77aa00000001'
+    $vnic = Get-SCVirtualNetworkAdapterNativePortProfile -ID $ids['virtual_port_profile.host-management']
+    $set = Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj | Where-Object { [string]$_.PortClassification.ID -eq '8f1e0b5a-2c44-4c5e-9d1e-77aa00000001' }
+    if ($set) {
+        Set-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $set -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false | Out-Null
+    } else {
+        New-SCVirtualNetworkAdapterPortProfileSet -Name $class.Name -LogicalSwitch $obj -PortClassification $class -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false | Out-Null
+    }
+    $class = Get-SCPortClassification -ID $ids['port_classification.live-migration']
+    $vnic = Get-SCVirtualNetworkAdapterNativePortProfile -ID $ids['virtual_port_profile.live-migration']
+    $set = Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj | Where-Object { [string]$_.PortClassification.ID -eq $ids['port_classification.live-migration'] }
+    if ($set) {
+        Set-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $set -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false | Out-Null
+    } else {
+        New-SCVirtualNetworkAdapterPortProfileSet -Name $class.Name -LogicalSwitch $obj -PortClassification $class -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false | Out-Null
+    }
+
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('logical_switch.fabric' + ': ' + $r.error) }
+$ids['logical_switch.fabric'] = $r.id
+
+Write-Host ('create ' + 'vm_network.management')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = New-SCVMNetwork -Name 'Management' -Description '' -LogicalNetwork (Get-SCLogicalNetwork -ID $ids['logical_network.management']) -IsolationType 'NoIsolation'
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('vm_network.management' + ': ' + $r.error) }
+$ids['vm_network.management'] = $r.id
