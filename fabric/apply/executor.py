@@ -91,7 +91,12 @@ class _Run:
         live_id = observed.id if observed else self.ids[change.address]
         self.ids[change.address] = live_id
         assert change.after is not None
-        entry = StateEntry(change.address, change.kind, live_id, dict(change.after), protected=change.protected)
+        applied = dict(change.after)
+        if observed is not None:  # record what the provider chose for attributes left to it
+            for key in KINDS[change.kind].COMPUTED:
+                if applied.get(key) is None and observed.attributes.get(key) is not None:
+                    applied[key] = observed.attributes[key]
+        entry = StateEntry(change.address, change.kind, live_id, applied, protected=change.protected)
         self.state.record(entry)
         if change.moved_from:
             self.state.forget(change.moved_from)

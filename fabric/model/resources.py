@@ -127,6 +127,7 @@ class Resource(Strict):
     REFS: ClassVar[dict[RefPath, str]] = {}
     SCOPE: ClassVar[str | None] = None
     SETS: ClassVar[frozenset[str]] = frozenset()
+    COMPUTED: ClassVar[frozenset[str]] = frozenset()  # left to the provider when not set (null)
 
     name: Name = Field(description="VMM display name; defaults to the resource key.")
     description: str = ""
@@ -404,6 +405,20 @@ class LogicalSwitch(Resource):
     virtual_ports: list[VirtualPort] = Field(default_factory=list)
 
 
+class IpGrant(Resource):
+    """A static IP address granted from a pool to a VM's network adapter (the adapter is set to Static)."""
+
+    KIND: ClassVar[str] = "ip_grant"
+    REFS: ClassVar[dict[RefPath, str]] = {("ip_pool",): "ip_pool"}
+    SCOPE: ClassVar[str | None] = "ip_pool"
+    COMPUTED: ClassVar[frozenset[str]] = frozenset({"address"})
+
+    ip_pool: Ref
+    vm: Name = Field(description="The VM's name in VMM (VMs are not managed by fabric).")
+    adapter: Annotated[int, Field(ge=0, le=63)] = Field(default=0, description="Index of the VM's network adapter.")
+    address: IPAddress | None = Field(default=None, description="A fixed address; null = the next free one.")
+
+
 Member = Literal[
     "vm",
     "template",
@@ -446,5 +461,6 @@ KINDS: dict[str, type[Resource]] = {
         UplinkPortProfile,
         LogicalSwitch,
         CustomProperty,
+        IpGrant,
     )
 }

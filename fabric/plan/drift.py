@@ -104,7 +104,11 @@ def _pending(desired: Mapping[str, Resource], state: StateSnapshot) -> list[Drif
             )
             continue
         applied = dict(entry.attributes)
-        paths = changed_paths(applied, resource.canonical)
+        wanted = {**resource.canonical}
+        for key in resource.COMPUTED:  # left to the provider: not a pending change
+            if wanted.get(key) is None:
+                wanted[key] = applied.get(key)
+        paths = changed_paths(applied, wanted)
         if paths:
             out.append(
                 DriftItem(
@@ -115,7 +119,7 @@ def _pending(desired: Mapping[str, Resource], state: StateSnapshot) -> list[Drif
                     entry.live_id,
                     paths,
                     applied,
-                    resource.canonical,
+                    wanted,
                     "code changed since last apply",
                 )
             )

@@ -75,6 +75,9 @@ def _existing(
     after = resource.canonical
     full = m.view(obj)
     before = {k: full.get(k) for k in after}
+    computed = [k for k in resource.COMPUTED if after.get(k) is None and before.get(k) is not None]
+    if computed:  # not set in code: whatever the provider chose is right
+        after = {**after, **{k: before[k] for k in computed}}
     ignore = resource.guards.ignore_changes
     paths = without_ignored(changed_paths(before, after), ignore)
     if ignore and paths:

@@ -14,6 +14,7 @@ from fabric.model.resources import (
     Cloud,
     CustomProperty,
     HostGroup,
+    IpGrant,
     IpPool,
     LogicalNetwork,
     LogicalSwitch,
@@ -269,6 +270,28 @@ def _profiles(ctx: _Ctx) -> None:
             ctx.error(address, ("network_virtualization",), msg)
 
 
+def _ip_grants(ctx: _Ctx) -> None:
+    taken: dict[tuple[str, str], str] = {}
+    adapters: dict[tuple[str, int], str] = {}
+    for address, grant in ctx.of(IpGrant):
+        nic = (grant.vm.casefold(), grant.adapter)
+        if nic in adapters:
+            ctx.error(address, ("adapter",), f"{grant.vm} adapter {grant.adapter} already has {adapters[nic]}")
+        adapters.setdefault(nic, address)
+        pool = ctx.res.get(grant.ip_pool)
+        if grant.address is None or not isinstance(pool, IpPool):
+            continue
+        where = parse_range(grant.address)
+        if not where.within(parse_range(f"{pool.range_start}-{pool.range_end}")):
+            ctx.error(address, ("address",), f"address {grant.address} is outside {grant.ip_pool}'s range")
+        elif any(where.within(parse_range(t)) for t in [*pool.reserved, *pool.vips]):
+            ctx.error(address, ("address",), f"address {grant.address} is reserved in {grant.ip_pool}")
+        key = (grant.ip_pool, grant.address)
+        if key in taken:
+            ctx.error(address, ("address",), f"address {grant.address} is also granted by {taken[key]}")
+        taken.setdefault(key, address)
+
+
 def _moved(ctx: _Ctx) -> None:
     for i, move in enumerate(ctx.fabric.config.moved):
         where = SourceRef(ctx.fabric.config_file, ("moved", i))
@@ -304,4 +327,5 @@ RULES: tuple[Rule, ...] = (
     _profiles,
     _moved,
     _ignore_changes,
+    _ip_grants,
 )

@@ -70,7 +70,7 @@ def test_large_fabric() -> None:
         entry["ID"], entry["Name"] = str(uuid.UUID(int=i + 10_000)), f"Cluster{i:05}"
         doc["host_group"].append(entry)
     inventory = parse_inventory(doc)
-    assert len(inventory) == 2 + 20_000 + 10
+    assert len(inventory) == 2 + 20_000 + 11
 
 
 def test_errors_are_reported_not_raised_raw() -> None:

@@ -133,3 +133,23 @@ def test_a_value_without_the_filter_is_refused() -> None:
         env.from_string("New-SCCloud -Name {{ name }}").render(name="x; Remove-Item C:\\")
     assert env.from_string("New-SCCloud -Name {{ name|ps }}").render(name="x") == "New-SCCloud -Name 'x'"
     assert isinstance(ps("x"), PsCode)
+
+
+def test_ip_grant_scripts() -> None:
+    attrs = {
+        "name": "web01-nic0",
+        "description": "",
+        "ip_pool": _id("pool"),
+        "vm": "web'01",
+        "adapter": 1,
+        "address": None,
+    }
+    create = render("ip_grant", "create", attrs)
+    tree = _parse(create)
+    assert not tree.root_node.has_error
+    assert {"Grant-SCIPAddress", "Set-SCVirtualNetworkAdapter", "Get-SCVirtualMachine"} <= _commands(tree)
+    assert "web'01" in _literals(tree) and "IPAddress =" not in create
+    fixed = render("ip_grant", "create", {**attrs, "address": "10.0.0.5"})
+    assert "$params.IPAddress = '10.0.0.5'" in fixed
+    for operation in ("update", "delete"):
+        assert not _parse(render("ip_grant", operation, attrs, live_id=_id("g"))).root_node.has_error

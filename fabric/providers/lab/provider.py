@@ -21,6 +21,7 @@ from typing import Any
 
 from fabric.errors import ProviderError
 from fabric.inventory import Inventory, ObservedObject
+from fabric.model.ipmath import parse_range
 from fabric.model.refs import iter_refs, scope_value
 from fabric.model.resources import KINDS
 from fabric.providers.lab import rules
@@ -99,6 +100,8 @@ class LabProvider:
         with self._tx(address) as db:
             live_id = str(uuid.uuid4())
             self._check(db, kind, attributes, None)
+            if kind == "ip_grant":  # Grant-SCIPAddress: the pool hands out (or reserves) the address
+                attributes = {**attributes, "address": self._allocate(db, attributes, live_id)}
             return self._write(db, live_id, kind, attributes, insert=True)
 
     def update(self, address: str, live_id: str, kind: str, attributes: Mapping[str, Any]) -> ObservedObject:
@@ -123,6 +126,7 @@ class LabProvider:
                 raise ProviderError(f"cannot delete ip_pool {live_id}: {grants} address(es) granted; revoke first")
             db.execute("DELETE FROM objects WHERE id = ?", (live_id,))
             db.execute("DELETE FROM refs WHERE from_id = ?", (live_id,))
+            db.execute("DELETE FROM ip_grants WHERE granted_to = ?", (live_id,))  # Revoke-SCIPAddress
 
     def edit(self, live_id: str, path: list[str | int], value: Any) -> ObservedObject:
         """Change one attribute as an admin would in the VMM console (same rules apply)."""
@@ -141,15 +145,30 @@ class LabProvider:
             return self._update(db, live_id, kind, attrs)
 
     def grant_ip(self, pool_id: str, granted_to: str) -> str:
-        """Grant the next free address of a pool (Grant-SCIPAddress)."""
+        """Grant the next free address of a pool (Grant-SCIPAddress), as VM deployment would."""
         with self._tx(None) as db:
-            _, pool = self._get(db, pool_id, "ip_pool")
-            used = {r[0] for r in db.execute("SELECT address FROM ip_grants WHERE pool_id = ?", (pool_id,))}
-            blocked = {str(a) for t in pool.get("reserved", []) + pool.get("vips", []) for a in _expand(t)}
-            for candidate in _expand(f"{pool['range_start']}-{pool['range_end']}"):
-                if str(candidate) not in used and str(candidate) not in blocked:
-                    db.execute("INSERT INTO ip_grants VALUES (?, ?, ?)", (pool_id, str(candidate), granted_to))
-                    return str(candidate)
+            return self._allocate(db, {"ip_pool": pool_id, "address": None}, granted_to)
+
+    def _allocate(self, db: sqlite3.Connection, attrs: Mapping[str, Any], granted_to: str) -> str:
+        pool_id = str(attrs["ip_pool"])
+        _, pool = self._get(db, pool_id, "ip_pool")
+        used = {r[0] for r in db.execute("SELECT address FROM ip_grants WHERE pool_id = ?", (pool_id,))}
+        blocked = {str(a) for t in pool.get("reserved", []) + pool.get("vips", []) for a in _expand(t)}
+        wanted = attrs.get("address")
+        if wanted is not None:
+            if (
+                wanted in used
+                or wanted in blocked
+                or not parse_range(wanted).within(parse_range(f"{pool['range_start']}-{pool['range_end']}"))
+            ):
+                raise ProviderError(f"address {wanted} is not free in the pool's range")
+            candidates: Any = [wanted]
+        else:
+            candidates = (str(c) for c in _expand(f"{pool['range_start']}-{pool['range_end']}"))
+        for candidate in candidates:
+            if candidate not in used and candidate not in blocked:
+                db.execute("INSERT INTO ip_grants VALUES (?, ?, ?)", (pool_id, candidate, granted_to))
+                return str(candidate)
         raise ProviderError(f"ip_pool {pool_id} has no free address")
 
     def _update(self, db: sqlite3.Connection, live_id: str, kind: str, attributes: Mapping[str, Any]) -> ObservedObject:
@@ -221,8 +240,6 @@ def _latency_seconds(raw: str) -> float:
 
 
 def _expand(text: str) -> Iterator[Any]:
-    from fabric.model.ipmath import parse_range
-
     r = parse_range(text)
     current = r.start
     while current <= r.end:  # type: ignore[operator]

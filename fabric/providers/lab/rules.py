@@ -21,6 +21,7 @@ IMMUTABLE: dict[str, frozenset[str]] = {
     "ip_pool": frozenset({"subnet", "network_site", "vm_network", "vm_subnet"}),
     "vm_network": frozenset({"logical_network", "isolation"}),
     "logical_switch": frozenset({"enable_sriov", "minimum_bandwidth_mode"}),
+    "ip_grant": frozenset({"ip_pool", "vm", "adapter", "address"}),
 }
 
 

@@ -32,6 +32,10 @@ and enumerations to their names. Fields:
   EnableSriov, UplinkPortProfileIDs, VirtualPorts[].{PortClassificationID,
   VirtualNetworkAdapterNativePortProfileID, IsDefaultPortProfileSet}.
 - custom_property (Get-SCCustomProperty): Members (member type names).
+- ip_grant (Get-SCIPAddress -Assigned, VirtualNetworkAdapter grants; the VM found by its
+  adapters): Description (fabric writes the resource name there), PoolID =
+  AllocatingAddressPool.ID, VMName, AdapterIndex, Address. The property names
+  AssignedToType, AssignedToID and AllocatingAddressPool are [unverified].
 """
 
 from __future__ import annotations
@@ -245,6 +249,11 @@ def _custom_property(raw: Raw) -> dict[str, Any]:
     return {**_base(raw), "members": sorted(_MEMBERS.get(str(m), str(m).lower()) for m in raw.get("Members") or [])}
 
 
+def _ip_grant(raw: Raw) -> dict[str, Any]:
+    return {"name": _text(raw, "Description"), "description": "", "ip_pool": _text(raw, "PoolID"),
+            "vm": _text(raw, "VMName"), "adapter": int(raw.get("AdapterIndex") or 0), "address": _text(raw, "Address")}
+
+
 PARSERS: dict[str, Callable[[Raw], dict[str, Any]]] = {
     "host_group": _host_group,
     "cloud": _cloud,
@@ -258,6 +267,7 @@ PARSERS: dict[str, Callable[[Raw], dict[str, Any]]] = {
     "uplink_port_profile": _uplink_port_profile,
     "logical_switch": _logical_switch,
     "custom_property": _custom_property,
+    "ip_grant": _ip_grant,
 }
 
 
