@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from fabric_scvmm.inventory import parse_inventory
-from fabric_scvmm.scripts import environment
+from fabric_scvmm.provider import read_script
 
 from fabric.errors import ProviderError
 from fabric.model.refs import map_refs
@@ -88,7 +88,8 @@ def test_read_script_parses_as_powershell() -> None:
     import tree_sitter
     import tree_sitter_powershell
 
-    script = environment().get_template("read_inventory.ps1.j2").render()
+    script = read_script("vmm01.corp.example")
+    assert "Get-SCVMMServer -ComputerName 'vmm01.corp.example'" in script
     parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
     assert not parser.parse(script.encode()).root_node.has_error
     for cmdlet in (

@@ -10,7 +10,9 @@ app = typer.Typer(help="The SCVMM provider: scripts for offline use.", no_args_i
 
 
 @app.command("export-inventory-script")
-def export_inventory_script() -> int:
+def export_inventory_script(
+    vmm_server: str | None = typer.Option(None, "--vmm-server", help="Connect to this VMM server first."),
+) -> int:
     """Print the script that reads every managed VMM object as one JSON document.
 
     Run it on a machine with the VMM console (`./Export-FabricInventory.ps1 > inventory.json`),
@@ -18,5 +20,5 @@ def export_inventory_script() -> int:
     """
     from fabric_scvmm.provider import read_script
 
-    sys.stdout.write(read_script())
+    sys.stdout.write(read_script(vmm_server))
     return 0

@@ -250,8 +250,14 @@ def _custom_property(raw: Raw) -> dict[str, Any]:
 
 
 def _ip_grant(raw: Raw) -> dict[str, Any]:
-    return {"name": _text(raw, "Description"), "description": "", "ip_pool": _text(raw, "PoolID"),
-            "vm": _text(raw, "VMName"), "adapter": int(raw.get("AdapterIndex") or 0), "address": _text(raw, "Address")}
+    return {
+        "name": _text(raw, "Description"),
+        "description": "",
+        "ip_pool": _text(raw, "PoolID"),
+        "vm": _text(raw, "VMName"),
+        "adapter": int(raw.get("AdapterIndex") or 0),
+        "address": _text(raw, "Address"),
+    }
 
 
 PARSERS: dict[str, Callable[[Raw], dict[str, Any]]] = {

@@ -29,9 +29,9 @@ IMMUTABLE: dict[str, frozenset[str]] = {
 }
 
 
-def read_script() -> str:
+def read_script(vmm_server: str | None = None) -> str:
     """The one-round-trip inventory script (also what export-inventory-script prints)."""
-    return environment().get_template("read_inventory.ps1.j2").render()
+    return environment().get_template("read_inventory.ps1.j2").render(vmm_server=vmm_server)
 
 
 def _result(output: str, what: str) -> dict[str, Any]:
@@ -52,9 +52,12 @@ class ScvmmProvider:
 
     name = "scvmm"
 
-    def __init__(self, runner: Runner | None, offline_inventory: Inventory | None = None) -> None:
+    def __init__(
+        self, runner: Runner | None, offline_inventory: Inventory | None = None, vmm_server: str | None = None
+    ) -> None:
         self._runner = runner
         self._offline = offline_inventory
+        self._vmm = vmm_server
 
     def _connected(self, what: str) -> Runner:
         if self._runner is None:
@@ -68,7 +71,7 @@ class ScvmmProvider:
         """The offline inventory if one was given, else one read script on the server."""
         if self._offline is not None:
             return self._offline
-        return parse_inventory(self._run(read_script(), "reading the inventory"))
+        return parse_inventory(self._run(read_script(self._vmm), "reading the inventory"))
 
     def immutable_attributes(self, kind: str) -> frozenset[str]:
         """See IMMUTABLE."""
@@ -77,26 +80,33 @@ class ScvmmProvider:
     def create(self, address: str, kind: str, attributes: Mapping[str, Any]) -> ObservedObject:
         """New-SC* for the kind."""
         self._connected(f"creating {address}")
-        doc = self._run(render(kind, "create", attributes, address=address), f"creating {address}")
+        doc = self._run(
+            render(kind, "create", attributes, address=address, vmm_server=self._vmm), f"creating {address}"
+        )
         return ObservedObject(str(doc["id"]), kind, str(doc.get("name", attributes.get("name"))), dict(attributes))
 
     def update(self, address: str, live_id: str, kind: str, attributes: Mapping[str, Any]) -> ObservedObject:
         """Set-SC* (and Move-/Add-/Remove- deltas) for the kind."""
         self._connected(f"updating {address}")
-        doc = self._run(render(kind, "update", attributes, live_id=live_id, address=address), f"updating {address}")
+        doc = self._run(
+            render(kind, "update", attributes, live_id=live_id, address=address, vmm_server=self._vmm),
+            f"updating {address}",
+        )
         return ObservedObject(str(doc.get("id") or live_id), kind, str(attributes.get("name")), dict(attributes))
 
     def delete(self, address: str, live_id: str, kind: str) -> None:
         """Remove-SC* for the kind."""
         self._connected(f"deleting {address}")
-        self._run(render(kind, "delete", {}, live_id=live_id, address=address), f"deleting {address}")
+        self._run(
+            render(kind, "delete", {}, live_id=live_id, address=address, vmm_server=self._vmm), f"deleting {address}"
+        )
 
     def close(self) -> None:
         """Nothing to release: each call is one remoting command."""
 
     def plan_script(self, stamp: str, steps: Sequence[Mapping[str, Any]], live_ids: Mapping[str, str]) -> str:
         """See `write_plan_script`."""
-        return write_plan_script(stamp, steps, live_ids)
+        return write_plan_script(stamp, steps, live_ids, self._vmm)
 
 
 def load_offline_inventory(path: Path) -> Inventory:
@@ -109,15 +119,16 @@ def load_offline_inventory(path: Path) -> Inventory:
 
 def open_scvmm(stamp_dir: Path, settings: Mapping[str, Any], work_dir: Path) -> ScvmmProvider:
     """Provider factory (entry point `fabric.providers: scvmm`)."""
+    vmm = str(settings["vmm_server"]) if settings.get("vmm_server") else None
     if settings.get("script_only"):
-        return ScvmmProvider(None)  # writing scripts needs no connection
+        return ScvmmProvider(None, vmm_server=vmm)  # writing scripts needs no connection
     offline = settings.get("inventory")
     if offline:
-        return ScvmmProvider(None, load_offline_inventory(Path(str(offline))))
-    return ScvmmProvider(PsrpRunner(Connection.from_settings(settings)))
+        return ScvmmProvider(None, load_offline_inventory(Path(str(offline))), vmm)
+    return ScvmmProvider(PsrpRunner(Connection.from_settings(settings)), vmm_server=vmm)
 
 
-def _step_script(step: Mapping[str, Any], live_ids: Mapping[str, str]) -> str:
+def _step_script(step: Mapping[str, Any], live_ids: Mapping[str, str], vmm_server: str | None) -> str:
     from fabric.model.refs import map_refs
     from fabric.model.resources import KINDS
     from fabric_scvmm.quoting import PsCode, ps
@@ -127,7 +138,7 @@ def _step_script(step: Mapping[str, Any], live_ids: Mapping[str, str]) -> str:
 
     attributes = map_refs(KINDS[step["kind"]], dict(step["attributes"]), ref) if step["attributes"] else {}
     live_id = step["live_id"] or (PsCode(f"$ids[{ps(step['address'])}]") if step["op"] != "create" else None)
-    body = render(step["kind"], step["op"], attributes, live_id=live_id, address=step["address"])
+    body = render(step["kind"], step["op"], attributes, live_id=live_id, address=step["address"], vmm_server=vmm_server)
     address = ps(step["address"])
     record = f"$ids[{address}] = $r.id\n" if step["op"] == "create" else ""
     return (
@@ -136,7 +147,9 @@ def _step_script(step: Mapping[str, Any], live_ids: Mapping[str, str]) -> str:
     )
 
 
-def write_plan_script(stamp: str, steps: Sequence[Mapping[str, Any]], live_ids: Mapping[str, str]) -> str:
+def write_plan_script(
+    stamp: str, steps: Sequence[Mapping[str, Any]], live_ids: Mapping[str, str], vmm_server: str | None = None
+) -> str:
     """The whole plan as one reviewed script: a header listing the changes, then each step in order."""
     header = [
         f"# fabric plan for stamp {stamp}: {len(steps)} operation(s), in dependency order.",
@@ -144,4 +157,4 @@ def write_plan_script(stamp: str, steps: Sequence[Mapping[str, Any]], live_ids: 
     ]
     header += [f"#   {s['op']:<7} {s['address']}" for s in steps]  # addresses hold no control characters
     lines = [*header, "$ErrorActionPreference = 'Stop'", "$ids = @{}", ""]
-    return "\n".join(lines) + "\n".join(_step_script(s, live_ids) for s in steps)
+    return "\n".join(lines) + "\n".join(_step_script(s, live_ids, vmm_server) for s in steps)

@@ -66,8 +66,16 @@ def template_name(kind: str, operation: str) -> str:
 
 
 def render(
-    kind: str, operation: str, attributes: Mapping[str, Any], live_id: str | None = None, address: str = ""
+    kind: str,
+    operation: str,
+    attributes: Mapping[str, Any],
+    live_id: str | None = None,
+    address: str = "",
+    vmm_server: str | None = None,
 ) -> str:
-    """The script for one operation; attribute references must already be live IDs."""
+    """The script for one operation; attribute references must already be live IDs.
+
+    `vmm_server`: the VMM server to connect to (Get-SCVMMServer), if not the local default.
+    """
     template = _ENV.get_template(template_name(kind, operation))
-    return template.render(a=dict(attributes), id=live_id, address=address)
+    return template.render(a=dict(attributes), id=live_id, address=address, vmm_server=vmm_server)
