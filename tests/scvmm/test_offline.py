@@ -205,3 +205,24 @@ def test_reference_script_matches_the_golden_file(cli, tmp_path: Path) -> None: 
     if os.environ.get("FABRIC_REGENERATE"):
         GOLDEN.write_text(out.read_text())
     assert out.read_text() == GOLDEN.read_text(), "rendered scripts changed; regenerate with FABRIC_REGENERATE=1"
+
+
+def test_credentials_from_the_environment_or_a_prompt(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from fabric_scvmm import transport
+
+    connection = Connection.from_settings({"server": "vmm01"})
+    monkeypatch.setenv("FABRIC_SCVMM_USERNAME", "CORP\\fabric")
+    monkeypatch.setenv("FABRIC_SCVMM_PASSWORD", "s3cret")
+    assert transport.credentials(connection) == ("CORP\\fabric", "s3cret")
+    monkeypatch.delenv("FABRIC_SCVMM_PASSWORD")
+    monkeypatch.setattr(transport.sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(transport.getpass, "getpass", lambda prompt: "typed")
+    assert transport.credentials(connection) == ("CORP\\fabric", "typed")
+
+
+def test_credentials_in_fabric_yaml_are_refused(cli, stamp: Path) -> None:  # type: ignore[no-untyped-def]
+    cfg = stamp / "fabric.yaml"
+    cfg.write_text(cfg.read_text() + "  password: hunter2\n")
+    result = cli("plan", stamp, "--inventory", FIXTURES / "inventory_small.json")
+    assert result.code == 1 and "credentials never go in fabric.yaml" in result.err
+    assert "hunter2" not in result.err + result.out

@@ -119,6 +119,11 @@ def load_offline_inventory(path: Path) -> Inventory:
 
 def open_scvmm(stamp_dir: Path, settings: Mapping[str, Any], work_dir: Path) -> ScvmmProvider:
     """Provider factory (entry point `fabric.providers: scvmm`)."""
+    if any(key in settings for key in ("password", "username", "credential")):
+        raise ProviderError(
+            "provider scvmm: credentials never go in fabric.yaml (it ends up in plan files); "
+            "use FABRIC_SCVMM_USERNAME and FABRIC_SCVMM_PASSWORD"
+        )
     vmm = str(settings["vmm_server"]) if settings.get("vmm_server") else None
     if settings.get("script_only"):
         return ScvmmProvider(None, vmm_server=vmm)  # writing scripts needs no connection

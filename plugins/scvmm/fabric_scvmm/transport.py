@@ -1,6 +1,6 @@
 """Running scripts on the VMM server over PowerShell remoting (WinRM, through pypsrp).
 
-Credentials come only from environment variables (or a prompt at the CLI, later); they are
+Credentials come only from environment variables or, on a terminal, a prompt; they are
 never written to state, plans or logs. Transport errors (connection refused, timeouts,
 HTTP 5xx) are retried with exponential backoff; a cmdlet error is not a transport error:
 the script reports it as `{ok: false}` and it is returned as it is.
@@ -8,8 +8,10 @@ the script reports it as `{ok: false}` and it is returned as it is.
 
 from __future__ import annotations
 
+import getpass
 import os
 import random
+import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -75,6 +77,21 @@ def with_retries(call: Callable[[], str], attempts: int, sleep: Callable[[float]
                 ) from None
             sleep(min(30.0, 0.5 * 2 ** (attempt - 1)) * (0.5 + random.random() / 2))  # noqa: S311 - jitter
     raise AssertionError("unreachable")
+
+
+def credentials(connection: Connection) -> tuple[str, str]:
+    """From the environment, else asked for on a terminal; never stored anywhere."""
+    username = os.environ.get(connection.username_env)
+    password = os.environ.get(connection.password_env)
+    if (not username or not password) and sys.stdin.isatty():
+        username = username or input(f"VMM user for {connection.server} (DOMAIN\\user): ").strip()
+        password = password or getpass.getpass(f"Password for {username}: ")
+    if not username or not password:
+        raise ProviderError(
+            f"provider scvmm: set {connection.username_env} and {connection.password_env} "
+            "(or run on a terminal to be asked)"
+        )
+    return username, password
 
 
 class PsrpRunner:
