@@ -128,6 +128,7 @@ class Resource(Strict):
     SCOPE: ClassVar[str | None] = None
     SETS: ClassVar[frozenset[str]] = frozenset()
     COMPUTED: ClassVar[frozenset[str]] = frozenset()  # left to the provider when not set (null)
+    IMMUTABLE: ClassVar[frozenset[str]] = frozenset()  # no Set- parameter in VMM (scvmm-domain.md)
 
     name: Name = Field(description="VMM display name; defaults to the resource key.")
     description: str = ""
@@ -235,6 +236,7 @@ class LogicalNetwork(Resource):
     """A logical network and its isolation type."""
 
     KIND: ClassVar[str] = "logical_network"
+    IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"isolation"})
 
     isolation: Literal["connected", "vlan", "pvlan"] = "connected"
     network_virtualization: bool = False
@@ -252,6 +254,7 @@ class NetworkSite(Resource):
     """A logical network definition: where a logical network exists and with which subnets."""
 
     KIND: ClassVar[str] = "network_site"
+    IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"logical_network"})
     REFS: ClassVar[dict[RefPath, str]] = {
         ("logical_network",): "logical_network",
         ("host_groups", "*"): "host_group",
@@ -268,6 +271,7 @@ class IpPool(Resource):
     """A static IP address pool on a network site or on a VM subnet."""
 
     KIND: ClassVar[str] = "ip_pool"
+    IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"subnet", "network_site", "vm_network", "vm_subnet"})
     REFS: ClassVar[dict[RefPath, str]] = {
         ("network_site",): "network_site",
         ("vm_network",): "vm_network",
@@ -309,6 +313,7 @@ class VmNetwork(Resource):
     """A VM network on a logical network, with its VM subnets."""
 
     KIND: ClassVar[str] = "vm_network"
+    IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"logical_network", "isolation"})
     REFS: ClassVar[dict[RefPath, str]] = {
         ("logical_network",): "logical_network",
         ("subnets", "*", "network_site"): "network_site",
@@ -391,6 +396,7 @@ class LogicalSwitch(Resource):
     """A logical switch with its uplink port profiles and virtual ports."""
 
     KIND: ClassVar[str] = "logical_switch"
+    IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"enable_sriov", "minimum_bandwidth_mode"})
     REFS: ClassVar[dict[RefPath, str]] = {
         ("uplink_port_profiles", "*"): "uplink_port_profile",
         ("virtual_ports", "*", "port_classification"): "port_classification",
@@ -409,6 +415,7 @@ class IpGrant(Resource):
     """A static IP address granted from a pool to a VM's network adapter (the adapter is set to Static)."""
 
     KIND: ClassVar[str] = "ip_grant"
+    IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"ip_pool", "vm", "adapter", "address"})
     REFS: ClassVar[dict[RefPath, str]] = {("ip_pool",): "ip_pool"}
     SCOPE: ClassVar[str | None] = "ip_pool"
     COMPUTED: ClassVar[frozenset[str]] = frozenset({"address"})

@@ -15,14 +15,7 @@ from fabric.model.resources import KINDS
 
 Obj = Mapping[str, Any]
 
-IMMUTABLE: dict[str, frozenset[str]] = {
-    "logical_network": frozenset({"isolation"}),
-    "network_site": frozenset({"logical_network"}),
-    "ip_pool": frozenset({"subnet", "network_site", "vm_network", "vm_subnet"}),
-    "vm_network": frozenset({"logical_network", "isolation"}),
-    "logical_switch": frozenset({"enable_sriov", "minimum_bandwidth_mode"}),
-    "ip_grant": frozenset({"ip_pool", "vm", "adapter", "address"}),
-}
+IMMUTABLE: dict[str, frozenset[str]] = {kind: cls.IMMUTABLE for kind, cls in KINDS.items()}
 
 
 def reference_problems(kind: str, attrs: Obj, lookup: Mapping[str, tuple[str, Obj]]) -> list[str]:

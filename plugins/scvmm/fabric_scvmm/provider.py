@@ -14,19 +14,13 @@ from typing import Any
 
 from fabric.errors import ProviderError
 from fabric.inventory import Inventory, ObservedObject
+from fabric.model.resources import KINDS
 from fabric_scvmm.inventory import parse_inventory
 from fabric_scvmm.scripts import environment, render
 from fabric_scvmm.transport import Connection, PsrpRunner, Runner
 
 # Attributes with no Set- parameter (scvmm-domain.md, "Immutable" rows): a change is a replace.
-IMMUTABLE: dict[str, frozenset[str]] = {
-    "logical_network": frozenset({"isolation"}),
-    "network_site": frozenset({"logical_network"}),
-    "ip_pool": frozenset({"subnet", "network_site", "vm_network", "vm_subnet"}),
-    "vm_network": frozenset({"logical_network", "isolation"}),
-    "logical_switch": frozenset({"enable_sriov", "minimum_bandwidth_mode"}),
-    "ip_grant": frozenset({"ip_pool", "vm", "adapter", "address"}),
-}
+IMMUTABLE: dict[str, frozenset[str]] = {kind: cls.IMMUTABLE for kind, cls in KINDS.items()}
 
 
 def read_script(vmm_server: str | None = None) -> str:
