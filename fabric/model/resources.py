@@ -313,7 +313,7 @@ class VmNetwork(Resource):
     """A VM network on a logical network, with its VM subnets."""
 
     KIND: ClassVar[str] = "vm_network"
-    IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"logical_network", "isolation"})
+    IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"logical_network", "isolation", "subnets"})
     REFS: ClassVar[dict[RefPath, str]] = {
         ("logical_network",): "logical_network",
         ("subnets", "*", "network_site"): "network_site",

@@ -101,3 +101,13 @@ def test_read_script_parses_as_powershell() -> None:
         "Get-SCCustomProperty",
     ):
         assert cmdlet in script
+
+
+def test_a_one_item_list_sent_as_a_plain_string_stays_one_id() -> None:
+    # PowerShell unrolls a one-item array returned by a function into the item itself
+    doc = _load("inventory_small.json")
+    doc["cloud"][0]["HostGroupIDs"] = "00000000-0000-0000-0000-0000000000a2"
+    doc["cloud"][0]["PortClassificationIDs"] = None
+    cloud = next(o for o in parse_inventory(doc) if o.kind == "cloud")
+    assert cloud.attributes["host_groups"] == ["00000000-0000-0000-0000-0000000000a2"]
+    assert cloud.attributes["port_classifications"] == []

@@ -119,7 +119,7 @@ class RecordingRunner:
     def __init__(self) -> None:
         self.scripts: list[str] = []
 
-    def run(self, script: str) -> str:
+    def run(self, script: str, idempotent: bool = False) -> str:
         self.scripts.append(script)
         return '{"ok":true,"id":"11111111-2222-3333-4444-555555555555","name":"Gold"}'
 
@@ -224,5 +224,42 @@ def test_credentials_in_fabric_yaml_are_refused(cli, stamp: Path) -> None:  # ty
     cfg = stamp / "fabric.yaml"
     cfg.write_text(cfg.read_text() + "  password: hunter2\n")
     result = cli("plan", stamp, "--inventory", FIXTURES / "inventory_small.json")
-    assert result.code == 1 and "credentials never go in fabric.yaml" in result.err
+    assert result.code == 1 and "unknown setting(s) password" in result.err
     assert "hunter2" not in result.err + result.out
+
+
+def test_only_reads_are_retried_after_the_request_was_sent() -> None:
+    from fabric_scvmm import transport
+
+    class ReadTimeout(Exception):
+        pass
+
+    class ConnectTimeout(Exception):
+        pass
+
+    runner = transport.PsrpRunner.__new__(transport.PsrpRunner)
+    runner.connection = Connection.from_settings({"server": "vmm"})
+
+    class Client:
+        def __init__(self, error: Exception) -> None:
+            self.error = error
+
+        def execute_ps(self, script: str) -> tuple[str, object, bool]:
+            raise self.error
+
+    runner._client = Client(ReadTimeout("read timed out"))  # type: ignore[attr-defined]
+    with pytest.raises(transport.TransientError):
+        runner._once("read", idempotent=True)
+    with pytest.raises(ProviderError, match="ReadTimeout"):
+        runner._once("New-SCCloud …", idempotent=False)  # may have run: never retried
+    runner._client = Client(ConnectTimeout("no route"))  # type: ignore[attr-defined]
+    with pytest.raises(transport.TransientError):
+        runner._once("New-SCCloud …", idempotent=False)  # never reached the server
+
+
+def test_unknown_provider_settings_are_refused_before_they_reach_a_plan_file(cli, stamp: Path) -> None:  # type: ignore[no-untyped-def]
+    cfg = stamp / "fabric.yaml"
+    cfg.write_text(cfg.read_text() + "  Password: hunter2\n")
+    result = cli("plan", stamp, "--inventory", FIXTURES / "inventory_small.json", "--out", stamp / "p.fabricplan")
+    assert result.code == 1 and "unknown setting(s) Password" in result.err
+    assert not (stamp / "p.fabricplan").exists()

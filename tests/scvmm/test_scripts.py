@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 import tree_sitter
 import tree_sitter_powershell
@@ -153,3 +154,26 @@ def test_ip_grant_scripts() -> None:
     assert "$params.IPAddress = '10.0.0.5'" in fixed
     for operation in ("update", "delete"):
         assert not _parse(render("ip_grant", operation, attrs, live_id=_id("g"))).root_node.has_error
+
+
+@pytest.mark.parametrize("quote", ["'", "\u2018", "\u2019", "\u201a", "\u201b"])
+def test_every_powershell_quote_character_is_doubled(quote: str) -> None:
+    # the test grammar does not know the typographic quotes; PowerShell does, so check the text itself
+    assert ps(f"a{quote}b") == f"'a{quote}{quote}b'"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{{ name|e }}",
+        "{{ name|safe }}",
+        "{{ name|escape }}",
+        "{{ [name]|join }}",
+        "{{ name|tojson }}",
+        "{{ name|string }}",
+    ],
+)
+def test_filters_that_could_skip_quoting_are_unavailable_or_refused(text: str) -> None:
+    with pytest.raises(Exception) as caught:
+        environment().from_string(f"New-SCCloud -Name {text}").render(name="x; Stop-Computer #")
+    assert isinstance(caught.value, (UnquotedValue, jinja2.TemplateError))

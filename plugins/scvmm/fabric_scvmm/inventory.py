@@ -81,7 +81,10 @@ def _text(raw: Raw, key: str) -> str:
 
 
 def _ids(raw: Raw, key: str) -> list[str]:
-    return sorted(str(i) for i in raw.get(key) or [] if i)
+    value = raw.get(key) or []
+    if isinstance(value, str):  # PowerShell sends a one-item array as the item itself
+        value = [value]
+    return sorted(str(i) for i in value if i)
 
 
 def _set(text: Any) -> list[str]:

@@ -23,6 +23,23 @@ from fabric_scvmm.transport import Connection, PsrpRunner, Runner
 IMMUTABLE: dict[str, frozenset[str]] = {kind: cls.IMMUTABLE for kind, cls in KINDS.items()}
 
 
+SETTINGS = frozenset(
+    {
+        "type",
+        "server",
+        "port",
+        "ssl",
+        "cert_validation",
+        "auth",
+        "username_env",
+        "password_env",
+        "vmm_server",
+        "inventory",
+        "script_only",
+    }
+)
+
+
 def read_script(vmm_server: str | None = None) -> str:
     """The one-round-trip inventory script (also what export-inventory-script prints)."""
     return environment().get_template("read_inventory.ps1.j2").render(vmm_server=vmm_server)
@@ -58,14 +75,14 @@ class ScvmmProvider:
             raise ProviderError(f"{what}: no connection to VMM (offline inventory only)")
         return self._runner
 
-    def _run(self, script: str, what: str) -> dict[str, Any]:
-        return _result(self._connected(what).run(script), what)
+    def _run(self, script: str, what: str, idempotent: bool = False) -> dict[str, Any]:
+        return _result(self._connected(what).run(script, idempotent=idempotent), what)
 
     def read_inventory(self) -> Inventory:
         """The offline inventory if one was given, else one read script on the server."""
         if self._offline is not None:
             return self._offline
-        return parse_inventory(self._run(read_script(self._vmm), "reading the inventory"))
+        return parse_inventory(self._run(read_script(self._vmm), "reading the inventory", idempotent=True))
 
     def immutable_attributes(self, kind: str) -> frozenset[str]:
         """See IMMUTABLE."""
@@ -77,7 +94,11 @@ class ScvmmProvider:
         doc = self._run(
             render(kind, "create", attributes, address=address, vmm_server=self._vmm), f"creating {address}"
         )
-        return ObservedObject(str(doc["id"]), kind, str(doc.get("name", attributes.get("name"))), dict(attributes))
+        observed = dict(attributes)
+        for key in KINDS[kind].COMPUTED:  # what VMM chose (the granted address)
+            if observed.get(key) is None and doc.get(key):
+                observed[key] = doc[key]
+        return ObservedObject(str(doc["id"]), kind, str(attributes.get("name")), observed)
 
     def update(self, address: str, live_id: str, kind: str, attributes: Mapping[str, Any]) -> ObservedObject:
         """Set-SC* (and Move-/Add-/Remove- deltas) for the kind."""
@@ -113,10 +134,11 @@ def load_offline_inventory(path: Path) -> Inventory:
 
 def open_scvmm(stamp_dir: Path, settings: Mapping[str, Any], work_dir: Path) -> ScvmmProvider:
     """Provider factory (entry point `fabric.providers: scvmm`)."""
-    if any(key in settings for key in ("password", "username", "credential")):
+    unknown = sorted(set(settings) - SETTINGS)
+    if unknown:  # settings are copied into plan files: refuse anything that could be a secret
         raise ProviderError(
-            "provider scvmm: credentials never go in fabric.yaml (it ends up in plan files); "
-            "use FABRIC_SCVMM_USERNAME and FABRIC_SCVMM_PASSWORD"
+            f"provider scvmm: unknown setting(s) {', '.join(unknown)} (known: {', '.join(sorted(SETTINGS))}); "
+            "credentials never go in fabric.yaml, use FABRIC_SCVMM_USERNAME and FABRIC_SCVMM_PASSWORD"
         )
     vmm = str(settings["vmm_server"]) if settings.get("vmm_server") else None
     if settings.get("script_only"):

@@ -45,9 +45,18 @@ def environment() -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["ps"] = ps
-    env.filters["ident"] = ident
+    # only filters that cannot hand back Markup: a Markup value would pass `finalize` unquoted
+    env.filters = {name: env.filters[name] for name in _SAFE_FILTERS}
+    env.filters.update(ps=ps, ident=ident, join=_join)
     return env
+
+
+_SAFE_FILTERS = ("map", "list", "lower", "upper", "length", "default", "first", "last", "sort", "unique")
+
+
+def _join(items: Any, separator: str = "") -> str:
+    """A plain-text join (jinja's returns Markup under autoescape); still needs `ps` to be output."""
+    return str(separator).join(str(item) for item in items)
 
 
 def ident(name: str) -> Markup:

@@ -23,8 +23,8 @@ from fabric.errors import ProviderError
 class Runner(Protocol):
     """Runs one PowerShell script and returns what it printed."""
 
-    def run(self, script: str) -> str:
-        """The script's standard output (the JSON line it prints)."""
+    def run(self, script: str, idempotent: bool = False) -> str:
+        """The script's standard output (the JSON line it prints); reads pass idempotent=True."""
         ...
 
 
@@ -94,18 +94,16 @@ def credentials(connection: Connection) -> tuple[str, str]:
     return username, password
 
 
+_NOT_SENT = frozenset({"ConnectTimeout", "NewConnectionError", "ConnectionRefusedError"})
+_SENT = frozenset({"ReadTimeout", "ConnectionError", "ChunkedEncodingError", "TimeoutError"})
+
+
 class PsrpRunner:
     """Runs scripts through pypsrp's WinRM client."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
-        username = os.environ.get(connection.username_env)
-        password = os.environ.get(connection.password_env)
-        if not username or not password:
-            raise ProviderError(
-                f"provider scvmm: set {connection.username_env} and {connection.password_env} "
-                "(credentials are read from the environment only)"
-            )
+        username, password = credentials(connection)
         try:
             from pypsrp.client import Client
         except ImportError:  # pragma: no cover - pypsrp is a dependency
@@ -120,17 +118,19 @@ class PsrpRunner:
             cert_validation=connection.cert_validation,
         )
 
-    def _once(self, script: str) -> str:
+    def _once(self, script: str, idempotent: bool) -> str:
         try:
             output, _streams, _had_errors = self._client.execute_ps(script)
-        except (OSError, TimeoutError) as exc:
-            raise TransientError(str(exc)) from None
         except Exception as exc:
-            if type(exc).__name__ in ("ConnectionError", "ReadTimeout", "ConnectTimeout", "WinRMTransportError"):
-                raise TransientError(f"{type(exc).__name__}: {exc}") from None
-            raise ProviderError(f"PowerShell remoting failed: {type(exc).__name__}: {exc}") from None
+            name = type(exc).__name__
+            # Refused or timed-out connections never reached the server: safe to retry. After the
+            # request was sent (read timeouts, dropped connections) only a read is retried: a
+            # change may already have been made, and running it twice could duplicate an object.
+            if name in _NOT_SENT or (idempotent and name in _SENT):
+                raise TransientError(f"{name}: {exc}") from None
+            raise ProviderError(f"PowerShell remoting failed: {name}: {exc}") from None
         return str(output)
 
-    def run(self, script: str) -> str:
-        """Run with retries on transport errors."""
-        return with_retries(lambda: self._once(script), self.connection.attempts)
+    def run(self, script: str, idempotent: bool = False) -> str:
+        """Run, retrying transport errors that are safe to retry (see `_once`)."""
+        return with_retries(lambda: self._once(script, idempotent), self.connection.attempts)

@@ -43,7 +43,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $obj = New-SCCustomProperty -Name 'CreateHighlyAvailableVMRoles' -Description 'Deploy Windows Azure Pack VM roles as highly available VMs' -AddMember @('Cloud')
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -59,7 +59,7 @@ try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup | Where-Object { -not $_.ParentHostGroup }
     $obj = New-SCVMHostGroup -Name 'Copenhagen' -ParentHostGroup $parent -Description 'Location Copenhagen' -InheritNetworkSettings $true
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -75,7 +75,7 @@ try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ID $ids['host_group.Copenhagen']
     $obj = New-SCVMHostGroup -Name 'DR' -ParentHostGroup $parent -Description 'Recovery target for another location''s IaaS cloud' -InheritNetworkSettings $true
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -91,7 +91,7 @@ try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ID $ids['host_group.Copenhagen']
     $obj = New-SCVMHostGroup -Name 'Edge' -ParentHostGroup $parent -Description 'Network virtualization gateway hosts' -InheritNetworkSettings $true
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -107,7 +107,7 @@ try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ID $ids['host_group.Copenhagen']
     $obj = New-SCVMHostGroup -Name 'Fabric Management' -ParentHostGroup $parent -Description 'The management stamp' -InheritNetworkSettings $true
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -123,7 +123,7 @@ try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ID $ids['host_group.Copenhagen']
     $obj = New-SCVMHostGroup -Name 'IaaS' -ParentHostGroup $parent -Description 'Tenant workloads' -InheritNetworkSettings $true
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -139,7 +139,7 @@ try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup | Where-Object { -not $_.ParentHostGroup }
     $obj = New-SCVMHostGroup -Name 'Oslo' -ParentHostGroup $parent -Description 'Location Oslo' -InheritNetworkSettings $true
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -155,7 +155,7 @@ try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ID $ids['host_group.Oslo']
     $obj = New-SCVMHostGroup -Name 'DR' -ParentHostGroup $parent -Description 'Recovery target for another location''s IaaS cloud' -InheritNetworkSettings $true
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -171,7 +171,7 @@ try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ID $ids['host_group.Oslo']
     $obj = New-SCVMHostGroup -Name 'Edge' -ParentHostGroup $parent -Description 'Network virtualization gateway hosts' -InheritNetworkSettings $true
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -187,7 +187,7 @@ try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ID $ids['host_group.Oslo']
     $obj = New-SCVMHostGroup -Name 'Fabric Management' -ParentHostGroup $parent -Description 'The management stamp' -InheritNetworkSettings $true
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -203,7 +203,7 @@ try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ID $ids['host_group.Oslo']
     $obj = New-SCVMHostGroup -Name 'IaaS' -ParentHostGroup $parent -Description 'Tenant workloads' -InheritNetworkSettings $true
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -219,7 +219,7 @@ try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup | Where-Object { -not $_.ParentHostGroup }
     $obj = New-SCVMHostGroup -Name 'Stockholm' -ParentHostGroup $parent -Description 'Location Stockholm' -InheritNetworkSettings $true
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -235,7 +235,7 @@ try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ID $ids['host_group.Stockholm']
     $obj = New-SCVMHostGroup -Name 'DR' -ParentHostGroup $parent -Description 'Recovery target for another location''s IaaS cloud' -InheritNetworkSettings $true
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -251,7 +251,7 @@ try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ID $ids['host_group.Stockholm']
     $obj = New-SCVMHostGroup -Name 'Edge' -ParentHostGroup $parent -Description 'Network virtualization gateway hosts' -InheritNetworkSettings $true
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -267,7 +267,7 @@ try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ID $ids['host_group.Stockholm']
     $obj = New-SCVMHostGroup -Name 'Fabric Management' -ParentHostGroup $parent -Description 'The management stamp' -InheritNetworkSettings $true
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -283,7 +283,7 @@ try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ID $ids['host_group.Stockholm']
     $obj = New-SCVMHostGroup -Name 'IaaS' -ParentHostGroup $parent -Description 'Tenant workloads' -InheritNetworkSettings $true
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -298,7 +298,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $obj = New-SCLogicalNetwork -Name 'Management' -Description 'Host and fabric management' -EnableNetworkVirtualization $false -UseGRE $false -IsPVLAN $false -LogicalNetworkDefinitionIsolation $false
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -315,7 +315,7 @@ try {
 $hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Copenhagen']))
 $subnetVlans = @((New-SCSubnetVLan -Subnet '10.100.2.0/24' -VLanID 102))
     $obj = New-SCLogicalNetworkDefinition -Name 'Management Copenhagen' -LogicalNetwork (Get-SCLogicalNetwork -ID $ids['logical_network.management']) -VMHostGroup $hostGroups -SubnetVLan $subnetVlans
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -339,7 +339,7 @@ try {
     $params.IPAddressReservedSet = '10.100.2.10-10.100.2.19'
     $params.LogicalNetworkDefinition = Get-SCLogicalNetworkDefinition -ID $ids['network_site.management-copenhagen']
     $obj = New-SCStaticIPAddressPool @params
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -356,7 +356,7 @@ try {
 $hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Oslo']))
 $subnetVlans = @((New-SCSubnetVLan -Subnet '10.100.0.0/24' -VLanID 100))
     $obj = New-SCLogicalNetworkDefinition -Name 'Management Oslo' -LogicalNetwork (Get-SCLogicalNetwork -ID $ids['logical_network.management']) -VMHostGroup $hostGroups -SubnetVLan $subnetVlans
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -380,7 +380,7 @@ try {
     $params.IPAddressReservedSet = '10.100.0.10-10.100.0.19'
     $params.LogicalNetworkDefinition = Get-SCLogicalNetworkDefinition -ID $ids['network_site.management-oslo']
     $obj = New-SCStaticIPAddressPool @params
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -397,7 +397,7 @@ try {
 $hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Stockholm']))
 $subnetVlans = @((New-SCSubnetVLan -Subnet '10.100.1.0/24' -VLanID 101))
     $obj = New-SCLogicalNetworkDefinition -Name 'Management Stockholm' -LogicalNetwork (Get-SCLogicalNetwork -ID $ids['logical_network.management']) -VMHostGroup $hostGroups -SubnetVLan $subnetVlans
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -421,7 +421,7 @@ try {
     $params.IPAddressReservedSet = '10.100.1.10-10.100.1.19'
     $params.LogicalNetworkDefinition = Get-SCLogicalNetworkDefinition -ID $ids['network_site.management-stockholm']
     $obj = New-SCStaticIPAddressPool @params
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -437,7 +437,7 @@ try {
     Import-Module VirtualMachineManager
     $obj = Get-SCPortClassification -ID '8f1e0b5a-2c44-4c5e-9d1e-77aa00000001'
     $obj = Set-SCPortClassification -PortClassification $obj -Name 'Host management' -Description ''
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -451,7 +451,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $obj = New-SCPortClassification -Name 'Live migration workload' -Description ''
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -466,7 +466,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $obj = New-SCPortClassification -Name 'VM Roles' -Description 'Default class for Windows Azure Pack VM roles'
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -488,9 +488,14 @@ $hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Copenhagen/IaaS']))
     Set-SCCloudCapacity -JobGroup $jobGroup -VMCount 100 -UseVMCountMaximum $false -CPUCount 400 -UseCPUCountMaximum $false -MemoryMB 1048576 -UseMemoryMBMaximum $false -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true | Out-Null
     if ($resources.Count -gt 0) { Set-SCCloud -JobGroup $jobGroup -AddCloudResource $resources | Out-Null }
     $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Copenhagen' -Description 'Tenant cloud for Copenhagen' -VMHostGroup $hostGroups -DisasterRecoverySupported $false
+$wantedProperties = @(@($ids['custom_property.CreateHighlyAvailableVMRoles']))
+    Get-SCCustomProperty | Where-Object { $wantedProperties -notcontains [string]$_.ID } | ForEach-Object {
+        $value = Get-SCCustomPropertyValue -CustomProperty $_ -InputObject $obj
+        if ($value) { Remove-SCCustomPropertyValue -CustomPropertyValue $value | Out-Null }
+    }
     Set-SCCustomPropertyValue -CustomProperty (Get-SCCustomProperty -ID $ids['custom_property.CreateHighlyAvailableVMRoles']) -InputObject $obj -Value 'true' | Out-Null
 
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -512,9 +517,14 @@ $hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Oslo/IaaS']))
     Set-SCCloudCapacity -JobGroup $jobGroup -VMCount 100 -UseVMCountMaximum $false -CPUCount 400 -UseCPUCountMaximum $false -MemoryMB 1048576 -UseMemoryMBMaximum $false -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true | Out-Null
     if ($resources.Count -gt 0) { Set-SCCloud -JobGroup $jobGroup -AddCloudResource $resources | Out-Null }
     $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Oslo' -Description 'Tenant cloud for Oslo' -VMHostGroup $hostGroups -DisasterRecoverySupported $false
+$wantedProperties = @(@($ids['custom_property.CreateHighlyAvailableVMRoles']))
+    Get-SCCustomProperty | Where-Object { $wantedProperties -notcontains [string]$_.ID } | ForEach-Object {
+        $value = Get-SCCustomPropertyValue -CustomProperty $_ -InputObject $obj
+        if ($value) { Remove-SCCustomPropertyValue -CustomPropertyValue $value | Out-Null }
+    }
     Set-SCCustomPropertyValue -CustomProperty (Get-SCCustomProperty -ID $ids['custom_property.CreateHighlyAvailableVMRoles']) -InputObject $obj -Value 'true' | Out-Null
 
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -536,9 +546,14 @@ $hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Stockholm/IaaS']))
     Set-SCCloudCapacity -JobGroup $jobGroup -VMCount 100 -UseVMCountMaximum $false -CPUCount 400 -UseCPUCountMaximum $false -MemoryMB 1048576 -UseMemoryMBMaximum $false -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true | Out-Null
     if ($resources.Count -gt 0) { Set-SCCloud -JobGroup $jobGroup -AddCloudResource $resources | Out-Null }
     $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Stockholm' -Description 'Tenant cloud for Stockholm' -VMHostGroup $hostGroups -DisasterRecoverySupported $false
+$wantedProperties = @(@($ids['custom_property.CreateHighlyAvailableVMRoles']))
+    Get-SCCustomProperty | Where-Object { $wantedProperties -notcontains [string]$_.ID } | ForEach-Object {
+        $value = Get-SCCustomPropertyValue -CustomProperty $_ -InputObject $obj
+        if ($value) { Remove-SCCustomPropertyValue -CustomPropertyValue $value | Out-Null }
+    }
     Set-SCCustomPropertyValue -CustomProperty (Get-SCCustomProperty -ID $ids['custom_property.CreateHighlyAvailableVMRoles']) -InputObject $obj -Value 'true' | Out-Null
 
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -554,7 +569,7 @@ try {
     Import-Module VirtualMachineManager
 $sites = @((Get-SCLogicalNetworkDefinition -ID $ids['network_site.management-oslo']))
     $obj = New-SCNativeUplinkPortProfile -Name 'Uplink Oslo' -Description 'Native uplink for the main location' -LogicalNetworkDefinition $sites -LBFOTeamMode 'SwitchIndependent' -LBFOLoadBalancingAlgorithm 'Dynamic' -EnableNetworkVirtualization $false
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -569,7 +584,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $obj = New-SCVirtualNetworkAdapterNativePortProfile -Name 'Host management' -Description '' -EnableVmq $true -EnableIPsecOffload $true -EnableIov $false -EnableVrss $false -AllowMacAddressSpoofing $false -EnableDhcpGuard $false -EnableRouterGuard $false -AllowTeaming $false -AllowIeeePriorityTagging $false -MinimumBandwidthWeight 10 -MaximumBandwidth 0
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -584,7 +599,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $obj = New-SCVirtualNetworkAdapterNativePortProfile -Name 'Live migration workload' -Description '' -EnableVmq $true -EnableIPsecOffload $true -EnableIov $false -EnableVrss $false -AllowMacAddressSpoofing $false -EnableDhcpGuard $false -EnableRouterGuard $false -AllowTeaming $false -AllowIeeePriorityTagging $false -MinimumBandwidthWeight 40 -MaximumBandwidth 0
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -599,7 +614,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $obj = New-SCVirtualNetworkAdapterNativePortProfile -Name 'VM Roles' -Description '' -EnableVmq $true -EnableIPsecOffload $true -EnableIov $false -EnableVrss $false -AllowMacAddressSpoofing $false -EnableDhcpGuard $true -EnableRouterGuard $true -AllowTeaming $false -AllowIeeePriorityTagging $false -MinimumBandwidthWeight 1 -MaximumBandwidth 0
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -616,7 +631,7 @@ try {
     $obj = New-SCLogicalSwitch -Name 'Fabric Switch' -Description 'The global logical switch' -SwitchUplinkMode 'Team' -MinimumBandwidthMode 'Weight' -EnableSriov $false
     $profile = Get-SCNativeUplinkPortProfile -ID $ids['uplink_port_profile.uplink-oslo']
     if (-not (Get-SCUplinkPortProfileSet -LogicalSwitch $obj | Where-Object { [string]$_.NativeUplinkPortProfile.ID -eq $ids['uplink_port_profile.uplink-oslo'] })) {
-        New-SCUplinkPortProfileSet -Name $profile.Name -LogicalSwitch $obj -NativeUplinkPortProfile $profile | Out-Null
+        New-SCUplinkPortProfileSet -Name ($obj.Name + '_' + $profile.Name) -LogicalSwitch $obj -NativeUplinkPortProfile $profile | Out-Null
     }
     $wantedUplinks = @(@($ids['uplink_port_profile.uplink-oslo']))
     Get-SCUplinkPortProfileSet -LogicalSwitch $obj | Where-Object { $wantedUplinks -notcontains [string]$_.NativeUplinkPortProfile.ID } | ForEach-Object { Remove-SCUplinkPortProfileSet -UplinkPortProfileSet $_ -Confirm:$false | Out-Null }
@@ -628,7 +643,7 @@ try {
     if ($set) {
         Set-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $set -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $true | Out-Null
     } else {
-        New-SCVirtualNetworkAdapterPortProfileSet -Name $class.Name -LogicalSwitch $obj -PortClassification $class -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $true | Out-Null
+        New-SCVirtualNetworkAdapterPortProfileSet -Name ($obj.Name + '_' + $class.Name) -LogicalSwitch $obj -PortClassification $class -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $true | Out-Null
     }
     $class = Get-SCPortClassification -ID '8f1e0b5a-2c44-4c5e-9d1e-77aa00000001'
     $vnic = Get-SCVirtualNetworkAdapterNativePortProfile -ID $ids['virtual_port_profile.host-management']
@@ -636,7 +651,7 @@ try {
     if ($set) {
         Set-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $set -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false | Out-Null
     } else {
-        New-SCVirtualNetworkAdapterPortProfileSet -Name $class.Name -LogicalSwitch $obj -PortClassification $class -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false | Out-Null
+        New-SCVirtualNetworkAdapterPortProfileSet -Name ($obj.Name + '_' + $class.Name) -LogicalSwitch $obj -PortClassification $class -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false | Out-Null
     }
     $class = Get-SCPortClassification -ID $ids['port_classification.live-migration']
     $vnic = Get-SCVirtualNetworkAdapterNativePortProfile -ID $ids['virtual_port_profile.live-migration']
@@ -644,10 +659,10 @@ try {
     if ($set) {
         Set-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $set -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false | Out-Null
     } else {
-        New-SCVirtualNetworkAdapterPortProfileSet -Name $class.Name -LogicalSwitch $obj -PortClassification $class -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false | Out-Null
+        New-SCVirtualNetworkAdapterPortProfileSet -Name ($obj.Name + '_' + $class.Name) -LogicalSwitch $obj -PortClassification $class -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false | Out-Null
     }
 
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
@@ -662,7 +677,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $obj = New-SCVMNetwork -Name 'Management' -Description '' -LogicalNetwork (Get-SCLogicalNetwork -ID $ids['logical_network.management']) -IsolationType 'NoIsolation'
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name } | ConvertTo-Json -Compress
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
