@@ -274,6 +274,8 @@ def _ip_grants(ctx: _Ctx) -> None:
     taken: dict[tuple[str, str], str] = {}
     adapters: dict[tuple[str, int], str] = {}
     for address, grant in ctx.of(IpGrant):
+        if grant.description:
+            ctx.error(address, ("description",), "an ip_grant has no description of its own: VMM keeps its name there")
         nic = (grant.vm.casefold(), grant.adapter)
         if nic in adapters:
             ctx.error(address, ("adapter",), f"{grant.vm} adapter {grant.adapter} already has {adapters[nic]}")
