@@ -111,3 +111,14 @@ def test_a_one_item_list_sent_as_a_plain_string_stays_one_id() -> None:
     cloud = next(o for o in parse_inventory(doc) if o.kind == "cloud")
     assert cloud.attributes["host_groups"] == ["00000000-0000-0000-0000-0000000000a2"]
     assert cloud.attributes["port_classifications"] == []
+
+
+def test_every_kind_has_a_read_template_in_the_read_script() -> None:
+    from fabric_scvmm.inventory import PARSERS
+    from fabric_scvmm.scripts import TEMPLATES
+
+    script = read_script()
+    for kind in KINDS:
+        assert (TEMPLATES / kind / "read.ps1.j2").exists()
+        assert kind in PARSERS
+        assert f"    $out.{kind} = @(" in script

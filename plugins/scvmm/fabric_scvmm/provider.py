@@ -15,7 +15,7 @@ from typing import Any
 from fabric.errors import ProviderError
 from fabric.inventory import Inventory, ObservedObject
 from fabric.model.resources import KINDS
-from fabric_scvmm.inventory import parse_inventory
+from fabric_scvmm.inventory import PARSERS, parse_inventory
 from fabric_scvmm.scripts import environment, render
 from fabric_scvmm.transport import Connection, PsrpRunner, Runner
 
@@ -42,7 +42,8 @@ SETTINGS = frozenset(
 
 def read_script(vmm_server: str | None = None) -> str:
     """The one-round-trip inventory script (also what export-inventory-script prints)."""
-    return environment().get_template("read_inventory.ps1.j2").render(vmm_server=vmm_server)
+    template = environment().get_template("read_inventory.ps1.j2")
+    return template.render(vmm_server=vmm_server, kinds=list(PARSERS))  # each kind's read.ps1.j2, in turn
 
 
 def _result(output: str, what: str) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from fabric_scvmm.quoting import ps
 
 TEMPLATES = Path(__file__).parent / "templates"
-OPERATIONS = ("create", "update", "delete")
+OPERATIONS = ("create", "update", "delete")  # each kind also has read.ps1.j2, composed into one read script
 
 
 class UnquotedValue(jinja2.exceptions.SecurityError):
