@@ -177,3 +177,10 @@ def test_filters_that_could_skip_quoting_are_unavailable_or_refused(text: str) -
     with pytest.raises(Exception) as caught:
         environment().from_string(f"New-SCCloud -Name {text}").render(name="x; Stop-Computer #")
     assert isinstance(caught.value, (UnquotedValue, jinja2.TemplateError))
+
+
+def test_hnv_vm_networks_get_pool_types_and_the_line_still_ends() -> None:
+    attrs = {"name": "t", "description": "", "logical_network": _id("ln"), "isolation": "hnv", "subnets": []}
+    script = render("vm_network", "create", attrs)
+    line = next(x for x in script.splitlines() if "New-SCVMNetwork" in x)
+    assert line.endswith("-CAIPAddressPoolType 'IPV4' -PAIPAddressPoolType 'IPV4'")
