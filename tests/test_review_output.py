@@ -107,3 +107,8 @@ def test_markdown_falls_back_to_names_and_then_cuts() -> None:
     huge = plan_markdown(_big_plan(5000))
     assert len(huge) <= LIMIT
     assert "list cut at 65,000 characters (5,001 changed resources in all)" in huge
+
+
+def test_a_targeted_plan_says_it_is_partial(cli: Cli, lab: Path) -> None:
+    text = cli("plan", lab, "--target", "ip_pool.management").out
+    assert "Note: targeted: 4 of 12 resources considered. A partial plan" in text

@@ -21,7 +21,7 @@ from fabric.apply.operations import Operation, OpKind, operation_graph
 from fabric.errors import FabricError
 from fabric.inventory import ObservedObject
 from fabric.model.refs import map_refs
-from fabric.model.resources import KINDS
+from fabric.model.resources import KINDS, fill_computed
 from fabric.plan.change import Plan
 from fabric.providers.protocol import Provider
 from fabric.snapshot import StateEntry
@@ -93,9 +93,7 @@ class _Run:
         assert change.after is not None
         applied = dict(change.after)
         if observed is not None:  # record what the provider chose for attributes left to it
-            for key in KINDS[change.kind].COMPUTED:
-                if applied.get(key) is None and observed.attributes.get(key) is not None:
-                    applied[key] = observed.attributes[key]
+            applied = fill_computed(KINDS[change.kind], applied, observed.attributes)
         entry = StateEntry(change.address, change.kind, live_id, applied, protected=change.protected)
         self.state.record(entry)
         if change.moved_from:

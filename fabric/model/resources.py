@@ -9,6 +9,7 @@ item or mapping value, `<key>` = every mapping key) and the kind they must point
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -451,6 +452,15 @@ class CustomProperty(Resource):
     SETS: ClassVar[frozenset[str]] = frozenset({"members"})
 
     members: list[Member] = Field(default_factory=_cloud_only, min_length=1)
+
+
+def fill_computed(kind: type[Resource], wanted: Mapping[str, Any], known: Mapping[str, Any]) -> dict[str, Any]:
+    """`wanted` with each attribute left to the provider (null in code) taken from `known`, if set there."""
+    out = dict(wanted)
+    for key in kind.COMPUTED:
+        if out.get(key) is None and known.get(key) is not None:
+            out[key] = known[key]
+    return out
 
 
 KINDS: dict[str, type[Resource]] = {

@@ -15,7 +15,7 @@ from typing import Any
 
 from fabric.inventory import Inventory, ObservedObject
 from fabric.model.refs import iter_refs
-from fabric.model.resources import KINDS, Resource
+from fabric.model.resources import KINDS, Resource, fill_computed
 from fabric.plan.diff import changed_paths
 from fabric.plan.lifecycle import without_ignored
 from fabric.plan.liveview import LiveView
@@ -104,10 +104,7 @@ def _pending(desired: Mapping[str, Resource], state: StateSnapshot) -> list[Drif
             )
             continue
         applied = dict(entry.attributes)
-        wanted = {**resource.canonical}
-        for key in resource.COMPUTED:  # left to the provider: not a pending change
-            if wanted.get(key) is None:
-                wanted[key] = applied.get(key)
+        wanted = fill_computed(type(resource), resource.canonical, applied)  # provider's choice: not pending
         paths = changed_paths(applied, wanted)
         if paths:
             out.append(

@@ -17,7 +17,7 @@ import networkx as nx
 from fabric.graph import attribute_references, build_graph, topological_order
 from fabric.inventory import Inventory, ObservedObject
 from fabric.model.refs import map_refs, scope_value
-from fabric.model.resources import KINDS, Resource
+from fabric.model.resources import KINDS, Resource, fill_computed
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
 from fabric.plan.diff import changed_paths, top_level
@@ -75,9 +75,8 @@ def _existing(
     after = resource.canonical
     full = m.view(obj)
     before = {k: full.get(k) for k in after}
-    computed = [k for k in resource.COMPUTED if after.get(k) is None and before.get(k) is not None]
-    if computed:  # not set in code: whatever the provider chose is right
-        after = {**after, **{k: before[k] for k in computed}}
+    if resource.COMPUTED:  # not set in code: whatever the provider chose is right
+        after = fill_computed(type(resource), after, before)
     ignore = resource.guards.ignore_changes
     paths = without_ignored(changed_paths(before, after), ignore)
     if ignore and paths:

@@ -77,6 +77,7 @@ def plan_text(plan: Plan) -> str:
     if not shown:
         return f"No changes. The live fabric matches stamp {plan.stamp!r} ({plan.summary()['no_op']} resources)."
     body = [f"fabric will perform these actions on stamp {plan.stamp!r}:", ""]
+    body += [f"Note: {note}. A partial plan: run a full plan afterwards." for note in plan.notes]
     for change in shown:
         body += [*change_lines(change), ""]
     s = plan.summary()
