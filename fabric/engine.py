@@ -11,21 +11,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fabric.apply.executor import ApplyResult, OpEvent, apply_plan
+from fabric.apply.executor import ApplyResult, OpEvent, RetryEventHook, apply_plan
 from fabric.apply.operations import ensure_orderable, ordered_steps
+from fabric.apply.retry import call_with_retries
 from fabric.errors import FabricError
 from fabric.inventory import Inventory
-from fabric.model.stamp import Fabric
+from fabric.load.stamp import load_config
+from fabric.model.stamp import Fabric, StateConfig
 from fabric.plan.action import Action
 from fabric.plan.change import Plan
 from fabric.plan.drift import DriftReport, drift_report
+from fabric.plan.planfile import PlanContext
 from fabric.plan.planner import make_plan
 from fabric.project import open_stamp
 from fabric.providers.protocol import Provider, ScriptWriter
 from fabric.providers.registry import available, open_provider
 from fabric.snapshot import StateSnapshot
+from fabric.state.backends import open_state
 from fabric.state.protocol import StateBackend
-from fabric.state.sqlite import SqliteState
 
 WORK_DIR = ".fabric"
 
@@ -36,7 +39,7 @@ class Session:
 
     fabric: Fabric
     work_dir: Path
-    state: SqliteState
+    state: StateBackend
     provider: Provider
 
     def close(self) -> None:
@@ -57,15 +60,32 @@ def work_dir_for(root: Path, state_dir: Path | None) -> Path:
 
 
 def open_backends(
-    root: Path, settings: Mapping[str, Any], state_dir: Path, lock_timeout: float = 0.0
-) -> tuple[Provider, SqliteState]:
+    root: Path, settings: Mapping[str, Any], where: StateWhere, lock_timeout: float = 0.0
+) -> tuple[Provider, StateBackend]:
     """The provider and state for a stamp, without loading its code (for saved plans)."""
-    provider = open_provider(root, settings, state_dir)
+    provider = open_provider(root, settings, where.work_dir)
     try:
-        return provider, SqliteState(state_dir, lock_timeout)
+        return provider, open_state(where.config, where.stamp, where.work_dir, lock_timeout)
     except BaseException:
         provider.close()
         raise
+
+
+@dataclass(frozen=True)
+class StateWhere:
+    """Where a stamp's state lives: its settings, the stamp's name and the local work directory."""
+
+    config: StateConfig
+    stamp: str
+    work_dir: Path
+
+
+def saved_plan_backends(
+    the_plan: Plan, context: PlanContext, lock_timeout: float = 0.0, **extra: Any
+) -> tuple[Provider, StateBackend]:
+    """The provider and state a saved plan was made against (`extra`: provider settings to add)."""
+    where = StateWhere(StateConfig.model_validate(context.state_backend), the_plan.stamp, Path(context.state_dir))
+    return open_backends(Path(context.stamp_dir), {**context.provider, **extra}, where, lock_timeout)
 
 
 def open_session(
@@ -80,18 +100,51 @@ def open_session(
     settings = fabric.config.provider.model_dump()
     if inventory is not None:
         settings["inventory"] = str(inventory.resolve())
-    provider, state = open_backends(root, settings, work, lock_timeout)
+    where = StateWhere(fabric.config.state, fabric.config.stamp, work)
+    provider, state = open_backends(root, settings, where, lock_timeout)
     return Session(fabric, work, state, provider)
+
+
+def state_settings(root: Path, backend: str | None = None) -> tuple[StateConfig, str]:
+    """The stamp's `state:` settings (with `backend` swapped in, if given) and its name."""
+    config = load_config(root)
+    settings = config.state if backend is None else config.state.model_copy(update={"backend": backend})
+    return settings, config.stamp
+
+
+def open_stamp_state(
+    root: Path, state_dir: Path | None = None, lock_timeout: float = 0.0, backend: str | None = None
+) -> StateBackend:
+    """Only the stamp's state (reads fabric.yaml, not the resources)."""
+    settings, stamp = state_settings(root, backend)
+    return open_state(settings, stamp, work_dir_for(root, state_dir), lock_timeout)
+
+
+def migrate_state(root: Path, to: str, state_dir: Path | None = None, lock_timeout: float = 0.0) -> StateSnapshot:
+    """Copy the stamp's state from the other backend into `to` (which must be empty); both locked."""
+    source_backend = "sqlite" if to == "postgres" else "postgres"
+    source = open_stamp_state(root, state_dir, lock_timeout, source_backend)
+    try:
+        target = open_stamp_state(root, state_dir, lock_timeout, to)
+        try:
+            with source.lock("state migrate"), target.lock("state migrate"):
+                snapshot = source.read()
+                target.load(snapshot)
+                return snapshot
+        finally:
+            target.close()
+    finally:
+        source.close()
 
 
 def plan(session: Session, *, destroy: bool = False) -> Plan:
     """Read the live inventory and state once, then plan purely."""
-    return _plan(session, session.provider.read_inventory(), session.state.read(), destroy)
+    return _plan(session, read_inventory(session.provider), session.state.read(), destroy)
 
 
 def plan_with_fingerprint(session: Session, *, destroy: bool = False, fingerprint: bool = True) -> tuple[Plan, str]:
     """The plan and the fingerprint of the inventory it was made against ('' if not asked for)."""
-    inventory = session.provider.read_inventory()
+    inventory = read_inventory(session.provider)
     snapshot = session.state.read()
     return _plan(session, inventory, snapshot, destroy), inventory.fingerprint() if fingerprint else ""
 
@@ -106,18 +159,18 @@ def plan_script(provider: Provider, the_plan: Plan) -> str:
 
 def drift(session: Session) -> DriftReport:
     """Compare state with the live inventory (drift) and with the code (pending changes)."""
-    inventory = session.provider.read_inventory()
+    inventory = read_inventory(session.provider)
     return drift_report(session.fabric.config.stamp, session.fabric.resources, inventory, session.state.read())
 
 
-def stale_reason(the_plan: Plan, fingerprint: str, provider: Provider, state: SqliteState) -> str | None:
+def stale_reason(the_plan: Plan, fingerprint: str, provider: Provider, state: StateBackend) -> str | None:
     """Why a saved plan no longer matches state or the live inventory (None if it still does)."""
     snapshot = state.read()
     if snapshot.lineage != the_plan.state_lineage:
         return "the state is not the one the plan was made against (different lineage)"
     if snapshot.serial != the_plan.state_serial:
         return f"state changed since the plan was made (serial {the_plan.state_serial} → {snapshot.serial})"
-    if provider.read_inventory().fingerprint() != fingerprint:
+    if read_inventory(provider).fingerprint() != fingerprint:
         return "the live inventory changed since the plan was made"
     return None
 
@@ -152,6 +205,20 @@ def apply(
     parallelism: int,
     on_event: Callable[[OpEvent], None],
     should_stop: Callable[[], bool],
+    on_retry: RetryEventHook = lambda address, attempt, attempts, error: None,
 ) -> ApplyResult:
     """Apply a plan; the caller holds the state lock (across plan and apply)."""
-    return apply_plan(the_plan, provider, state, parallelism=parallelism, on_event=on_event, should_stop=should_stop)
+    return apply_plan(
+        the_plan,
+        provider,
+        state,
+        parallelism=parallelism,
+        on_event=on_event,
+        should_stop=should_stop,
+        on_retry=on_retry,
+    )
+
+
+def read_inventory(provider: Provider) -> Inventory:
+    """The provider's live inventory, transient errors retried (a read is always safe to repeat)."""
+    return call_with_retries(provider.read_inventory)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,3 +63,53 @@ def reference(tmp_path: Path) -> Path:
 def lab(tmp_path: Path) -> Path:
     """A private copy of stamps/lab."""
     return copy_stamp("lab", tmp_path)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """The session's PostgreSQL server (started on first use); its DSN."""
+    from pgserver import postgres_server
+
+    with postgres_server() as dsn:
+        yield dsn
+
+
+@pytest.fixture
+def pg_dsn(pg_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """FABRIC_PG_DSN set to the session's server, for this test (and its subprocesses)."""
+    monkeypatch.setenv("FABRIC_PG_DSN", pg_server)
+    return pg_server
+
+
+def use_postgres(stamp: Path, schema: str | None = None) -> str:
+    """Point a stamp's state at PostgreSQL (a schema of its own unless given); the schema name."""
+    schema = schema or f"t_{uuid.uuid4().hex[:12]}"
+    with (stamp / "fabric.yaml").open("a", encoding="utf-8") as f:
+        f.write(f"\nstate:\n  backend: postgres\n  schema: {schema}\n")
+    return schema
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each test that takes it runs once per state backend."""
+    if request.param == "postgres":
+        request.getfixturevalue("pg_dsn")
+    return str(request.param)
+
+
+def stamp_on(name: str, dest: Path, backend: str) -> Path:
+    """A private copy of stamps/NAME with its state on `backend`."""
+    stamp = copy_stamp(name, dest)
+    if backend == "postgres":
+        use_postgres(stamp)
+    return stamp
+
+
+def lose_state(stamp: Path) -> None:
+    """Throw the stamp's state away (as if every state write had been lost), keeping the lab."""
+    config = (stamp / "fabric.yaml").read_text(encoding="utf-8")
+    if "backend: postgres" in config:
+        fresh = f"schema: t_{uuid.uuid4().hex[:12]}"
+        (stamp / "fabric.yaml").write_text(re.sub(r"schema: t_[0-9a-f]+", fresh, config), encoding="utf-8")
+    else:
+        (stamp / ".fabric" / "state.db").unlink()

@@ -6,7 +6,20 @@ import json
 import re
 from pathlib import Path
 
-from conftest import Cli
+import pytest
+from conftest import Cli, lose_state, stamp_on
+
+
+@pytest.fixture
+def reference(tmp_path: Path, backend: str) -> Path:
+    """stamps/reference with its state on each backend in turn."""
+    return stamp_on("reference", tmp_path, backend)
+
+
+@pytest.fixture
+def lab(tmp_path: Path, backend: str) -> Path:
+    """stamps/lab with its state on each backend in turn."""
+    return stamp_on("lab", tmp_path, backend)
 
 
 def plan_json(cli: Cli, stamp: Path) -> dict:
@@ -199,7 +212,7 @@ def test_destroy_deletes_everything(cli: Cli, reference: Path) -> None:
 
 def test_objects_created_without_state_are_adopted_not_duplicated(cli: Cli, lab: Path) -> None:
     apply_ok(cli, lab)
-    (lab / ".fabric" / "state.db").unlink()
+    lose_state(lab)
     plan = plan_json(cli, lab)
     assert plan["summary"]["create"] == 0
     assert "adopting the existing live object" in cli("plan", lab).out

@@ -18,6 +18,7 @@ from typing import Any
 import networkx as nx
 
 from fabric.apply.operations import Operation, OpKind, operation_graph
+from fabric.apply.retry import call_with_retries
 from fabric.errors import FabricError
 from fabric.inventory import ObservedObject
 from fabric.model.refs import map_refs
@@ -26,6 +27,8 @@ from fabric.plan.change import Plan
 from fabric.providers.protocol import Provider
 from fabric.snapshot import StateEntry
 from fabric.state.protocol import StateBackend
+
+RetryEventHook = Callable[[str, int, int, BaseException], None]  # address, failed attempt, attempts, error
 
 
 @dataclass(frozen=True)
@@ -58,14 +61,22 @@ class ApplyResult:
 
 
 class _Run:
-    def __init__(self, plan: Plan, provider: Provider, state: StateBackend) -> None:
+    def __init__(self, plan: Plan, provider: Provider, state: StateBackend, on_retry: RetryEventHook) -> None:
         self.provider = provider
         self.state = state
+        self.on_retry = on_retry
         self.graph = operation_graph(plan)
         self.ids: dict[str, str] = {c.address: c.live_id for c in plan.changes if c.live_id}
 
     def execute(self, op: Operation) -> ObservedObject | None:
-        """Run one operation on the provider (in a worker thread)."""
+        """Run one operation on the provider (in a worker thread), retrying transient errors."""
+
+        def hook(attempt: int, attempts: int, error: BaseException) -> None:
+            self.on_retry(op.change.address, attempt, attempts, error)
+
+        return call_with_retries(lambda: self._execute(op), on_retry=hook)
+
+    def _execute(self, op: Operation) -> ObservedObject | None:
         change = op.change
         if op.kind is OpKind.DELETE:
             self.provider.delete(change.address, str(change.live_id), change.kind)
@@ -155,9 +166,13 @@ def apply_plan(
     parallelism: int = 4,
     on_event: Callable[[OpEvent], None] = lambda e: None,
     should_stop: Callable[[], bool] = lambda: False,
+    on_retry: RetryEventHook = lambda address, attempt, attempts, error: None,
 ) -> ApplyResult:
-    """Apply `plan`; see the module docstring. Never raises for a failed operation."""
-    run = _Run(plan, provider, state)
+    """Apply `plan`; see the module docstring. Never raises for a failed operation.
+
+    `on_retry` is called from worker threads when a transient error is about to be retried.
+    """
+    run = _Run(plan, provider, state, on_retry)
     sched = _Scheduler(run.graph)
     result = ApplyResult(total=run.graph.number_of_nodes())
     running: dict[Future[Any], tuple[str, float]] = {}

@@ -37,7 +37,7 @@ def import_(
         snapshot = session.state.read()
         if address in snapshot.entries:
             raise FabricError(f"{address} is already in state (live ID {snapshot.entries[address].live_id})")
-        inventory = session.provider.read_inventory()
+        inventory = engine.read_inventory(session.provider)
         obj = find_live(inventory, resource.KIND, live)
         owner = next((a for a, e in snapshot.entries.items() if e.live_id == obj.id), None)
         if owner:
@@ -78,7 +78,7 @@ def export(
     if target.exists() and any(target.iterdir()) and not force:
         raise FabricError(f"{target} exists and is not empty (use --force to overwrite)")
     with engine.open_session(stamp, state_dir) as session:
-        docs, addresses = export_documents(session.provider.read_inventory())
+        docs, addresses = export_documents(engine.read_inventory(session.provider))
         target.mkdir(parents=True, exist_ok=True)
         _write_stamp(target, session, docs)
     exported = open_stamp(target, available())  # proves the YAML is valid and loadable

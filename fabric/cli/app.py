@@ -10,7 +10,7 @@ from importlib.metadata import entry_points
 import typer
 
 from fabric import __version__
-from fabric.cli import adopt_cmd, apply_cmd, diff_cmd, drift_cmd, init_cmd, inspect_cmd, plan_cmd
+from fabric.cli import adopt_cmd, apply_cmd, diff_cmd, drift_cmd, init_cmd, inspect_cmd, plan_cmd, state_cmd
 from fabric.cli.lab_cmd import lab_app
 
 app = typer.Typer(
@@ -33,6 +33,8 @@ app.command()(adopt_cmd.export)
 app.command()(inspect_cmd.show)
 app.command()(inspect_cmd.graph)
 app.command()(inspect_cmd.schema)
+app.command("force-unlock")(state_cmd.force_unlock)
+app.add_typer(state_cmd.state_app, name="state")
 app.add_typer(lab_app, name="lab")
 for _plugin in entry_points(group="fabric.commands"):  # plug-ins' own subcommands (fabric scvmm …)
     app.add_typer(_plugin.load(), name=_plugin.name)

@@ -32,6 +32,7 @@ from fabric.cli.plan_cmd import Excludes, Targets, read_plan_file, targeted
 from fabric.errors import FabricError, StaleInputError
 from fabric.plan.change import Plan
 from fabric.providers.protocol import Provider
+from fabric.providers.registry import open_provider
 from fabric.render.text import plan_text
 from fabric.state.protocol import StateBackend
 
@@ -69,11 +70,21 @@ def _line_reporter(event: OpEvent) -> None:
     write(f"{event.address}: {event.op} {event.status} ({event.seconds:.2f}s){detail}")
 
 
+def _retry_reporter(address: str, attempt: int, attempts: int, error: BaseException) -> None:
+    err.print(f"{address}: transient error, retrying (attempt {attempt} of {attempts} failed): {error}", markup=False)
+
+
 def _run(provider: Provider, state: StateBackend, plan: Plan, parallelism: int) -> ApplyResult:
     with _interrupt_flag() as flag:
         if not is_tty():
             return engine.apply(
-                provider, state, plan, parallelism=parallelism, on_event=_line_reporter, should_stop=flag.is_set
+                provider,
+                state,
+                plan,
+                parallelism=parallelism,
+                on_event=_line_reporter,
+                should_stop=flag.is_set,
+                on_retry=_retry_reporter,
             )
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -95,7 +106,13 @@ def _run(provider: Provider, state: StateBackend, plan: Plan, parallelism: int) 
                 bar.update(task, advance=1, last=event.address)
 
             return engine.apply(
-                provider, state, plan, parallelism=parallelism, on_event=report, should_stop=flag.is_set
+                provider,
+                state,
+                plan,
+                parallelism=parallelism,
+                on_event=report,
+                should_stop=flag.is_set,
+                on_retry=_retry_reporter,
             )
 
 
@@ -142,9 +159,7 @@ def _apply(stamp: Path, options: _Options, destroy: bool) -> int:
 def _apply_saved(path: Path, options: _Options) -> int:
     """Apply a saved plan exactly, refusing it if state or the live inventory moved on."""
     the_plan, context = read_plan_file(path)
-    provider, state = engine.open_backends(
-        Path(context.stamp_dir), context.provider, Path(context.state_dir), options.lock_timeout
-    )
+    provider, state = engine.saved_plan_backends(the_plan, context, options.lock_timeout)
     try:
         with state.lock("apply"):
             reason = engine.stale_reason(the_plan, context.inventory_fingerprint, provider, state)
@@ -208,9 +223,9 @@ def script(
 ) -> int:
     """Write a saved plan as one PowerShell script for a change board to review and run by hand."""
     the_plan, context = read_plan_file(planfile)
-    provider, state = engine.open_backends(
-        Path(context.stamp_dir), {**context.provider, "script_only": True}, Path(context.state_dir)
-    )
+    # the script needs the provider only: a change board's machine need not reach the state database
+    settings = {**context.provider, "script_only": True}
+    provider = open_provider(Path(context.stamp_dir), settings, Path(context.state_dir))
     try:
         if out_file is not None:
             return _emit(provider, the_plan, out_file)
@@ -218,7 +233,6 @@ def script(
         return 0
     finally:
         provider.close()
-        state.close()
 
 
 @reports_errors

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -27,7 +28,30 @@ InventoryFile = Annotated[
     Path | None,
     typer.Option("--inventory", help="Plan against a saved inventory (from the provider's export script)."),
 ]
-LockTimeout = Annotated[float, typer.Option("--lock-timeout", help="Seconds to wait for the state lock.")]
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def parse_duration(text: str | float) -> float:
+    """`30s`, `2m`, `500ms`, `1h` or plain seconds (`30`, `0.5`) → seconds."""
+    if isinstance(text, float | int):
+        return float(text)
+    match = _DURATION.match(text)
+    if not match:
+        raise typer.BadParameter(f"{text!r} is not a duration (examples: 30s, 2m, 500ms, 10)")
+    return float(match.group(1)) * _UNIT_SECONDS[match.group(2) or "s"]
+
+
+LockTimeout = Annotated[
+    float,
+    typer.Option(
+        "--lock-timeout",
+        parser=parse_duration,
+        metavar="DURATION",
+        show_default=False,
+        help="Wait this long for the state lock (30s, 2m, 500ms); without it, fail at once.",
+    ),
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 _STYLES = {"+": "green", "~": "yellow", "-/+": "magenta", "-": "red"}

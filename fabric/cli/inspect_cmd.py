@@ -18,7 +18,7 @@ from fabric.project import open_stamp
 from fabric.render.graphviz import to_dot, to_mermaid
 from fabric.render.jsonplan import plan_to_json
 from fabric.render.text import plan_text, state_text
-from fabric.state.sqlite import STATE_FILE, SqliteState
+from fabric.state.sqlite import STATE_FILE
 
 
 class Format(StrEnum):
@@ -49,12 +49,12 @@ def show(
             write(f"Saved plan for stamp {the_plan.stamp!r} ({context.stamp_dir}), made {context.created}:")
             print_plan_text(plan_text(the_plan))
         return 0
-    work = engine.work_dir_for(stamp, state_dir)
-    if not (work / STATE_FILE).exists():
+    settings, _ = engine.state_settings(stamp)
+    if settings.backend == "sqlite" and not (engine.work_dir_for(stamp, state_dir) / STATE_FILE).exists():
         snapshot_text = "State is empty." if fmt is Format.text else json.dumps({"serial": 0, "resources": []})
         out.print(snapshot_text, markup=False)
         return 0
-    state = SqliteState(work)
+    state = engine.open_stamp_state(stamp, state_dir)
     try:
         snapshot = state.read()
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -12,7 +13,17 @@ from typing import Annotated
 import typer
 
 from fabric import __version__, engine
-from fabric.cli.common import InventoryFile, StampDir, StateDir, err, out, print_plan_text, reports_errors, write
+from fabric.cli.common import (
+    InventoryFile,
+    LockTimeout,
+    StampDir,
+    StateDir,
+    err,
+    out,
+    print_plan_text,
+    reports_errors,
+    write,
+)
 from fabric.errors import FabricError
 from fabric.plan.change import Plan
 from fabric.plan.planfile import PlanContext, dump_plan, load_plan
@@ -70,6 +81,7 @@ def save_plan(path: Path, session: engine.Session, the_plan: Plan, fingerprint: 
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         fabric_version=__version__,
         desired={a: {"kind": r.KIND, "attributes": r.canonical} for a, r in session.fabric.resources.items()},
+        state_backend=session.fabric.config.state.model_dump(by_alias=True),
     )
     path.write_text(json.dumps(dump_plan(the_plan, context), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     os.chmod(path, 0o600)
@@ -106,9 +118,16 @@ def plan(
     exclude: Excludes = None,
     inventory: InventoryFile = None,
     state_dir: StateDir = None,
+    lock: Annotated[
+        bool, typer.Option("--lock", help="Hold the state lock while planning (plan takes none by default).")
+    ] = False,
+    lock_timeout: LockTimeout = 0.0,
 ) -> int:
     """Show what apply would change: + create, ~ update, -/+ replace, - delete."""
-    with engine.open_session(stamp, state_dir, inventory=inventory) as session:
+    with (
+        engine.open_session(stamp, state_dir, lock_timeout, inventory) as session,
+        session.state.lock("plan") if lock else nullcontext(),
+    ):
         the_plan, fingerprint = engine.plan_with_fingerprint(session, destroy=destroy, fingerprint=out_file is not None)
         the_plan = targeted(session, the_plan, target, exclude)
         if out_file is not None:

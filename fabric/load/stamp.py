@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from fabric.errors import Diagnostic, SourceLocation
+from fabric.errors import ConfigError, Diagnostic, SourceLocation
 from fabric.load.expand import RawResource, expand_file
 from fabric.load.yamlfile import Locator, decode_error_location, parse_yaml
 from fabric.model.resources import KINDS, Resource
@@ -114,6 +114,14 @@ def _config(root: Path, locator: Locator) -> tuple[StampConfig | None, list[Diag
         return StampConfig.model_validate(data), []
     except ValidationError as exc:
         return None, to_diagnostics(pydantic_findings(exc, SourceRef(name, ()), None), locator)
+
+
+def load_config(root: Path) -> StampConfig:
+    """Only `fabric.yaml` (for commands that need the stamp's settings, not its resources)."""
+    config, diagnostics = _config(root, Locator())
+    if config is None:
+        raise ConfigError(diagnostics)
+    return config
 
 
 def _model(raw: RawResource) -> tuple[Resource | None, list[Finding]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import networkx as nx
 from pydantic import ConfigDict, Field
@@ -18,6 +18,25 @@ class ProviderConfig(Strict):
     model_config = ConfigDict(extra="allow", frozen=True)
 
     type: str = Field(default="lab", description="Provider name from the registry.")
+
+
+class StateConfig(Strict):
+    """Where the stamp's state lives: a SQLite file beside it, or a shared PostgreSQL database."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    backend: Literal["sqlite", "postgres"] = Field(default="sqlite", description="sqlite or postgres.")
+    dsn_env: str = Field(
+        default="FABRIC_PG_DSN",
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="postgres: the environment variable holding the connection string (never the DSN itself).",
+    )
+    db_schema: str = Field(
+        default="fabric",
+        alias="schema",
+        pattern=r"^[a-z_][a-z0-9_]{0,62}$",
+        description="postgres: the database schema holding fabric's tables (created if missing).",
+    )
 
 
 class Moved(Strict):
@@ -35,6 +54,7 @@ class StampConfig(Strict):
     stamp: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
     description: str = ""
     provider: ProviderConfig = Field(default_factory=ProviderConfig)
+    state: StateConfig = Field(default_factory=StateConfig)
     variables: dict[str, Any] = Field(default_factory=dict, description="Values templates reach as var.NAME.")
     moved: list[Moved] = Field(default_factory=list, description="Renamed addresses: [{from: OLD, to: NEW}].")
 

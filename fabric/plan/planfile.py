@@ -29,6 +29,7 @@ class PlanContext:
     created: str
     fabric_version: str
     desired: dict[str, Any] = field(default_factory=dict)
+    state_backend: dict[str, Any] = field(default_factory=dict)  # fabric.yaml's state: (no DSN)
 
 
 def change_record(c: Change) -> dict[str, Any]:
@@ -85,6 +86,7 @@ def dump_plan(plan: Plan, context: PlanContext) -> dict[str, Any]:
             "inventory_fingerprint": context.inventory_fingerprint,
             "created": context.created,
             "fabric_version": context.fabric_version,
+            "state_backend": context.state_backend,
         },
         "desired": context.desired,
         "changes": [change_record(c) for c in plan.changes],
@@ -118,6 +120,7 @@ def load_plan(doc: Any) -> tuple[Plan, PlanContext]:
             ctx["created"],
             ctx["fabric_version"],
             dict(doc.get("desired", {})),
+            dict(ctx.get("state_backend", {})),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise FabricError(f"plan file is damaged: {type(exc).__name__}: {exc}") from None

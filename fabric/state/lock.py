@@ -1,7 +1,9 @@
 """A per-stamp lock on a file with `flock`: the kernel releases it if the holder dies.
 
-The holder writes who it is (pid, host, start time, operation) into the file, so a
-second process can say who holds the lock.
+The holder writes who it is (`LockInfo`) into the file, so a second process can say who
+holds the lock. `force_unlock_file` breaks a lock held by a hung process by unlinking the
+file: the next process locks a fresh file, which is why `file_lock` re-checks, once it has
+the lock, that the path still names the file it locked.
 """
 
 from __future__ import annotations
@@ -14,51 +16,102 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fabric.errors import StateLockedError
+from fabric.errors import FabricError, StateLockedError
 
 
-def _holder(path: Path) -> str:
+@dataclass(frozen=True)
+class LockInfo:
+    """Who holds a state lock."""
+
+    id: str
+    pid: int
+    host: str
+    started: str
+    operation: str
+
+    @classmethod
+    def mine(cls, operation: str) -> LockInfo:
+        """A new lock ID for this process."""
+        started = datetime.now(UTC).isoformat(timespec="seconds")
+        return cls(str(uuid.uuid4()), os.getpid(), socket.gethostname(), started, operation)
+
+    def describe(self) -> str:
+        """`pid P on HOST since T (OPERATION, lock id ID)`."""
+        return f"pid {self.pid} on {self.host} since {self.started} ({self.operation}, lock id {self.id})"
+
+
+def _parse(text: str) -> LockInfo | None:
     try:
-        info = json.loads(path.read_text() or "{}")
-    except (OSError, ValueError):
-        return "another process"
-    return (
-        f"pid {info.get('pid')} on {info.get('host')} since {info.get('started')} "
-        f"({info.get('operation')}, lock id {info.get('id')})"
-    )
+        data = json.loads(text)
+        return LockInfo(str(data["id"]), int(data["pid"]), str(data["host"]), str(data["started"]), data["operation"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def read_holder(path: Path) -> LockInfo | None:
+    """What the lock file says about its holder (None if empty, missing or unreadable)."""
+    try:
+        return _parse(path.read_text())
+    except OSError:
+        return None
+
+
+def _locked_fd(path: Path) -> int | None:
+    """An fd holding the lock on the file `path` names now, or None if someone else holds it."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    try:
+        same = os.stat(path).st_ino == os.fstat(fd).st_ino
+    except FileNotFoundError:
+        same = False
+    if not same:  # force-unlocked between open and flock: lock the new file instead
+        os.close(fd)
+        return _locked_fd(path)
+    return fd
 
 
 @contextmanager
-def file_lock(path: Path, operation: str, timeout: float = 0.0) -> Iterator[None]:
+def file_lock(path: Path, operation: str, timeout: float = 0.0) -> Iterator[LockInfo]:
     """Hold an exclusive lock on `path`; wait up to `timeout` seconds, then StateLockedError."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     deadline = time.monotonic() + timeout
+    while (fd := _locked_fd(path)) is None:
+        if time.monotonic() >= deadline:
+            holder = read_holder(path)
+            raise StateLockedError(f"state is locked by {holder.describe() if holder else 'another process'}")
+        time.sleep(0.1)
+    info = LockInfo.mine(operation)
     try:
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise StateLockedError(f"state is locked by {_holder(path)}") from None
-                time.sleep(0.1)
-        info = {
-            "id": str(uuid.uuid4()),
-            "pid": os.getpid(),
-            "host": socket.gethostname(),
-            "started": datetime.now(UTC).isoformat(timespec="seconds"),
-            "operation": operation,
-        }
         os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(info).encode(), 0)
+        os.pwrite(fd, json.dumps(asdict(info)).encode(), 0)
         try:
-            yield
+            yield info
         finally:
             os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def force_unlock_file(path: Path, lock_id: str) -> LockInfo:
+    """Break the lock whose ID is `lock_id`; FabricError if it is not the current holder's."""
+    holder = read_holder(path)
+    if holder is None:
+        raise FabricError("the state is not locked")
+    if holder.id != lock_id:
+        raise FabricError(f"lock id {lock_id} is not the current lock; the state is locked by {holder.describe()}")
+    fd = _locked_fd(path)
+    if fd is not None:  # nobody holds it: the file only kept a dead holder's note
+        os.ftruncate(fd, 0)
+        os.close(fd)
+        return holder
+    path.unlink(missing_ok=True)
+    return holder

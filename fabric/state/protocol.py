@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Protocol
 
 from fabric.snapshot import StateEntry, StateSnapshot
+from fabric.state.lock import LockInfo
 
 STATE_FORMAT_VERSION = 1
 
 
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One recorded change to state: which serial, when, under which lock, what happened."""
+
+    serial: int
+    at: str
+    lock_id: str
+    operation: str
+    address: str
+    event: str  # "record", "forget" or "migrate"
+    live_id: str
+
+
 class StateBackend(Protocol):
     """Where state lives. `record`/`forget` must be durable when they return."""
+
+    name: str
 
     def read(self) -> StateSnapshot:
         """The current state."""
@@ -25,8 +42,24 @@ class StateBackend(Protocol):
         """Remove an entry; return the new serial."""
         ...
 
-    def lock(self, operation: str) -> AbstractContextManager[None]:
-        """Hold the stamp's lock; raise StateLockedError at once if another process holds it."""
+    def lock(self, operation: str) -> AbstractContextManager[LockInfo]:
+        """Hold the stamp's lock (waiting up to the backend's timeout), else StateLockedError."""
+        ...
+
+    def lock_holder(self) -> LockInfo | None:
+        """Who holds the stamp's lock now (None if nobody)."""
+        ...
+
+    def force_unlock(self, lock_id: str) -> LockInfo:
+        """Release a lock held by another process, if `lock_id` is its ID."""
+        ...
+
+    def history(self, limit: int = 50) -> list[HistoryEvent]:
+        """The latest changes to state, newest first."""
+        ...
+
+    def load(self, snapshot: StateSnapshot) -> None:
+        """Fill an empty state with `snapshot` (lineage and serial kept); FabricError if not empty."""
         ...
 
     def close(self) -> None:

@@ -8,18 +8,23 @@ import sqlite3
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from fabric.errors import FabricError
 from fabric.snapshot import StateEntry, StateSnapshot
-from fabric.state.lock import file_lock
-from fabric.state.protocol import STATE_FORMAT_VERSION
+from fabric.state.lock import LockInfo, file_lock, force_unlock_file, read_holder
+from fabric.state.protocol import STATE_FORMAT_VERSION, HistoryEvent
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS resources (
   address TEXT PRIMARY KEY, kind TEXT NOT NULL, live_id TEXT NOT NULL,
   attributes TEXT NOT NULL, serial INTEGER NOT NULL, protected INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS history (
+  serial INTEGER PRIMARY KEY, at TEXT NOT NULL, lock_id TEXT NOT NULL, operation TEXT NOT NULL,
+  address TEXT NOT NULL, event TEXT NOT NULL, live_id TEXT NOT NULL);
 """
 STATE_FILE = "state.db"
 
@@ -51,6 +56,8 @@ class LazyJson(Mapping[str, Any]):
 class SqliteState:
     """State in one SQLite file; the lock is a sibling `state.lock` file."""
 
+    name = "sqlite"
+
     def __init__(self, directory: Path, lock_timeout: float = 0.0) -> None:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         path = directory / STATE_FILE
@@ -59,6 +66,7 @@ class SqliteState:
         os.chmod(path, 0o600)
         self._lock_path = directory / "state.lock"
         self._lock_timeout = lock_timeout
+        self._held: LockInfo | None = None
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         # WAL + NORMAL: a commit survives the process being killed (the write is in the OS);
@@ -88,45 +96,94 @@ class SqliteState:
         return serial
 
     def record(self, entry: StateEntry) -> int:
-        """Upsert one entry and bump the serial, in one durable transaction."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            serial = self._bump()
+        """Upsert one entry, bump the serial and log it, in one durable transaction."""
+        attributes = json.dumps(dict(entry.attributes), sort_keys=True)
+        with self._transaction() as serial:
             self._db.execute(
                 "INSERT OR REPLACE INTO resources VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    entry.address,
-                    entry.kind,
-                    entry.live_id,
-                    json.dumps(dict(entry.attributes), sort_keys=True),
-                    serial,
-                    int(entry.protected),
-                ),
+                (entry.address, entry.kind, entry.live_id, attributes, serial, int(entry.protected)),
             )
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+            self._log(serial, entry.address, "record", entry.live_id)
         return serial
 
     def forget(self, address: str) -> int:
-        """Remove one entry and bump the serial."""
+        """Remove one entry, bump the serial and log it."""
+        with self._transaction() as serial:
+            self._db.execute("DELETE FROM resources WHERE address = ?", (address,))
+            self._log(serial, address, "forget", "")
+        return serial
+
+    @contextmanager
+    def _transaction(self) -> Iterator[int]:
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            serial = self._bump()
-            self._db.execute("DELETE FROM resources WHERE address = ?", (address,))
+            yield self._bump()
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
-        return serial
+
+    def _log(self, serial: int, address: str, event: str, live_id: str) -> None:
+        held = self._held
+        self._db.execute(
+            "INSERT INTO history VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (serial, _now(), held.id if held else "", held.operation if held else "", address, event, live_id),
+        )
+
+    def history(self, limit: int = 50) -> list[HistoryEvent]:
+        """The latest changes, newest first."""
+        rows = self._db.execute("SELECT * FROM history ORDER BY serial DESC LIMIT ?", (limit,))
+        return [HistoryEvent(*row) for row in rows]
+
+    def load(self, snapshot: StateSnapshot) -> None:
+        """Fill this (empty) state with `snapshot`, keeping its lineage and serial."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            if self._db.execute("SELECT count(*) FROM resources").fetchone()[0]:
+                raise FabricError("the target state is not empty; refusing to overwrite it")
+            rows = [
+                (
+                    e.address,
+                    e.kind,
+                    e.live_id,
+                    json.dumps(dict(e.attributes), sort_keys=True),
+                    e.serial,
+                    int(e.protected),
+                )
+                for e in snapshot.entries.values()
+            ]
+            self._db.executemany("INSERT INTO resources VALUES (?, ?, ?, ?, ?, ?)", rows)
+            self._db.execute("UPDATE meta SET value = ? WHERE key = 'serial'", (str(snapshot.serial),))
+            self._db.execute("UPDATE meta SET value = ? WHERE key = 'lineage'", (snapshot.lineage,))
+            self._db.execute("DELETE FROM history WHERE serial >= ?", (snapshot.serial,))
+            self._log(snapshot.serial, "*", "migrate", "")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     @contextmanager
-    def lock(self, operation: str) -> Iterator[None]:
+    def lock(self, operation: str) -> Iterator[LockInfo]:
         """The per-stamp file lock."""
-        with file_lock(self._lock_path, operation, self._lock_timeout):
-            yield
+        with file_lock(self._lock_path, operation, self._lock_timeout) as info:
+            self._held = info
+            try:
+                yield info
+            finally:
+                self._held = None
+
+    def lock_holder(self) -> LockInfo | None:
+        """Who holds the lock file now."""
+        return read_holder(self._lock_path)
+
+    def force_unlock(self, lock_id: str) -> LockInfo:
+        """Break the lock held under `lock_id`."""
+        return force_unlock_file(self._lock_path, lock_id)
 
     def close(self) -> None:
         """Close the database."""
         self._db.close()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

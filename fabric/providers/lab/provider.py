@@ -3,13 +3,18 @@
 Every operation runs in one transaction under a lock, so worker threads see a consistent
 lab. `FABRIC_LAB_LATENCY_MS` sleeps before each operation (outside the lock, so
 parallel workers overlap like remote calls do); `FABRIC_LAB_FAIL=ADDR[,ADDR]` fails the
-operations on those addresses.
+operations on those addresses; `FABRIC_LAB_FLAKY=0.2` fails that share of calls with a
+transient (retryable) error before touching anything, like a dropped connection;
+`FABRIC_LAB_KILL_AFTER=ADDR` kills the process with SIGKILL right after the change to ADDR
+is committed in the lab and before fabric can record it (for crash-safety tests).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import random
+import signal
 import sqlite3
 import threading
 import time
@@ -62,6 +67,9 @@ class LabProvider:
         self._lock = threading.Lock()
         self._latency = _latency_seconds(os.environ.get("FABRIC_LAB_LATENCY_MS", ""))
         self._fail = {a.strip() for a in os.environ.get("FABRIC_LAB_FAIL", "").split(",") if a.strip()}
+        self._flaky = _share(os.environ.get("FABRIC_LAB_FLAKY", ""))
+        self._kill_after = os.environ.get("FABRIC_LAB_KILL_AFTER", "")
+        self._random = random.Random()  # noqa: S311 - fault injection, not secrecy
 
     def close(self) -> None:
         """Close the database."""
@@ -74,6 +82,8 @@ class LabProvider:
         if address is not None and address in self._fail:
             raise ProviderError(f"injected failure for {address} (FABRIC_LAB_FAIL)")
         with self._lock:
+            if self._flaky and self._random.random() < self._flaky:
+                raise ProviderError("transient failure: the lab dropped the call (FABRIC_LAB_FLAKY)", retryable=True)
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -84,6 +94,8 @@ class LabProvider:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+            if address is not None and address == self._kill_after:
+                os.kill(os.getpid(), signal.SIGKILL)
 
     def immutable_attributes(self, kind: str) -> frozenset[str]:
         """See `rules.IMMUTABLE`."""
@@ -227,6 +239,16 @@ class LabProvider:
         targets = {t for _, t, _ in iter_refs(KINDS[kind].REFS, attrs)}
         db.executemany("INSERT INTO refs VALUES (?, ?)", [(live_id, t) for t in targets])
         return ObservedObject(live_id, kind, attrs["name"], attrs)
+
+
+def _share(raw: str) -> float:
+    try:
+        value = float(raw or 0)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 1:
+        raise ProviderError(f"FABRIC_LAB_FLAKY must be a share of calls between 0 and 1, not {raw!r}")
+    return value
 
 
 def _latency_seconds(raw: str) -> float:

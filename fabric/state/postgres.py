@@ -1,0 +1,276 @@
+"""State in a shared PostgreSQL database, for teams and CI pipelines on several machines.
+
+Every stamp has its own rows in the tables of one schema. The lock is a session-level
+advisory lock keyed by a hash of (schema, stamp): two stamps never wait for each other, and
+PostgreSQL releases the lock by itself when the holder's session ends (a crash, a kill, a
+lost network). Who holds it is kept beside it in the `locks` table, for the message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from fabric.errors import FabricError, StateLockedError
+from fabric.snapshot import StateEntry, StateSnapshot
+from fabric.state.lock import LockInfo
+from fabric.state.protocol import STATE_FORMAT_VERSION, HistoryEvent
+from fabric.state.sqlite import LazyJson
+
+TABLES = """
+CREATE TABLE IF NOT EXISTS {s}.stamps (
+  stamp text PRIMARY KEY, serial bigint NOT NULL, lineage text NOT NULL, format_version int NOT NULL);
+CREATE TABLE IF NOT EXISTS {s}.resources (
+  stamp text NOT NULL, address text NOT NULL, kind text NOT NULL, live_id text NOT NULL,
+  attributes jsonb NOT NULL, serial bigint NOT NULL, protected boolean NOT NULL DEFAULT false,
+  PRIMARY KEY (stamp, address));
+CREATE TABLE IF NOT EXISTS {s}.history (
+  stamp text NOT NULL, serial bigint NOT NULL, at timestamptz NOT NULL DEFAULT now(), lock_id text NOT NULL,
+  operation text NOT NULL, address text NOT NULL, event text NOT NULL, live_id text NOT NULL,
+  PRIMARY KEY (stamp, serial));
+CREATE TABLE IF NOT EXISTS {s}.locks (
+  stamp text PRIMARY KEY, id text NOT NULL, pid int NOT NULL, host text NOT NULL, started text NOT NULL,
+  operation text NOT NULL, backend_pid int NOT NULL);
+"""
+
+
+def lock_key(schema: str, stamp: str) -> int:
+    """The advisory lock key of one stamp: 64 bits of SHA-256 over schema and stamp name."""
+    digest = hashlib.sha256(f"{schema}\0{stamp}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def connect(dsn_env: str) -> psycopg.Connection[Any]:
+    """Connect with the DSN from the environment variable `dsn_env` (never from a file)."""
+    dsn = os.environ.get(dsn_env, "")
+    if not dsn:
+        raise FabricError(f"state.backend is postgres but the environment variable {dsn_env} is not set")
+    try:
+        return psycopg.connect(dsn, autocommit=True, connect_timeout=10, application_name="fabric")
+    except psycopg.Error as exc:
+        # the message names host and database, never the password
+        raise FabricError(f"cannot connect to the PostgreSQL state database ({dsn_env}): {_first_line(exc)}") from None
+
+
+@contextmanager
+def _reported() -> Iterator[None]:
+    """A database error as a FabricError with PostgreSQL's message (no traceback, no DSN)."""
+    try:
+        yield
+    except psycopg.Error as exc:
+        raise FabricError(f"PostgreSQL state: {_first_line(exc)}") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+class PostgresState:
+    """One stamp's state in PostgreSQL schema `schema`."""
+
+    name = "postgres"
+
+    def __init__(self, dsn_env: str, schema: str, stamp: str, lock_timeout: float = 0.0) -> None:
+        self._stamp = stamp
+        self._schema = schema
+        self._key = lock_key(schema, stamp)
+        self._lock_timeout = lock_timeout
+        self._held: LockInfo | None = None
+        self._mutex = threading.Lock()  # one transaction at a time on the one connection
+        self._db = connect(dsn_env)
+        try:
+            self._ensure_tables()
+            self._q(
+                "INSERT INTO {s}.stamps VALUES (%s, 0, %s, %s) ON CONFLICT DO NOTHING",
+                (stamp, str(uuid.uuid4()), STATE_FORMAT_VERSION),
+            )
+        except psycopg.Error as exc:
+            self._db.close()
+            raise FabricError(f"PostgreSQL state: {_first_line(exc)}") from None
+
+    def _sql(self, text: str) -> sql.Composed:
+        return sql.SQL(text).format(s=sql.Identifier(self._schema))
+
+    def _q(self, text: str, params: tuple[Any, ...] = ()) -> psycopg.Cursor[Any]:
+        return self._db.execute(self._sql(text), params)
+
+    def _ensure_tables(self) -> None:
+        found = self._db.execute("SELECT to_regclass(%s)", (f"{self._schema}.locks",)).fetchone()
+        if found and found[0] is not None:
+            return
+        # creating tables concurrently can collide in the catalog; a transaction-scoped lock on
+        # the schema serialises only this one-time setup, never a stamp's runs
+        with self._db.transaction():
+            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(self._schema, ""),))
+            self._db.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {s}").format(s=sql.Identifier(self._schema)))
+            self._db.execute(self._sql(TABLES))
+
+    def read(self) -> StateSnapshot:
+        """All of this stamp's entries at the current serial."""
+        with _reported(), self._mutex:
+            meta = self._q("SELECT serial, lineage FROM {s}.stamps WHERE stamp = %s", (self._stamp,)).fetchone()
+            rows = self._q(
+                "SELECT address, kind, live_id, attributes::text, serial, protected FROM {s}.resources "
+                "WHERE stamp = %s",
+                (self._stamp,),
+            ).fetchall()
+        entries = {r[0]: StateEntry(r[0], r[1], r[2], LazyJson(r[3]), r[4], r[5]) for r in rows}
+        serial, lineage = meta if meta else (0, "")
+        return StateSnapshot(int(serial), str(lineage), entries)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[int]:
+        with _reported(), self._mutex, self._db.transaction():
+            row = self._q(
+                "UPDATE {s}.stamps SET serial = serial + 1 WHERE stamp = %s RETURNING serial", (self._stamp,)
+            ).fetchone()
+            assert row is not None
+            yield int(row[0])
+
+    def _log(self, serial: int, address: str, event: str, live_id: str) -> None:
+        held = self._held
+        self._q(
+            "INSERT INTO {s}.history (stamp, serial, lock_id, operation, address, event, live_id) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            (self._stamp, serial, held.id if held else "", held.operation if held else "", address, event, live_id),
+        )
+
+    def record(self, entry: StateEntry) -> int:
+        """Upsert one entry, bump the serial and log it, in one committed transaction."""
+        attributes = json.dumps(dict(entry.attributes), sort_keys=True)
+        with self._transaction() as serial:
+            self._q(
+                "INSERT INTO {s}.resources VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (stamp, address) "
+                "DO UPDATE SET kind = excluded.kind, live_id = excluded.live_id, attributes = excluded.attributes, "
+                "serial = excluded.serial, protected = excluded.protected",
+                (self._stamp, entry.address, entry.kind, entry.live_id, attributes, serial, entry.protected),
+            )
+            self._log(serial, entry.address, "record", entry.live_id)
+        return serial
+
+    def forget(self, address: str) -> int:
+        """Remove one entry, bump the serial and log it."""
+        with self._transaction() as serial:
+            self._q("DELETE FROM {s}.resources WHERE stamp = %s AND address = %s", (self._stamp, address))
+            self._log(serial, address, "forget", "")
+        return serial
+
+    def history(self, limit: int = 50) -> list[HistoryEvent]:
+        """The latest changes, newest first."""
+        with _reported(), self._mutex:
+            rows = self._q(
+                "SELECT serial, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS+00:00'), lock_id, "
+                "operation, address, event, live_id FROM {s}.history WHERE stamp = %s ORDER BY serial DESC LIMIT %s",
+                (self._stamp, limit),
+            ).fetchall()
+        return [HistoryEvent(*row) for row in rows]
+
+    def load(self, snapshot: StateSnapshot) -> None:
+        """Fill this stamp's (empty) state with `snapshot`, keeping its lineage and serial."""
+        with _reported(), self._mutex, self._db.transaction():
+            count = self._q("SELECT count(*) FROM {s}.resources WHERE stamp = %s", (self._stamp,)).fetchone()
+            if count and count[0]:
+                raise FabricError("the target state is not empty; refusing to overwrite it")
+            with self._db.cursor() as cursor:
+                cursor.executemany(
+                    self._sql("INSERT INTO {s}.resources VALUES (%s, %s, %s, %s, %s, %s, %s)"),
+                    [
+                        (
+                            self._stamp,
+                            e.address,
+                            e.kind,
+                            e.live_id,
+                            json.dumps(dict(e.attributes)),
+                            e.serial,
+                            e.protected,
+                        )
+                        for e in snapshot.entries.values()
+                    ],
+                )
+            self._q(
+                "UPDATE {s}.stamps SET serial = %s, lineage = %s WHERE stamp = %s",
+                (snapshot.serial, snapshot.lineage, self._stamp),
+            )
+            self._q("DELETE FROM {s}.history WHERE stamp = %s AND serial >= %s", (self._stamp, snapshot.serial))
+            self._log(snapshot.serial, "*", "migrate", "")
+
+    def _try_lock(self) -> bool:
+        with _reported(), self._mutex:
+            row = self._db.execute("SELECT pg_try_advisory_lock(%s)", (self._key,)).fetchone()
+        return bool(row and row[0])
+
+    @contextmanager
+    def lock(self, operation: str) -> Iterator[LockInfo]:
+        """The stamp's advisory lock, held by this connection's session."""
+        deadline = time.monotonic() + self._lock_timeout
+        while not self._try_lock():
+            if time.monotonic() >= deadline:
+                holder = self.lock_holder()
+                raise StateLockedError(f"state is locked by {holder.describe() if holder else 'another session'}")
+            time.sleep(0.1)
+        info = LockInfo.mine(operation)
+        try:
+            with _reported(), self._mutex:
+                self._q(
+                    "INSERT INTO {s}.locks VALUES (%s, %s, %s, %s, %s, %s, pg_backend_pid()) ON CONFLICT (stamp) "
+                    "DO UPDATE SET id = excluded.id, pid = excluded.pid, host = excluded.host, "
+                    "started = excluded.started, operation = excluded.operation, backend_pid = excluded.backend_pid",
+                    (self._stamp, info.id, info.pid, info.host, info.started, info.operation),
+                )
+            self._held = info
+            yield info
+        finally:
+            self._held = None
+            self._release(info)
+
+    def _release(self, info: LockInfo) -> None:
+        try:
+            with self._mutex:
+                self._q("DELETE FROM {s}.locks WHERE stamp = %s AND id = %s", (self._stamp, info.id))
+                self._db.execute("SELECT pg_advisory_unlock(%s)", (self._key,))
+        except psycopg.Error:
+            pass  # the session is gone (force-unlocked, network lost), and with it the lock
+
+    def _holder_row(self) -> tuple[LockInfo, int] | None:
+        with _reported(), self._mutex:
+            row = self._q(
+                "SELECT l.id, l.pid, l.host, l.started, l.operation, l.backend_pid FROM {s}.locks l "
+                "JOIN pg_locks p ON p.pid = l.backend_pid AND p.locktype = 'advisory' AND p.granted "
+                "AND p.classid::bigint = %s AND p.objid::bigint = %s AND p.objsubid = 1 WHERE l.stamp = %s",
+                ((self._key >> 32) & 0xFFFFFFFF, self._key & 0xFFFFFFFF, self._stamp),
+            ).fetchone()
+        if row is None:
+            return None
+        return LockInfo(row[0], row[1], row[2], row[3], row[4]), int(row[5])
+
+    def lock_holder(self) -> LockInfo | None:
+        """Who holds the stamp's lock now (a note left by a dead session does not count)."""
+        found = self._holder_row()
+        return found[0] if found else None
+
+    def force_unlock(self, lock_id: str) -> LockInfo:
+        """End the database session that holds the lock `lock_id`; PostgreSQL then releases it."""
+        found = self._holder_row()
+        if found is None:
+            raise FabricError("the state is not locked")
+        holder, backend_pid = found
+        if holder.id != lock_id:
+            raise FabricError(f"lock id {lock_id} is not the current lock; the state is locked by {holder.describe()}")
+        with _reported(), self._mutex:
+            self._db.execute("SELECT pg_terminate_backend(%s)", (backend_pid,))
+            self._q("DELETE FROM {s}.locks WHERE stamp = %s AND id = %s", (self._stamp, lock_id))
+        return holder
+
+    def close(self) -> None:
+        """Close the connection (which also releases any lock it still holds)."""
+        self._db.close()
