@@ -10,7 +10,7 @@ from fabric.plan.planfile import change_record
 FORMAT_VERSION = "1"
 
 
-PUBLIC = ("address", "kind", "name", "action", "before", "after", "changed_paths", "reason", "moved_from")
+PUBLIC = ("address", "kind", "name", "action", "adopt", "before", "after", "changed_paths", "reason", "moved_from")
 
 
 def change_to_json(change: Change) -> dict[str, Any]:

@@ -1,0 +1,239 @@
+"""Running fabric as a team: locks across processes, backends side by side, migration, retries."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import Cli, copy_stamp, stamp_on, use_postgres
+
+from fabric import engine
+
+FABRIC = [sys.executable, "-m", "fabric"]
+
+
+def _wait_for_holder(cli: Cli, stamp: Path, proc: subprocess.Popen[str]) -> str:
+    """The lock id of the apply running in `proc`, once it holds the lock (asked without locking)."""
+    state = engine.open_stamp_state(stamp)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            holder = state.lock_holder()
+            if holder is not None and holder.pid == proc.pid:
+                return holder.id
+            assert proc.poll() is None, "the apply finished before it was seen holding the lock"
+            time.sleep(0.05)
+    finally:
+        state.close()
+    raise AssertionError("the apply never took the lock")
+
+
+@pytest.fixture
+def lab_stamp(tmp_path: Path, backend: str) -> Path:
+    return stamp_on("lab", tmp_path, backend)
+
+
+def _slow_apply(stamp: Path, latency_ms: int = 150) -> subprocess.Popen[str]:
+    env = {**os.environ, "FABRIC_LAB_LATENCY_MS": str(latency_ms)}
+    cmd = [*FABRIC, "apply", str(stamp), "--auto-approve", "--parallelism", "1"]
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_second_apply_fails_at_once_naming_pid_host_and_start(cli: Cli, lab_stamp: Path) -> None:
+    first = _slow_apply(lab_stamp)
+    try:
+        _wait_for_holder(cli, lab_stamp, first)
+        second = cli("apply", lab_stamp, "--auto-approve")
+        assert second.code == 1
+        assert f"state is locked by pid {first.pid} on {socket.gethostname()} since 20" in second.err
+        assert "(apply, lock id " in second.err
+        assert "Traceback" not in second.err
+    finally:
+        out, err = first.communicate(timeout=120)
+    assert first.returncode == 0, out + err
+    assert "12 operation(s) done" in out
+
+
+def test_plan_takes_no_lock_unless_asked(cli: Cli, lab_stamp: Path) -> None:
+    first = _slow_apply(lab_stamp)
+    try:
+        _wait_for_holder(cli, lab_stamp, first)
+        assert cli("plan", lab_stamp).code == 0
+        locked = cli("plan", lab_stamp, "--lock")
+        assert locked.code == 1 and f"pid {first.pid}" in locked.err
+        waited = cli("plan", lab_stamp, "--lock", "--lock-timeout", "2m", "--detailed-exitcode")
+        assert waited.code == 0, waited.err  # it waited for the apply, then found nothing to do
+    finally:
+        first.communicate(timeout=120)
+    assert first.returncode == 0
+
+
+def test_lock_timeout_waits_then_applies(cli: Cli, lab_stamp: Path) -> None:
+    first = _slow_apply(lab_stamp, latency_ms=60)
+    try:
+        _wait_for_holder(cli, lab_stamp, first)
+        result = cli("apply", lab_stamp, "--auto-approve", "--lock-timeout", "60s")
+    finally:
+        first.communicate(timeout=120)
+    assert result.code == 0, result.err
+    assert "No changes" in result.out
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_lock_timeout_rejects_nonsense(lab_stamp: Path) -> None:
+    cmd = [*FABRIC, "apply", str(lab_stamp), "--auto-approve", "--lock-timeout", "soon"]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "'soon' is not a duration" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_killed_holder_releases_the_lock(cli: Cli, lab_stamp: Path) -> None:
+    first = _slow_apply(lab_stamp)
+    _wait_for_holder(cli, lab_stamp, first)
+    first.kill()
+    first.wait(30)
+    result = cli("apply", lab_stamp, "--auto-approve")
+    assert result.code == 0, result.err
+    assert cli("plan", lab_stamp, "--detailed-exitcode").code == 0
+
+
+_HOLD = """
+import sys, time
+from pathlib import Path
+from fabric import engine
+state = engine.open_stamp_state(Path(sys.argv[1]))
+with state.lock("apply") as info:
+    print(info.id, flush=True)
+    time.sleep(600)
+"""
+
+
+def test_force_unlock_frees_a_hung_holder(cli: Cli, lab_stamp: Path) -> None:
+    hung = subprocess.Popen([sys.executable, "-c", _HOLD, str(lab_stamp)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert hung.stdout is not None
+        lock_id = hung.stdout.readline().strip()
+        refused = cli("apply", lab_stamp, "--auto-approve")
+        assert refused.code == 1 and f"lock id {lock_id}" in refused.err
+        wrong = cli("force-unlock", lab_stamp, "00000000-0000-0000-0000-000000000000")
+        assert wrong.code == 1 and "is not the current lock" in wrong.err
+        released = cli("force-unlock", lab_stamp, lock_id)
+        assert released.code == 0, released.err
+        assert f"Released the lock held by pid {hung.pid}" in released.out
+        done = cli("apply", lab_stamp, "--auto-approve")
+        assert done.code == 0, done.err
+    finally:
+        hung.kill()
+        hung.wait(30)
+
+
+@pytest.mark.usefixtures("pg_dsn")
+def test_two_stamps_on_one_database_proceed_in_parallel(cli: Cli, tmp_path: Path) -> None:
+    schema = f"shared_{os.getpid()}"
+    one = copy_stamp("lab", tmp_path / "one")
+    other = copy_stamp("reference", tmp_path / "other")
+    use_postgres(one, schema)
+    use_postgres(other, schema)
+    first = _slow_apply(one)
+    try:
+        _wait_for_holder(cli, one, first)
+        result = cli("apply", other, "--auto-approve", "--parallelism", "8")
+        assert result.code == 0, result.err
+        assert "35 operation(s) done" in result.out
+        assert first.poll() is None, "the other stamp's apply should still hold its own lock"
+    finally:
+        out, err = first.communicate(timeout=120)
+    assert first.returncode == 0, out + err
+
+
+@pytest.mark.usefixtures("pg_dsn")
+def test_state_migrates_to_postgres_and_back(cli: Cli, tmp_path: Path) -> None:
+    stamp = copy_stamp("reference", tmp_path)
+    assert cli("apply", stamp, "--auto-approve").code == 0
+    before = json.loads(cli("show", stamp, "--format", "json").out)
+    moved = cli("state", "migrate", stamp, "--to", "postgres")
+    assert moved.code == 0, moved.err
+    assert "Copied 35 entries" in moved.out
+    assert "fabric.yaml still says state.backend: sqlite" in moved.err
+    schema = use_postgres(stamp)
+    assert schema  # a new schema is empty: migrate again into it
+    assert cli("state", "migrate", stamp, "--to", "postgres").code == 0
+    after = json.loads(cli("show", stamp, "--format", "json").out)
+    assert after == before  # same lineage, serial and entries
+    assert cli("plan", stamp, "--detailed-exitcode").code == 0
+    again = cli("state", "migrate", stamp, "--to", "postgres")
+    assert again.code == 1 and "not empty" in again.err
+    back = cli("state", "migrate", stamp, "--to", "sqlite")
+    assert back.code == 1 and "not empty" in back.err  # the SQLite copy is still there
+    (stamp / ".fabric" / "state.db").unlink()
+    back = cli("state", "migrate", stamp, "--to", "sqlite")
+    assert back.code == 0, back.err
+    history = cli("state", "history", stamp, "--json")
+    assert json.loads(history.out.splitlines()[0])["event"] == "migrate"
+
+
+def test_postgres_without_dsn_is_one_clear_error(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FABRIC_PG_DSN", raising=False)
+    stamp = copy_stamp("lab", tmp_path)
+    use_postgres(stamp)
+    result = cli("plan", stamp)
+    assert result.code == 1
+    expected = "error: state.backend is postgres but the environment variable FABRIC_PG_DSN is not set"
+    assert result.err.strip() == expected
+
+
+def test_unreachable_postgres_is_one_clear_error_without_password(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FABRIC_PG_DSN", "postgresql://fabric:s3cret-pw@127.0.0.1:1/postgres")
+    stamp = copy_stamp("lab", tmp_path)
+    use_postgres(stamp)
+    result = cli("apply", stamp, "--auto-approve")
+    assert result.code == 1
+    assert result.err.startswith("error: cannot connect to the PostgreSQL state database (FABRIC_PG_DSN)")
+    assert "s3cret-pw" not in result.err + result.out
+    assert not (stamp / ".fabric" / "state.db").exists()
+
+
+def test_transient_errors_are_retried_until_apply_converges(cli: Cli, tmp_path: Path, backend: str) -> None:
+    stamp = stamp_on("reference", tmp_path, backend)
+    env = {**os.environ, "FABRIC_LAB_FLAKY": "0.2"}
+    cmd = [*FABRIC, "apply", str(stamp), "--auto-approve", "--parallelism", "8"]
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "35 operation(s) done, 0 failed" in result.stdout
+    # a 20 % failure rate over 35 changes: P(no retry at all) = 0.8**35 < 0.0005
+    assert "transient error, retrying (attempt 1 of 8 failed)" in result.stderr
+    plan = subprocess.run([*FABRIC, "plan", str(stamp), "--detailed-exitcode"], env=env, capture_output=True)
+    assert plan.returncode == 0
+    assert len(json.loads(cli("lab", "show", stamp, "--format", "json").out)["objects"]) == 35
+
+
+def test_permanent_errors_are_not_retried(cli: Cli, lab_stamp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FABRIC_LAB_FAIL", "host_group.Lab")
+    result = cli("apply", lab_stamp, "--auto-approve")
+    assert result.code == 1
+    assert "retrying" not in result.err
+    assert "host_group.Lab: create failed" in result.out
+
+
+def test_plan_whose_read_fails_reports_it_and_writes_nothing(
+    cli: Cli, lab_stamp: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert cli("apply", lab_stamp, "--auto-approve").code == 0
+    state_before = cli("show", lab_stamp, "--format", "json").out
+    monkeypatch.setenv("FABRIC_LAB_FLAKY", "1")
+    planfile = tmp_path / "x.fabricplan"
+    result = cli("plan", lab_stamp, "--out", planfile)
+    assert result.code == 1
+    assert result.err.strip() == "error: transient failure: the lab dropped the call (FABRIC_LAB_FLAKY)"
+    assert not planfile.exists()
+    monkeypatch.delenv("FABRIC_LAB_FLAKY")
+    assert cli("show", lab_stamp, "--format", "json").out == state_before
