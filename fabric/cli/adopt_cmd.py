@@ -16,6 +16,7 @@ from fabric.plan.adoption import export_documents, find_live, import_attributes
 from fabric.project import open_stamp
 from fabric.providers.registry import available
 from fabric.scaffold import ensure_schemas
+from fabric.secrets import to_references
 from fabric.snapshot import StateEntry
 from fabric.state.sqlite import SqliteState
 
@@ -63,7 +64,8 @@ def _write_stamp(target: Path, session: engine.Session, docs: dict[str, Any]) ->
         _HEADER.format(schemas, "fabric.schema.json") + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
     )
     for kind, entries in sorted(docs.items()):
-        body = yaml.safe_dump({kind: entries}, sort_keys=False, allow_unicode=True, width=120)
+        # a live value that is one of this stamp's secrets goes back to its ${env:NAME} reference
+        body = yaml.safe_dump({kind: to_references(entries)}, sort_keys=False, allow_unicode=True, width=120)
         (target / f"{kind}.yaml").write_text(_HEADER.format(schemas, "resources.schema.json") + body)
 
 

@@ -27,6 +27,7 @@ from fabric.cli.common import (
     print_plan_text,
     reports_errors,
     write,
+    write_file,
 )
 from fabric.cli.plan_cmd import Excludes, Targets, read_plan_file, targeted
 from fabric.errors import FabricError, StaleInputError
@@ -176,7 +177,7 @@ def _apply_saved(path: Path, options: _Options) -> int:
 
 def _emit(provider: Provider, the_plan: Plan, path: Path) -> int:
     script = engine.plan_script(provider, the_plan)
-    path.write_text(script, encoding="utf-8")
+    write_file(path, script)
     steps = script.count("\n$r = (& {")
     err.print(f"wrote {path}: {steps} operation(s) in dependency order; nothing was applied.", markup=False)
     return 0

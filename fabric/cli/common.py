@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import sys
@@ -9,16 +10,43 @@ import traceback
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TextIO, TypeVar, cast
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
 from fabric.errors import ConfigError, FabricError
+from fabric.secrets import redact_text
 
-out = Console(highlight=False, soft_wrap=True, emoji=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+
+class _Redacting(io.TextIOBase):
+    """A text stream that masks secret values on their way to stdout or stderr (looked up per write,
+    so test harnesses that swap sys.stdout still see the output)."""
+
+    def __init__(self, stream: Callable[[], TextIO]) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream().write(redact_text(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream().flush()
+
+    def isatty(self) -> bool:
+        return self._stream().isatty()
+
+    def fileno(self) -> int:
+        return self._stream().fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self._stream(), "encoding", None) or "utf-8"
+
+
+out = Console(file=cast(TextIO, _Redacting(lambda: sys.stdout)), highlight=False, soft_wrap=True, emoji=False)
+err = Console(file=cast(TextIO, _Redacting(lambda: sys.stderr)), highlight=False, soft_wrap=True, emoji=False)
 
 StampDir = Annotated[Path, typer.Argument(help="The stamp directory (holds fabric.yaml).", show_default=False)]
 StateDir = Annotated[
@@ -85,9 +113,15 @@ def reports_errors(fn: F) -> F:
 
 
 def write(text: str) -> None:
-    """Write text to stdout as is: fast (no rich rendering) for large plans and pipes."""
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    """Write text to stdout as is (secrets masked): fast (no rich rendering) for large plans and pipes."""
+    sys.stdout.write(redact_text(text if text.endswith("\n") else text + "\n"))
     sys.stdout.flush()
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write an output file (a report, a script), secrets masked, readable by its owner only."""
+    path.write_text(redact_text(text if text.endswith("\n") else text + "\n"), encoding="utf-8")
+    os.chmod(path, 0o600)
 
 
 def print_plan_text(text: str) -> None:

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from fabric import __version__, engine
-from fabric.cli.common import InventoryFile, StampDir, StateDir, err, reports_errors, write
+from fabric.cli.common import InventoryFile, StampDir, StateDir, err, reports_errors, write, write_file
 from fabric.render.drift import drift_html, drift_json, drift_markdown, drift_text
 
 
@@ -50,6 +50,6 @@ def drift(
     if out_file is None:
         write(text)
     else:
-        out_file.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        write_file(out_file, text)
         err.print(f"wrote {out_file}", markup=False)
     return 2 if detailed_exitcode and report.has_drift else 0

@@ -15,6 +15,7 @@ from typing import Any
 from fabric.load.templating import TemplateProblem, is_template, render
 from fabric.model.stamp import Finding as Problem
 from fabric.model.stamp import SourceRef
+from fabric.secrets import reference_name, resolve
 
 Path = tuple[str | int, ...]
 _KEY = re.compile(r"^\w[\w.-]{0,127}$")  # letters and digits of any script, _ . -
@@ -77,20 +78,52 @@ def _iterations(body: dict[str, Any], ctx: dict[str, Any], path: Path) -> list[d
 
 @dataclass(frozen=True)
 class _File:
-    """The file being expanded; `templated` is False when its text holds no jinja2 markup."""
+    """The file being expanded; `templated`/`secrets`: its text holds jinja2 markup / `${env:`."""
 
     name: str
     templated: bool
+    secrets: bool = True
+
+
+def resolve_secrets(value: Any, path: Path) -> tuple[Any, list[tuple[Path, str]]]:
+    """`value` with each `${env:NAME}` string replaced by the variable's (registered) value.
+
+    Problems (path, message) for unset variables and for secrets used as names.
+    """
+    name = reference_name(value)
+    if name is not None:
+        if path[-1:] == ("name",):
+            return value, [(path, "a name cannot be a secret (names appear in plans, state and VMM's logs)")]
+        resolved = resolve(name)
+        if resolved is None:
+            return value, [(path, f"environment variable {name} is not set (referenced as ${{env:{name}}})")]
+        return resolved, []
+    problems: list[tuple[Path, str]] = []
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            out[k], found = resolve_secrets(v, (*path, k))
+            problems += found
+        return out, problems
+    if isinstance(value, list):
+        items = []
+        for i, v in enumerate(value):
+            item, found = resolve_secrets(v, (*path, i))
+            items.append(item)
+            problems += found
+        return items, problems
+    return value, []
 
 
 def expand_file(
-    file: str, data: Any, kinds: set[str], variables: dict[str, Any], *, templated: bool = True
+    file: str, data: Any, kinds: set[str], variables: dict[str, Any], *, templated: bool = True, secrets: bool = True
 ) -> tuple[list[RawResource], list[Problem]]:
     """Expand one resource file's data into raw resources and problems.
 
-    `templated=False` (the file's text has no `{{`/`{%`) skips rendering, which is then a no-op.
+    `templated=False` (the file's text has no `{{`/`{%`) skips rendering, which is then a no-op;
+    `secrets=False` (no `${env:` in it) skips looking for secret references.
     """
-    job = _File(file, templated)
+    job = _File(file, templated, secrets)
     if data is None:
         return [], []
     if not isinstance(data, dict):
@@ -143,6 +176,11 @@ def _expand_one(
     except _Fail as exc:
         yield Problem(SourceRef(job.name, exc.path), exc.message, exc.path == path)
         return
+    if job.secrets:
+        attrs, found = resolve_secrets(attrs, path)
+        if found:
+            yield from (Problem(SourceRef(job.name, where), message) for where, message in found)
+            return
     key = str(key)
     pattern = _SEGMENT if kind == "host_group" else _KEY
     if not pattern.match(key):

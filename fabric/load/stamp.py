@@ -156,7 +156,8 @@ def load_stamp(root: Path) -> tuple[Fabric | None, Locator, list[Diagnostic], se
     for (name, text), (data, diags) in zip(texts, _parse_all(texts), strict=True):
         diagnostics += diags
         templated = "{{" in text or "{%" in text
-        raws, problems = expand_file(name, data, set(KINDS), variables, templated=templated)
+        secrets = templated or "${env:" in text
+        raws, problems = expand_file(name, data, set(KINDS), variables, templated=templated, secrets=secrets)
         findings += problems
         for raw in raws:
             if raw.address in resources or raw.address in sources:

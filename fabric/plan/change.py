@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from fabric import secrets
 from fabric.plan.action import Action
 
 
@@ -49,6 +50,15 @@ class Plan:
     destroy: bool = False
     state_lineage: str = ""
     notes: tuple[str, ...] = field(default=())
+
+    def redacted(self) -> Plan:
+        """This plan for output: secret values replaced by `(sensitive)` (itself if there are none)."""
+        if not secrets.active():
+            return self
+        changes = tuple(
+            replace(c, before=secrets.redact_value(c.before), after=secrets.redact_value(c.after)) for c in self.changes
+        )
+        return replace(self, changes=changes)
 
     def summary(self) -> dict[str, int]:
         """Counts per action, keys as in the JSON plan."""

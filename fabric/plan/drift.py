@@ -9,16 +9,18 @@ what was last applied: a change not yet applied, not drift). Pure: no I/O, no cl
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+from fabric import secrets
 from fabric.inventory import Inventory, ObservedObject
 from fabric.model.refs import iter_refs
 from fabric.model.resources import KINDS, Resource, fill_computed
 from fabric.plan.diff import changed_paths
 from fabric.plan.lifecycle import without_ignored
 from fabric.plan.liveview import LiveView
+from fabric.secrets import restore_redacted
 from fabric.snapshot import StateEntry, StateSnapshot
 
 
@@ -55,6 +57,16 @@ class DriftReport:
     host_groups: Mapping[str, str | None]  # live host-group ID → parent ID, for the tree view
     labels: Mapping[str, str]  # live ID → address (managed) or name
 
+    def redacted(self) -> DriftReport:
+        """This report for output: secret values replaced by `(sensitive)` (itself if there are none)."""
+        if not secrets.active():
+            return self
+        items = tuple(
+            replace(i, expected=secrets.redact_value(i.expected), actual=secrets.redact_value(i.actual))
+            for i in self.items
+        )
+        return replace(self, items=items)
+
     @property
     def has_drift(self) -> bool:
         """True if anything changed outside fabric (pending changes are not drift)."""
@@ -73,8 +85,10 @@ def _applied(address: str, entry: StateEntry, labels: LiveView, desired: Mapping
         return DriftItem(Category.DELETED, address, entry.kind, name, entry.live_id, (), applied, None)
     live = labels.view(obj)
     live = {k: live.get(k) for k in applied}
-    paths = changed_paths(applied, live)
     resource = desired.get(address)
+    # state keeps secrets as (sensitive): the live value drifted only if it differs from the code's
+    applied = restore_redacted(applied, resource.canonical if resource is not None else live)
+    paths = changed_paths(applied, live)
     if resource is not None:
         paths = without_ignored(paths, resource.guards.ignore_changes)
     if not paths:
@@ -103,8 +117,9 @@ def _pending(desired: Mapping[str, Resource], state: StateSnapshot) -> list[Drif
                 )
             )
             continue
-        applied = dict(entry.attributes)
-        wanted = fill_computed(type(resource), resource.canonical, applied)  # provider's choice: not pending
+        wanted = resource.canonical
+        applied = restore_redacted(dict(entry.attributes), wanted)
+        wanted = fill_computed(type(resource), wanted, applied)  # provider's choice: not pending
         paths = changed_paths(applied, wanted)
         if paths:
             out.append(

@@ -13,6 +13,7 @@ from typing import Any
 from fabric.errors import FabricError
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
+from fabric.secrets import from_references, to_references
 
 PLANFILE_FORMAT = "fabric-plan"
 PLANFILE_VERSION = 1
@@ -72,8 +73,8 @@ def _change_from_dict(d: dict[str, Any]) -> Change:
 
 
 def dump_plan(plan: Plan, context: PlanContext) -> dict[str, Any]:
-    """The plan file document (JSON-ready)."""
-    return {
+    """The plan file document (JSON-ready); secret values appear as their `${env:NAME}` references."""
+    doc = {
         "format": PLANFILE_FORMAT,
         "format_version": PLANFILE_VERSION,
         "stamp": plan.stamp,
@@ -92,6 +93,7 @@ def dump_plan(plan: Plan, context: PlanContext) -> dict[str, Any]:
         "changes": [change_record(c) for c in plan.changes],
         "summary": plan.summary(),
     }
+    return dict(to_references(doc))
 
 
 def load_plan(doc: Any) -> tuple[Plan, PlanContext]:
@@ -103,6 +105,7 @@ def load_plan(doc: Any) -> tuple[Plan, PlanContext]:
             f"plan file format version {doc.get('format_version')!r} is not supported "
             f"(this fabric reads version {PLANFILE_VERSION})"
         )
+    doc = from_references(doc)  # secrets come from the environment again, as when planning
     try:
         ctx = doc["context"]
         plan = Plan(

@@ -37,6 +37,7 @@ def _changes(item: DriftItem) -> list[dict[str, str]]:
 
 def drift_json(report: DriftReport, generated_at: str) -> dict[str, Any]:
     """The versioned JSON document."""
+    report = report.redacted()
     return {
         "format_version": FORMAT_VERSION,
         "stamp": report.stamp,
@@ -68,6 +69,7 @@ def _line(item: DriftItem) -> list[str]:
 
 def drift_text(report: DriftReport) -> str:
     """For a terminal: one block per category."""
+    report = report.redacted()
     out = [f"Drift report for stamp {report.stamp!r}: " + ("drift found." if report.has_drift else "no drift.")]
     for category in Category:
         items = [i for i in report.items if i.category is category]
@@ -78,6 +80,7 @@ def drift_text(report: DriftReport) -> str:
 
 def drift_markdown(report: DriftReport, generated_at: str) -> str:
     """For an issue or pull-request comment."""
+    report = report.redacted()
     counts = summary(report)
     out = [
         f"### fabric drift for stamp `{report.stamp}`",
@@ -140,6 +143,7 @@ def _tree(report: DriftReport) -> dict[str, Any]:
 
 def drift_html(report: DriftReport, generated_at: str, version: str) -> str:
     """One self-contained HTML page: the host-group tree coloured by drift, a table per category."""
+    report = report.redacted()
     template = _HTML.from_string(_TEMPLATE.read_text(encoding="utf-8"))
     items = [
         {

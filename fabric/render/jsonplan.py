@@ -21,6 +21,7 @@ def change_to_json(change: Change) -> dict[str, Any]:
 
 def plan_to_json(plan: Plan) -> dict[str, Any]:
     """The whole plan: format_version, stamp, changes (by address), summary."""
+    plan = plan.redacted()
     return {
         "format_version": FORMAT_VERSION,
         "stamp": plan.stamp,

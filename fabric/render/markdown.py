@@ -74,6 +74,7 @@ def _by_kind(changed: list[Change], detailed: bool) -> list[str]:
 
 def plan_markdown(plan: Plan, limit: int = LIMIT) -> str:
     """The plan as a pull-request comment of at most `limit` characters."""
+    plan = plan.redacted()
     changed = [c for c in plan.changes if c.records_state]
     head = _summary(plan, changed)
     full = "\n".join(head + _by_kind(changed, detailed=True)) + "\n"

@@ -73,6 +73,7 @@ def change_lines(change: Change) -> list[str]:
 
 def plan_text(plan: Plan) -> str:
     """The whole plan for a terminal."""
+    plan = plan.redacted()
     shown = [c for c in plan.changes if c.records_state]
     if not shown:
         return f"No changes. The live fabric matches stamp {plan.stamp!r} ({plan.summary()['no_op']} resources)."
@@ -93,6 +94,7 @@ def plan_text(plan: Plan) -> str:
 
 def plan_compact(plan: Plan) -> str:
     """One line per changed resource: symbol, address, what changed."""
+    plan = plan.redacted()
     lines = []
     for c in plan.changes:
         if not c.records_state:

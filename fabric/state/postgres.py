@@ -9,7 +9,6 @@ lost network). Who holds it is kept beside it in the `locks` table, for the mess
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import threading
 import time
@@ -24,7 +23,7 @@ from psycopg import sql
 from fabric.errors import FabricError, StateLockedError
 from fabric.snapshot import StateEntry, StateSnapshot
 from fabric.state.lock import LockInfo
-from fabric.state.protocol import STATE_FORMAT_VERSION, HistoryEvent
+from fabric.state.protocol import STATE_FORMAT_VERSION, HistoryEvent, stored_attributes
 from fabric.state.sqlite import LazyJson
 
 TABLES = """
@@ -147,7 +146,7 @@ class PostgresState:
 
     def record(self, entry: StateEntry) -> int:
         """Upsert one entry, bump the serial and log it, in one committed transaction."""
-        attributes = json.dumps(dict(entry.attributes), sort_keys=True)
+        attributes = stored_attributes(entry)
         with self._transaction() as serial:
             self._q(
                 "INSERT INTO {s}.resources VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (stamp, address) "
@@ -190,7 +189,7 @@ class PostgresState:
                             e.address,
                             e.kind,
                             e.live_id,
-                            json.dumps(dict(e.attributes)),
+                            stored_attributes(e),
                             e.serial,
                             e.protected,
                         )

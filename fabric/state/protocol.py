@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
+from fabric.secrets import redact_value
 from fabric.snapshot import StateEntry, StateSnapshot
 from fabric.state.lock import LockInfo
 
@@ -65,3 +67,8 @@ class StateBackend(Protocol):
     def close(self) -> None:
         """Release resources."""
         ...
+
+
+def stored_attributes(entry: StateEntry) -> str:
+    """An entry's attributes as every backend stores them: sorted JSON, secrets redacted."""
+    return json.dumps(redact_value(dict(entry.attributes)), sort_keys=True)

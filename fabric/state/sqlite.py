@@ -15,7 +15,7 @@ from typing import Any
 from fabric.errors import FabricError
 from fabric.snapshot import StateEntry, StateSnapshot
 from fabric.state.lock import LockInfo, file_lock, force_unlock_file, read_holder
-from fabric.state.protocol import STATE_FORMAT_VERSION, HistoryEvent
+from fabric.state.protocol import STATE_FORMAT_VERSION, HistoryEvent, stored_attributes
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -97,7 +97,7 @@ class SqliteState:
 
     def record(self, entry: StateEntry) -> int:
         """Upsert one entry, bump the serial and log it, in one durable transaction."""
-        attributes = json.dumps(dict(entry.attributes), sort_keys=True)
+        attributes = stored_attributes(entry)
         with self._transaction() as serial:
             self._db.execute(
                 "INSERT OR REPLACE INTO resources VALUES (?, ?, ?, ?, ?, ?)",
@@ -146,7 +146,7 @@ class SqliteState:
                     e.address,
                     e.kind,
                     e.live_id,
-                    json.dumps(dict(e.attributes), sort_keys=True),
+                    stored_attributes(e),
                     e.serial,
                     int(e.protected),
                 )

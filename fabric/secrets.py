@@ -1,0 +1,132 @@
+"""Secrets written as `${env:NAME}` in a stamp: resolved from the environment, never written out.
+
+Loading a stamp registers every secret value it resolves. From then on every output of the
+process — plans in every format, state, saved plans, scripts, reports, log lines, error
+messages — passes through `redact_*`, which puts `(sensitive)` where a secret value was.
+Saved plans carry the reference (`${env:NAME}`) instead, so applying one needs the variable
+again and never the plan file to hold the value.
+
+This is process-wide on purpose: a secret must be masked wherever it surfaces, including in
+an error message a provider wrote, which no data-flow tracking would catch.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import threading
+from typing import Any
+
+from fabric.errors import FabricError
+
+REDACTED = "(sensitive)"
+_REFERENCE = re.compile(r"^\$\{env:(?P<name>[A-Za-z_][A-Za-z0-9_]*)\}$")
+_names: dict[str, str] = {}  # secret value → the environment variable it came from
+_lock = threading.Lock()
+_pattern: re.Pattern[str] | None = None
+
+
+def reference_name(value: object) -> str | None:
+    """NAME if `value` is exactly `${env:NAME}`, else None."""
+    if not isinstance(value, str) or not value.startswith("${env:"):
+        return None
+    match = _REFERENCE.match(value)
+    return match.group("name") if match else None
+
+
+def resolve(name: str) -> str | None:
+    """The value of environment variable `name`, registered as a secret (None if unset or empty)."""
+    value = os.environ.get(name, "")
+    if not value:
+        return None
+    register(value, name)
+    return value
+
+
+def register(value: str, name: str) -> None:
+    """Treat `value` as a secret from now on."""
+    global _pattern
+    with _lock:
+        if value in _names:
+            return
+        _names[value] = name
+        forms = {f for v in _names for f in _escaped_forms(v)}
+        forms |= {html.escape(f) for f in set(forms)}
+        ordered = sorted(forms, key=len, reverse=True)  # longest first: a secret inside another
+        _pattern = re.compile("|".join(re.escape(f) for f in ordered if f))
+
+
+def _escaped_forms(value: str) -> set[str]:
+    """The value as it can appear in output: raw, JSON-escaped (once or twice, either encoding)."""
+    once = {json.dumps(value, ensure_ascii=ascii)[1:-1] for ascii in (False, True)}
+    twice = {json.dumps(f, ensure_ascii=ascii)[1:-1] for f in once for ascii in (False, True)}
+    return {value} | once | twice
+
+
+def active() -> bool:
+    """True once any secret is registered."""
+    return _pattern is not None
+
+
+def redact_text(text: str) -> str:
+    """`text` with every secret value (raw, JSON- or HTML-escaped) replaced by `(sensitive)`."""
+    pattern = _pattern
+    return text if pattern is None else pattern.sub(REDACTED, text)
+
+
+def redact_value(value: Any) -> Any:
+    """A copy of a JSON-like value with secret strings replaced by `(sensitive)`."""
+    if _pattern is None:
+        return value
+    return _map_strings(value, lambda s: REDACTED if s in _names else redact_text(s))
+
+
+def to_references(value: Any) -> Any:
+    """A copy with each secret string turned back into its `${env:NAME}` reference."""
+    if _pattern is None:
+        return value
+    return _map_strings(value, lambda s: f"${{env:{_names[s]}}}" if s in _names else redact_text(s))
+
+
+def from_references(value: Any) -> Any:
+    """A copy with each `${env:NAME}` string resolved from the environment (FabricError if unset)."""
+
+    def resolve_one(text: str) -> str:
+        name = reference_name(text)
+        if name is None:
+            return text
+        resolved = resolve(name)
+        if resolved is None:
+            raise FabricError(f"the secret environment variable {name} is not set")
+        return resolved
+
+    return _map_strings(value, resolve_one)
+
+
+def _map_strings(value: Any, fn: Any) -> Any:
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, dict):
+        return {k: _map_strings(v, fn) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_map_strings(v, fn) for v in value]
+    return value
+
+
+def is_redacted(value: object) -> bool:
+    """True if `value` is the `(sensitive)` placeholder."""
+    return value == REDACTED
+
+
+def restore_redacted(stored: Any, source: Any) -> Any:
+    """`stored` (from state) with each `(sensitive)` taken from `source` at the same place, so a
+    redacted value compares equal to the secret it stands for and not to anything else."""
+    if stored == REDACTED:
+        return source
+    if isinstance(stored, dict) and isinstance(source, dict):
+        return {k: restore_redacted(v, source.get(k)) for k, v in stored.items()}
+    if isinstance(stored, list) and isinstance(source, list) and len(stored) == len(source):
+        return [restore_redacted(a, b) for a, b in zip(stored, source, strict=True)]
+    return stored
