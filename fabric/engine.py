@@ -194,6 +194,7 @@ def _make(session: Session, inventory: Inventory, snapshot: StateSnapshot, destr
         destroy=destroy,
         graph=session.fabric.graph,
         moves={m.from_: m.to for m in session.fabric.config.moved},
+        built_in=session.provider.is_built_in,
     )
 
 

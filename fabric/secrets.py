@@ -49,9 +49,10 @@ def register(value: str, name: str) -> None:
     """Treat `value` as a secret from now on."""
     global _pattern
     with _lock:
-        if value in _names:
+        known = value in _names
+        _names[value] = name  # the latest reference wins: that variable is set now
+        if known:
             return
-        _names[value] = name
         forms = {f for v in _names for f in _escaped_forms(v)}
         forms |= {html.escape(f) for f in set(forms)}
         ordered = sorted(forms, key=len, reverse=True)  # longest first: a secret inside another
@@ -63,6 +64,11 @@ def _escaped_forms(value: str) -> set[str]:
     once = {json.dumps(value, ensure_ascii=ascii)[1:-1] for ascii in (False, True)}
     twice = {json.dumps(f, ensure_ascii=ascii)[1:-1] for f in once for ascii in (False, True)}
     return {value} | once | twice
+
+
+def secret_name(value: object) -> str | None:
+    """The environment variable a secret value came from (None if `value` is no secret)."""
+    return _names.get(value) if isinstance(value, str) else None
 
 
 def active() -> bool:

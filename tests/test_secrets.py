@@ -143,3 +143,25 @@ def test_export_writes_the_reference_not_the_value(cli: Cli, secret_stamp: Path,
     written = b"".join(p.read_bytes() for p in target.rglob("*") if p.is_file())
     _assert_clean("export", written)
     assert b"${env:LAB_TOKEN}" in (target / "cloud.yaml").read_bytes()
+
+
+def test_reviewed_scripts_read_the_secret_from_the_environment(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WAP_TOKEN", SECRET + "-wap")
+    stamp = tmp_path / "offline"
+    stamp.mkdir()
+    (stamp / "fabric.yaml").write_text("stamp: offline\nprovider:\n  type: scvmm\n  server: vmm01.fabric.local\n")
+    (stamp / "objects.yaml").write_text(
+        "port_classification:\n  vm-roles: {name: VM Roles, description: '${env:WAP_TOKEN}'}\n"
+    )
+    inventory = Path(__file__).parent / "scvmm" / "fixtures" / "inventory_empty.json"
+    emitted = tmp_path / "change.ps1"
+    assert cli("apply", stamp, "--emit-script", emitted, "--inventory", inventory).code == 0
+    planfile = tmp_path / "p.fabricplan"
+    assert cli("plan", stamp, "--inventory", inventory, "--out", planfile).code == 0
+    from_plan = cli("script", planfile)
+    assert from_plan.code == 0, from_plan.err
+    for label, text in (("emit-script", emitted.read_text(encoding="utf-8")), ("script", from_plan.out)):
+        _assert_clean(label, text)
+        assert "-Description $env:WAP_TOKEN" in text, label

@@ -133,6 +133,8 @@ def ordered_steps(plan: Plan) -> list[dict[str, Any]]:
                 "kind": change.kind,
                 "attributes": attributes,
                 "live_id": change.live_id if op.kind is not OpKind.CREATE else None,
+                "changed_paths": list(change.changed_paths),
+                "reason": change.reason,
             }
         )
     return steps

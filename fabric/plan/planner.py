@@ -27,6 +27,8 @@ from fabric.snapshot import StateSnapshot
 
 Immutables = Callable[[str], frozenset[str]]
 
+BuiltIn = Callable[[str, str], bool]  # (kind, name) → the provider ships this object
+
 
 class _Matcher:
     """Address ↔ live ID, from state first, then by identity for what state lacks."""
@@ -126,7 +128,9 @@ def _cascade(changes: dict[str, Change], graph: nx.DiGraph[str], desired: Mappin
                 queue.append(dependent)
 
 
-def _deletes(desired: Mapping[str, Resource], state: StateSnapshot, m: _Matcher) -> list[Change]:
+def _deletes(
+    desired: Mapping[str, Resource], state: StateSnapshot, m: _Matcher, built_in: BuiltIn
+) -> list[Change]:
     out = []
     for address, entry in state.entries.items():
         if address in desired:
@@ -135,11 +139,14 @@ def _deletes(desired: Mapping[str, Resource], state: StateSnapshot, m: _Matcher)
         before = m.view(obj) if obj else dict(entry.attributes)
         old = attribute_references(entry.kind, before) | attribute_references(entry.kind, entry.attributes)
         reason = "" if obj else "already deleted outside fabric; only state is updated"
+        name = str(before.get("name", address))
+        if obj is not None and built_in(entry.kind, name):
+            obj, reason = None, "built into VMM: left in place, only removed from state"
         out.append(
             Change(
                 address,
                 entry.kind,
-                str(before.get("name", address)),
+                name,
                 Action.DELETE,
                 before,
                 None,
@@ -164,11 +171,13 @@ def make_plan(
     destroy: bool = False,
     graph: nx.DiGraph[str] | None = None,
     moves: Mapping[str, str] | None = None,
+    built_in: BuiltIn = lambda kind, name: False,
 ) -> Plan:
     """The plan that brings the live fabric (and state) to `desired` (or to nothing if destroy).
 
     `graph`: the dependency graph of `desired` if the caller has it already; `moves`: old →
-    new address for resources renamed in code. Raises PlanRefused if the plan would delete
+    new address for resources renamed in code; `built_in(kind, name)`: the provider ships
+    that object, so removing it from code only forgets it. Raises PlanRefused if the plan would delete
     or replace a resource with `lifecycle.prevent_destroy`.
     """
     if destroy:
@@ -208,7 +217,7 @@ def make_plan(
     for new, old in moved_from.items():
         if new in changes:
             changes[new] = replace(changes[new], moved_from=old)
-    all_changes = [*changes.values(), *_deletes(desired, state, m)]
+    all_changes = [*changes.values(), *_deletes(desired, state, m, built_in)]
     guard_destroy(all_changes, desired, protected)
     ordered = tuple(sorted(all_changes, key=lambda c: c.address))
     return Plan(stamp, ordered, state.serial, destroy, state_lineage=state.lineage)

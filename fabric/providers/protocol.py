@@ -28,6 +28,10 @@ class Provider(Protocol):
         """Top-level attributes of `kind` that cannot change in place (→ replace)."""
         ...
 
+    def is_built_in(self, kind: str, name: str) -> bool:
+        """True if the server ships this object: fabric may adopt it but never deletes it."""
+        ...
+
     def create(self, address: str, kind: str, attributes: Mapping[str, Any]) -> ObservedObject:
         """Create an object; return it as observed (with its new ID)."""
         ...
@@ -58,7 +62,8 @@ class ScriptWriter(Protocol):
     """A provider that can write a whole plan as one script for a person to review and run."""
 
     def plan_script(self, stamp: str, steps: Sequence[Mapping[str, Any]], live_ids: Mapping[str, str]) -> str:
-        """One script for `steps` (in order): each {op, address, kind, attributes, live_id}.
+        """One script for `steps` (in order): each {op, address, kind, attributes, live_id,
+        changed_paths, reason} (the last two for the script's header).
 
         `attributes` hold references as addresses; `live_ids` maps the addresses that exist
         already to their IDs (the others are created earlier in the same script).

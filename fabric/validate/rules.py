@@ -113,6 +113,8 @@ def _cycles(ctx: _Ctx) -> None:
 
 def _site_subnets(ctx: _Ctx) -> None:
     for address, site in ctx.of(NetworkSite):
+        if site.description:  # New-/Set-SCLogicalNetworkDefinition take no -Description
+            ctx.error(address, ("description",), "a network site has no description in VMM; use a comment instead")
         ln = ctx.res.get(site.logical_network)
         isolation = ln.isolation if isinstance(ln, LogicalNetwork) else None
         seen: list[tuple[int, ipaddress.IPv4Network | ipaddress.IPv6Network]] = []

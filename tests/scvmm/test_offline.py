@@ -189,7 +189,18 @@ def test_lab_cannot_write_scripts(cli, lab: Path, tmp_path: Path) -> None:  # ty
     assert result.code == 1 and "cannot write scripts" in result.err
 
 
-GOLDEN = Path(__file__).parent / "golden" / "reference-from-empty.ps1"
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _check_golden(name: str, script: str) -> None:
+    """Compare with golden/NAME (rewrite it instead when FABRIC_REGENERATE is set)."""
+    import os
+
+    golden = GOLDEN / name
+    if os.environ.get("FABRIC_REGENERATE"):
+        golden.write_text(script)
+    assert script == golden.read_text(), f"{name}: rendered scripts changed; regenerate with FABRIC_REGENERATE=1"
+    assert not _parse(golden).root_node.has_error
 
 
 def test_reference_script_matches_the_golden_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -197,14 +208,135 @@ def test_reference_script_matches_the_golden_file(cli, tmp_path: Path) -> None: 
 
     Regenerate after an intended template change: FABRIC_REGENERATE=1 pytest tests/scvmm
     """
-    import os
-
     out = tmp_path / "change.ps1"
     stamp = _scvmm_reference(tmp_path)
     assert cli("apply", stamp, "--emit-script", out, "--inventory", FIXTURES / "inventory_empty.json").code == 0
-    if os.environ.get("FABRIC_REGENERATE"):
-        GOLDEN.write_text(out.read_text())
-    assert out.read_text() == GOLDEN.read_text(), "rendered scripts changed; regenerate with FABRIC_REGENERATE=1"
+    _check_golden("reference-from-empty.ps1", out.read_text())
+
+
+def _as_applied(stamp: Path):  # type: ignore[no-untyped-def]
+    """The inventory and state after applying `stamp`, with IDs derived from the addresses."""
+    import uuid
+
+    from fabric.inventory import Inventory, ObservedObject
+    from fabric.model.refs import map_refs
+    from fabric.project import open_stamp
+    from fabric.snapshot import StateEntry, StateSnapshot
+
+    resources = open_stamp(stamp).resources
+    ids = {address: str(uuid.uuid5(uuid.NAMESPACE_URL, f"fabric:{address}")) for address in resources}
+    objects, entries = [], {}
+    for address, resource in resources.items():
+        live = map_refs(type(resource), resource.canonical, ids.__getitem__)
+        objects.append(ObservedObject(ids[address], resource.KIND, resource.name, live))
+        entries[address] = StateEntry(address, resource.KIND, ids[address], resource.canonical, serial=1)
+    return Inventory.of(objects), StateSnapshot(1, "golden", entries)
+
+
+def _script_for(stamp: Path, applied: Path, destroy: bool = False) -> str:
+    """The plan script that takes the fabric as applied from `applied` to `stamp` (or to nothing)."""
+    from fabric import engine
+    from fabric.plan.planner import make_plan
+    from fabric.project import open_stamp
+
+    inventory, state = _as_applied(applied)
+    fabric = open_stamp(stamp)
+    provider = ScvmmProvider(None)
+    the_plan = make_plan(
+        fabric.config.stamp,
+        fabric.resources,
+        inventory,
+        state,
+        provider.immutable_attributes,
+        destroy=destroy,
+        graph=fabric.graph,
+        built_in=provider.is_built_in,
+    )
+    return engine.plan_script(provider, the_plan)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new))
+
+
+def test_update_script_matches_the_golden_file(tmp_path: Path) -> None:
+    """Changes to the applied reference stamp: updates in place, and a replace with its reason."""
+    applied = _scvmm_reference(tmp_path)
+    changed = _scvmm_reference(tmp_path / "changed")
+    _edit(changed / "fabric.yaml", "management_vlan_base: 100", "management_vlan_base: 200")
+    _edit(changed / "clouds.yaml", "vm_count: 100", "vm_count: 150")
+    _edit(changed / "switching.yaml", "minimum_bandwidth_mode: weight", "minimum_bandwidth_mode: absolute")
+    _edit(changed / "switching.yaml", "Default class for Windows Azure Pack", "Gold class for Windows Azure Pack")
+    script = _script_for(changed, applied)
+    assert "#   update  network_site.management-oslo  (changes: subnets[0].vlan)\n" in script
+    assert "New-SCSubnetVLan -Subnet '10.100.0.0/24' -VLanID 200 -ErrorAction Stop" in script
+    assert "#   delete  logical_switch.fabric  (replace: minimum_bandwidth_mode cannot change in place" in script
+    assert script.index("Remove-SCLogicalSwitch") < script.index("New-SCLogicalSwitch")
+    _check_golden("reference-update.ps1", script)
+
+
+def test_destroy_script_matches_the_golden_file(tmp_path: Path) -> None:
+    """Destroying the applied reference stamp: every object but the built-ins removed, users first."""
+    stamp = _scvmm_reference(tmp_path)
+    script = _script_for(stamp, stamp, destroy=True)
+    # 35 resources, less the 4 built-ins (Host management, Live migration workload: class and profile)
+    assert script.startswith("# fabric plan for stamp reference: 31 operation(s), in dependency order.")
+    assert "New-SC" not in script and "Set-SC" not in script
+    assert script.index("Remove-SCStaticIPAddressPool") < script.index("Remove-SCLogicalNetworkDefinition")
+    assert script.index("Remove-SCLogicalSwitch") < script.index("Remove-SCNativeUplinkPortProfile")
+    assert script.index("Remove-SCCloud") < script.index("Remove-SCVMHostGroup")
+    _check_golden("reference-destroy.ps1", script)
+
+
+def _pc_step(op: str, key: str = "gold", **extra: object) -> dict[str, object]:
+    attributes = {"name": key.title(), "description": "d"} if op != "delete" else {}
+    live_id = "11111111-2222-3333-4444-555555555555" if op != "create" else None
+    step = {"op": op, "address": f"port_classification.{key}", "kind": "port_classification"}
+    return {**step, "attributes": attributes, "live_id": live_id, **extra}
+
+
+def test_plan_header_lists_changed_paths_and_replace_reasons() -> None:
+    from fabric_scvmm.provider import plan_header
+
+    reason = "name cannot change in place"
+    header = plan_header(
+        "s",
+        [
+            _pc_step("update", changed_paths=["description", "name"]),
+            _pc_step("delete", "silver", reason=reason, changed_paths=["name"]),
+            _pc_step("create", "silver", reason=reason, changed_paths=["name"]),
+            _pc_step("update", "bronze"),
+            _pc_step("delete", "lead"),
+        ],
+    )
+    assert header[2] == "# (a replaced object is deleted, then created again: it gets a new ID)"
+    assert header[3:] == [
+        "#   update  port_classification.gold  (changes: description, name)",
+        "#   delete  port_classification.silver  (replace: name cannot change in place)",
+        "#   create  port_classification.silver  (replace: name cannot change in place; changes: name)",
+        "#   update  port_classification.bronze",
+        "#   delete  port_classification.lead",
+    ]
+
+
+def test_a_line_break_in_a_reason_cannot_end_the_header_comment(tmp_path: Path) -> None:
+    from fabric_scvmm.provider import write_plan_script
+
+    reason = "x\nStop-Computer -Force\r\u2028\u0085Remove-SCCloud"
+    out = tmp_path / "plan.ps1"
+    out.write_text(write_plan_script("s", [_pc_step("update", reason=reason, changed_paths=["a\nb"])], {}))
+    tree = _parse(out)
+    assert not tree.root_node.has_error
+    names, nodes = set(), [tree.root_node]
+    while nodes:
+        node = nodes.pop()
+        nodes.extend(node.children)
+        if node.type == "command_name" and node.text:
+            names.add(node.text.decode())
+    assert not {"Stop-Computer", "Remove-SCCloud", "b"} & names
+    assert "#   update  port_classification.gold  (x Stop-Computer -Force" in out.read_text()
 
 
 def test_credentials_from_the_environment_or_a_prompt(monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -263,3 +395,12 @@ def test_unknown_provider_settings_are_refused_before_they_reach_a_plan_file(cli
     result = cli("plan", stamp, "--inventory", FIXTURES / "inventory_small.json", "--out", stamp / "p.fabricplan")
     assert result.code == 1 and "unknown setting(s) Password" in result.err
     assert not (stamp / "p.fabricplan").exists()
+
+
+def test_destroy_leaves_vmm_built_ins_in_place(tmp_path: Path) -> None:
+    """The adopted built-in 'Host management' classification is forgotten, never removed."""
+    applied = _scvmm_reference(tmp_path)
+    script = _script_for(applied, applied, destroy=True)
+    assert "Remove-SCPortClassification" in script  # the stamp's own classifications go
+    assert "Host management" not in script
+    assert "port_classification.host-management" not in script

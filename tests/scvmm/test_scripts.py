@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ import jinja2
 import pytest
 import tree_sitter
 import tree_sitter_powershell
+from fabric_scvmm.provider import read_script
 from fabric_scvmm.quoting import PsCode, ps
 from fabric_scvmm.scripts import OPERATIONS, UnquotedValue, environment, render
 
@@ -45,8 +47,12 @@ def _nodes(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
         yield from _nodes(child)
 
 
+def _command_names(tree: tree_sitter.Tree) -> list[str]:
+    return [n.text.decode() for n in _nodes(tree.root_node) if n.type == "command_name" and n.text]
+
+
 def _commands(tree: tree_sitter.Tree) -> set[str]:
-    return {n.text.decode() for n in _nodes(tree.root_node) if n.type == "command_name" and n.text}
+    return set(_command_names(tree))
 
 
 def _literals(tree: tree_sitter.Tree) -> list[str]:
@@ -71,6 +77,49 @@ def _cases() -> list[tuple[str, str, dict[str, Any]]]:
 
 
 CASES = _cases()
+GRANT = {"name": "web01-nic0", "description": "", "ip_pool": _id("pool"), "vm": "web'01", "adapter": 1, "address": None}
+MAC_POOL = {
+    "name": "Oslo MACs",
+    "description": "",
+    "range_start": "00:1D:D8:B7:1C:00",
+    "range_end": "00:1D:D8:B7:1F:FF",
+    "host_groups": [_id("hg")],
+}
+# the reference stamp has no MAC pool and grants no addresses: those kinds are added here
+ALL_CASES = [
+    *CASES,
+    ("mac_pool.oslo", "mac_pool", MAC_POOL),
+    ("ip_grant.web01", "ip_grant", GRANT),
+    ("ip_grant.web02", "ip_grant", {**GRANT, "address": "10.0.0.5"}),
+]
+SC_CMDLET = re.compile(r"[A-Za-z]+-SC[A-Za-z0-9]+")
+
+
+def _parameters(command: tree_sitter.Node) -> dict[str, str]:
+    """A command's own named parameters (casefolded) and the text of each value ('' for a switch)."""
+    elements = command.child_by_field_name("command_elements")
+    args = [c for c in elements.children if c.type != "command_argument_sep"] if elements is not None else []
+    out = {}
+    for i, arg in enumerate(args):
+        if arg.type == "command_parameter" and arg.text:
+            value = args[i + 1] if i + 1 < len(args) and args[i + 1].type != "command_parameter" else None
+            out[arg.text.decode().casefold()] = value.text.decode() if value is not None and value.text else ""
+    return out
+
+
+def _calls(tree: tree_sitter.Tree, pattern: re.Pattern[str]) -> list[tuple[str, dict[str, str]]]:
+    """(name, parameters) of every command whose name matches `pattern`, in script order."""
+    out = []
+    for node in _nodes(tree.root_node):
+        name = node.child_by_field_name("command_name") if node.type == "command" else None
+        if name is not None and name.text and pattern.fullmatch(name.text.decode()):
+            out.append((name.text.decode(), _parameters(node)))
+    return out
+
+
+def _sc_calls_without_stop(tree: tree_sitter.Tree) -> list[str]:
+    """Every `Verb-SCNoun` call in the tree that lacks `-ErrorAction Stop`."""
+    return [name for name, params in _calls(tree, SC_CMDLET) if params.get("-erroraction") != "Stop"]
 
 
 def test_every_kind_is_covered_by_the_reference_stamp_or_a_template() -> None:
@@ -137,23 +186,43 @@ def test_a_value_without_the_filter_is_refused() -> None:
 
 
 def test_ip_grant_scripts() -> None:
-    attrs = {
-        "name": "web01-nic0",
-        "description": "",
-        "ip_pool": _id("pool"),
-        "vm": "web'01",
-        "adapter": 1,
-        "address": None,
-    }
-    create = render("ip_grant", "create", attrs)
-    tree = _parse(create)
-    assert not tree.root_node.has_error
-    assert {"Grant-SCIPAddress", "Set-SCVirtualNetworkAdapter", "Get-SCVirtualMachine"} <= _commands(tree)
-    assert "web'01" in _literals(tree) and "IPAddress =" not in create
-    fixed = render("ip_grant", "create", {**attrs, "address": "10.0.0.5"})
-    assert "$params.IPAddress = '10.0.0.5'" in fixed
-    for operation in ("update", "delete"):
-        assert not _parse(render("ip_grant", operation, attrs, live_id=_id("g"))).root_node.has_error
+    create = _parse(render("ip_grant", "create", GRANT))
+    assert not create.root_node.has_error
+    assert {"Grant-SCIPAddress", "Set-SCVirtualNetworkAdapter", "Get-SCVirtualMachine"} <= _commands(create)
+    assert "web'01" in _literals(create)
+    ((_, grant),) = _calls(create, re.compile("Grant-SCIPAddress"))
+    assert "-ipaddress" not in grant  # VMM picks the next free address
+    assert grant["-granttoobjecttype"] == "'VirtualNetworkAdapter'" and grant["-description"] == "'web01-nic0'"
+
+
+def test_ip_grant_passes_the_declared_address_and_sets_the_adapter_static() -> None:
+    attrs = {**GRANT, "address": "10.0.0.5"}
+    script = render("ip_grant", "create", attrs)
+    tree = _parse(script)
+    ((_, grant),) = _calls(tree, re.compile("Grant-SCIPAddress"))
+    assert grant["-ipaddress"] == "'10.0.0.5'"
+    names = [name for name, _ in _calls(tree, SC_CMDLET)]
+    assert names.index("Grant-SCIPAddress") < names.index("Set-SCVirtualNetworkAdapter")
+    # the adapter gets whatever VMM granted (the declared address, or the one it picked)
+    assert "IPv4AddressType = 'Static'; IPv4Addresses = @([string]$obj.Address)" in script
+
+
+def test_ip_grant_update_renames_and_delete_revokes_then_resets_the_adapter() -> None:
+    attrs = {**GRANT, "address": "10.0.0.5"}
+    update = _parse(render("ip_grant", "update", attrs, live_id=_id("g")))
+    ((_, rename),) = _calls(update, re.compile("Set-SCIPAddress"))
+    assert rename["-description"] == "'web01-nic0'"  # VMM keeps the grant's name in its description
+    assert "Grant-SCIPAddress" not in _commands(update)
+    delete = _parse(render("ip_grant", "delete", {}, live_id=_id("g")))
+    assert not delete.root_node.has_error
+    names = [name for name, _ in _calls(delete, SC_CMDLET)]
+    assert names == [
+        "Get-SCIPAddress",
+        "Get-SCVirtualNetworkAdapter",
+        "Revoke-SCIPAddress",
+        "Set-SCVirtualNetworkAdapter",
+    ]
+    assert "Dynamic" in _literals(delete)
 
 
 @pytest.mark.parametrize("quote", ["'", "\u2018", "\u2019", "\u201a", "\u201b"])
@@ -183,4 +252,57 @@ def test_hnv_vm_networks_get_pool_types_and_the_line_still_ends() -> None:
     attrs = {"name": "t", "description": "", "logical_network": _id("ln"), "isolation": "hnv", "subnets": []}
     script = render("vm_network", "create", attrs)
     line = next(x for x in script.splitlines() if "New-SCVMNetwork" in x)
-    assert line.endswith("-CAIPAddressPoolType 'IPV4' -PAIPAddressPoolType 'IPV4'")
+    assert line.endswith("-CAIPAddressPoolType 'IPV4' -PAIPAddressPoolType 'IPV4' -ErrorAction Stop")
+
+
+def test_every_sc_cmdlet_stops_on_error() -> None:
+    """Every kind x create/update/delete, the read script, the plan scripts: each SC cmdlet has -ErrorAction Stop."""
+    assert {kind for _, kind, _ in ALL_CASES} == set(KINDS)
+    scripts = [read_script("vmm01.corp.example")]
+    scripts += [golden.read_text() for golden in sorted((Path(__file__).parent / "golden").glob("*.ps1"))]
+    for address, kind, attrs in ALL_CASES:
+        for operation in OPERATIONS:
+            scripts.append(render(kind, operation, attrs, _id(address), address, "vmm01.corp.example"))
+    for script in scripts:
+        tree = _parse(script)
+        assert not tree.root_node.has_error
+        assert _sc_calls_without_stop(tree) == []
+    sc_calls = sum(SC_CMDLET.fullmatch(name) is not None for s in scripts for name in _command_names(_parse(s)))
+    assert sc_calls > 400  # the walk reaches the calls nested in pipelines, script blocks and sub-expressions
+
+
+def test_the_error_action_check_sees_a_missing_or_wrong_value() -> None:
+    assert _sc_calls_without_stop(_parse("Get-SCCloud -ID 'x' -ErrorAction Stop | Out-Null")) == []
+    assert _sc_calls_without_stop(_parse("$c = @((Get-SCCloud -ID 'x'))")) == ["Get-SCCloud"]
+    assert len(_sc_calls_without_stop(_parse("Remove-SCCloud -Cloud $c -ErrorAction Continue"))) == 1
+    assert len(_sc_calls_without_stop(_parse("Get-SCCloud -Name 'ErrorAction Stop'"))) == 1
+    assert len(_sc_calls_without_stop(_parse("Get-SCCloud -ErrorAction"))) == 1
+
+
+def test_a_host_group_moved_to_the_top_goes_back_under_all_hosts() -> None:
+    attrs = {"name": "Oslo", "description": "", "parent": None, "inherit_network_settings": True}
+    tree = _parse(render("host_group", "update", attrs, live_id=_id("hg")))
+    calls = _calls(tree, SC_CMDLET)
+    assert [name for name, _ in calls] == [
+        "Get-SCVMHostGroup",
+        "Get-SCVMHostGroup",
+        "Move-SCVMHostGroup",
+        "Set-SCVMHostGroup",
+    ]
+    assert "-id" not in calls[1][1]  # the root, found as the group without a parent
+
+
+def test_cloud_custom_values_touch_only_properties_for_clouds() -> None:
+    attrs = next(a for address, _, a in CASES if address == "cloud.iaas-oslo")
+    script = render("cloud", "update", attrs, live_id=_id("c"))
+    listed = next(x for x in script.splitlines() if x.strip().startswith("Get-SCCustomProperty -ErrorAction Stop |"))
+    assert "Where-Object { @($_.Members | ForEach-Object { [string]$_ }) -contains 'Cloud' }" in listed
+
+
+def test_network_sites_get_no_description_parameter() -> None:
+    # New-/Set-SCLogicalNetworkDefinition have no -Description (VMM 2012 to 2019 cmdlet help)
+    attrs = next(a for address, _, a in CASES if address == "network_site.management-oslo")
+    for operation in ("create", "update"):
+        tree = _parse(render("network_site", operation, {**attrs, "description": "x"}, live_id=_id("s")))
+        ((_, params),) = _calls(tree, re.compile("(New|Set)-SCLogicalNetworkDefinition"))
+        assert "-description" not in params and "x" not in _literals(tree)

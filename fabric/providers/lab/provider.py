@@ -97,6 +97,10 @@ class LabProvider:
             if address is not None and address == self._kill_after:
                 os.kill(os.getpid(), signal.SIGKILL)
 
+    def is_built_in(self, kind: str, name: str) -> bool:
+        """The lab starts empty: it ships no objects, so fabric may delete whatever it made."""
+        return False
+
     def immutable_attributes(self, kind: str) -> frozenset[str]:
         """See `rules.IMMUTABLE`."""
         return rules.IMMUTABLE.get(kind, frozenset())

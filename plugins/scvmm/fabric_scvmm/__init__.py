@@ -1,7 +1,8 @@
-"""The SCVMM provider plug-in (in progress): PowerShell rendered from sandboxed jinja2 templates.
+"""The SCVMM provider plug-in: PowerShell rendered from sandboxed jinja2 templates.
 
-Built so far: the quoting filter, the template environment that refuses unquoted values,
-and one template per kind and operation. Not built yet: the inventory read script, the
-WinRM transport (pypsrp), offline inventories and script export; until then the plug-in
-is not registered as a provider.
+`quoting` is the one filter every value passes through; `scripts` is the template environment
+that refuses unquoted values; `templates/` holds one script per kind and operation plus the
+one-round-trip read script, parsed by `inventory`; `transport` runs scripts over WinRM;
+`provider` implements the provider protocol, offline inventories and plan scripts; `cli`
+adds `fabric scvmm …`.
 """

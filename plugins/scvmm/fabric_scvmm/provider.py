@@ -14,8 +14,11 @@ from typing import Any
 
 from fabric.errors import ProviderError
 from fabric.inventory import Inventory, ObservedObject
+from fabric.model.builtins import is_built_in
+from fabric.model.refs import map_refs
 from fabric.model.resources import KINDS
 from fabric_scvmm.inventory import PARSERS, parse_inventory
+from fabric_scvmm.quoting import PsCode, ps, secrets_as_env
 from fabric_scvmm.scripts import environment, render
 from fabric_scvmm.transport import Connection, PsrpRunner, Runner
 
@@ -85,6 +88,10 @@ class ScvmmProvider:
             return self._offline
         return parse_inventory(self._run(read_script(self._vmm), "reading the inventory", idempotent=True))
 
+    def is_built_in(self, kind: str, name: str) -> bool:
+        """Port classifications and MAC pools VMM ships (see fabric.model.builtins)."""
+        return is_built_in(kind, name)
+
     def immutable_attributes(self, kind: str) -> frozenset[str]:
         """See IMMUTABLE."""
         return IMMUTABLE.get(kind, frozenset())
@@ -151,10 +158,6 @@ def open_scvmm(stamp_dir: Path, settings: Mapping[str, Any], work_dir: Path) -> 
 
 
 def _step_script(step: Mapping[str, Any], live_ids: Mapping[str, str], vmm_server: str | None) -> str:
-    from fabric.model.refs import map_refs
-    from fabric.model.resources import KINDS
-    from fabric_scvmm.quoting import PsCode, ps
-
     def ref(address: str) -> str:
         return live_ids.get(address) or PsCode(f"$ids[{ps(address)}]")  # created earlier in this script
 
@@ -169,14 +172,49 @@ def _step_script(step: Mapping[str, Any], live_ids: Mapping[str, str], vmm_serve
     )
 
 
-def write_plan_script(
-    stamp: str, steps: Sequence[Mapping[str, Any]], live_ids: Mapping[str, str], vmm_server: str | None = None
-) -> str:
-    """The whole plan as one reviewed script: a header listing the changes, then each step in order."""
+def _comment(text: str) -> str:
+    """`text` safe to end a `#` comment line with: a line break in it would start a line of code."""
+    return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
+def _note(step: Mapping[str, Any], replaced: bool) -> str:
+    """What a header line says after op and address: a replace and its reason, the changed attributes.
+
+    `reason` and `changed_paths` are read if the engine passes them (the ScriptWriter protocol
+    promises neither); a replace shows from the steps alone, as a delete and a create of one address.
+    """
+    why = str(step.get("reason") or "")
+    notes = []
+    if replaced:
+        notes.append(f"replace: {why}" if why else "replace")
+    elif why:
+        notes.append(why)
+    paths = [str(path) for path in step.get("changed_paths") or ()]
+    if paths and step["op"] != "delete":
+        notes.append("changes: " + ", ".join(paths))
+    return f"  ({'; '.join(notes)})" if notes else ""
+
+
+def plan_header(stamp: str, steps: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The comment lines that open a plan script: one line per step, with what changes and why."""
+    ops: dict[str, set[str]] = {}
+    for step in steps:
+        ops.setdefault(step["address"], set()).add(step["op"])
+    replaced = {address for address, kinds in ops.items() if {"delete", "create"} <= kinds}
     header = [
         f"# fabric plan for stamp {stamp}: {len(steps)} operation(s), in dependency order.",
         "# Review, then run in a PowerShell session with the VMM console module:",
     ]
-    header += [f"#   {s['op']:<7} {s['address']}" for s in steps]  # addresses hold no control characters
-    lines = [*header, "$ErrorActionPreference = 'Stop'", "$ids = @{}", ""]
-    return "\n".join(lines) + "\n".join(_step_script(s, live_ids, vmm_server) for s in steps)
+    if replaced:
+        header.append("# (a replaced object is deleted, then created again: it gets a new ID)")
+    lines = [f"#   {s['op']:<7} {s['address']}{_note(s, s['address'] in replaced)}" for s in steps]
+    return [_comment(line) for line in [*header, *lines]]
+
+
+def write_plan_script(
+    stamp: str, steps: Sequence[Mapping[str, Any]], live_ids: Mapping[str, str], vmm_server: str | None = None
+) -> str:
+    """The whole plan as one reviewed script: a header listing the changes, then each step in order."""
+    lines = [*plan_header(stamp, steps), "$ErrorActionPreference = 'Stop'", "$ids = @{}", ""]
+    with secrets_as_env():
+        return "\n".join(lines) + "\n".join(_step_script(s, live_ids, vmm_server) for s in steps)

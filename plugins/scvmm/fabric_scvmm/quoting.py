@@ -4,17 +4,35 @@ Strings become single-quoted literals with `'` doubled (PowerShell also treats t
 typographic quotes ‘ ’ ‚ ‛ as quote characters, so they are doubled too); nothing inside a
 single-quoted string is interpreted: no `$()`, no backtick escapes, newlines stay literal.
 Numbers and booleans are typed (`42`, `$true`), `None` is `$null`, lists are `@(…)`.
+
+In a script written for people to review and run (`secrets_as_env`), a secret value from
+`${env:NAME}` becomes `$env:NAME`: the script reads it where it runs and never holds it.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from markupsafe import Markup
 
+from fabric.secrets import secret_name
+
 _QUOTES = "'\u2018\u2019\u201a\u201b"
+_SECRETS_AS_ENV: ContextVar[bool] = ContextVar("secrets_as_env", default=False)
+
+
+@contextmanager
+def secrets_as_env() -> Iterator[None]:
+    """Within this block, `ps` renders secret values as `$env:NAME` instead of their text."""
+    token = _SECRETS_AS_ENV.set(True)
+    try:
+        yield
+    finally:
+        _SECRETS_AS_ENV.reset(token)
 
 
 class PsCode(Markup):
@@ -40,6 +58,9 @@ def ps(value: Any) -> PsCode:
             raise ValueError(f"{value!r} cannot be rendered into PowerShell")
         return PsCode(repr(value))
     if isinstance(value, str):
+        name = secret_name(value) if _SECRETS_AS_ENV.get() else None
+        if name is not None:  # NAME is [A-Za-z_][A-Za-z0-9_]*: nothing to quote
+            return PsCode(f"$env:{name}")
         return PsCode("'" + "".join(ch * 2 if ch in _QUOTES else ch for ch in str(value)) + "'")
     if isinstance(value, Mapping):
         raise TypeError("mappings are rendered field by field, not as one value")

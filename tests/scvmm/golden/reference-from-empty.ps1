@@ -23,7 +23,7 @@
 #   create  ip_pool.management-oslo
 #   create  network_site.management-stockholm
 #   create  ip_pool.management-stockholm
-#   update  port_classification.host-management
+#   update  port_classification.host-management  (changes: description)
 #   create  port_classification.live-migration
 #   create  port_classification.vm-roles
 #   create  cloud.iaas-copenhagen
@@ -42,7 +42,7 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = New-SCCustomProperty -Name 'CreateHighlyAvailableVMRoles' -Description 'Deploy Windows Azure Pack VM roles as highly available VMs' -AddMember @('Cloud')
+    $obj = New-SCCustomProperty -Name 'CreateHighlyAvailableVMRoles' -Description 'Deploy Windows Azure Pack VM roles as highly available VMs' -AddMember @('Cloud') -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -57,8 +57,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup | Where-Object { -not $_.ParentHostGroup }
-    $obj = New-SCVMHostGroup -Name 'Copenhagen' -ParentHostGroup $parent -Description 'Location Copenhagen' -InheritNetworkSettings $true
+    $parent = Get-SCVMHostGroup -ErrorAction Stop | Where-Object { -not $_.ParentHostGroup }
+    $obj = New-SCVMHostGroup -Name 'Copenhagen' -ParentHostGroup $parent -Description 'Location Copenhagen' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -73,8 +73,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ID $ids['host_group.Copenhagen']
-    $obj = New-SCVMHostGroup -Name 'DR' -ParentHostGroup $parent -Description 'Recovery target for another location''s IaaS cloud' -InheritNetworkSettings $true
+    $parent = Get-SCVMHostGroup -ID $ids['host_group.Copenhagen'] -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'DR' -ParentHostGroup $parent -Description 'Recovery target for another location''s IaaS cloud' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -89,8 +89,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ID $ids['host_group.Copenhagen']
-    $obj = New-SCVMHostGroup -Name 'Edge' -ParentHostGroup $parent -Description 'Network virtualization gateway hosts' -InheritNetworkSettings $true
+    $parent = Get-SCVMHostGroup -ID $ids['host_group.Copenhagen'] -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'Edge' -ParentHostGroup $parent -Description 'Network virtualization gateway hosts' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -105,8 +105,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ID $ids['host_group.Copenhagen']
-    $obj = New-SCVMHostGroup -Name 'Fabric Management' -ParentHostGroup $parent -Description 'The management stamp' -InheritNetworkSettings $true
+    $parent = Get-SCVMHostGroup -ID $ids['host_group.Copenhagen'] -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'Fabric Management' -ParentHostGroup $parent -Description 'The management stamp' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -121,8 +121,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ID $ids['host_group.Copenhagen']
-    $obj = New-SCVMHostGroup -Name 'IaaS' -ParentHostGroup $parent -Description 'Tenant workloads' -InheritNetworkSettings $true
+    $parent = Get-SCVMHostGroup -ID $ids['host_group.Copenhagen'] -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'IaaS' -ParentHostGroup $parent -Description 'Tenant workloads' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -137,8 +137,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup | Where-Object { -not $_.ParentHostGroup }
-    $obj = New-SCVMHostGroup -Name 'Oslo' -ParentHostGroup $parent -Description 'Location Oslo' -InheritNetworkSettings $true
+    $parent = Get-SCVMHostGroup -ErrorAction Stop | Where-Object { -not $_.ParentHostGroup }
+    $obj = New-SCVMHostGroup -Name 'Oslo' -ParentHostGroup $parent -Description 'Location Oslo' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -153,8 +153,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ID $ids['host_group.Oslo']
-    $obj = New-SCVMHostGroup -Name 'DR' -ParentHostGroup $parent -Description 'Recovery target for another location''s IaaS cloud' -InheritNetworkSettings $true
+    $parent = Get-SCVMHostGroup -ID $ids['host_group.Oslo'] -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'DR' -ParentHostGroup $parent -Description 'Recovery target for another location''s IaaS cloud' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -169,8 +169,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ID $ids['host_group.Oslo']
-    $obj = New-SCVMHostGroup -Name 'Edge' -ParentHostGroup $parent -Description 'Network virtualization gateway hosts' -InheritNetworkSettings $true
+    $parent = Get-SCVMHostGroup -ID $ids['host_group.Oslo'] -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'Edge' -ParentHostGroup $parent -Description 'Network virtualization gateway hosts' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -185,8 +185,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ID $ids['host_group.Oslo']
-    $obj = New-SCVMHostGroup -Name 'Fabric Management' -ParentHostGroup $parent -Description 'The management stamp' -InheritNetworkSettings $true
+    $parent = Get-SCVMHostGroup -ID $ids['host_group.Oslo'] -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'Fabric Management' -ParentHostGroup $parent -Description 'The management stamp' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -201,8 +201,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ID $ids['host_group.Oslo']
-    $obj = New-SCVMHostGroup -Name 'IaaS' -ParentHostGroup $parent -Description 'Tenant workloads' -InheritNetworkSettings $true
+    $parent = Get-SCVMHostGroup -ID $ids['host_group.Oslo'] -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'IaaS' -ParentHostGroup $parent -Description 'Tenant workloads' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -217,8 +217,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup | Where-Object { -not $_.ParentHostGroup }
-    $obj = New-SCVMHostGroup -Name 'Stockholm' -ParentHostGroup $parent -Description 'Location Stockholm' -InheritNetworkSettings $true
+    $parent = Get-SCVMHostGroup -ErrorAction Stop | Where-Object { -not $_.ParentHostGroup }
+    $obj = New-SCVMHostGroup -Name 'Stockholm' -ParentHostGroup $parent -Description 'Location Stockholm' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -233,8 +233,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ID $ids['host_group.Stockholm']
-    $obj = New-SCVMHostGroup -Name 'DR' -ParentHostGroup $parent -Description 'Recovery target for another location''s IaaS cloud' -InheritNetworkSettings $true
+    $parent = Get-SCVMHostGroup -ID $ids['host_group.Stockholm'] -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'DR' -ParentHostGroup $parent -Description 'Recovery target for another location''s IaaS cloud' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -249,8 +249,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ID $ids['host_group.Stockholm']
-    $obj = New-SCVMHostGroup -Name 'Edge' -ParentHostGroup $parent -Description 'Network virtualization gateway hosts' -InheritNetworkSettings $true
+    $parent = Get-SCVMHostGroup -ID $ids['host_group.Stockholm'] -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'Edge' -ParentHostGroup $parent -Description 'Network virtualization gateway hosts' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -265,8 +265,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ID $ids['host_group.Stockholm']
-    $obj = New-SCVMHostGroup -Name 'Fabric Management' -ParentHostGroup $parent -Description 'The management stamp' -InheritNetworkSettings $true
+    $parent = Get-SCVMHostGroup -ID $ids['host_group.Stockholm'] -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'Fabric Management' -ParentHostGroup $parent -Description 'The management stamp' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -281,8 +281,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ID $ids['host_group.Stockholm']
-    $obj = New-SCVMHostGroup -Name 'IaaS' -ParentHostGroup $parent -Description 'Tenant workloads' -InheritNetworkSettings $true
+    $parent = Get-SCVMHostGroup -ID $ids['host_group.Stockholm'] -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'IaaS' -ParentHostGroup $parent -Description 'Tenant workloads' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -297,7 +297,7 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = New-SCLogicalNetwork -Name 'Management' -Description 'Host and fabric management' -EnableNetworkVirtualization $false -UseGRE $false -IsPVLAN $false -LogicalNetworkDefinitionIsolation $false
+    $obj = New-SCLogicalNetwork -Name 'Management' -Description 'Host and fabric management' -EnableNetworkVirtualization $false -UseGRE $false -IsPVLAN $false -LogicalNetworkDefinitionIsolation $false -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -312,9 +312,9 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-$hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Copenhagen']))
-$subnetVlans = @((New-SCSubnetVLan -Subnet '10.100.2.0/24' -VLanID 102))
-    $obj = New-SCLogicalNetworkDefinition -Name 'Management Copenhagen' -LogicalNetwork (Get-SCLogicalNetwork -ID $ids['logical_network.management']) -VMHostGroup $hostGroups -SubnetVLan $subnetVlans
+    $hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Copenhagen'] -ErrorAction Stop))
+    $subnetVlans = @((New-SCSubnetVLan -Subnet '10.100.2.0/24' -VLanID 102 -ErrorAction Stop))
+    $obj = New-SCLogicalNetworkDefinition -Name 'Management Copenhagen' -LogicalNetwork (Get-SCLogicalNetwork -ID $ids['logical_network.management'] -ErrorAction Stop) -VMHostGroup $hostGroups -SubnetVLan $subnetVlans -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -329,7 +329,7 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $gateways = @((New-SCDefaultGateway -IPAddress '10.100.2.1' -Automatic))
+    $gateways = @((New-SCDefaultGateway -IPAddress '10.100.2.1' -Automatic -ErrorAction Stop))
     $params = @{
         Name = 'Management Copenhagen pool'; Description = ''; Subnet = '10.100.2.0/24'
         IPAddressRangeStart = '10.100.2.10'; IPAddressRangeEnd = '10.100.2.250'
@@ -337,8 +337,8 @@ try {
     }
     if ($gateways.Count) { $params.DefaultGateway = $gateways }
     $params.IPAddressReservedSet = '10.100.2.10-10.100.2.19'
-    $params.LogicalNetworkDefinition = Get-SCLogicalNetworkDefinition -ID $ids['network_site.management-copenhagen']
-    $obj = New-SCStaticIPAddressPool @params
+    $params.LogicalNetworkDefinition = Get-SCLogicalNetworkDefinition -ID $ids['network_site.management-copenhagen'] -ErrorAction Stop
+    $obj = New-SCStaticIPAddressPool @params -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -353,9 +353,9 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-$hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Oslo']))
-$subnetVlans = @((New-SCSubnetVLan -Subnet '10.100.0.0/24' -VLanID 100))
-    $obj = New-SCLogicalNetworkDefinition -Name 'Management Oslo' -LogicalNetwork (Get-SCLogicalNetwork -ID $ids['logical_network.management']) -VMHostGroup $hostGroups -SubnetVLan $subnetVlans
+    $hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Oslo'] -ErrorAction Stop))
+    $subnetVlans = @((New-SCSubnetVLan -Subnet '10.100.0.0/24' -VLanID 100 -ErrorAction Stop))
+    $obj = New-SCLogicalNetworkDefinition -Name 'Management Oslo' -LogicalNetwork (Get-SCLogicalNetwork -ID $ids['logical_network.management'] -ErrorAction Stop) -VMHostGroup $hostGroups -SubnetVLan $subnetVlans -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -370,7 +370,7 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $gateways = @((New-SCDefaultGateway -IPAddress '10.100.0.1' -Automatic))
+    $gateways = @((New-SCDefaultGateway -IPAddress '10.100.0.1' -Automatic -ErrorAction Stop))
     $params = @{
         Name = 'Management Oslo pool'; Description = ''; Subnet = '10.100.0.0/24'
         IPAddressRangeStart = '10.100.0.10'; IPAddressRangeEnd = '10.100.0.250'
@@ -378,8 +378,8 @@ try {
     }
     if ($gateways.Count) { $params.DefaultGateway = $gateways }
     $params.IPAddressReservedSet = '10.100.0.10-10.100.0.19'
-    $params.LogicalNetworkDefinition = Get-SCLogicalNetworkDefinition -ID $ids['network_site.management-oslo']
-    $obj = New-SCStaticIPAddressPool @params
+    $params.LogicalNetworkDefinition = Get-SCLogicalNetworkDefinition -ID $ids['network_site.management-oslo'] -ErrorAction Stop
+    $obj = New-SCStaticIPAddressPool @params -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -394,9 +394,9 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-$hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Stockholm']))
-$subnetVlans = @((New-SCSubnetVLan -Subnet '10.100.1.0/24' -VLanID 101))
-    $obj = New-SCLogicalNetworkDefinition -Name 'Management Stockholm' -LogicalNetwork (Get-SCLogicalNetwork -ID $ids['logical_network.management']) -VMHostGroup $hostGroups -SubnetVLan $subnetVlans
+    $hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Stockholm'] -ErrorAction Stop))
+    $subnetVlans = @((New-SCSubnetVLan -Subnet '10.100.1.0/24' -VLanID 101 -ErrorAction Stop))
+    $obj = New-SCLogicalNetworkDefinition -Name 'Management Stockholm' -LogicalNetwork (Get-SCLogicalNetwork -ID $ids['logical_network.management'] -ErrorAction Stop) -VMHostGroup $hostGroups -SubnetVLan $subnetVlans -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -411,7 +411,7 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $gateways = @((New-SCDefaultGateway -IPAddress '10.100.1.1' -Automatic))
+    $gateways = @((New-SCDefaultGateway -IPAddress '10.100.1.1' -Automatic -ErrorAction Stop))
     $params = @{
         Name = 'Management Stockholm pool'; Description = ''; Subnet = '10.100.1.0/24'
         IPAddressRangeStart = '10.100.1.10'; IPAddressRangeEnd = '10.100.1.250'
@@ -419,8 +419,8 @@ try {
     }
     if ($gateways.Count) { $params.DefaultGateway = $gateways }
     $params.IPAddressReservedSet = '10.100.1.10-10.100.1.19'
-    $params.LogicalNetworkDefinition = Get-SCLogicalNetworkDefinition -ID $ids['network_site.management-stockholm']
-    $obj = New-SCStaticIPAddressPool @params
+    $params.LogicalNetworkDefinition = Get-SCLogicalNetworkDefinition -ID $ids['network_site.management-stockholm'] -ErrorAction Stop
+    $obj = New-SCStaticIPAddressPool @params -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -435,8 +435,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCPortClassification -ID '8f1e0b5a-2c44-4c5e-9d1e-77aa00000001'
-    $obj = Set-SCPortClassification -PortClassification $obj -Name 'Host management' -Description ''
+    $obj = Get-SCPortClassification -ID '8f1e0b5a-2c44-4c5e-9d1e-77aa00000001' -ErrorAction Stop
+    $obj = Set-SCPortClassification -PortClassification $obj -Name 'Host management' -Description '' -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -450,7 +450,7 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = New-SCPortClassification -Name 'Live migration workload' -Description ''
+    $obj = New-SCPortClassification -Name 'Live migration workload' -Description '' -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -465,7 +465,7 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = New-SCPortClassification -Name 'VM Roles' -Description 'Default class for Windows Azure Pack VM roles'
+    $obj = New-SCPortClassification -Name 'VM Roles' -Description 'Default class for Windows Azure Pack VM roles' -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -481,20 +481,19 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $jobGroup = [guid]::NewGuid()
-$hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Copenhagen/IaaS']))
+    $hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Copenhagen/IaaS'] -ErrorAction Stop))
     $resources = @()
-    $resources += Get-SCLogicalNetwork -ID $ids['logical_network.management']
-    $resources += Get-SCPortClassification -ID $ids['port_classification.vm-roles']
-    Set-SCCloudCapacity -JobGroup $jobGroup -VMCount 100 -UseVMCountMaximum $false -CPUCount 400 -UseCPUCountMaximum $false -MemoryMB 1048576 -UseMemoryMBMaximum $false -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true | Out-Null
-    if ($resources.Count -gt 0) { Set-SCCloud -JobGroup $jobGroup -AddCloudResource $resources | Out-Null }
-    $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Copenhagen' -Description 'Tenant cloud for Copenhagen' -VMHostGroup $hostGroups -DisasterRecoverySupported $false
-$wantedProperties = @(@($ids['custom_property.CreateHighlyAvailableVMRoles']))
-    Get-SCCustomProperty | Where-Object { $wantedProperties -notcontains [string]$_.ID } | ForEach-Object {
-        $value = Get-SCCustomPropertyValue -CustomProperty $_ -InputObject $obj
-        if ($value) { Remove-SCCustomPropertyValue -CustomPropertyValue $value | Out-Null }
+    $resources += Get-SCLogicalNetwork -ID $ids['logical_network.management'] -ErrorAction Stop
+    $resources += Get-SCPortClassification -ID $ids['port_classification.vm-roles'] -ErrorAction Stop
+    Set-SCCloudCapacity -JobGroup $jobGroup -VMCount 100 -UseVMCountMaximum $false -CPUCount 400 -UseCPUCountMaximum $false -MemoryMB 1048576 -UseMemoryMBMaximum $false -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true -ErrorAction Stop | Out-Null
+    if ($resources.Count -gt 0) { Set-SCCloud -JobGroup $jobGroup -AddCloudResource $resources -ErrorAction Stop | Out-Null }
+    $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Copenhagen' -Description 'Tenant cloud for Copenhagen' -VMHostGroup $hostGroups -DisasterRecoverySupported $false -ErrorAction Stop
+    $wantedProperties = @(@($ids['custom_property.CreateHighlyAvailableVMRoles']))
+    Get-SCCustomProperty -ErrorAction Stop | Where-Object { @($_.Members | ForEach-Object { [string]$_ }) -contains 'Cloud' } | Where-Object { $wantedProperties -notcontains [string]$_.ID } | ForEach-Object {
+        $value = Get-SCCustomPropertyValue -CustomProperty $_ -InputObject $obj -ErrorAction Stop
+        if ($value) { Remove-SCCustomPropertyValue -CustomPropertyValue $value -ErrorAction Stop | Out-Null }
     }
-    Set-SCCustomPropertyValue -CustomProperty (Get-SCCustomProperty -ID $ids['custom_property.CreateHighlyAvailableVMRoles']) -InputObject $obj -Value 'true' | Out-Null
-
+    Set-SCCustomPropertyValue -CustomProperty (Get-SCCustomProperty -ID $ids['custom_property.CreateHighlyAvailableVMRoles'] -ErrorAction Stop) -InputObject $obj -Value 'true' -ErrorAction Stop | Out-Null
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -510,20 +509,19 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $jobGroup = [guid]::NewGuid()
-$hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Oslo/IaaS']))
+    $hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Oslo/IaaS'] -ErrorAction Stop))
     $resources = @()
-    $resources += Get-SCLogicalNetwork -ID $ids['logical_network.management']
-    $resources += Get-SCPortClassification -ID $ids['port_classification.vm-roles']
-    Set-SCCloudCapacity -JobGroup $jobGroup -VMCount 100 -UseVMCountMaximum $false -CPUCount 400 -UseCPUCountMaximum $false -MemoryMB 1048576 -UseMemoryMBMaximum $false -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true | Out-Null
-    if ($resources.Count -gt 0) { Set-SCCloud -JobGroup $jobGroup -AddCloudResource $resources | Out-Null }
-    $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Oslo' -Description 'Tenant cloud for Oslo' -VMHostGroup $hostGroups -DisasterRecoverySupported $false
-$wantedProperties = @(@($ids['custom_property.CreateHighlyAvailableVMRoles']))
-    Get-SCCustomProperty | Where-Object { $wantedProperties -notcontains [string]$_.ID } | ForEach-Object {
-        $value = Get-SCCustomPropertyValue -CustomProperty $_ -InputObject $obj
-        if ($value) { Remove-SCCustomPropertyValue -CustomPropertyValue $value | Out-Null }
+    $resources += Get-SCLogicalNetwork -ID $ids['logical_network.management'] -ErrorAction Stop
+    $resources += Get-SCPortClassification -ID $ids['port_classification.vm-roles'] -ErrorAction Stop
+    Set-SCCloudCapacity -JobGroup $jobGroup -VMCount 100 -UseVMCountMaximum $false -CPUCount 400 -UseCPUCountMaximum $false -MemoryMB 1048576 -UseMemoryMBMaximum $false -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true -ErrorAction Stop | Out-Null
+    if ($resources.Count -gt 0) { Set-SCCloud -JobGroup $jobGroup -AddCloudResource $resources -ErrorAction Stop | Out-Null }
+    $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Oslo' -Description 'Tenant cloud for Oslo' -VMHostGroup $hostGroups -DisasterRecoverySupported $false -ErrorAction Stop
+    $wantedProperties = @(@($ids['custom_property.CreateHighlyAvailableVMRoles']))
+    Get-SCCustomProperty -ErrorAction Stop | Where-Object { @($_.Members | ForEach-Object { [string]$_ }) -contains 'Cloud' } | Where-Object { $wantedProperties -notcontains [string]$_.ID } | ForEach-Object {
+        $value = Get-SCCustomPropertyValue -CustomProperty $_ -InputObject $obj -ErrorAction Stop
+        if ($value) { Remove-SCCustomPropertyValue -CustomPropertyValue $value -ErrorAction Stop | Out-Null }
     }
-    Set-SCCustomPropertyValue -CustomProperty (Get-SCCustomProperty -ID $ids['custom_property.CreateHighlyAvailableVMRoles']) -InputObject $obj -Value 'true' | Out-Null
-
+    Set-SCCustomPropertyValue -CustomProperty (Get-SCCustomProperty -ID $ids['custom_property.CreateHighlyAvailableVMRoles'] -ErrorAction Stop) -InputObject $obj -Value 'true' -ErrorAction Stop | Out-Null
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -539,20 +537,19 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $jobGroup = [guid]::NewGuid()
-$hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Stockholm/IaaS']))
+    $hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Stockholm/IaaS'] -ErrorAction Stop))
     $resources = @()
-    $resources += Get-SCLogicalNetwork -ID $ids['logical_network.management']
-    $resources += Get-SCPortClassification -ID $ids['port_classification.vm-roles']
-    Set-SCCloudCapacity -JobGroup $jobGroup -VMCount 100 -UseVMCountMaximum $false -CPUCount 400 -UseCPUCountMaximum $false -MemoryMB 1048576 -UseMemoryMBMaximum $false -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true | Out-Null
-    if ($resources.Count -gt 0) { Set-SCCloud -JobGroup $jobGroup -AddCloudResource $resources | Out-Null }
-    $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Stockholm' -Description 'Tenant cloud for Stockholm' -VMHostGroup $hostGroups -DisasterRecoverySupported $false
-$wantedProperties = @(@($ids['custom_property.CreateHighlyAvailableVMRoles']))
-    Get-SCCustomProperty | Where-Object { $wantedProperties -notcontains [string]$_.ID } | ForEach-Object {
-        $value = Get-SCCustomPropertyValue -CustomProperty $_ -InputObject $obj
-        if ($value) { Remove-SCCustomPropertyValue -CustomPropertyValue $value | Out-Null }
+    $resources += Get-SCLogicalNetwork -ID $ids['logical_network.management'] -ErrorAction Stop
+    $resources += Get-SCPortClassification -ID $ids['port_classification.vm-roles'] -ErrorAction Stop
+    Set-SCCloudCapacity -JobGroup $jobGroup -VMCount 100 -UseVMCountMaximum $false -CPUCount 400 -UseCPUCountMaximum $false -MemoryMB 1048576 -UseMemoryMBMaximum $false -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true -ErrorAction Stop | Out-Null
+    if ($resources.Count -gt 0) { Set-SCCloud -JobGroup $jobGroup -AddCloudResource $resources -ErrorAction Stop | Out-Null }
+    $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Stockholm' -Description 'Tenant cloud for Stockholm' -VMHostGroup $hostGroups -DisasterRecoverySupported $false -ErrorAction Stop
+    $wantedProperties = @(@($ids['custom_property.CreateHighlyAvailableVMRoles']))
+    Get-SCCustomProperty -ErrorAction Stop | Where-Object { @($_.Members | ForEach-Object { [string]$_ }) -contains 'Cloud' } | Where-Object { $wantedProperties -notcontains [string]$_.ID } | ForEach-Object {
+        $value = Get-SCCustomPropertyValue -CustomProperty $_ -InputObject $obj -ErrorAction Stop
+        if ($value) { Remove-SCCustomPropertyValue -CustomPropertyValue $value -ErrorAction Stop | Out-Null }
     }
-    Set-SCCustomPropertyValue -CustomProperty (Get-SCCustomProperty -ID $ids['custom_property.CreateHighlyAvailableVMRoles']) -InputObject $obj -Value 'true' | Out-Null
-
+    Set-SCCustomPropertyValue -CustomProperty (Get-SCCustomProperty -ID $ids['custom_property.CreateHighlyAvailableVMRoles'] -ErrorAction Stop) -InputObject $obj -Value 'true' -ErrorAction Stop | Out-Null
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -567,8 +564,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-$sites = @((Get-SCLogicalNetworkDefinition -ID $ids['network_site.management-oslo']))
-    $obj = New-SCNativeUplinkPortProfile -Name 'Uplink Oslo' -Description 'Native uplink for the main location' -LogicalNetworkDefinition $sites -LBFOTeamMode 'SwitchIndependent' -LBFOLoadBalancingAlgorithm 'Dynamic' -EnableNetworkVirtualization $false
+    $sites = @((Get-SCLogicalNetworkDefinition -ID $ids['network_site.management-oslo'] -ErrorAction Stop))
+    $obj = New-SCNativeUplinkPortProfile -Name 'Uplink Oslo' -Description 'Native uplink for the main location' -LogicalNetworkDefinition $sites -LBFOTeamMode 'SwitchIndependent' -LBFOLoadBalancingAlgorithm 'Dynamic' -EnableNetworkVirtualization $false -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -583,7 +580,7 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = New-SCVirtualNetworkAdapterNativePortProfile -Name 'Host management' -Description '' -EnableVmq $true -EnableIPsecOffload $true -EnableIov $false -EnableVrss $false -AllowMacAddressSpoofing $false -EnableDhcpGuard $false -EnableRouterGuard $false -AllowTeaming $false -AllowIeeePriorityTagging $false -MinimumBandwidthWeight 10 -MaximumBandwidth 0
+    $obj = New-SCVirtualNetworkAdapterNativePortProfile -Name 'Host management' -Description '' -EnableVmq $true -EnableIPsecOffload $true -EnableIov $false -EnableVrss $false -AllowMacAddressSpoofing $false -EnableDhcpGuard $false -EnableRouterGuard $false -AllowTeaming $false -AllowIeeePriorityTagging $false -MinimumBandwidthWeight 10 -MaximumBandwidth 0 -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -598,7 +595,7 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = New-SCVirtualNetworkAdapterNativePortProfile -Name 'Live migration workload' -Description '' -EnableVmq $true -EnableIPsecOffload $true -EnableIov $false -EnableVrss $false -AllowMacAddressSpoofing $false -EnableDhcpGuard $false -EnableRouterGuard $false -AllowTeaming $false -AllowIeeePriorityTagging $false -MinimumBandwidthWeight 40 -MaximumBandwidth 0
+    $obj = New-SCVirtualNetworkAdapterNativePortProfile -Name 'Live migration workload' -Description '' -EnableVmq $true -EnableIPsecOffload $true -EnableIov $false -EnableVrss $false -AllowMacAddressSpoofing $false -EnableDhcpGuard $false -EnableRouterGuard $false -AllowTeaming $false -AllowIeeePriorityTagging $false -MinimumBandwidthWeight 40 -MaximumBandwidth 0 -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -613,7 +610,7 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = New-SCVirtualNetworkAdapterNativePortProfile -Name 'VM Roles' -Description '' -EnableVmq $true -EnableIPsecOffload $true -EnableIov $false -EnableVrss $false -AllowMacAddressSpoofing $false -EnableDhcpGuard $true -EnableRouterGuard $true -AllowTeaming $false -AllowIeeePriorityTagging $false -MinimumBandwidthWeight 1 -MaximumBandwidth 0
+    $obj = New-SCVirtualNetworkAdapterNativePortProfile -Name 'VM Roles' -Description '' -EnableVmq $true -EnableIPsecOffload $true -EnableIov $false -EnableVrss $false -AllowMacAddressSpoofing $false -EnableDhcpGuard $true -EnableRouterGuard $true -AllowTeaming $false -AllowIeeePriorityTagging $false -MinimumBandwidthWeight 1 -MaximumBandwidth 0 -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -628,38 +625,38 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = New-SCLogicalSwitch -Name 'Fabric Switch' -Description 'The global logical switch' -SwitchUplinkMode 'Team' -MinimumBandwidthMode 'Weight' -EnableSriov $false
-    $profile = Get-SCNativeUplinkPortProfile -ID $ids['uplink_port_profile.uplink-oslo']
-    if (-not (Get-SCUplinkPortProfileSet -LogicalSwitch $obj | Where-Object { [string]$_.NativeUplinkPortProfile.ID -eq $ids['uplink_port_profile.uplink-oslo'] })) {
-        New-SCUplinkPortProfileSet -Name ($obj.Name + '_' + $profile.Name) -LogicalSwitch $obj -NativeUplinkPortProfile $profile | Out-Null
+    $obj = New-SCLogicalSwitch -Name 'Fabric Switch' -Description 'The global logical switch' -SwitchUplinkMode 'Team' -MinimumBandwidthMode 'Weight' -EnableSriov $false -ErrorAction Stop
+    $profile = Get-SCNativeUplinkPortProfile -ID $ids['uplink_port_profile.uplink-oslo'] -ErrorAction Stop
+    if (-not (Get-SCUplinkPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { [string]$_.NativeUplinkPortProfile.ID -eq $ids['uplink_port_profile.uplink-oslo'] })) {
+        New-SCUplinkPortProfileSet -Name ($obj.Name + '_' + $profile.Name) -LogicalSwitch $obj -NativeUplinkPortProfile $profile -ErrorAction Stop | Out-Null
     }
     $wantedUplinks = @(@($ids['uplink_port_profile.uplink-oslo']))
-    Get-SCUplinkPortProfileSet -LogicalSwitch $obj | Where-Object { $wantedUplinks -notcontains [string]$_.NativeUplinkPortProfile.ID } | ForEach-Object { Remove-SCUplinkPortProfileSet -UplinkPortProfileSet $_ -Confirm:$false | Out-Null }
+    Get-SCUplinkPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { $wantedUplinks -notcontains [string]$_.NativeUplinkPortProfile.ID } | ForEach-Object { Remove-SCUplinkPortProfileSet -UplinkPortProfileSet $_ -Confirm:$false -ErrorAction Stop | Out-Null }
     $wantedClasses = @(@($ids['port_classification.vm-roles'], '8f1e0b5a-2c44-4c5e-9d1e-77aa00000001', $ids['port_classification.live-migration']))
-    Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj | Where-Object { $wantedClasses -notcontains [string]$_.PortClassification.ID } | ForEach-Object { Remove-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $_ -Confirm:$false | Out-Null }
-    $class = Get-SCPortClassification -ID $ids['port_classification.vm-roles']
-    $vnic = Get-SCVirtualNetworkAdapterNativePortProfile -ID $ids['virtual_port_profile.vm-roles']
-    $set = Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj | Where-Object { [string]$_.PortClassification.ID -eq $ids['port_classification.vm-roles'] }
+    Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { $wantedClasses -notcontains [string]$_.PortClassification.ID } | ForEach-Object { Remove-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $_ -Confirm:$false -ErrorAction Stop | Out-Null }
+    $class = Get-SCPortClassification -ID $ids['port_classification.vm-roles'] -ErrorAction Stop
+    $vnic = Get-SCVirtualNetworkAdapterNativePortProfile -ID $ids['virtual_port_profile.vm-roles'] -ErrorAction Stop
+    $set = Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { [string]$_.PortClassification.ID -eq $ids['port_classification.vm-roles'] }
     if ($set) {
-        Set-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $set -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $true | Out-Null
+        Set-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $set -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $true -ErrorAction Stop | Out-Null
     } else {
-        New-SCVirtualNetworkAdapterPortProfileSet -Name ($obj.Name + '_' + $class.Name) -LogicalSwitch $obj -PortClassification $class -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $true | Out-Null
+        New-SCVirtualNetworkAdapterPortProfileSet -Name ($obj.Name + '_' + $class.Name) -LogicalSwitch $obj -PortClassification $class -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $true -ErrorAction Stop | Out-Null
     }
-    $class = Get-SCPortClassification -ID '8f1e0b5a-2c44-4c5e-9d1e-77aa00000001'
-    $vnic = Get-SCVirtualNetworkAdapterNativePortProfile -ID $ids['virtual_port_profile.host-management']
-    $set = Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj | Where-Object { [string]$_.PortClassification.ID -eq '8f1e0b5a-2c44-4c5e-9d1e-77aa00000001' }
+    $class = Get-SCPortClassification -ID '8f1e0b5a-2c44-4c5e-9d1e-77aa00000001' -ErrorAction Stop
+    $vnic = Get-SCVirtualNetworkAdapterNativePortProfile -ID $ids['virtual_port_profile.host-management'] -ErrorAction Stop
+    $set = Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { [string]$_.PortClassification.ID -eq '8f1e0b5a-2c44-4c5e-9d1e-77aa00000001' }
     if ($set) {
-        Set-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $set -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false | Out-Null
+        Set-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $set -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false -ErrorAction Stop | Out-Null
     } else {
-        New-SCVirtualNetworkAdapterPortProfileSet -Name ($obj.Name + '_' + $class.Name) -LogicalSwitch $obj -PortClassification $class -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false | Out-Null
+        New-SCVirtualNetworkAdapterPortProfileSet -Name ($obj.Name + '_' + $class.Name) -LogicalSwitch $obj -PortClassification $class -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false -ErrorAction Stop | Out-Null
     }
-    $class = Get-SCPortClassification -ID $ids['port_classification.live-migration']
-    $vnic = Get-SCVirtualNetworkAdapterNativePortProfile -ID $ids['virtual_port_profile.live-migration']
-    $set = Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj | Where-Object { [string]$_.PortClassification.ID -eq $ids['port_classification.live-migration'] }
+    $class = Get-SCPortClassification -ID $ids['port_classification.live-migration'] -ErrorAction Stop
+    $vnic = Get-SCVirtualNetworkAdapterNativePortProfile -ID $ids['virtual_port_profile.live-migration'] -ErrorAction Stop
+    $set = Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { [string]$_.PortClassification.ID -eq $ids['port_classification.live-migration'] }
     if ($set) {
-        Set-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $set -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false | Out-Null
+        Set-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $set -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false -ErrorAction Stop | Out-Null
     } else {
-        New-SCVirtualNetworkAdapterPortProfileSet -Name ($obj.Name + '_' + $class.Name) -LogicalSwitch $obj -PortClassification $class -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false | Out-Null
+        New-SCVirtualNetworkAdapterPortProfileSet -Name ($obj.Name + '_' + $class.Name) -LogicalSwitch $obj -PortClassification $class -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false -ErrorAction Stop | Out-Null
     }
 
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
@@ -676,7 +673,7 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = New-SCVMNetwork -Name 'Management' -Description '' -LogicalNetwork (Get-SCLogicalNetwork -ID $ids['logical_network.management']) -IsolationType 'NoIsolation'
+    $obj = New-SCVMNetwork -Name 'Management' -Description '' -LogicalNetwork (Get-SCLogicalNetwork -ID $ids['logical_network.management'] -ErrorAction Stop) -IsolationType 'NoIsolation' -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {

@@ -1,0 +1,508 @@
+# fabric plan for stamp reference: 31 operation(s), in dependency order.
+# Review, then run in a PowerShell session with the VMM console module:
+#   delete  cloud.iaas-copenhagen
+#   delete  cloud.iaas-oslo
+#   delete  cloud.iaas-stockholm
+#   delete  custom_property.CreateHighlyAvailableVMRoles
+#   delete  host_group.Copenhagen/DR
+#   delete  host_group.Copenhagen/Edge
+#   delete  host_group.Copenhagen/Fabric Management
+#   delete  host_group.Copenhagen/IaaS
+#   delete  host_group.Oslo/DR
+#   delete  host_group.Oslo/Edge
+#   delete  host_group.Oslo/Fabric Management
+#   delete  host_group.Oslo/IaaS
+#   delete  host_group.Stockholm/DR
+#   delete  host_group.Stockholm/Edge
+#   delete  host_group.Stockholm/Fabric Management
+#   delete  host_group.Stockholm/IaaS
+#   delete  ip_pool.management-copenhagen
+#   delete  ip_pool.management-oslo
+#   delete  ip_pool.management-stockholm
+#   delete  logical_switch.fabric
+#   delete  network_site.management-copenhagen
+#   delete  host_group.Copenhagen
+#   delete  network_site.management-stockholm
+#   delete  host_group.Stockholm
+#   delete  port_classification.vm-roles
+#   delete  uplink_port_profile.uplink-oslo
+#   delete  network_site.management-oslo
+#   delete  host_group.Oslo
+#   delete  virtual_port_profile.vm-roles
+#   delete  vm_network.management
+#   delete  logical_network.management
+$ErrorActionPreference = 'Stop'
+$ids = @{}
+Write-Host ('delete ' + 'cloud.iaas-copenhagen')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCCloud -ID '69392826-2c3d-55cd-babc-aa69b70494a7' -ErrorAction Stop
+    Remove-SCCloud -Cloud $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('cloud.iaas-copenhagen' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'cloud.iaas-oslo')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCCloud -ID 'fb20494c-2329-56bf-8bfa-e4ab7a7c1ad1' -ErrorAction Stop
+    Remove-SCCloud -Cloud $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('cloud.iaas-oslo' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'cloud.iaas-stockholm')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCCloud -ID '7c96eab6-bb82-5891-ba5c-a233863c1d23' -ErrorAction Stop
+    Remove-SCCloud -Cloud $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('cloud.iaas-stockholm' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'custom_property.CreateHighlyAvailableVMRoles')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCCustomProperty -ID 'cbb2632c-510e-589a-af16-a30947d783f4' -ErrorAction Stop
+    Remove-SCCustomProperty -CustomProperty $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('custom_property.CreateHighlyAvailableVMRoles' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'host_group.Copenhagen/DR')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCVMHostGroup -ID '54a1b0f1-a8d6-595a-957f-6c89f4c40aa0' -ErrorAction Stop
+    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Copenhagen/DR' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'host_group.Copenhagen/Edge')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCVMHostGroup -ID '0ef9b42d-9c54-566b-a57d-8c3f461fb566' -ErrorAction Stop
+    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Copenhagen/Edge' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'host_group.Copenhagen/Fabric Management')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCVMHostGroup -ID '10699e27-30a6-5ed5-bf9c-53f26a712b8d' -ErrorAction Stop
+    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Copenhagen/Fabric Management' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'host_group.Copenhagen/IaaS')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCVMHostGroup -ID '536e0b7d-02f7-59f1-82fa-7a98276d042d' -ErrorAction Stop
+    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Copenhagen/IaaS' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'host_group.Oslo/DR')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCVMHostGroup -ID 'b85324c5-ff84-5352-bf5c-17bf48843642' -ErrorAction Stop
+    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Oslo/DR' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'host_group.Oslo/Edge')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCVMHostGroup -ID 'f985e9cb-b4da-5d56-af33-2c7b868b2d0b' -ErrorAction Stop
+    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Oslo/Edge' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'host_group.Oslo/Fabric Management')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCVMHostGroup -ID '9d0c3411-91ff-5957-9f50-8031cc3672e9' -ErrorAction Stop
+    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Oslo/Fabric Management' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'host_group.Oslo/IaaS')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCVMHostGroup -ID 'a5e664a7-8523-5353-bfaf-25b3edb3cc90' -ErrorAction Stop
+    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Oslo/IaaS' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'host_group.Stockholm/DR')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCVMHostGroup -ID '0a1de175-9fcf-59f7-adfb-2e1bfb356b4a' -ErrorAction Stop
+    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Stockholm/DR' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'host_group.Stockholm/Edge')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCVMHostGroup -ID 'c06c78d9-2bee-5a5d-a9d7-75d59a816075' -ErrorAction Stop
+    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Stockholm/Edge' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'host_group.Stockholm/Fabric Management')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCVMHostGroup -ID '3c8e8372-5c66-5468-9c02-431a1ce0aa32' -ErrorAction Stop
+    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Stockholm/Fabric Management' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'host_group.Stockholm/IaaS')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCVMHostGroup -ID 'dd015cfe-98ce-550f-9ede-c0635ca26f65' -ErrorAction Stop
+    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Stockholm/IaaS' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'ip_pool.management-copenhagen')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCStaticIPAddressPool -ID 'bc74473f-3e11-5b88-a64d-24ce29e1d85b' -ErrorAction Stop
+    $granted = @(Get-SCIPAddress -StaticIPAddressPool $obj -Assigned -ErrorAction Stop)
+    if ($granted.Count -gt 0) { throw "the pool has $($granted.Count) granted address(es); revoke them first" }
+    Remove-SCStaticIPAddressPool -StaticIPAddressPool $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('ip_pool.management-copenhagen' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'ip_pool.management-oslo')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCStaticIPAddressPool -ID '90486585-6903-56f1-b888-db056c6f7c06' -ErrorAction Stop
+    $granted = @(Get-SCIPAddress -StaticIPAddressPool $obj -Assigned -ErrorAction Stop)
+    if ($granted.Count -gt 0) { throw "the pool has $($granted.Count) granted address(es); revoke them first" }
+    Remove-SCStaticIPAddressPool -StaticIPAddressPool $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('ip_pool.management-oslo' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'ip_pool.management-stockholm')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCStaticIPAddressPool -ID 'a8d2f338-decc-5dea-8313-7d8d2aa90768' -ErrorAction Stop
+    $granted = @(Get-SCIPAddress -StaticIPAddressPool $obj -Assigned -ErrorAction Stop)
+    if ($granted.Count -gt 0) { throw "the pool has $($granted.Count) granted address(es); revoke them first" }
+    Remove-SCStaticIPAddressPool -StaticIPAddressPool $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('ip_pool.management-stockholm' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'logical_switch.fabric')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCLogicalSwitch -ID 'bf2c1d8f-0f7e-5f69-951a-24f73b517d52' -ErrorAction Stop
+    Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | ForEach-Object { Remove-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $_ -Confirm:$false -ErrorAction Stop | Out-Null }
+    Get-SCUplinkPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | ForEach-Object { Remove-SCUplinkPortProfileSet -UplinkPortProfileSet $_ -Confirm:$false -ErrorAction Stop | Out-Null }
+    Remove-SCLogicalSwitch -LogicalSwitch $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('logical_switch.fabric' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'network_site.management-copenhagen')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCLogicalNetworkDefinition -ID '7ca8d606-77c7-5440-9140-a2a2af6543a0' -ErrorAction Stop
+    Remove-SCLogicalNetworkDefinition -LogicalNetworkDefinition $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('network_site.management-copenhagen' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'host_group.Copenhagen')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCVMHostGroup -ID '4e462120-afbd-5052-8945-4595e6ba8e36' -ErrorAction Stop
+    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Copenhagen' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'network_site.management-stockholm')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCLogicalNetworkDefinition -ID 'cee0de52-68aa-55e6-a030-c57e329324f4' -ErrorAction Stop
+    Remove-SCLogicalNetworkDefinition -LogicalNetworkDefinition $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('network_site.management-stockholm' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'host_group.Stockholm')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCVMHostGroup -ID '0f3d5c93-5b44-5b8a-aed7-fb85d40dae2d' -ErrorAction Stop
+    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Stockholm' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'port_classification.vm-roles')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCPortClassification -ID 'aef999a0-f326-5ca2-8a82-ac97b854316a' -ErrorAction Stop
+    Remove-SCPortClassification -PortClassification $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('port_classification.vm-roles' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'uplink_port_profile.uplink-oslo')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCNativeUplinkPortProfile -ID '5622ef1c-60d1-5465-9248-df64a5c30d26' -ErrorAction Stop
+    Remove-SCNativeUplinkPortProfile -NativeUplinkPortProfile $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('uplink_port_profile.uplink-oslo' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'network_site.management-oslo')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCLogicalNetworkDefinition -ID '85e7b802-5fe0-57a2-89eb-b07f897de9fc' -ErrorAction Stop
+    Remove-SCLogicalNetworkDefinition -LogicalNetworkDefinition $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('network_site.management-oslo' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'host_group.Oslo')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCVMHostGroup -ID '315994f7-92d8-508e-a7e6-d0bca82a9d0d' -ErrorAction Stop
+    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Oslo' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'virtual_port_profile.vm-roles')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCVirtualNetworkAdapterNativePortProfile -ID '7df4d285-a897-5dcb-a1ed-e7abfe7cbfdc' -ErrorAction Stop
+    Remove-SCVirtualNetworkAdapterNativePortProfile -VirtualNetworkAdapterNativePortProfile $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('virtual_port_profile.vm-roles' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'vm_network.management')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCVMNetwork -ID '0bb848b6-4a3a-51ce-9675-2e46741320dc' -ErrorAction Stop
+    Get-SCVMSubnet -VMNetwork $obj -ErrorAction Stop | ForEach-Object { Remove-SCVMSubnet -VMSubnet $_ -Confirm:$false -ErrorAction Stop | Out-Null }
+    Remove-SCVMNetwork -VMNetwork $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('vm_network.management' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'logical_network.management')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = Get-SCLogicalNetwork -ID '760edcb3-6246-59f9-a27d-54ce18d5eea2' -ErrorAction Stop
+    Remove-SCLogicalNetwork -LogicalNetwork $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('logical_network.management' + ': ' + $r.error) }
