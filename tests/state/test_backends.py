@@ -150,3 +150,14 @@ def test_sqlite_files_are_private(opener, tmp_path: Path) -> None:  # type: igno
     assert stat.S_IMODE(directory.stat().st_mode) == 0o700
     for path in directory.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_lab_and_state_files_are_private_after_an_apply(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from conftest import copy_stamp
+
+    stamp = copy_stamp("lab", tmp_path)
+    assert cli("apply", stamp, "--auto-approve").code == 0
+    work = stamp / ".fabric"
+    assert stat.S_IMODE(work.stat().st_mode) == 0o700
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in work.iterdir()}
+    assert modes and all(mode == 0o600 for mode in modes.values()), modes
