@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from fabric.apply.executor import ApplyResult, OpEvent, RetryEventHook, apply_plan
-from fabric.apply.operations import ensure_orderable, ordered_steps
+from fabric.apply.operations import ensure_orderable, needs_order_check, ordered_steps
 from fabric.apply.retry import call_with_retries
 from fabric.errors import FabricError
 from fabric.inventory import Inventory
@@ -178,8 +178,8 @@ def stale_reason(the_plan: Plan, fingerprint: str, provider: Provider, state: St
 def _plan(session: Session, inventory: Inventory, snapshot: StateSnapshot, destroy: bool) -> Plan:
     the_plan = _make(session, inventory, snapshot, destroy)
     # creates and updates follow the (validated, acyclic) dependency graph; only deletes and
-    # replaces add orderings that can contradict it
-    if any(c.action in (Action.DELETE, Action.REPLACE) for c in the_plan.changes):
+    # replaces (and renames, which wait for the name to be free) add orderings that can contradict it
+    if needs_order_check(the_plan):
         ensure_orderable(the_plan)
     return the_plan
 

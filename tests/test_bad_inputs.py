@@ -154,5 +154,5 @@ def test_bad_input_is_refused(
 
 
 def test_corpus_is_big_enough() -> None:
-    """The corpus must not silently shrink."""
-    assert len(CASES) >= 30, CASES
+    """The corpus must not silently shrink (the issue asks for at least 60 cases; there are 122)."""
+    assert len(CASES) >= 120, CASES

@@ -64,6 +64,20 @@ def _identity(kind: str, attributes: Mapping[str, Any]) -> tuple[str, str, str]:
     return kind, scope_value(kind, dict(attributes)), str(attributes.get("name", "")).casefold()
 
 
+def renames(change: Change) -> bool:
+    """True if an update changes the object's name or scope (what VMM keeps unique)."""
+    if change.before is None or change.after is None:
+        return False
+    return _identity(change.kind, change.before) != _identity(change.kind, change.after)
+
+
+def needs_order_check(plan: Plan) -> bool:
+    """True if operations may be ordered against the dependency graph: deletes, replaces, renames."""
+    return any(
+        c.action in (Action.DELETE, Action.REPLACE) or (c.action is Action.UPDATE and renames(c)) for c in plan.changes
+    )
+
+
 def ensure_orderable(plan: Plan) -> None:
     """Raise FabricError if the plan's operations cannot be ordered (a dependency cycle)."""
     graph = operation_graph(plan)
@@ -79,6 +93,11 @@ def ensure_orderable(plan: Plan) -> None:
         if renamed
         else ""
     )
+    if all(graph.nodes[a]["op"].kind is OpKind.UPDATE for a, _ in cycle):
+        hint = (
+            " These objects trade names, and VMM cannot hold one name twice: give one of them a "
+            "temporary name, apply, then the final name."
+        )
     raise FabricError(f"the plan cannot be ordered: {steps} → back to the start.{hint}")
 
 
@@ -92,12 +111,14 @@ def operation_graph(plan: Plan) -> nx.DiGraph[str]:
             graph.add_node(op.key, op=op)
             (delete_op if op.kind in (OpKind.DELETE, OpKind.FORGET) else apply_op)[change.address] = op.key
     old_users: dict[str, list[str]] = defaultdict(list)
-    deleted_names: dict[tuple[str, str, str], str] = {}
+    freed_names: dict[tuple[str, str, str], str] = {}  # identity → the op after which nobody holds it
     for change in plan.changes:
         for target in change.old_depends_on:
             old_users[target].append(change.address)
         if change.address in delete_op and change.before is not None:
-            deleted_names[_identity(change.kind, change.before)] = delete_op[change.address]
+            freed_names[_identity(change.kind, change.before)] = delete_op[change.address]
+        elif change.action is Action.UPDATE and change.before is not None and renames(change):
+            freed_names[_identity(change.kind, change.before)] = apply_op[change.address]
     for address, key in apply_op.items():
         change = graph.nodes[key]["op"].change
         for dep in change.depends_on:
@@ -105,7 +126,7 @@ def operation_graph(plan: Plan) -> nx.DiGraph[str]:
                 graph.add_edge(apply_op[dep], key)
         if address in delete_op:
             graph.add_edge(delete_op[address], key)
-        clash = deleted_names.get(_identity(change.kind, change.after or {}))
+        clash = freed_names.get(_identity(change.kind, change.after or {}))
         if clash and clash != key:
             graph.add_edge(clash, key)
     for address, key in delete_op.items():

@@ -19,7 +19,7 @@ from fabric.secrets import reference_name, resolve
 
 Path = tuple[str | int, ...]
 _KEY = re.compile(r"^\w[\w.-]{0,127}$")  # letters and digits of any script, _ . -
-_SEGMENT = re.compile(r"^[^\x00-\x1f\x7f/\\]{1,256}$")
+_SEGMENT = re.compile("^[^\x00-\x1f\x7f-\x9f\u2028\u2029/\\\\]{1,256}$")  # no control characters, no / or backslash
 META_KEYS = ("for_each", "children")
 
 
@@ -71,7 +71,7 @@ def _iterations(body: dict[str, Any], ctx: dict[str, Any], path: Path) -> list[d
     elif isinstance(items, list):
         pairs = [(str(v) if not isinstance(v, (dict, list)) else str(i), v) for i, v in enumerate(items)]
     else:
-        kind = type(items).__name__
+        kind = "null" if items is None else type(items).__name__
         raise _Fail((*path, "for_each"), f"for_each must be a list or a mapping, got {kind}")
     return [{**ctx, "each": {"key": k, "value": v, "index": i}} for i, (k, v) in enumerate(pairs)]
 
@@ -184,7 +184,11 @@ def _expand_one(
     key = str(key)
     pattern = _SEGMENT if kind == "host_group" else _KEY
     if not pattern.match(key):
-        what = "host-group name (no / or \\)" if kind == "host_group" else "key (letters, digits, _ . -; at most 128)"
+        what = (
+            "host-group name (1 to 256 characters, no control characters, / or \\)"
+            if kind == "host_group"
+            else "key (letters, digits, _ . -; at most 128)"
+        )
         yield Problem(SourceRef(job.name, path), f"{key!r} is not a valid {what}", True)
         return
     if kind == "host_group" and "parent" in body:

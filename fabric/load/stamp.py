@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import stat
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -59,11 +60,17 @@ def _short_repr(value: object) -> str:
 
 def _read_text(path: Path, name: str, locator: Locator) -> tuple[str | None, list[Diagnostic]]:
     """A file's text (registered with the locator), or why it cannot be read."""
+    too_large = [Diagnostic(SourceLocation(name, 1, 1), f"file larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")]
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            limit = MAX_FILE_BYTES // (1024 * 1024)
-            return None, [Diagnostic(SourceLocation(name, 1, 1), f"file larger than {limit} MiB")]
-        raw = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block, /dev/zero never end
+            return None, [Diagnostic(SourceLocation(name, 1, 1), "not a regular file")]
+        if info.st_size > MAX_FILE_BYTES:
+            return None, too_large
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)  # it may have grown since stat
+        if len(raw) > MAX_FILE_BYTES:
+            return None, too_large
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         where = decode_error_location(name, raw, exc)

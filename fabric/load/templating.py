@@ -11,9 +11,38 @@ from collections.abc import Callable
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
-_ENV = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+MAX_BITS = 100_000  # integers a template may build with * and ** (about 30,000 digits)
+MAX_LENGTH = 1_000_000  # characters or items a template may build by repetition (`'x' * n`)
+
+
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox with `*` and `**` bounded: `7 ** 10**8` would run for minutes, `'x' * 10**10` exhaust memory."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if _too_large(operator, left, right):
+            raise SecurityError(f"the result of {operator} would be too large")
+        return super().call_binop(context, operator, left, right)
+
+
+def _too_large(operator: str, left: Any, right: Any) -> bool:
+    ints = isinstance(left, int) and isinstance(right, int)
+    if operator == "**":
+        return ints and right > 0 and abs(left) > 1 and abs(left).bit_length() * right > MAX_BITS
+    if ints:
+        return bool(left.bit_length() + right.bit_length() > MAX_BITS)  # n * n * n … grows without **
+    for sequence, count in ((left, right), (right, left)):
+        if isinstance(sequence, (str, list, tuple)) and isinstance(count, int):
+            return len(sequence) * count > MAX_LENGTH
+    return False
+
+
+_ENV = _Sandbox(undefined=jinja2.StrictUndefined, autoescape=False)
 _WHOLE = re.compile(r"^\s*\{\{(?P<expr>(?:(?!\{\{|\}\}).)*)\}\}\s*$", re.DOTALL)
 _CACHE: dict[str, Callable[[dict[str, Any]], Any]] = {}
 

@@ -20,6 +20,7 @@ Path = tuple[str | int, ...]
 
 MAX_EXPANDED_NODES = 2_000_000
 MAX_DEPTH = 64
+MAX_ITEMS = 1_000_000  # lines plus flow items per file: bounds the nodes (and memory) parsing may build
 _TAG = "tag:yaml.org,2002:"
 _STR, _MAP, _SEQ, _MERGE = _TAG + "str", _TAG + "map", _TAG + "seq", _TAG + "merge"
 
@@ -46,6 +47,9 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 _SAFE = yaml.constructor.SafeConstructor()
 _RESOLVED: dict[str, str] = {}
 _IMPLICIT_FIRST = frozenset(ch for chars in yaml.resolver.Resolver.yaml_implicit_resolvers for ch in (chars or "\0"))
+
+
+_IN_PROGRESS: Any = object()  # a collection being converted; an alias to it is recursive
 
 
 class _YamlProblem(Exception):
@@ -98,18 +102,22 @@ class _Converter:
         if tag in _SCALARS:
             return self._scalar(node)
         key = id(node)
-        if key in self.done:
+        found = self.done.get(key)
+        if found is not None:
+            if found is _IN_PROGRESS:  # an alias inside its own anchor: `&a [*a]`
+                raise _YamlProblem("recursive YAML alias: a collection contains itself", node.start_mark)
             self.alias_reused = True
-            return self.done[key]
+            return found
         if tag == _SEQ:
-            out: list[Any] = []
+            self.done[key] = _IN_PROGRESS
+            out = [self.convert(child, depth + 1) for child in node.value]
             self.done[key] = out
-            out.extend(self.convert(child, depth + 1) for child in node.value)
             return out
         if tag == _MAP:
+            self.done[key] = _IN_PROGRESS
             mapping: dict[str, Any] = {}
-            self.done[key] = mapping
             self._mapping(node, mapping, depth)
+            self.done[key] = mapping
             return mapping
         raise _YamlProblem(f"unsupported YAML tag {tag!r}", node.start_mark)
 
@@ -123,7 +131,11 @@ class _Converter:
 
     def _mapping(self, node: Any, out: dict[str, Any], depth: int) -> None:
         pairs = node.value
-        keys = {k.value for k, _ in pairs}
+        try:
+            keys = {k.value for k, _ in pairs}
+        except TypeError:  # a collection as a key (`? [a, b]`): its value is a list
+            bad = next(k for k, _ in pairs if not isinstance(k, yaml.ScalarNode))
+            raise _YamlProblem("mapping keys must be strings", bad.start_mark) from None
         if len(keys) != len(pairs) or "<<" in keys:  # rare: duplicates or merge keys
             pairs = self._merged(node)
         convert = self.convert
@@ -132,9 +144,14 @@ class _Converter:
                 out[key_node.value] = convert(value_node, depth + 1)
                 continue
             k = convert(key_node, depth + 1)
-            if isinstance(k, bool) or not isinstance(k, (str, int, float)):
+            if isinstance(k, bool) or k is None:  # `NO:` (Norway) is false in YAML 1.1
+                what = "a boolean" if isinstance(k, bool) else "null"
+                msg = f"mapping key {key_node.value!r} is read as {what}; quote it to use it as a name"
+                raise _YamlProblem(msg, key_node.start_mark)
+            if not isinstance(k, (str, int, float)):
                 raise _YamlProblem("mapping keys must be strings", key_node.start_mark)
-            out[str(k)] = convert(value_node, depth + 1)
+            # a number as a key keeps its text: `010:` is the name "010", not octal 8
+            out[key_node.value] = convert(value_node, depth + 1)
 
     def _merged(self, node: Any) -> list[Any]:
         pairs = node.value
@@ -186,8 +203,31 @@ def _expanded_size(data: Any, limit: int) -> int:
     return size(data)
 
 
+def _items(text: str) -> int:
+    """An upper bound (within a small factor) on the nodes of `text`: every node follows one of these."""
+    lines = text.count("\n") + text.count("\r") - text.count("\r\n")
+    return lines + text.count(",") + text.count("[") + text.count("{") + text.count("- ")
+
+
+def _syntax_error(text: str, name: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
+    """A YAML syntax error where a reader sees it, saying so when the culprit is a tab."""
+    context, problem = exc.context or "", exc.problem or ""
+    # an unclosed flow collection or quoted string is best shown where it was opened
+    unclosed = "flow" in context or ("quoted" in context and "end of stream" in problem)
+    mark = exc.context_mark if unclosed and exc.context_mark else (exc.problem_mark or exc.context_mark)
+    what = " ".join(p for p in (context, problem) if p) or "invalid YAML"
+    if mark is not None and "tab" not in what:
+        lines = text.split("\n", mark.line + 1)
+        if mark.line < len(lines) and lines[mark.line][mark.column : mark.column + 1] == "\t":
+            what += " (a tab: YAML indents with spaces only)"
+    return Diagnostic(_location(name, mark), f"invalid YAML: {what}")
+
+
 def parse_yaml(text: str, name: str) -> tuple[Any, list[Diagnostic]]:
     """Parse one YAML document safely; return its data or diagnostics (never raises)."""
+    if len(text) > MAX_ITEMS and _items(text) > MAX_ITEMS:  # composing every node would need gigabytes
+        msg = f"more than {MAX_ITEMS:,} lines and list or mapping items in one file; split it into several files"
+        return None, [Diagnostic(SourceLocation(name, 1, 1), msg)]
     loader = _NodeLoader(text)
     converter = _Converter()
     collecting = gc.isenabled()
@@ -198,11 +238,7 @@ def parse_yaml(text: str, name: str) -> tuple[Any, list[Diagnostic]]:
     except _YamlProblem as exc:
         return None, [Diagnostic(_location(name, exc.mark), exc.message)]
     except yaml.MarkedYAMLError as exc:
-        # an unclosed flow collection is best shown where it was opened
-        flow = bool(exc.context and "flow" in exc.context and exc.context_mark)
-        mark = exc.context_mark if flow else (exc.problem_mark or exc.context_mark)
-        what = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        return None, [Diagnostic(_location(name, mark), f"invalid YAML: {what}")]
+        return None, [_syntax_error(text, name, exc)]
     except yaml.YAMLError as exc:
         return None, [Diagnostic(SourceLocation(name, 1, 1), f"invalid YAML: {exc}")]
     except RecursionError:
@@ -223,6 +259,7 @@ class Locator:
 
     texts: dict[str, str] = field(default_factory=dict)
     _roots: dict[str, Any] = field(default_factory=dict)
+    _keys: dict[int, dict[str, tuple[Any, Any]]] = field(default_factory=dict)  # mapping node → key → nodes
 
     def add(self, name: str, text: str) -> None:
         """Register the text of a file under its display name."""
@@ -244,22 +281,25 @@ class Locator:
         mark = node.start_mark
         for i, step in enumerate(path):
             last = i == len(path) - 1
-            found = _child(node, step)
+            found = self._child(node, step)
             if found is None:
                 break
             key_node, node = found
             mark = key_node.start_mark if (last and at_key and key_node is not None) else node.start_mark
         return _location(name, mark)
 
-
-def _child(node: Any, step: str | int) -> tuple[Any, Any] | None:
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(step):
-                return key_node, value_node
-    elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
-        return None, node.value[step]
-    return None
+    def _child(self, node: Any, step: str | int) -> tuple[Any, Any] | None:
+        if isinstance(node, yaml.MappingNode):  # indexed once: a mapping with many errors stays linear
+            keys = self._keys.get(id(node))
+            if keys is None:
+                keys = self._keys[id(node)] = {}
+                for key_node, value_node in node.value:
+                    if isinstance(key_node, yaml.ScalarNode):
+                        keys.setdefault(key_node.value, (key_node, value_node))
+            return keys.get(str(step))
+        if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+            return None, node.value[step]
+        return None
 
 
 def decode_error_location(name: str, raw: bytes, exc: UnicodeDecodeError) -> SourceLocation:

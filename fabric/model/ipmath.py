@@ -38,7 +38,14 @@ def ip(text: str) -> IP:
     try:
         return ipaddress.IPv4Address(int.from_bytes(socket.inet_pton(socket.AF_INET, text), "big"))
     except OSError:
+        _no_zone(text)
         return ipaddress.ip_address(text)
+
+
+def _no_zone(text: str) -> None:
+    """Refuse an IPv6 zone ID (`fe80::1%eth0`): it names a local interface, which VMM has no use for."""
+    if "%" in text:
+        raise ValueError(f"{text!r} has an IPv6 zone ID (%…), which is not allowed")
 
 
 def network(text: str, *, strict: bool = True) -> Net:
@@ -48,8 +55,10 @@ def network(text: str, *, strict: bool = True) -> Net:
         try:
             value = int.from_bytes(socket.inet_pton(socket.AF_INET, address), "big")
         except OSError:
+            _no_zone(text)  # e.g. ::ffff:10.0.0.1%eth0/128
             return ipaddress.ip_network(text, strict=strict)
         return ipaddress.IPv4Network((value, int(prefix)), strict=strict)
+    _no_zone(text)
     return ipaddress.ip_network(text, strict=strict)
 
 

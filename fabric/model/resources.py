@@ -27,7 +27,7 @@ from pydantic import (
 from fabric.model.ipmath import ip, network
 
 RefPath = tuple[str, ...]
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # C0, DEL, C1 (CSI, NEL, …), line separators
 _REF = re.compile(r"^[a-z_]+\.\S.*$")
 
 

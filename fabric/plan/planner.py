@@ -89,6 +89,8 @@ def _existing(
         forced = sorted(top_level(paths) & immutable(resource.KIND))
         action = Action.REPLACE if forced else Action.UPDATE
         reason = f"{', '.join(forced)} cannot change in place" if forced else ""
+    if action is Action.REPLACE:
+        after = _fresh_after(resource, before)
     old = _old_references(resource.KIND, before) if action is not Action.NOOP else ()
     return Change(
         address,
@@ -107,6 +109,13 @@ def _existing(
     )
 
 
+def _fresh_after(resource: Resource, before: Mapping[str, Any]) -> dict[str, Any]:
+    """What a replacement is created with: the code's values, and whatever the provider chose
+    before (a granted address, say) left for it to choose anew."""
+    ignore = resource.guards.ignore_changes
+    return keep_ignored(resource.canonical, before, ignore) if ignore else dict(resource.canonical)
+
+
 def _cascade(changes: dict[str, Change], graph: nx.DiGraph[str], desired: Mapping[str, Resource]) -> None:
     """A replaced resource gets a new ID: every existing resource that references it is replaced after it.
 
@@ -122,6 +131,7 @@ def _cascade(changes: dict[str, Change], graph: nx.DiGraph[str], desired: Mappin
                 changes[dependent] = replace(
                     change,
                     action=Action.REPLACE,
+                    after=_fresh_after(desired[dependent], change.before or {}),
                     reason=f"replaced because {address} is replaced",
                     old_depends_on=_old_references(change.kind, change.before or {}),
                 )

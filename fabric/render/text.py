@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -21,11 +22,16 @@ _HEADINGS = {
 }
 
 
+# C1 controls (\x9b drives a terminal), bidirectional overrides and line separators: shown
+# escaped so a description cannot rewrite what a reviewer sees
+_UNPRINTABLE = re.compile("[\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
 def value(v: Any) -> str:
     """A value as shown in diffs: JSON, so strings are quoted and null is visible."""
     if v is _MISSING:
         return "(absent)"
-    return json.dumps(v, ensure_ascii=False)
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(v, ensure_ascii=False))
 
 
 def leaves(data: Any, prefix: tuple[str | int, ...] = ()) -> Iterator[tuple[str, Any]]:
