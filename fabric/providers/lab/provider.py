@@ -67,9 +67,9 @@ class LabProvider:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
         self._lock = threading.Lock()
-        self._latency = _latency_seconds(os.environ.get("FABRIC_LAB_LATENCY_MS", ""))
+        self._latency = _env_number("FABRIC_LAB_LATENCY_MS", 600_000, "milliseconds") / 1000
         self._fail = {a.strip() for a in os.environ.get("FABRIC_LAB_FAIL", "").split(",") if a.strip()}
-        self._flaky = _share(os.environ.get("FABRIC_LAB_FLAKY", ""))
+        self._flaky = _env_number("FABRIC_LAB_FLAKY", 1, "a share of calls")
         self._kill_after = os.environ.get("FABRIC_LAB_KILL_AFTER", "")
         self._random = random.Random()  # noqa: S311 - fault injection, not secrecy
 
@@ -247,24 +247,16 @@ class LabProvider:
         return ObservedObject(live_id, kind, attrs["name"], attrs)
 
 
-def _share(raw: str) -> float:
+def _env_number(name: str, high: float, unit: str) -> float:
+    """The number in environment variable `name` (0 if unset), between 0 and `high`."""
+    raw = os.environ.get(name, "")
     try:
         value = float(raw or 0)
     except ValueError:
         value = -1
-    if not 0 <= value <= 1:
-        raise ProviderError(f"FABRIC_LAB_FLAKY must be a share of calls between 0 and 1, not {raw!r}")
+    if not 0 <= value <= high:
+        raise ProviderError(f"{name} must be {unit} between 0 and {high:g}, not {raw!r}")
     return value
-
-
-def _latency_seconds(raw: str) -> float:
-    try:
-        value = float(raw or 0)
-    except ValueError:
-        value = -1
-    if not 0 <= value <= 600_000:
-        raise ProviderError(f"FABRIC_LAB_LATENCY_MS must be milliseconds between 0 and 600000, not {raw!r}")
-    return value / 1000
 
 
 def _expand(text: str) -> Iterator[Any]:
