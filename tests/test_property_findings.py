@@ -1,15 +1,12 @@
 """Apply bugs found by tests/test_properties.py, each the smallest stamp change that showed it.
 
-Fixed ones are plain tests; one still open is a strict expected failure (it turns into a
-reminder to drop the marker once fixed). The property test avoids that shape (see
-`stamps()` options in tests/stampgen.py).
+All three are fixed; the tests keep them fixed. Trading names stays refused, by design.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from conftest import Cli
 
 GRANT = """host_group:
@@ -61,12 +58,6 @@ def test_renames_that_pass_a_name_along_apply_in_one_go(cli: Cli, tmp_path: Path
     apply_then_change(cli, tmp_path / "names", before, after)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="apply ordering: a cloud that referenced a replaced logical network and now only "
-    "depends_on it must update before the delete and after the create ('the plan cannot be ordered')",
-)
 def test_a_reference_turned_into_depends_on_survives_a_replace(cli: Cli, tmp_path: Path) -> None:
     before = """host_group:
   Lab: {}

@@ -122,7 +122,10 @@ def operation_graph(plan: Plan) -> nx.DiGraph[str]:
     for address, key in apply_op.items():
         change = graph.nodes[key]["op"].change
         for dep in change.depends_on:
-            if dep in apply_op:
+            # a change that must finish before dep's old object goes cannot also wait for the
+            # new one: the old object, which exists then, is what it depended on
+            before_delete = dep in delete_op and address not in delete_op and address in old_users.get(dep, ())
+            if dep in apply_op and not before_delete:
                 graph.add_edge(apply_op[dep], key)
         if address in delete_op:
             graph.add_edge(delete_op[address], key)
