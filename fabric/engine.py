@@ -65,10 +65,17 @@ def open_backends(
     """The provider and state for a stamp, without loading its code (for saved plans)."""
     provider = open_provider(root, settings, where.work_dir)
     try:
-        return provider, open_state(where.config, where.stamp, where.work_dir, lock_timeout)
+        state = open_state(where.config, where.stamp, where.work_dir, lock_timeout)
     except BaseException:
         provider.close()
         raise
+    try:
+        refuse_migrated(state)
+    except BaseException:
+        state.close()
+        provider.close()
+        raise
+    return provider, state
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,16 @@ def saved_plan_backends(
     """The provider and state a saved plan was made against (`extra`: provider settings to add)."""
     where = StateWhere(StateConfig.model_validate(context.state_backend), the_plan.stamp, Path(context.state_dir))
     return open_backends(Path(context.stamp_dir), {**context.provider, **extra}, where, lock_timeout)
+
+
+def refuse_migrated(state: StateBackend) -> None:
+    """FabricError if `state` was migrated away (working on it would split the stamp's state)."""
+    to = state.migrated_to()
+    if to is not None:
+        raise FabricError(
+            f"this stamp's {state.name} state was migrated to {to}: set state.backend: {to} in fabric.yaml "
+            f"(the {state.name} copy is kept only as a backup), and plan again"
+        )
 
 
 def open_session(
@@ -130,6 +147,7 @@ def migrate_state(root: Path, to: str, state_dir: Path | None = None, lock_timeo
             with source.lock("state migrate"), target.lock("state migrate"):
                 snapshot = source.read()
                 target.load(snapshot)
+                source.mark_migrated(to)  # from now on only a backup: writing it would split the state
                 return snapshot
         finally:
             target.close()

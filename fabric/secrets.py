@@ -19,6 +19,8 @@ import re
 import threading
 from typing import Any
 
+import markupsafe
+
 from fabric.errors import FabricError
 
 REDACTED = "(sensitive)"
@@ -36,11 +38,19 @@ def reference_name(value: object) -> str | None:
     return match.group("name") if match else None
 
 
+MIN_LENGTH = 8  # shorter values cannot be masked by value without masking ordinary text
+
+
 def resolve(name: str) -> str | None:
-    """The value of environment variable `name`, registered as a secret (None if unset or empty)."""
+    """The value of environment variable `name`, registered as a secret (None if unset or empty).
+
+    ValueError if it is too short to be masked safely.
+    """
     value = os.environ.get(name, "")
     if not value:
         return None
+    if len(value) < MIN_LENGTH:
+        raise ValueError(f"environment variable {name} holds fewer than {MIN_LENGTH} characters: too short to mask")
     register(value, name)
     return value
 
@@ -54,16 +64,17 @@ def register(value: str, name: str) -> None:
         if known:
             return
         forms = {f for v in _names for f in _escaped_forms(v)}
-        forms |= {html.escape(f) for f in set(forms)}
         ordered = sorted(forms, key=len, reverse=True)  # longest first: a secret inside another
         _pattern = re.compile("|".join(re.escape(f) for f in ordered if f))
 
 
 def _escaped_forms(value: str) -> set[str]:
-    """The value as it can appear in output: raw, JSON-escaped (once or twice, either encoding)."""
+    """The value as it can appear in output: raw, JSON-escaped (once or twice, either encoding),
+    Python's repr (validation messages), HTML-escaped (either escaper)."""
     once = {json.dumps(value, ensure_ascii=ascii)[1:-1] for ascii in (False, True)}
     twice = {json.dumps(f, ensure_ascii=ascii)[1:-1] for f in once for ascii in (False, True)}
-    return {value} | once | twice
+    forms = {value, repr(value)[1:-1], ascii(value)[1:-1]} | once | twice
+    return forms | {html.escape(f) for f in forms} | {str(markupsafe.escape(f)) for f in forms}
 
 
 def secret_name(value: object) -> str | None:
@@ -83,17 +94,33 @@ def redact_text(text: str) -> str:
 
 
 def redact_value(value: Any) -> Any:
-    """A copy of a JSON-like value with secret strings replaced by `(sensitive)`."""
+    """A copy of a JSON-like value with each string that *is* a secret replaced by `(sensitive)`.
+
+    Only whole values: data (state, plan files) must not be rewritten inside other strings;
+    output streams mask substrings as a last net (`redact_text`).
+    """
     if _pattern is None:
         return value
-    return _map_strings(value, lambda s: REDACTED if s in _names else redact_text(s))
+    return _map_strings(value, lambda s: REDACTED if s in _names else s)
+
+
+def redact_like(value: Any, template: Any) -> Any:
+    """`value` with `(sensitive)` wherever `template` holds a secret or `(sensitive)` at the
+    same place: an old secret (rotated since) is masked because of where it is, not what it is."""
+    if isinstance(template, str) and (template == REDACTED or template in _names):
+        return REDACTED if value is not None else None
+    if isinstance(value, dict) and isinstance(template, dict):
+        return {k: redact_like(v, template.get(k)) for k, v in value.items()}
+    if isinstance(value, list) and isinstance(template, list) and len(value) == len(template):
+        return [redact_like(v, t) for v, t in zip(value, template, strict=True)]
+    return value
 
 
 def to_references(value: Any) -> Any:
     """A copy with each secret string turned back into its `${env:NAME}` reference."""
     if _pattern is None:
         return value
-    return _map_strings(value, lambda s: f"${{env:{_names[s]}}}" if s in _names else redact_text(s))
+    return _map_strings(value, lambda s: f"${{env:{_names[s]}}}" if s in _names else s)
 
 
 def from_references(value: Any) -> Any:
@@ -103,7 +130,10 @@ def from_references(value: Any) -> Any:
         name = reference_name(text)
         if name is None:
             return text
-        resolved = resolve(name)
+        try:
+            resolved = resolve(name)
+        except ValueError as exc:
+            raise FabricError(str(exc)) from None
         if resolved is None:
             raise FabricError(f"the secret environment variable {name} is not set")
         return resolved

@@ -6,6 +6,7 @@ the values without depending on any backend.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,12 @@ class StateEntry:
     attributes: Mapping[str, Any]
     serial: int = 0
     protected: bool = False  # lifecycle.prevent_destroy when last applied
+
+    def holds_redacted(self) -> bool:
+        """True if a secret was stored as `(sensitive)` in these attributes (cheap on stored state)."""
+        raw = getattr(self.attributes, "raw_text", None)
+        text = raw if isinstance(raw, str) else json.dumps(dict(self.attributes))
+        return '"(sensitive)"' in text
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready form."""

@@ -106,9 +106,7 @@ class _Run:
         if observed is not None:  # record what the provider chose for attributes left to it
             applied = fill_computed(KINDS[change.kind], applied, observed.attributes)
         entry = StateEntry(change.address, change.kind, live_id, applied, protected=change.protected)
-        self.state.record(entry)
-        if change.moved_from:
-            self.state.forget(change.moved_from)
+        self.state.record(entry, forget=change.moved_from)  # one transaction: a crash cannot split a move
 
 
 def _heights(graph: nx.DiGraph[str]) -> dict[str, int]:

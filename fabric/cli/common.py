@@ -105,7 +105,7 @@ def reports_errors(fn: F) -> F:
             return 1
         except Exception as exc:  # a bug in fabric, not bad input: still no traceback by default
             if os.environ.get("FABRIC_DEBUG"):
-                traceback.print_exc()
+                err.print(traceback.format_exc(), markup=False, end="")  # through the masking stream
             err.print(f"internal error: {type(exc).__name__}: {exc} (set FABRIC_DEBUG=1 for details)", markup=False)
             return 1
 

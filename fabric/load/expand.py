@@ -94,7 +94,10 @@ def resolve_secrets(value: Any, path: Path) -> tuple[Any, list[tuple[Path, str]]
     if name is not None:
         if path[-1:] == ("name",):
             return value, [(path, "a name cannot be a secret (names appear in plans, state and VMM's logs)")]
-        resolved = resolve(name)
+        try:
+            resolved = resolve(name)
+        except ValueError as exc:
+            return value, [(path, str(exc))]
         if resolved is None:
             return value, [(path, f"environment variable {name} is not set (referenced as ${{env:{name}}})")]
         return resolved, []

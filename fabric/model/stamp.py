@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import networkx as nx
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from fabric.model.resources import Resource, Strict
 
@@ -37,6 +37,13 @@ class StateConfig(Strict):
         pattern=r"^[a-z_][a-z0-9_]{0,62}$",
         description="postgres: the database schema holding fabric's tables (created if missing).",
     )
+
+    @field_validator("db_schema")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value.startswith("pg_") or value == "information_schema":
+            raise ValueError(f"{value!r} is reserved by PostgreSQL; choose another schema name")
+        return value
 
 
 class Moved(Strict):

@@ -56,7 +56,12 @@ class Plan:
         if not secrets.active():
             return self
         changes = tuple(
-            replace(c, before=secrets.redact_value(c.before), after=secrets.redact_value(c.after)) for c in self.changes
+            replace(
+                c,
+                before=secrets.redact_value(secrets.redact_like(c.before, c.after)),
+                after=secrets.redact_value(c.after),
+            )
+            for c in self.changes
         )
         return replace(self, changes=changes)
 

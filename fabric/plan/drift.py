@@ -62,7 +62,11 @@ class DriftReport:
         if not secrets.active():
             return self
         items = tuple(
-            replace(i, expected=secrets.redact_value(i.expected), actual=secrets.redact_value(i.actual))
+            replace(
+                i,
+                expected=secrets.redact_value(i.expected),
+                actual=secrets.redact_value(secrets.redact_like(i.actual, i.expected)),
+            )
             for i in self.items
         )
         return replace(self, items=items)

@@ -13,7 +13,7 @@ from typing import Any
 from fabric.errors import FabricError
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
-from fabric.secrets import from_references, to_references
+from fabric.secrets import from_references, redact_like, to_references
 
 PLANFILE_FORMAT = "fabric-plan"
 PLANFILE_VERSION = 1
@@ -72,6 +72,12 @@ def _change_from_dict(d: dict[str, Any]) -> Change:
     )
 
 
+def _masked_record(c: Change) -> dict[str, Any]:
+    record = change_record(c)
+    record["before"] = redact_like(record["before"], record["after"])  # an old value of a secret
+    return record
+
+
 def dump_plan(plan: Plan, context: PlanContext) -> dict[str, Any]:
     """The plan file document (JSON-ready); secret values appear as their `${env:NAME}` references."""
     doc = {
@@ -90,7 +96,7 @@ def dump_plan(plan: Plan, context: PlanContext) -> dict[str, Any]:
             "state_backend": context.state_backend,
         },
         "desired": context.desired,
-        "changes": [change_record(c) for c in plan.changes],
+        "changes": [_masked_record(c) for c in plan.changes],
         "summary": plan.summary(),
     }
     return dict(to_references(doc))

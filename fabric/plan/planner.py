@@ -23,6 +23,7 @@ from fabric.plan.change import Change, Plan
 from fabric.plan.diff import changed_paths, top_level
 from fabric.plan.lifecycle import apply_moves, guard_destroy, keep_ignored, without_ignored
 from fabric.plan.liveview import LiveView
+from fabric.secrets import redact_like
 from fabric.snapshot import StateSnapshot
 
 Immutables = Callable[[str], frozenset[str]]
@@ -109,6 +110,15 @@ def _existing(
     )
 
 
+def _mask_old_secrets(change: Change, state: StateSnapshot) -> Change:
+    """A live value where state keeps `(sensitive)` is a secret too (perhaps one rotated since, or
+    no longer in code): the plan shows it masked."""
+    entry = state.entries.get(change.address)
+    if entry is None or change.before is None or not entry.holds_redacted():
+        return change
+    return replace(change, before=redact_like(change.before, dict(entry.attributes)))
+
+
 def _fresh_after(resource: Resource, before: Mapping[str, Any]) -> dict[str, Any]:
     """What a replacement is created with: the code's values, and whatever the provider chose
     before (a granted address, say) left for it to choose anew."""
@@ -138,9 +148,7 @@ def _cascade(changes: dict[str, Change], graph: nx.DiGraph[str], desired: Mappin
                 queue.append(dependent)
 
 
-def _deletes(
-    desired: Mapping[str, Resource], state: StateSnapshot, m: _Matcher, built_in: BuiltIn
-) -> list[Change]:
+def _deletes(desired: Mapping[str, Resource], state: StateSnapshot, m: _Matcher, built_in: BuiltIn) -> list[Change]:
     out = []
     for address, entry in state.entries.items():
         if address in desired:
@@ -227,7 +235,7 @@ def make_plan(
     for new, old in moved_from.items():
         if new in changes:
             changes[new] = replace(changes[new], moved_from=old)
-    all_changes = [*changes.values(), *_deletes(desired, state, m, built_in)]
+    all_changes = [_mask_old_secrets(c, state) for c in [*changes.values(), *_deletes(desired, state, m, built_in)]]
     guard_destroy(all_changes, desired, protected)
     ordered = tuple(sorted(all_changes, key=lambda c: c.address))
     return Plan(stamp, ordered, state.serial, destroy, state_lineage=state.lineage)

@@ -113,5 +113,10 @@ def force_unlock_file(path: Path, lock_id: str) -> LockInfo:
         os.ftruncate(fd, 0)
         os.close(fd)
         return holder
+    # the holder may have released and another taken the lock since it was read: check again
+    # right before breaking it (a window of microseconds, not of a human typing the command)
+    current = read_holder(path)
+    if current is None or current.id != lock_id:
+        raise FabricError(f"lock id {lock_id} is no longer the current lock; run force-unlock again if needed")
     path.unlink(missing_ok=True)
     return holder

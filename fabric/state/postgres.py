@@ -19,7 +19,9 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
 
+from fabric import secrets
 from fabric.errors import FabricError, StateLockedError
 from fabric.snapshot import StateEntry, StateSnapshot
 from fabric.state.lock import LockInfo
@@ -28,7 +30,8 @@ from fabric.state.sqlite import LazyJson
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS {s}.stamps (
-  stamp text PRIMARY KEY, serial bigint NOT NULL, lineage text NOT NULL, format_version int NOT NULL);
+  stamp text PRIMARY KEY, serial bigint NOT NULL, lineage text NOT NULL, format_version int NOT NULL,
+  migrated_to text);
 CREATE TABLE IF NOT EXISTS {s}.resources (
   stamp text NOT NULL, address text NOT NULL, kind text NOT NULL, live_id text NOT NULL,
   attributes jsonb NOT NULL, serial bigint NOT NULL, protected boolean NOT NULL DEFAULT false,
@@ -55,7 +58,24 @@ def connect(dsn_env: str) -> psycopg.Connection[Any]:
     if not dsn:
         raise FabricError(f"state.backend is postgres but the environment variable {dsn_env} is not set")
     try:
-        return psycopg.connect(dsn, autocommit=True, connect_timeout=10, application_name="fabric")
+        password = conninfo_to_dict(dsn).get("password")
+    except psycopg.ProgrammingError:  # libpq's parse error quotes the DSN, password included
+        raise FabricError(f"{dsn_env} is not a valid PostgreSQL connection string") from None
+    if isinstance(password, str) and len(password) >= secrets.MIN_LENGTH:
+        secrets.register(password, dsn_env)  # masked should any message repeat it
+    try:
+        # keepalives: a client that vanishes without closing its connection loses the lock in
+        # about a minute instead of the two hours of the operating system's default
+        return psycopg.connect(
+            dsn,
+            autocommit=True,
+            connect_timeout=10,
+            application_name="fabric",
+            keepalives=1,
+            keepalives_idle=30,
+            keepalives_interval=10,
+            keepalives_count=3,
+        )
     except psycopg.Error as exc:
         # the message names host and database, never the password
         raise FabricError(f"cannot connect to the PostgreSQL state database ({dsn_env}): {_first_line(exc)}") from None
@@ -144,8 +164,8 @@ class PostgresState:
             (self._stamp, serial, held.id if held else "", held.operation if held else "", address, event, live_id),
         )
 
-    def record(self, entry: StateEntry) -> int:
-        """Upsert one entry, bump the serial and log it, in one committed transaction."""
+    def record(self, entry: StateEntry, forget: str | None = None) -> int:
+        """Upsert one entry (dropping `forget`), bump the serial and log it, in one committed transaction."""
         attributes = stored_attributes(entry)
         with self._transaction() as serial:
             self._q(
@@ -155,6 +175,8 @@ class PostgresState:
                 (self._stamp, entry.address, entry.kind, entry.live_id, attributes, serial, entry.protected),
             )
             self._log(serial, entry.address, "record", entry.live_id)
+            if forget is not None:
+                self._q("DELETE FROM {s}.resources WHERE stamp = %s AND address = %s", (self._stamp, forget))
         return serial
 
     def forget(self, address: str) -> int:
@@ -163,6 +185,17 @@ class PostgresState:
             self._q("DELETE FROM {s}.resources WHERE stamp = %s AND address = %s", (self._stamp, address))
             self._log(serial, address, "forget", "")
         return serial
+
+    def mark_migrated(self, to: str) -> None:
+        """Remember that this stamp's state moved to `to`."""
+        with _reported(), self._mutex:
+            self._q("UPDATE {s}.stamps SET migrated_to = %s WHERE stamp = %s", (to, self._stamp))
+
+    def migrated_to(self) -> str | None:
+        """Where this stamp's state moved, if it did."""
+        with _reported(), self._mutex:
+            row = self._q("SELECT migrated_to FROM {s}.stamps WHERE stamp = %s", (self._stamp,)).fetchone()
+        return str(row[0]) if row and row[0] else None
 
     def history(self, limit: int = 50) -> list[HistoryEvent]:
         """The latest changes, newest first."""
@@ -180,6 +213,9 @@ class PostgresState:
             count = self._q("SELECT count(*) FROM {s}.resources WHERE stamp = %s", (self._stamp,)).fetchone()
             if count and count[0]:
                 raise FabricError("the target state is not empty; refusing to overwrite it")
+            used = self._q("SELECT serial FROM {s}.stamps WHERE stamp = %s", (self._stamp,)).fetchone()
+            if used and used[0]:
+                raise FabricError(f"the target state has a history (serial {used[0]}); refusing to overwrite it")
             with self._db.cursor() as cursor:
                 cursor.executemany(
                     self._sql("INSERT INTO {s}.resources VALUES (%s, %s, %s, %s, %s, %s, %s)"),
@@ -200,7 +236,6 @@ class PostgresState:
                 "UPDATE {s}.stamps SET serial = %s, lineage = %s WHERE stamp = %s",
                 (snapshot.serial, snapshot.lineage, self._stamp),
             )
-            self._q("DELETE FROM {s}.history WHERE stamp = %s AND serial >= %s", (self._stamp, snapshot.serial))
             self._log(snapshot.serial, "*", "migrate", "")
 
     def _try_lock(self) -> bool:

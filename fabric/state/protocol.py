@@ -36,8 +36,9 @@ class StateBackend(Protocol):
         """The current state."""
         ...
 
-    def record(self, entry: StateEntry) -> int:
-        """Insert or replace an entry; return the new serial."""
+    def record(self, entry: StateEntry, forget: str | None = None) -> int:
+        """Insert or replace an entry (and remove `forget`, a moved entry's old address, in the
+        same transaction); return the new serial."""
         ...
 
     def forget(self, address: str) -> int:
@@ -62,6 +63,14 @@ class StateBackend(Protocol):
 
     def load(self, snapshot: StateSnapshot) -> None:
         """Fill an empty state with `snapshot` (lineage and serial kept); FabricError if not empty."""
+        ...
+
+    def mark_migrated(self, to: str) -> None:
+        """Record that this state was copied to backend `to` and must no longer be written."""
+        ...
+
+    def migrated_to(self) -> str | None:
+        """The backend this state was migrated to, if it was."""
         ...
 
     def close(self) -> None:

@@ -38,6 +38,11 @@ class LazyJson(Mapping[str, Any]):
         self._text = text
         self._data: dict[str, Any] | None = None
 
+    @property
+    def raw_text(self) -> str:
+        """The JSON text as stored."""
+        return self._text
+
     def _decoded(self) -> dict[str, Any]:
         if self._data is None:
             self._data = json.loads(self._text)
@@ -85,18 +90,23 @@ class SqliteState:
         return str(self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()[0])
 
     def read(self) -> StateSnapshot:
-        """All entries at the current serial."""
-        rows = self._db.execute("SELECT address, kind, live_id, attributes, serial, protected FROM resources")
-        entries = {r[0]: StateEntry(r[0], r[1], r[2], LazyJson(r[3]), r[4], bool(r[5])) for r in rows}
-        return StateSnapshot(int(self._meta("serial")), self._meta("lineage"), entries)
+        """All entries at the current serial (one read transaction: entries and serial agree)."""
+        self._db.execute("BEGIN")
+        try:
+            rows = self._db.execute("SELECT address, kind, live_id, attributes, serial, protected FROM resources")
+            entries = {r[0]: StateEntry(r[0], r[1], r[2], LazyJson(r[3]), r[4], bool(r[5])) for r in rows}
+            serial, lineage = int(self._meta("serial")), self._meta("lineage")
+        finally:
+            self._db.execute("COMMIT")
+        return StateSnapshot(serial, lineage, entries)
 
     def _bump(self) -> int:
         serial = int(self._meta("serial")) + 1
         self._db.execute("UPDATE meta SET value = ? WHERE key = 'serial'", (str(serial),))
         return serial
 
-    def record(self, entry: StateEntry) -> int:
-        """Upsert one entry, bump the serial and log it, in one durable transaction."""
+    def record(self, entry: StateEntry, forget: str | None = None) -> int:
+        """Upsert one entry (dropping `forget`), bump the serial and log it, in one durable transaction."""
         attributes = stored_attributes(entry)
         with self._transaction() as serial:
             self._db.execute(
@@ -104,6 +114,8 @@ class SqliteState:
                 (entry.address, entry.kind, entry.live_id, attributes, serial, int(entry.protected)),
             )
             self._log(serial, entry.address, "record", entry.live_id)
+            if forget is not None:
+                self._db.execute("DELETE FROM resources WHERE address = ?", (forget,))
         return serial
 
     def forget(self, address: str) -> int:
@@ -130,6 +142,15 @@ class SqliteState:
             (serial, _now(), held.id if held else "", held.operation if held else "", address, event, live_id),
         )
 
+    def mark_migrated(self, to: str) -> None:
+        """Remember (in meta) that this state moved to `to`."""
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES ('migrated_to', ?)", (to,))
+
+    def migrated_to(self) -> str | None:
+        """Where this state moved, if it did."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'migrated_to'").fetchone()
+        return str(row[0]) if row else None
+
     def history(self, limit: int = 50) -> list[HistoryEvent]:
         """The latest changes, newest first."""
         rows = self._db.execute("SELECT * FROM history ORDER BY serial DESC LIMIT ?", (limit,))
@@ -141,6 +162,8 @@ class SqliteState:
         try:
             if self._db.execute("SELECT count(*) FROM resources").fetchone()[0]:
                 raise FabricError("the target state is not empty; refusing to overwrite it")
+            if serial := int(self._meta("serial")):
+                raise FabricError(f"the target state has a history (serial {serial}); refusing to overwrite it")
             rows = [
                 (
                     e.address,
@@ -155,7 +178,6 @@ class SqliteState:
             self._db.executemany("INSERT INTO resources VALUES (?, ?, ?, ?, ?, ?)", rows)
             self._db.execute("UPDATE meta SET value = ? WHERE key = 'serial'", (str(snapshot.serial),))
             self._db.execute("UPDATE meta SET value = ? WHERE key = 'lineage'", (snapshot.lineage,))
-            self._db.execute("DELETE FROM history WHERE serial >= ?", (snapshot.serial,))
             self._log(snapshot.serial, "*", "migrate", "")
         except BaseException:
             self._db.execute("ROLLBACK")
