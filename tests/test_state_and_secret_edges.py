@@ -139,3 +139,12 @@ def test_reserved_schema_names_are_diagnostics(cli: Cli, tmp_path: Path) -> None
     result = cli("validate", stamp)
     assert result.code == 1
     assert "fabric.yaml:" in result.err and "reserved by PostgreSQL" in result.err
+
+
+def test_a_damaged_state_file_is_one_clear_error(cli: Cli, tmp_path: Path) -> None:
+    stamp = copy_stamp("lab", tmp_path)
+    (stamp / ".fabric").mkdir()
+    (stamp / ".fabric" / "state.db").write_bytes(b"not a database at all, " * 100)
+    result = cli("plan", stamp)
+    assert result.code == 1
+    assert result.err.strip() == "error: local database: file is not a database"

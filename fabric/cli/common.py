@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import sqlite3
 import sys
 import traceback
 from collections.abc import Callable
@@ -102,6 +103,9 @@ def reports_errors(fn: F) -> F:
             return 1
         except OSError as exc:
             err.print(f"error: {exc}", markup=False)
+            return 1
+        except sqlite3.Error as exc:  # disk full, database locked by a foreign tool, a damaged file
+            err.print(f"error: local database: {exc}", markup=False)
             return 1
         except Exception as exc:  # a bug in fabric, not bad input: still no traceback by default
             if os.environ.get("FABRIC_DEBUG"):
