@@ -142,6 +142,7 @@ def migrate_state(root: Path, to: str, state_dir: Path | None = None, lock_timeo
     source_backend = "sqlite" if to == "postgres" else "postgres"
     source = open_stamp_state(root, state_dir, lock_timeout, source_backend)
     try:
+        refuse_migrated(source)  # a backup left by an earlier migration is not the state any more
         target = open_stamp_state(root, state_dir, lock_timeout, to)
         try:
             with source.lock("state migrate"), target.lock("state migrate"):

@@ -77,6 +77,15 @@ def _escaped_forms(value: str) -> set[str]:
     return forms | {html.escape(f) for f in forms} | {str(markupsafe.escape(f)) for f in forms}
 
 
+def reset() -> None:
+    """Forget every registered secret (what a new process starts with; the in-process test CLI
+    calls it before each command)."""
+    global _pattern
+    with _lock:
+        _names.clear()
+        _pattern = None
+
+
 def secret_name(value: object) -> str | None:
     """The environment variable a secret value came from (None if `value` is no secret)."""
     return _names.get(value) if isinstance(value, str) else None
@@ -139,6 +148,18 @@ def from_references(value: Any) -> Any:
         return resolved
 
     return _map_strings(value, resolve_one)
+
+
+def unnamed_at(value: Any, template: Any) -> bool:
+    """True if, where `template` is `(sensitive)`, `value` holds a plain string rather than a
+    `${env:NAME}` reference (an old secret kept by ignore_changes, which no reference names)."""
+    if template == REDACTED:
+        return isinstance(value, str) and reference_name(value) is None and value != REDACTED
+    if isinstance(value, dict) and isinstance(template, dict):
+        return any(unnamed_at(v, template.get(k)) for k, v in value.items())
+    if isinstance(value, list) and isinstance(template, list) and len(value) == len(template):
+        return any(unnamed_at(v, t) for v, t in zip(value, template, strict=True))
+    return False
 
 
 def _map_strings(value: Any, fn: Any) -> Any:

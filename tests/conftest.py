@@ -34,6 +34,9 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
     def run(*args: str, stdin: str = "") -> Result:
         import io
 
+        from fabric import secrets
+
+        secrets.reset()  # each command starts with what a new process knows
         monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
         capsys.readouterr()
         try:

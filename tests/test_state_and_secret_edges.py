@@ -58,7 +58,6 @@ def test_a_secret_inside_other_text_does_not_rewrite_data(
         state.close()
         lab.close()
     assert cli("plan", stamp, "--detailed-exitcode").code == 0
-    assert "location" not in cli("show", stamp).out  # output still masks it
 
 
 def test_a_short_secret_is_refused(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -107,9 +106,23 @@ def test_migrate_refuses_a_target_with_history(tmp_path: Path, backend: str) -> 
         state.close()
 
 
+def _sqlite_with_schema(stamp: Path) -> str:
+    """State on SQLite for now, with a schema of its own for a later migration to PostgreSQL."""
+    schema = use_postgres(stamp)
+    _switch(stamp, "sqlite")
+    return schema
+
+
+def _switch(stamp: Path, backend: str) -> None:
+    other = "postgres" if backend == "sqlite" else "sqlite"
+    text = (stamp / "fabric.yaml").read_text(encoding="utf-8")
+    (stamp / "fabric.yaml").write_text(text.replace(f"backend: {other}", f"backend: {backend}"), encoding="utf-8")
+
+
 @pytest.mark.usefixtures("pg_dsn")
 def test_a_migrated_state_is_not_written_again(cli: Cli, tmp_path: Path) -> None:
     stamp = copy_stamp("lab", tmp_path)
+    _sqlite_with_schema(stamp)
     assert cli("apply", stamp, "--auto-approve").code == 0
     planfile = tmp_path / "p.fabricplan"
     assert cli("plan", stamp, "--destroy", "--out", planfile).code == 0
@@ -117,7 +130,7 @@ def test_a_migrated_state_is_not_written_again(cli: Cli, tmp_path: Path) -> None
     refused = cli("apply", planfile)
     assert refused.code == 1 and "was migrated to postgres" in refused.err
     assert cli("plan", stamp).code == 1
-    use_postgres(stamp, "fabric")  # the schema migrate wrote to (the default)
+    _switch(stamp, "postgres")
     assert cli("plan", stamp, "--detailed-exitcode").code == 0
 
 
@@ -148,3 +161,89 @@ def test_a_damaged_state_file_is_one_clear_error(cli: Cli, tmp_path: Path) -> No
     result = cli("plan", stamp)
     assert result.code == 1
     assert result.err.strip() == "error: local database: file is not a database"
+
+
+@pytest.mark.usefixtures("pg_dsn")
+def test_tables_from_an_earlier_version_gain_new_columns(tmp_path: Path) -> None:
+    import os
+
+    import psycopg
+
+    schema = f"t_old_{tmp_path.name[-8:].lower()}"
+    with psycopg.connect(os.environ["FABRIC_PG_DSN"], autocommit=True) as db:
+        db.execute(f"CREATE SCHEMA {schema}")
+        db.execute(
+            f"CREATE TABLE {schema}.stamps (stamp text PRIMARY KEY, serial bigint NOT NULL, lineage text NOT NULL, "
+            "format_version int NOT NULL)"
+        )
+    state = open_state(StateConfig.model_validate({"backend": "postgres", "schema": schema}), "s", tmp_path)
+    try:
+        assert state.migrated_to() is None
+        assert state.record(StateEntry("cloud.a", "cloud", "id-1", {"name": "c"})) == 1
+    finally:
+        state.close()
+
+
+@pytest.mark.usefixtures("pg_dsn")
+def test_an_empty_state_migrated_there_and_back_stays_usable(cli: Cli, tmp_path: Path) -> None:
+    stamp = copy_stamp("lab", tmp_path)
+    _sqlite_with_schema(stamp)
+    assert cli("state", "migrate", stamp, "--to", "postgres").code == 0
+    _switch(stamp, "postgres")
+    back = cli("state", "migrate", stamp, "--to", "sqlite")
+    assert back.code == 0, back.err
+    _switch(stamp, "sqlite")
+    assert cli("plan", stamp).code == 0, "the SQLite copy is the live state again"
+
+
+@pytest.mark.usefixtures("pg_dsn")
+def test_a_backup_left_by_migration_is_not_migrated_again(cli: Cli, tmp_path: Path) -> None:
+    stamp = copy_stamp("lab", tmp_path)
+    _sqlite_with_schema(stamp)
+    assert cli("apply", stamp, "--auto-approve").code == 0
+    assert cli("state", "migrate", stamp, "--to", "postgres").code == 0
+    text = (stamp / "fabric.yaml").read_text(encoding="utf-8")
+    (stamp / "fabric.yaml").write_text(text.replace("schema: t_", "schema: t_other_"), encoding="utf-8")
+    # a fresh schema: migrating the stale SQLite backup there must be refused
+    again = cli("state", "migrate", stamp, "--to", "postgres")
+    assert again.code == 1 and "was migrated to postgres" in again.err
+
+
+def test_drift_masks_a_secret_removed_from_code(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEC_A", "old-secret-AAA")
+    stamp = copy_stamp("lab", tmp_path)
+    lab_yaml = stamp / "lab.yaml"
+    lab_yaml.write_text(lab_yaml.read_text().replace("description: The lab location", 'description: "${env:SEC_A}"'))
+    assert cli("apply", stamp, "--auto-approve").code == 0
+    monkeypatch.delenv("SEC_A")
+    lab_yaml.write_text(lab_yaml.read_text().replace('description: "${env:SEC_A}"', "description: public text"))
+    for fmt in ("text", "json", "markdown", "html"):
+        result = cli("drift", stamp, "--format", fmt)
+        assert "old-secret-AAA" not in result.out + result.err, fmt
+    assert "old-secret-AAA" not in cli("plan", stamp, "--format", "json").out
+
+
+def test_a_rotated_secret_under_ignore_changes_stays_masked(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SEC_A", "old-secret-AAA")
+    stamp = copy_stamp("lab", tmp_path)
+    lab_yaml = stamp / "lab.yaml"
+    text = lab_yaml.read_text().replace(
+        '    name: "IaaS {{ var.location }}"\n',
+        '    name: "IaaS {{ var.location }}"\n    description: "${env:SEC_A}"\n'
+        "    lifecycle: {ignore_changes: [description]}\n",
+    )
+    lab_yaml.write_text(text)
+    assert cli("apply", stamp, "--auto-approve").code == 0
+    monkeypatch.setenv("SEC_A", "new-secret-BBB")
+    lab_yaml.write_text(lab_yaml.read_text().replace("vm_count: 20", "vm_count: 30"))
+    plan = cli("plan", stamp, "--format", "json")
+    assert "old-secret-AAA" not in plan.out and "new-secret-BBB" not in plan.out
+    saved = cli("plan", stamp, "--out", tmp_path / "p.fabricplan")
+    assert saved.code == 1 and "cannot save this plan" in saved.err
+    assert not (tmp_path / "p.fabricplan").exists()
+    assert cli("apply", stamp, "--auto-approve").code == 0
+    stored = (stamp / ".fabric" / "state.db").read_bytes()
+    assert b"old-secret-AAA" not in stored and b"new-secret-BBB" not in stored
+    assert "old-secret-AAA" not in cli("show", stamp, "--format", "json").out

@@ -156,22 +156,23 @@ def test_two_stamps_on_one_database_proceed_in_parallel(cli: Cli, tmp_path: Path
 @pytest.mark.usefixtures("pg_dsn")
 def test_state_migrates_to_postgres_and_back(cli: Cli, tmp_path: Path) -> None:
     stamp = copy_stamp("reference", tmp_path)
+    use_postgres(stamp)
+    config = stamp / "fabric.yaml"
+    config.write_text(config.read_text().replace("backend: postgres", "backend: sqlite"))
     assert cli("apply", stamp, "--auto-approve").code == 0
     before = json.loads(cli("show", stamp, "--format", "json").out)
     moved = cli("state", "migrate", stamp, "--to", "postgres")
     assert moved.code == 0, moved.err
     assert "Copied 35 entries" in moved.out
     assert "fabric.yaml still says state.backend: sqlite" in moved.err
-    schema = use_postgres(stamp)
-    assert schema  # a new schema is empty: migrate again into it
-    assert cli("state", "migrate", stamp, "--to", "postgres").code == 0
+    config.write_text(config.read_text().replace("backend: sqlite", "backend: postgres"))
     after = json.loads(cli("show", stamp, "--format", "json").out)
     assert after == before  # same lineage, serial and entries
     assert cli("plan", stamp, "--detailed-exitcode").code == 0
     again = cli("state", "migrate", stamp, "--to", "postgres")
-    assert again.code == 1 and "not empty" in again.err
+    assert again.code == 1 and "was migrated to postgres" in again.err  # the SQLite copy is a backup now
     back = cli("state", "migrate", stamp, "--to", "sqlite")
-    assert back.code == 1 and "not empty" in back.err  # the SQLite copy is still there
+    assert back.code == 1 and "not empty" in back.err  # the SQLite backup is still there
     (stamp / ".fabric" / "state.db").unlink()
     back = cli("state", "migrate", stamp, "--to", "sqlite")
     assert back.code == 0, back.err

@@ -25,6 +25,7 @@ from fabric.model.refs import map_refs
 from fabric.model.resources import KINDS, fill_computed
 from fabric.plan.change import Plan
 from fabric.providers.protocol import Provider
+from fabric.secrets import redact_like
 from fabric.snapshot import StateEntry
 from fabric.state.protocol import StateBackend
 
@@ -105,6 +106,7 @@ class _Run:
         applied = dict(change.after)
         if observed is not None:  # record what the provider chose for attributes left to it
             applied = fill_computed(KINDS[change.kind], applied, observed.attributes)
+        applied = redact_like(applied, change.before)  # an old secret kept by ignore_changes stays masked
         entry = StateEntry(change.address, change.kind, live_id, applied, protected=change.protected)
         self.state.record(entry, forget=change.moved_from)  # one transaction: a crash cannot split a move
 

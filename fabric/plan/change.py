@@ -59,7 +59,8 @@ class Plan:
             replace(
                 c,
                 before=secrets.redact_value(secrets.redact_like(c.before, c.after)),
-                after=secrets.redact_value(c.after),
+                # where the live value is a secret, so is what is kept of it (ignore_changes)
+                after=secrets.redact_value(secrets.redact_like(c.after, c.before)),
             )
             for c in self.changes
         )

@@ -91,13 +91,15 @@ def _applied(address: str, entry: StateEntry, labels: LiveView, desired: Mapping
     live = {k: live.get(k) for k in applied}
     resource = desired.get(address)
     # state keeps secrets as (sensitive): the live value drifted only if it differs from the code's
-    applied = restore_redacted(applied, resource.canonical if resource is not None else live)
-    paths = changed_paths(applied, live)
+    expected = restore_redacted(applied, resource.canonical if resource is not None else live)
+    paths = changed_paths(expected, live)
     if resource is not None:
         paths = without_ignored(paths, resource.guards.ignore_changes)
     if not paths:
         return None
-    return DriftItem(Category.CHANGED, address, entry.kind, name, obj.id, paths, applied, live)
+    # shown masked wherever state keeps (sensitive), whatever the code or VMM holds there now
+    shown = secrets.redact_like(expected, applied), secrets.redact_like(live, applied)
+    return DriftItem(Category.CHANGED, address, entry.kind, name, obj.id, paths, *shown)
 
 
 def _touches_stamp(obj: ObservedObject, managed: set[str]) -> bool:

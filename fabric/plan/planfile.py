@@ -13,7 +13,7 @@ from typing import Any
 from fabric.errors import FabricError
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
-from fabric.secrets import from_references, redact_like, to_references
+from fabric.secrets import from_references, redact_like, to_references, unnamed_at
 
 PLANFILE_FORMAT = "fabric-plan"
 PLANFILE_VERSION = 1
@@ -74,6 +74,11 @@ def _change_from_dict(d: dict[str, Any]) -> Change:
 
 def _masked_record(c: Change) -> dict[str, Any]:
     record = change_record(c)
+    if unnamed_at(to_references(record["after"]), record["before"]):
+        raise FabricError(
+            f"{c.address}: cannot save this plan: it would keep a secret's old value (ignore_changes on a "
+            "secret that changed) and a plan file holds only ${env:NAME} references; apply without --out"
+        )
     record["before"] = redact_like(record["before"], record["after"])  # an old value of a secret
     return record
 

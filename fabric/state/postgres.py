@@ -124,8 +124,12 @@ class PostgresState:
         return self._db.execute(self._sql(text), params)
 
     def _ensure_tables(self) -> None:
-        found = self._db.execute("SELECT to_regclass(%s)", (f"{self._schema}.locks",)).fetchone()
-        if found and found[0] is not None:
+        found = self._db.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = %s AND table_name = 'stamps' "
+            "AND column_name = 'migrated_to'",
+            (self._schema,),
+        ).fetchone()
+        if found:  # current tables: nothing to do, and no lock taken
             return
         # creating tables concurrently can collide in the catalog; a transaction-scoped lock on
         # the schema serialises only this one-time setup, never a stamp's runs
@@ -133,6 +137,8 @@ class PostgresState:
             self._db.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(self._schema, ""),))
             self._db.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {s}").format(s=sql.Identifier(self._schema)))
             self._db.execute(self._sql(TABLES))
+            # tables made by an earlier version lack what was added since
+            self._db.execute(self._sql("ALTER TABLE {s}.stamps ADD COLUMN IF NOT EXISTS migrated_to text"))
 
     def read(self) -> StateSnapshot:
         """All of this stamp's entries at the current serial."""
@@ -233,7 +239,7 @@ class PostgresState:
                     ],
                 )
             self._q(
-                "UPDATE {s}.stamps SET serial = %s, lineage = %s WHERE stamp = %s",
+                "UPDATE {s}.stamps SET serial = %s, lineage = %s, migrated_to = NULL WHERE stamp = %s",
                 (snapshot.serial, snapshot.lineage, self._stamp),
             )
             self._log(snapshot.serial, "*", "migrate", "")

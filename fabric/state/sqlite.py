@@ -178,6 +178,7 @@ class SqliteState:
             self._db.executemany("INSERT INTO resources VALUES (?, ?, ?, ?, ?, ?)", rows)
             self._db.execute("UPDATE meta SET value = ? WHERE key = 'serial'", (str(snapshot.serial),))
             self._db.execute("UPDATE meta SET value = ? WHERE key = 'lineage'", (snapshot.lineage,))
+            self._db.execute("DELETE FROM meta WHERE key = 'migrated_to'")  # it is the live copy now
             self._log(snapshot.serial, "*", "migrate", "")
         except BaseException:
             self._db.execute("ROLLBACK")
