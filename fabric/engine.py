@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fabric.apply.executor import ApplyResult, OpEvent, RetryEventHook, apply_plan
+from fabric.apply.executor import ApplyResult, OpEvent, RetryEventHook, apply_plan, ignore_retries
 from fabric.apply.operations import ensure_orderable, needs_order_check, ordered_steps
 from fabric.apply.retry import call_with_retries
 from fabric.errors import FabricError
@@ -225,7 +225,7 @@ def apply(
     parallelism: int,
     on_event: Callable[[OpEvent], None],
     should_stop: Callable[[], bool],
-    on_retry: RetryEventHook = lambda address, attempt, attempts, error: None,
+    on_retry: RetryEventHook = ignore_retries,
 ) -> ApplyResult:
     """Apply a plan; the caller holds the state lock (across plan and apply)."""
     return apply_plan(

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import markupsafe
@@ -116,13 +117,12 @@ def redact_value(value: Any) -> Any:
 def redact_like(value: Any, template: Any) -> Any:
     """`value` with `(sensitive)` wherever `template` holds a secret or `(sensitive)` at the
     same place: an old secret (rotated since) is masked because of where it is, not what it is."""
-    if isinstance(template, str) and (template == REDACTED or template in _names):
-        return REDACTED if value is not None else None
-    if isinstance(value, dict) and isinstance(template, dict):
-        return {k: redact_like(v, template.get(k)) for k, v in value.items()}
-    if isinstance(value, list) and isinstance(template, list) and len(value) == len(template):
-        return [redact_like(v, t) for v, t in zip(value, template, strict=True)]
-    return value
+
+    def leaf(v: Any, t: Any) -> Any:
+        secret = isinstance(t, str) and (t == REDACTED or t in _names)
+        return (REDACTED if v is not None else None) if secret else v
+
+    return _along(value, template, leaf)
 
 
 def to_references(value: Any) -> Any:
@@ -153,13 +153,25 @@ def from_references(value: Any) -> Any:
 def unnamed_at(value: Any, template: Any) -> bool:
     """True if, where `template` is `(sensitive)`, `value` holds a plain string rather than a
     `${env:NAME}` reference (an old secret kept by ignore_changes, which no reference names)."""
-    if template == REDACTED:
-        return isinstance(value, str) and reference_name(value) is None and value != REDACTED
+    found: list[str] = []
+
+    def leaf(v: Any, t: Any) -> Any:
+        if t == REDACTED and isinstance(v, str) and reference_name(v) is None and v != REDACTED:
+            found.append(v)
+        return v
+
+    _along(value, template, leaf)
+    return bool(found)
+
+
+def _along(value: Any, template: Any, leaf: Callable[[Any, Any], Any]) -> Any:
+    """`value` rebuilt with `leaf(v, t)` wherever the walk down `value` and `template` together
+    stops: at scalars, or where their shapes part (different types, lists of other lengths)."""
     if isinstance(value, dict) and isinstance(template, dict):
-        return any(unnamed_at(v, template.get(k)) for k, v in value.items())
+        return {k: _along(v, template.get(k), leaf) for k, v in value.items()}
     if isinstance(value, list) and isinstance(template, list) and len(value) == len(template):
-        return any(unnamed_at(v, t) for v, t in zip(value, template, strict=True))
-    return False
+        return [_along(v, t, leaf) for v, t in zip(value, template, strict=True)]
+    return leaf(value, template)
 
 
 def _map_strings(value: Any, fn: Any) -> Any:
@@ -172,18 +184,7 @@ def _map_strings(value: Any, fn: Any) -> Any:
     return value
 
 
-def is_redacted(value: object) -> bool:
-    """True if `value` is the `(sensitive)` placeholder."""
-    return value == REDACTED
-
-
 def restore_redacted(stored: Any, source: Any) -> Any:
     """`stored` (from state) with each `(sensitive)` taken from `source` at the same place, so a
     redacted value compares equal to the secret it stands for and not to anything else."""
-    if stored == REDACTED:
-        return source
-    if isinstance(stored, dict) and isinstance(source, dict):
-        return {k: restore_redacted(v, source.get(k)) for k, v in stored.items()}
-    if isinstance(stored, list) and isinstance(source, list) and len(stored) == len(source):
-        return [restore_redacted(a, b) for a, b in zip(stored, source, strict=True)]
-    return stored
+    return _along(stored, source, lambda s, src: src if s == REDACTED else s)

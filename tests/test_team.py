@@ -238,3 +238,24 @@ def test_plan_whose_read_fails_reports_it_and_writes_nothing(
     assert not planfile.exists()
     monkeypatch.delenv("FABRIC_LAB_FLAKY")
     assert cli("show", lab_stamp, "--format", "json").out == state_before
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("FABRIC_LAB_FLAKY", "1.5", "error: FABRIC_LAB_FLAKY must be a share of calls between 0 and 1, not '1.5'"),
+        (
+            "FABRIC_LAB_LATENCY_MS",
+            "soon",
+            "error: FABRIC_LAB_LATENCY_MS must be milliseconds between 0 and 600000, not 'soon'",
+        ),
+    ],
+)
+def test_bad_lab_fault_settings_are_one_error_line(
+    cli: Cli, lab_stamp: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    result = cli("plan", lab_stamp)
+    assert result.code == 1
+    assert result.err.strip() == message

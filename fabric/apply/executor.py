@@ -32,6 +32,10 @@ from fabric.state.protocol import StateBackend
 RetryEventHook = Callable[[str, int, int, BaseException], None]  # address, failed attempt, attempts, error
 
 
+def ignore_retries(address: str, attempt: int, attempts: int, error: BaseException) -> None:
+    """The default retry hook: report nothing."""
+
+
 @dataclass(frozen=True)
 class OpEvent:
     """A finished (or skipped) operation, reported after its state write."""
@@ -166,7 +170,7 @@ def apply_plan(
     parallelism: int = 4,
     on_event: Callable[[OpEvent], None] = lambda e: None,
     should_stop: Callable[[], bool] = lambda: False,
-    on_retry: RetryEventHook = lambda address, attempt, attempts, error: None,
+    on_retry: RetryEventHook = ignore_retries,
 ) -> ApplyResult:
     """Apply `plan`; see the module docstring. Never raises for a failed operation.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import closing
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -54,11 +55,8 @@ def show(
         snapshot_text = "State is empty." if fmt is Format.text else json.dumps({"serial": 0, "resources": []})
         out.print(snapshot_text, markup=False)
         return 0
-    state = engine.open_stamp_state(stamp, state_dir)
-    try:
+    with closing(engine.open_stamp_state(stamp, state_dir)) as state:
         snapshot = state.read()
-    finally:
-        state.close()
     if fmt is Format.json:
         doc = {
             "format_version": "1",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import closing
 from enum import StrEnum
 from typing import Annotated
 
@@ -29,11 +30,8 @@ def force_unlock(
     state_dir: StateDir = None,
 ) -> int:
     """Release a lock left by a hung process. Make sure it is not still applying first."""
-    state = engine.open_stamp_state(stamp, state_dir)
-    try:
+    with closing(engine.open_stamp_state(stamp, state_dir)) as state:
         holder = state.force_unlock(lock_id)
-    finally:
-        state.close()
     out.print(f"Released the lock held by {holder.describe()}.", markup=False)
     return 0
 
@@ -71,11 +69,8 @@ def history(
     state_dir: StateDir = None,
 ) -> int:
     """The latest changes to the stamp's state, newest first: serial, time, lock, address, event."""
-    state = engine.open_stamp_state(stamp, state_dir)
-    try:
+    with closing(engine.open_stamp_state(stamp, state_dir)) as state:
         events = state.history(limit)
-    finally:
-        state.close()
     for e in events:
         if as_json:
             write(json.dumps(e.__dict__, ensure_ascii=False))
