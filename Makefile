@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEMO   := build/demo
 
-.PHONY: install demo test lint typecheck unit bench clean
+.PHONY: install demo test lint typecheck unit bench explore clean
 
 install: $(VENV)/.installed
 
@@ -35,6 +35,10 @@ unit: install
 	$(BIN)/pytest
 
 test: lint typecheck unit
+
+# Property tests from fresh random seeds, many more examples than `make test` (which is derandomized).
+explore: install
+	FABRIC_EXPLORE=$${FABRIC_EXPLORE:-300} $(BIN)/pytest tests/test_properties.py -x
 
 bench: install
 	$(BIN)/python bench/run.py

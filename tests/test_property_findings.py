@@ -1,6 +1,7 @@
 """Apply bugs found by tests/test_properties.py, each the smallest stamp change that showed it.
 
-All three are fixed; the tests keep them fixed. Trading names stays refused, by design.
+All three are fixed; the tests keep them fixed. Trading names stays refused, by design. A
+fourth, an update caught between a delete and a create, is in tests/apply/test_split_updates.py.
 """
 
 from __future__ import annotations

@@ -5,20 +5,26 @@ reverse: an object is deleted only after everything that referenced it (before t
 change) was deleted or updated away from it — VMM refuses to delete objects still in use.
 A create waits for the delete of an object of the same kind and name (a replace, or a key
 renamed in code), since VMM names must stay unique.
+
+An update can be caught between both: it must leave an old object before that is deleted,
+and it needs a new one that can only be created after. Such an update, when it stands in a
+cycle, runs in two steps: a *detach* (the new attributes without the references to objects
+not created yet) before the deletes, and the full update after the creates.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
 import networkx as nx
 
 from fabric.errors import FabricError
-from fabric.model.refs import scope_value
+from fabric.model.refs import identity, without_refs
+from fabric.model.resources import KINDS
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
 
@@ -31,6 +37,7 @@ class OpKind(StrEnum):
     DELETE = "delete"
     RECORD = "record"  # adopt an existing object into state
     FORGET = "forget"  # drop a state entry whose object is already gone
+    DETACH = "detach"  # the first half of a split update: drop references to objects not there yet
 
 
 @dataclass(frozen=True)
@@ -46,8 +53,10 @@ class Operation:
         return f"{self.change.address}#{self.kind.value}"
 
 
-def _ops_for(change: Change) -> list[Operation]:
+def _ops_for(change: Change, detach: Change | None = None) -> list[Operation]:
     a = change.action
+    if a is Action.UPDATE and detach is not None:
+        return [Operation(detach, OpKind.DETACH), Operation(change, OpKind.UPDATE)]
     if a is Action.DELETE:
         return [Operation(change, OpKind.DELETE if change.live_id else OpKind.FORGET)]
     if a is Action.CREATE:
@@ -59,16 +68,11 @@ def _ops_for(change: Change) -> list[Operation]:
     return [Operation(change, OpKind.RECORD)] if change.adopt or change.moved_from else []
 
 
-def _identity(kind: str, attributes: Mapping[str, Any]) -> tuple[str, str, str]:
-    """VMM's uniqueness key: kind, scope (parent, logical network, site) and name, case-insensitive."""
-    return kind, scope_value(kind, dict(attributes)), str(attributes.get("name", "")).casefold()
-
-
 def renames(change: Change) -> bool:
     """True if an update changes the object's name or scope (what VMM keeps unique)."""
     if change.before is None or change.after is None:
         return False
-    return _identity(change.kind, change.before) != _identity(change.kind, change.after)
+    return identity(change.kind, change.before) != identity(change.kind, change.after)
 
 
 def needs_order_check(plan: Plan) -> bool:
@@ -103,40 +107,86 @@ def ensure_orderable(plan: Plan) -> None:
 
 def operation_graph(plan: Plan) -> nx.DiGraph[str]:
     """Nodes are operation keys (attribute `op`); an edge means 'must finish first'."""
+    graph = _graph(plan, {})
+    if nx.is_directed_acyclic_graph(graph):
+        return graph
+    detaches = _detaches(plan, graph)
+    return _graph(plan, detaches) if detaches else graph
+
+
+def _detaches(plan: Plan, graph: nx.DiGraph[str]) -> dict[str, Change]:
+    """The first steps of the updates in a cycle that can be split in two (see the module docstring)."""
+    in_cycle: set[str] = set()
+    for component in nx.strongly_connected_components(graph):
+        if len(component) > 1:
+            in_cycle |= component
+    created = {c.address for c in plan.changes if c.action in (Action.CREATE, Action.REPLACE)}
+    deleted = {c.address for c in plan.changes if c.action in (Action.DELETE, Action.REPLACE)}
+    out = {}
+    for change in plan.changes:
+        if change.action is not Action.UPDATE or f"{change.address}#update" not in in_cycle:
+            continue
+        leaves, waits = set(change.old_depends_on) & deleted, set(change.depends_on) & created
+        if not leaves or not waits or change.moved_from or change.after is None:
+            continue
+        first = without_refs(KINDS[change.kind].REFS, dict(change.after), waits)
+        if first is not None and first != change.after:
+            before = change.before or {}
+            paths = tuple(sorted(k for k in {*before, *first} if before.get(k) != first.get(k)))
+            reason = f"detach from {', '.join(sorted(leaves))} before it is deleted"
+            out[change.address] = replace(change, after=first, changed_paths=paths, reason=reason)
+    return out
+
+
+def _graph(plan: Plan, detaches: Mapping[str, Change]) -> nx.DiGraph[str]:
     graph: nx.DiGraph[str] = nx.DiGraph()
     apply_op: dict[str, str] = {}
     delete_op: dict[str, str] = {}
+    detach_op: dict[str, str] = {}
     for change in plan.changes:
-        for op in _ops_for(change):
+        for op in _ops_for(change, detaches.get(change.address)):
             graph.add_node(op.key, op=op)
-            (delete_op if op.kind in (OpKind.DELETE, OpKind.FORGET) else apply_op)[change.address] = op.key
+            if op.kind is OpKind.DETACH:
+                detach_op[change.address] = op.key
+            else:
+                (delete_op if op.kind in (OpKind.DELETE, OpKind.FORGET) else apply_op)[change.address] = op.key
     old_users: dict[str, list[str]] = defaultdict(list)
     freed_names: dict[tuple[str, str, str], str] = {}  # identity → the op after which nobody holds it
     for change in plan.changes:
         for target in change.old_depends_on:
             old_users[target].append(change.address)
         if change.address in delete_op and change.before is not None:
-            freed_names[_identity(change.kind, change.before)] = delete_op[change.address]
+            freed_names[identity(change.kind, change.before)] = delete_op[change.address]
         elif change.action is Action.UPDATE and change.before is not None and renames(change):
-            freed_names[_identity(change.kind, change.before)] = apply_op[change.address]
+            # a split update renames in its first step
+            first = detach_op.get(change.address) or apply_op[change.address]
+            freed_names[identity(change.kind, change.before)] = first
     for address, key in apply_op.items():
         change = graph.nodes[key]["op"].change
         for dep in change.depends_on:
             # a change that must finish before dep's old object goes cannot also wait for the
-            # new one: the old object, which exists then, is what it depended on
-            before_delete = dep in delete_op and address not in delete_op and address in old_users.get(dep, ())
+            # new one: the old object, which exists then, is what it depended on (unless a
+            # detach step leaves the old object first)
+            before_delete = (
+                dep in delete_op
+                and address not in delete_op
+                and address not in detach_op
+                and address in old_users.get(dep, ())
+            )
             if dep in apply_op and not before_delete:
                 graph.add_edge(apply_op[dep], key)
-        if address in delete_op:
-            graph.add_edge(delete_op[address], key)
-        clash = freed_names.get(_identity(change.kind, change.after or {}))
-        if clash and clash != key:
-            graph.add_edge(clash, key)
+        for earlier in (delete_op.get(address), detach_op.get(address)):
+            if earlier:
+                graph.add_edge(earlier, key)
+        clash = freed_names.get(identity(change.kind, change.after or {}))
+        renamer = detach_op.get(address, key)
+        if clash and clash != renamer:
+            graph.add_edge(clash, renamer)
     for address, key in delete_op.items():
         for user in old_users.get(address, ()):
-            first = delete_op.get(user) or apply_op.get(user)
-            if first and first != key:
-                graph.add_edge(first, key)
+            leaves = delete_op.get(user) or detach_op.get(user) or apply_op.get(user)
+            if leaves and leaves != key:
+                graph.add_edge(leaves, key)
     return graph
 
 
@@ -152,7 +202,7 @@ def ordered_steps(plan: Plan) -> list[dict[str, Any]]:
         attributes = dict(change.after) if op.kind is not OpKind.DELETE and change.after is not None else {}
         steps.append(
             {
-                "op": op.kind.value,
+                "op": OpKind.UPDATE.value if op.kind is OpKind.DETACH else op.kind.value,
                 "address": change.address,
                 "kind": change.kind,
                 "attributes": attributes,

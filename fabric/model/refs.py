@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import copy
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from fabric.model.resources import KINDS, RefPath, Resource
@@ -76,3 +77,34 @@ def scope_value(kind: str, attributes: dict[str, Any]) -> str:
         return f"{attributes['vm_network']}/{attributes.get('vm_subnet')}"
     scope = KINDS[kind].SCOPE
     return str(attributes.get(scope) or "") if scope else ""
+
+
+def identity(kind: str, attributes: Mapping[str, Any]) -> tuple[str, str, str]:
+    """What VMM keeps unique: kind, scope (parent, logical network, site) and name, case-insensitive."""
+    return kind, scope_value(kind, dict(attributes)), str(attributes.get("name", "")).casefold()
+
+
+def without_refs(spec: dict[RefPath, str], data: dict[str, Any], drop: set[str]) -> dict[str, Any] | None:
+    """A copy of `data` without the list items or map keys that hold a reference (per `spec`) in `drop`.
+
+    None if a reference in `drop` is a plain field (dropping it would leave the object
+    without something it must have). Used to detach an object from others before they go.
+    """
+    cuts: set[Path] = set()
+    for pattern in spec:
+        for path, address in _walk(data, pattern, ()):
+            if address not in drop:
+                continue
+            depth = next((i for i, step in enumerate(pattern) if step in ("*", "<key>")), None)
+            if depth is None:
+                return None
+            cuts.add(path[: depth + 1])
+    cuts = {c for c in cuts if not any(c[:n] in cuts for n in range(1, len(c)))}  # inside a removed item
+    out = copy.deepcopy(data)
+    # deepest and highest index first, so earlier cuts do not shift later ones
+    for path in sorted(cuts, key=lambda p: (len(p), p[-1] if isinstance(p[-1], int) else -1), reverse=True):
+        parent: Any = out
+        for step in path[:-1]:
+            parent = parent[step]
+        del parent[path[-1]]
+    return out

@@ -16,7 +16,7 @@ import networkx as nx
 
 from fabric.graph import attribute_references, build_graph, topological_order
 from fabric.inventory import Inventory, ObservedObject
-from fabric.model.refs import map_refs, scope_value
+from fabric.model.refs import identity, map_refs, scope_value
 from fabric.model.resources import KINDS, Resource, fill_computed
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
@@ -179,6 +179,26 @@ def _deletes(desired: Mapping[str, Resource], state: StateSnapshot, m: _Matcher,
     return out
 
 
+def _hint_renamed_keys(changes: list[Change]) -> list[Change]:
+    """A create that takes the name of an object deleted in the same plan was likely a key
+    renamed in code: its reason says how to keep the object instead."""
+    deleted = {
+        identity(c.kind, c.before): c.address
+        for c in changes
+        if c.action is Action.DELETE and c.live_id and c.before is not None
+    }
+    if not deleted:
+        return changes
+    out = []
+    for c in changes:
+        old = deleted.get(identity(c.kind, c.after)) if c.action is Action.CREATE and c.after else None
+        if old and not c.reason:
+            hint = f"moved: [{{from: {old}, to: {c.address}}}]"
+            c = replace(c, reason=f"takes the name of {old}, deleted first; if you renamed the key, {hint} keeps it")
+        out.append(c)
+    return out
+
+
 def make_plan(
     stamp: str,
     desired: Mapping[str, Resource],
@@ -236,6 +256,7 @@ def make_plan(
         if new in changes:
             changes[new] = replace(changes[new], moved_from=old)
     all_changes = [_mask_old_secrets(c, state) for c in [*changes.values(), *_deletes(desired, state, m, built_in)]]
+    all_changes = _hint_renamed_keys(all_changes)
     guard_destroy(all_changes, desired, protected)
     ordered = tuple(sorted(all_changes, key=lambda c: c.address))
     return Plan(stamp, ordered, state.serial, destroy, state_lineage=state.lineage)
