@@ -147,3 +147,18 @@ def test_without_refs_removes_list_items_and_map_keys_and_refuses_plain_fields()
     pool = {"network_site": "network_site.old", "subnet": "10.0.0.0/24"}
     assert without_refs(KINDS["ip_pool"].REFS, pool, {"network_site.old"}) is None
     assert without_refs(KINDS["ip_pool"].REFS, pool, {"network_site.other"}) == pool
+
+
+def test_the_script_for_a_split_update_sets_the_profile_twice_around_the_deletes(moved: Path) -> None:
+    from fabric_scvmm.provider import write_plan_script
+
+    session = open_session(moved)
+    the_plan = plan(session)
+    session.close()
+    live_ids = {c.address: c.live_id for c in the_plan.changes if c.live_id}
+    script = write_plan_script("split", ordered_steps(the_plan), live_ids)
+    assert f"#   update  {UPLINK}  (detach from network_site.old before it is deleted" in script
+    first = script.index("Set-SCNativeUplinkPortProfile")
+    second = script.index("Set-SCNativeUplinkPortProfile", first + 1)
+    assert first < script.index("Remove-SCLogicalNetworkDefinition") < script.index("Remove-SCLogicalNetwork ")
+    assert script.index("New-SCLogicalNetworkDefinition") < second
