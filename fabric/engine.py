@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fabric import secrets
 from fabric.apply.executor import ApplyResult, OpEvent, RetryEventHook, apply_plan, ignore_retries
 from fabric.apply.operations import ensure_orderable, needs_order_check, ordered_steps
 from fabric.apply.retry import call_with_retries
@@ -182,8 +183,13 @@ def drift(session: Session) -> DriftReport:
     return drift_report(session.fabric.config.stamp, session.fabric.resources, inventory, session.state.read())
 
 
-def stale_reason(the_plan: Plan, fingerprint: str, provider: Provider, state: StateBackend) -> str | None:
-    """Why a saved plan no longer matches state or the live inventory (None if it still does)."""
+def stale_reason(
+    the_plan: Plan, fingerprint: str, provider: Provider, state: StateBackend, secret_prints: dict[str, str]
+) -> str | None:
+    """Why a saved plan no longer matches state, the live inventory or its secrets (None if it still does)."""
+    changed = secrets.changed_since(secret_prints)
+    if changed:
+        return f"the secret in {', '.join(changed)} changed since the plan was made"
     snapshot = state.read()
     if snapshot.lineage != the_plan.state_lineage:
         return "the state is not the one the plan was made against (different lineage)"

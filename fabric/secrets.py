@@ -12,6 +12,8 @@ an error message a provider wrote, which no data-flow tracking would catch.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import html
 import json
 import os
@@ -148,6 +150,48 @@ def from_references(value: Any) -> Any:
         return resolved
 
     return _map_strings(value, resolve_one)
+
+
+# scrypt, memory-hard: a fingerprint in a plan file must not make a weak secret cheap to guess
+_SCRYPT = {"n": 2**15, "r": 8, "p": 1, "maxmem": 64 * 2**20, "dklen": 32}
+
+
+def fingerprint(value: str) -> str:
+    """A salted one-way fingerprint of a secret value, `scrypt$SALT$HASH` (hex)."""
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(value.encode("utf-8"), salt=salt, **_SCRYPT)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def matches(value: str, print_: str) -> bool:
+    """True if `value` is the secret `print_` (from `fingerprint`) was made of."""
+    kind, _, rest = print_.partition("$")
+    salt, _, digest = rest.partition("$")
+    try:
+        expected = bytes.fromhex(digest)
+        actual = hashlib.scrypt(value.encode("utf-8"), salt=bytes.fromhex(salt), **_SCRYPT)
+    except ValueError:
+        return False
+    return kind == "scrypt" and hmac.compare_digest(expected, actual)
+
+
+def referenced_names(value: Any) -> set[str]:
+    """The NAMEs of every `${env:NAME}` string inside a JSON-like value."""
+    found: set[str] = set()
+
+    def note(text: str) -> str:
+        name = reference_name(text)
+        if name:
+            found.add(name)
+        return text
+
+    _map_strings(value, note)
+    return found
+
+
+def changed_since(prints: dict[str, str]) -> list[str]:
+    """The variables (of `name → fingerprint`) whose value in the environment is another now."""
+    return sorted(name for name, print_ in prints.items() if not matches(os.environ.get(name, ""), print_))
 
 
 def unnamed_at(value: Any, template: Any) -> bool:

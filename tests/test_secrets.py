@@ -119,6 +119,32 @@ def test_saved_plan_needs_the_secret_again(cli: Cli, secret_stamp: Path, tmp_pat
     assert "the secret environment variable LAB_TOKEN is not set" in result.err
 
 
+def test_saved_plan_is_refused_when_the_secret_changed_since(
+    cli: Cli, secret_stamp: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planfile = tmp_path / "p.fabricplan"
+    assert cli("plan", secret_stamp, "--out", planfile).code == 0
+    doc = json.loads(planfile.read_text(encoding="utf-8"))
+    assert list(doc["secrets"]) == ["LAB_TOKEN"] and doc["secrets"]["LAB_TOKEN"].startswith("scrypt$")
+    monkeypatch.setenv("LAB_TOKEN", SECRET + "-rotated")
+    result = cli("apply", planfile)
+    assert result.code == 1
+    assert "saved plan is stale: the secret in LAB_TOKEN changed since the plan was made" in result.err
+    assert cli("lab", "show", secret_stamp, "--format", "json").out.count('"id"') == 0  # nothing applied
+    monkeypatch.setenv("LAB_TOKEN", SECRET)
+    assert cli("apply", planfile).code == 0
+
+
+def test_secret_fingerprints_are_salted_and_check_the_value() -> None:
+    from fabric.secrets import fingerprint, matches
+
+    first, second = fingerprint(SECRET), fingerprint(SECRET)
+    assert first != second  # salted: equal secrets do not show as equal
+    assert matches(SECRET, first) and matches(SECRET, second)
+    assert not matches(SECRET + "x", first) and not matches("", first)
+    assert not matches(SECRET, "scrypt$zz$00") and not matches(SECRET, "md5$" + first.partition("$")[2])
+
+
 def test_review_diff_masks_secrets(cli: Cli, secret_stamp: Path) -> None:
     def git(*args: str) -> None:
         subprocess.run(["git", *args], cwd=secret_stamp, check=True, capture_output=True)

@@ -163,7 +163,7 @@ def _apply_saved(path: Path, options: _Options) -> int:
     provider, state = engine.saved_plan_backends(the_plan, context, options.lock_timeout)
     try:
         with state.lock("apply"):
-            reason = engine.stale_reason(the_plan, context.inventory_fingerprint, provider, state)
+            reason = engine.stale_reason(the_plan, context.inventory_fingerprint, provider, state, context.secrets)
             if reason:
                 raise StaleInputError(f"saved plan is stale: {reason}; run fabric plan again")
             print_plan_text(plan_text(the_plan))

@@ -7,13 +7,14 @@ serial, a fingerprint of the live inventory), so a stale plan can be refused.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
 from fabric.errors import FabricError
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
-from fabric.secrets import from_references, redact_like, to_references, unnamed_at
+from fabric.secrets import fingerprint, from_references, redact_like, referenced_names, to_references, unnamed_at
 
 PLANFILE_FORMAT = "fabric-plan"
 PLANFILE_VERSION = 1
@@ -31,6 +32,7 @@ class PlanContext:
     fabric_version: str
     desired: dict[str, Any] = field(default_factory=dict)
     state_backend: dict[str, Any] = field(default_factory=dict)  # fabric.yaml's state: (no DSN)
+    secrets: dict[str, str] = field(default_factory=dict)  # variable → fingerprint of its value then
 
 
 def change_record(c: Change) -> dict[str, Any]:
@@ -104,7 +106,10 @@ def dump_plan(plan: Plan, context: PlanContext) -> dict[str, Any]:
         "changes": [_masked_record(c) for c in plan.changes],
         "summary": plan.summary(),
     }
-    return dict(to_references(doc))
+    doc = dict(to_references(doc))
+    # what each secret was when planned, one-way: apply refuses the plan if one changed since
+    doc["secrets"] = {name: fingerprint(os.environ.get(name, "")) for name in sorted(referenced_names(doc))}
+    return doc
 
 
 def load_plan(doc: Any) -> tuple[Plan, PlanContext]:
@@ -116,6 +121,9 @@ def load_plan(doc: Any) -> tuple[Plan, PlanContext]:
             f"plan file format version {doc.get('format_version')!r} is not supported "
             f"(this fabric reads version {PLANFILE_VERSION})"
         )
+    prints = doc.get("secrets", {})
+    if not isinstance(prints, dict) or not all(isinstance(v, str) for v in prints.values()):
+        raise FabricError("plan file is damaged: secrets is not a map of fingerprints")
     doc = from_references(doc)  # secrets come from the environment again, as when planning
     try:
         ctx = doc["context"]
@@ -135,6 +143,7 @@ def load_plan(doc: Any) -> tuple[Plan, PlanContext]:
             ctx["fabric_version"],
             dict(doc.get("desired", {})),
             dict(ctx.get("state_backend", {})),
+            dict(prints),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise FabricError(f"plan file is damaged: {type(exc).__name__}: {exc}") from None
