@@ -259,3 +259,27 @@ def test_bad_lab_fault_settings_are_one_error_line(
     result = cli("plan", lab_stamp)
     assert result.code == 1
     assert result.err.strip() == message
+
+
+def test_a_read_only_role_can_plan_show_and_drift_but_not_apply(cli: Cli, tmp_path: Path, pg_dsn: str) -> None:
+    import psycopg
+
+    stamp = copy_stamp("lab", tmp_path)
+    schema = use_postgres(stamp)
+    assert cli("apply", stamp, "--auto-approve").code == 0
+    reader = f"reader_{os.getpid()}"
+    with psycopg.connect(pg_dsn, autocommit=True) as db:
+        db.execute(f"CREATE ROLE {reader} LOGIN")
+        db.execute(f"GRANT USAGE ON SCHEMA {schema} TO {reader}")
+        db.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {reader}")
+    os.environ["FABRIC_PG_DSN"] = pg_dsn.replace("fabric@", f"{reader}@")  # monkeypatch restores it
+    assert cli("plan", stamp, "--detailed-exitcode").code == 0
+    assert cli("drift", stamp).code == 0
+    assert '"resources"' in cli("show", stamp, "--format", "json").out
+    assert cli("state", "history", stamp).code == 0
+    config = stamp / "fabric.yaml"
+    config.write_text(config.read_text().replace('location: "Lab"', 'location: "Lab2"'))
+    assert cli("plan", stamp, "--detailed-exitcode").code == 2
+    denied = cli("apply", stamp, "--auto-approve")
+    assert denied.code == 1 and "permission denied" in denied.err and "Traceback" not in denied.err, denied.err
+    assert len(denied.err.strip().splitlines()) == 1

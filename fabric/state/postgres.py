@@ -109,10 +109,12 @@ class PostgresState:
         self._db = connect(dsn_env)
         try:
             self._ensure_tables()
-            self._q(
-                "INSERT INTO {s}.stamps VALUES (%s, 0, %s, %s) ON CONFLICT DO NOTHING",
-                (stamp, str(uuid.uuid4()), STATE_FORMAT_VERSION),
-            )
+            # an existing row is only read, so a role with SELECT alone can plan, show and drift
+            if self._q("SELECT 1 FROM {s}.stamps WHERE stamp = %s", (stamp,)).fetchone() is None:
+                self._q(
+                    "INSERT INTO {s}.stamps VALUES (%s, 0, %s, %s) ON CONFLICT DO NOTHING",
+                    (stamp, str(uuid.uuid4()), STATE_FORMAT_VERSION),
+                )
         except psycopg.Error as exc:
             self._db.close()
             raise FabricError(f"PostgreSQL state: {_first_line(exc)}") from None
