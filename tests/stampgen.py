@@ -224,6 +224,7 @@ def _logical_networks(b: _Builder) -> dict[str, Body]:
 def _sites(b: _Builder, networks: dict[str, Body], groups: list[str]) -> list[_Site]:
     sites: list[_Site] = []
     block = 0
+    drawn: list[Net] = []  # no two sites' subnets may overlap where their host groups are related
     for ln, ln_body in networks.items():
         for j in range(b.draw(st.integers(0, 2))):
             pairs: list[Body] = []
@@ -234,8 +235,9 @@ def _sites(b: _Builder, networks: dict[str, Body], groups: list[str]) -> list[_S
                     net: Net = ipaddress.IPv4Network("0.0.0.0/0")
                 else:
                     net = _v4_subnet(b, block) if version == 4 else _v6_subnet(b, block)
-                if any(s.net.version == net.version and s.net.overlaps(net) for s in subnets):
+                if any(other.version == net.version and other.overlaps(net) for other in drawn):
                     continue  # 0.0.0.0/0 holds every other IPv4 subnet
+                drawn.append(net)
                 vlan = b.draw(st.integers(0, 4094))
                 pair: Body = {"subnet": _spell_net(b, net), "vlan": vlan}
                 if ln_body["isolation"] == "pvlan":

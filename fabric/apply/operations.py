@@ -4,7 +4,8 @@ Creates and updates run after the creates/updates of what they reference. Delete
 reverse: an object is deleted only after everything that referenced it (before the
 change) was deleted or updated away from it — VMM refuses to delete objects still in use.
 A create waits for the delete of an object of the same kind and name (a replace, or a key
-renamed in code), since VMM names must stay unique.
+renamed in code), since VMM names must stay unique; a subnet added to a site waits for the
+site that held it to let go (`fabric.apply.subnet_order`).
 
 An update can be caught between both: it must leave an old object before that is deleted,
 and it needs a new one that can only be created after. Such an update, when it stands in a
@@ -22,6 +23,7 @@ from typing import Any
 
 import networkx as nx
 
+from fabric.apply.subnet_order import changes_subnets, subnet_edges
 from fabric.errors import FabricError
 from fabric.model.refs import identity, without_refs
 from fabric.model.resources import KINDS
@@ -76,9 +78,11 @@ def renames(change: Change) -> bool:
 
 
 def needs_order_check(plan: Plan) -> bool:
-    """True if operations may be ordered against the dependency graph: deletes, replaces, renames."""
+    """True if operations may be ordered against the dependency graph: deletes, replaces, renames,
+    subnets moving between sites."""
     return any(
-        c.action in (Action.DELETE, Action.REPLACE) or (c.action is Action.UPDATE and renames(c)) for c in plan.changes
+        c.action in (Action.DELETE, Action.REPLACE) or (c.action is Action.UPDATE and renames(c)) or changes_subnets(c)
+        for c in plan.changes
     )
 
 
@@ -97,10 +101,16 @@ def ensure_orderable(plan: Plan) -> None:
         if renamed
         else ""
     )
-    if all(graph.nodes[a]["op"].kind is OpKind.UPDATE for a, _ in cycle):
+    updates = [graph.nodes[a]["op"].change for a, _ in cycle if graph.nodes[a]["op"].kind is OpKind.UPDATE]
+    if len(updates) == len(cycle) and all(renames(c) for c in updates):
         hint = (
             " These objects trade names, and VMM cannot hold one name twice: give one of them a "
             "temporary name, apply, then the final name."
+        )
+    elif len(updates) == len(cycle) and all(changes_subnets(c) for c in updates):
+        hint = (
+            " These network sites trade subnets, and VMM cannot hold overlapping subnets in related "
+            "host groups: move one subnet to a temporary range (or drop it), apply, then the final one."
         )
     raise FabricError(f"the plan cannot be ordered: {steps} → back to the start.{hint}")
 
@@ -182,6 +192,7 @@ def _graph(plan: Plan, detaches: Mapping[str, Change]) -> nx.DiGraph[str]:
         renamer = detach_op.get(address, key)
         if clash and clash != renamer:
             graph.add_edge(clash, renamer)
+    graph.add_edges_from(subnet_edges(plan, delete_op, apply_op, detach_op))
     for address, key in delete_op.items():
         for user in old_users.get(address, ()):
             leaves = delete_op.get(user) or detach_op.get(user) or apply_op.get(user)

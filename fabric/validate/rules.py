@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 from fabric.graph import build_graph, cycles
-from fabric.model.ipmath import IPRange, ip, mac_to_int, network, network_range, parse_range
+from fabric.model.ipmath import IPRange, Net, ip, mac_to_int, network, network_range, parse_range
+from fabric.model.overlap import SubnetIndex, related_groups
 from fabric.model.refs import DEPENDS_ON, iter_refs
 from fabric.model.resources import (
     Cloud,
@@ -132,6 +133,33 @@ def _site_subnets(ctx: _Ctx) -> None:
                     ("subnets", i, "secondary_vlan"),
                     "secondary_vlan is only for private-VLAN logical networks",
                 )
+
+
+def _subnet_scopes(ctx: _Ctx) -> None:
+    """VMM's rule 5: a subnet must not overlap another site's subnet in the same host group or
+    in a parent or child of it (overlap within one site is reported by `_site_subnets`)."""
+    index: SubnetIndex[tuple[str, int, Net]] = SubnetIndex()
+    entries = []
+    for address, site in ctx.of(NetworkSite):
+        for i, pair in enumerate(site.subnets):
+            net = network(pair.subnet)
+            entries.append((address, i, net, site.host_groups))
+            index.add(net, (address, i, net))
+    if len(entries) < 2:
+        return
+    groups = {address: cast(NetworkSite, ctx.res[address]).host_groups for address, *_ in entries}
+    reported: set[tuple[str, int]] = set()
+    for address, i, net, host_groups in entries:
+        for other, j, other_net in index.overlapping(net):
+            if other == address or (address, i) in reported:
+                continue
+            pair = related_groups(host_groups, groups[other], lambda g: _ancestors(ctx, g))
+            if pair is not None and (address, i) > (other, j):  # report each clash once, on the later one
+                where = f"both in {pair[0]}" if pair[0] == pair[1] else f"{pair[0]} is inside {pair[1]}"
+                msg = f"subnet {net} overlaps {other} subnets[{j}] {other_net} ({where})"
+                ctx.error(address, ("subnets", i, "subnet"), msg)
+                reported.add((address, i))
+                break
 
 
 def _pool_parent_subnet(ctx: _Ctx, address: str, pool: IpPool) -> None:
@@ -324,6 +352,7 @@ RULES: tuple[Rule, ...] = (
     _unique_names,
     _cycles,
     _site_subnets,
+    _subnet_scopes,
     _pool_ranges,
     _switches,
     _cloud_reachability,

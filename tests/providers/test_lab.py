@@ -145,6 +145,64 @@ def test_site_subnets_must_not_overlap(vmm: LabProvider) -> None:
         vmm.create("s", "network_site", attrs)
 
 
+def _site(vmm: LabProvider, name: str, ln_id: str, groups: list[str], *subnets: str) -> str:
+    attrs = {
+        "name": name,
+        "description": "",
+        "logical_network": ln_id,
+        "host_groups": groups,
+        "subnets": [{"subnet": s, "vlan": 0} for s in subnets],
+    }
+    return vmm.create(name, "network_site", attrs).id
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("10.0.0.0/16", "10.0.7.0/24"), ("10.0.7.0/24", "10.0.0.0/16"), ("fd00::/48", "FD00:0:0:1::/64")],
+)
+def test_subnets_must_not_overlap_across_sites_in_related_host_groups(
+    vmm: LabProvider, first: str, second: str
+) -> None:
+    oslo = hg(vmm, "Oslo")
+    iaas, bergen = hg(vmm, "IaaS", oslo), hg(vmm, "Bergen")
+    mgmt, tenant = ln(vmm, "Mgmt"), ln(vmm, "Tenant")
+    _site(vmm, "Oslo mgmt", mgmt, [oslo], first)
+    _site(vmm, "Bergen", tenant, [bergen], second)  # unrelated host group: allowed
+    for groups in ([oslo], [iaas], [bergen, iaas]):  # same group, a child, one of several
+        with pytest.raises(ProviderError, match=r"overlaps subnet .* of network site '.*' in a related host group"):
+            _site(vmm, "Tenant IaaS", tenant, groups, second if groups != [oslo] else first)
+    _site(vmm, "Other", tenant, [iaas], "192.168.0.0/24")  # no overlap: allowed
+
+
+def test_a_deleted_site_frees_its_subnets_and_an_updated_site_keeps_only_its_own(vmm: LabProvider) -> None:
+    oslo = hg(vmm, "Oslo")
+    mgmt, tenant = ln(vmm, "Mgmt"), ln(vmm, "Tenant")
+    old = _site(vmm, "Old", mgmt, [oslo], "10.0.0.0/24")
+    with pytest.raises(ProviderError, match="overlaps"):
+        _site(vmm, "New", tenant, [oslo], "10.0.0.0/24")
+    attrs = {"name": "Old", "description": "", "logical_network": mgmt, "host_groups": [oslo]}
+    vmm.update("old", old, "network_site", {**attrs, "subnets": [{"subnet": "10.0.0.0/25", "vlan": 0}]})
+    with pytest.raises(ProviderError, match="overlaps"):
+        _site(vmm, "New", tenant, [oslo], "10.0.0.0/24")
+    vmm.delete("old", old, "network_site")
+    _site(vmm, "New", tenant, [oslo], "10.0.0.0/24")
+
+
+def test_a_lab_from_before_the_subnet_index_is_indexed_when_opened(tmp_path: Path) -> None:
+    import sqlite3
+
+    vmm = LabProvider(tmp_path / "lab.db")
+    oslo = hg(vmm, "Oslo")
+    _site(vmm, "Old", ln(vmm, "Mgmt"), [oslo], "10.0.0.0/24")
+    vmm.close()
+    with sqlite3.connect(tmp_path / "lab.db") as db:
+        db.execute("DROP TABLE site_subnets")
+    vmm = LabProvider(tmp_path / "lab.db")
+    with pytest.raises(ProviderError, match="overlaps"):
+        _site(vmm, "New", ln(vmm, "Tenant"), [oslo], "10.0.0.0/16")
+    vmm.close()
+
+
 def test_injected_failure_and_console_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FABRIC_LAB_FAIL", "host_group.Oslo")
     vmm = LabProvider(tmp_path / "lab.db")

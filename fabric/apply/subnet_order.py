@@ -1,0 +1,94 @@
+"""Ordering that VMM's subnet rule adds: a subnet is free only once its old site lets go of it.
+
+VMM refuses a subnet that overlaps another site's subnet in the same host group or a parent
+or child of it (domain reference, rule 5). So when a plan moves a subnet from one site to
+another, the operation that adds it must wait for the one that removes it (a delete, or an
+update that drops it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from fabric.model.ipmath import Net, network
+from fabric.model.overlap import SubnetIndex, related_groups
+from fabric.plan.action import Action
+from fabric.plan.change import Change, Plan
+
+SITE = "network_site"
+
+
+def _nets(attributes: Mapping[str, Any] | None) -> set[Net]:
+    out = set()
+    for pair in (attributes or {}).get("subnets") or []:
+        try:
+            out.add(network(str(pair["subnet"])))
+        except (ValueError, KeyError, TypeError):
+            continue  # not a subnet (a value masked in state, say): nothing to order by
+    return out
+
+
+def _groups(attributes: Mapping[str, Any] | None) -> list[str]:
+    return [str(g) for g in (attributes or {}).get("host_groups") or []]
+
+
+def _parents(plan: Plan) -> dict[str, str]:
+    """Host group address → parent address, as the plan leaves it (or as it was, for a delete)."""
+    out = {}
+    for change in plan.changes:
+        attributes = change.after or change.before or {}
+        if change.kind == "host_group" and attributes.get("parent"):
+            out[change.address] = str(attributes["parent"])
+    return out
+
+
+def subnet_edges(
+    plan: Plan, deletes: Mapping[str, str], applies: Mapping[str, str], detaches: Mapping[str, str]
+) -> Iterator[tuple[str, str]]:
+    """(op that frees a subnet, op that adds an overlapping one where VMM would refuse both)."""
+    sites = [c for c in plan.changes if c.kind == SITE]
+    freed: SubnetIndex[tuple[str, list[str]]] = SubnetIndex()
+    for change in sites:
+        for net, key in _freed(change, deletes, applies, detaches):
+            freed.add(net, (key, _groups(change.before)))
+    if not freed:
+        return
+    parents = _parents(plan)
+
+    def ancestors(group: str) -> Iterator[str]:
+        seen: set[str] = set()
+        current: str | None = group
+        while current and current not in seen:
+            seen.add(current)
+            yield current
+            current = parents.get(current)
+
+    for change in sites:
+        if change.after is None or change.address not in applies:
+            continue
+        target = detaches.get(change.address) or applies[change.address]
+        kept = _nets(change.before) if change.action is Action.UPDATE else set()
+        for net in _nets(change.after) - kept:
+            for key, groups in freed.overlapping(net):
+                if key != target and related_groups(_groups(change.after), groups, ancestors):
+                    yield key, target
+
+
+def _freed(
+    change: Change, deletes: Mapping[str, str], applies: Mapping[str, str], detaches: Mapping[str, str]
+) -> Iterator[tuple[Net, str]]:
+    """The subnets a site change lets go of, with the operation after which they are free."""
+    if change.before is None:
+        return
+    old = _nets(change.before)
+    if change.address in deletes:
+        yield from ((net, deletes[change.address]) for net in old)
+    elif change.action is Action.UPDATE and change.address in applies:
+        key = detaches.get(change.address) or applies[change.address]
+        yield from ((net, key) for net in old - _nets(change.after))
+
+
+def changes_subnets(change: Change) -> bool:
+    """True if an update of a network site changes its subnets (which may have to wait)."""
+    return change.kind == SITE and change.action is Action.UPDATE and _nets(change.before) != _nets(change.after)

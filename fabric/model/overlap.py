@@ -1,0 +1,69 @@
+"""Finding overlapping subnets quickly, and VMM's rule on where subnets may overlap.
+
+Two CIDR subnets either are disjoint or one holds the other. So the subnets overlapping N
+are N's supernets (one per shorter prefix length, found by dictionary look-up) and the
+subnets inside N (a contiguous run when sorted by first address, found by bisection): no
+pairwise comparison, whatever the number of subnets.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from typing import Generic, TypeVar
+
+from fabric.model.ipmath import Net
+
+T = TypeVar("T")
+
+
+class SubnetIndex(Generic[T]):
+    """Items keyed by subnet; `overlapping(net)` yields the items of every subnet that overlaps net."""
+
+    def __init__(self) -> None:
+        self._exact: dict[Net, list[T]] = defaultdict(list)
+        self._prefixes: dict[int, set[int]] = defaultdict(set)  # version → prefix lengths present
+        self._sorted: list[tuple[int, int, int, Net]] | None = None  # (version, first, prefix, net)
+
+    def add(self, net: Net, item: T) -> None:
+        """Index `item` under `net`."""
+        self._exact[net].append(item)
+        self._prefixes[net.version].add(net.prefixlen)
+        self._sorted = None
+
+    def __bool__(self) -> bool:
+        return bool(self._exact)
+
+    def overlapping(self, net: Net) -> Iterator[T]:
+        """Items of `net` itself, of its supernets, and of the subnets inside it."""
+        for prefix in sorted(self._prefixes.get(net.version, ())):
+            if prefix <= net.prefixlen:
+                yield from self._exact.get(net.supernet(new_prefix=prefix), ())
+        if self._sorted is None:
+            self._sorted = sorted((n.version, int(n.network_address), n.prefixlen, n) for n in self._exact)
+        first, last = int(net.network_address), int(net.broadcast_address)
+        at = bisect.bisect_left(self._sorted, (net.version, first, net.prefixlen + 1))
+        while at < len(self._sorted) and self._sorted[at][:2] <= (net.version, last):
+            yield from self._exact[self._sorted[at][3]]
+            at += 1
+
+
+def related_groups(
+    groups: Iterable[str], others: Iterable[str], ancestors: Callable[[str], Iterable[str]]
+) -> tuple[str, str] | None:
+    """(descendant, ancestor): one of `groups` and one of `others` that are the same host group
+    or one inside the other, where VMM forbids overlapping subnets (domain reference, rule 5);
+    None if there is no such pair."""
+    mine, theirs = list(groups), list(others)
+    their_set = set(theirs)
+    for group in mine:
+        for above in ancestors(group):
+            if above in their_set:
+                return group, above
+    my_set = set(mine)
+    for other in theirs:
+        for above in ancestors(other):
+            if above in my_set:
+                return other, above
+    return None
