@@ -19,16 +19,20 @@ T = TypeVar("T")
 
 
 class SubnetIndex(Generic[T]):
-    """Items keyed by subnet; `overlapping(net)` yields the items of every subnet that overlaps net."""
+    """Items keyed by subnet; `overlapping(net)` yields the items of every subnet that overlaps net.
+
+    Subnets are keyed by (version, first address, prefix length) as integers: ipaddress's
+    derived properties (broadcast address, supernet) cost microseconds each.
+    """
 
     def __init__(self) -> None:
-        self._exact: dict[Net, list[T]] = defaultdict(list)
+        self._exact: dict[tuple[int, int, int], list[T]] = defaultdict(list)
         self._prefixes: dict[int, set[int]] = defaultdict(set)  # version → prefix lengths present
-        self._sorted: list[tuple[int, int, int, Net]] | None = None  # (version, first, prefix, net)
+        self._sorted: list[tuple[int, int, int]] | None = None
 
     def add(self, net: Net, item: T) -> None:
         """Index `item` under `net`."""
-        self._exact[net].append(item)
+        self._exact[(net.version, int(net.network_address), net.prefixlen)].append(item)
         self._prefixes[net.version].add(net.prefixlen)
         self._sorted = None
 
@@ -37,15 +41,18 @@ class SubnetIndex(Generic[T]):
 
     def overlapping(self, net: Net) -> Iterator[T]:
         """Items of `net` itself, of its supernets, and of the subnets inside it."""
-        for prefix in sorted(self._prefixes.get(net.version, ())):
-            if prefix <= net.prefixlen:
-                yield from self._exact.get(net.supernet(new_prefix=prefix), ())
+        version, first, length = net.version, int(net.network_address), net.prefixlen
+        bits = net.max_prefixlen
+        for prefix in sorted(self._prefixes.get(version, ())):
+            if prefix <= length:
+                outer = first >> (bits - prefix) << (bits - prefix)
+                yield from self._exact.get((version, outer, prefix), ())
         if self._sorted is None:
-            self._sorted = sorted((n.version, int(n.network_address), n.prefixlen, n) for n in self._exact)
-        first, last = int(net.network_address), int(net.broadcast_address)
-        at = bisect.bisect_left(self._sorted, (net.version, first, net.prefixlen + 1))
-        while at < len(self._sorted) and self._sorted[at][:2] <= (net.version, last):
-            yield from self._exact[self._sorted[at][3]]
+            self._sorted = sorted(self._exact)
+        last = first | ((1 << (bits - length)) - 1)
+        at = bisect.bisect_left(self._sorted, (version, first, length + 1))
+        while at < len(self._sorted) and self._sorted[at][:2] <= (version, last):
+            yield from self._exact[self._sorted[at]]
             at += 1
 
 

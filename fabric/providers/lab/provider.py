@@ -280,17 +280,19 @@ def _index_subnets(db: sqlite3.Connection, site_id: str, attrs: Mapping[str, Any
 
 def _overlapping_sites(db: sqlite3.Connection, net: Net) -> list[tuple[str, str]]:
     """(site ID, subnet) of every indexed subnet that overlaps `net`: its supernets and those inside it."""
-    starts = {_hex(int(net.supernet(new_prefix=p).network_address)) for p in range(net.prefixlen + 1)}
-    marks = ",".join("?" * len(starts))
+    first, bits, length = int(net.network_address), net.max_prefixlen, net.prefixlen
+    supernets = {(first >> (bits - p) << (bits - p), p) for p in range(length + 1)}
+    starts = sorted({_hex(start) for start, _ in supernets})
+    marks = ",".join("?" * len(starts))  # placeholders only: values are bound, not formatted in
     rows = db.execute(
-        f"SELECT site_id, subnet, prefix FROM site_subnets WHERE version = ? AND first IN ({marks})",  # noqa: S608
-        (net.version, *sorted(starts)),
+        f"SELECT site_id, subnet, first, prefix FROM site_subnets WHERE version = ? AND first IN ({marks})",  # noqa: S608
+        (net.version, *starts),
     ).fetchall()
-    found = [(r[0], r[1]) for r in rows if r[2] <= net.prefixlen and net.subnet_of(network(r[1]))]  # type: ignore[arg-type]
-    first, last = _hex(int(net.network_address)), _hex(int(net.broadcast_address))
+    found = [(r[0], r[1]) for r in rows if (int(r[2], 16), r[3]) in supernets]
+    last = _hex(first | ((1 << (bits - length)) - 1))
     inside = db.execute(
         "SELECT site_id, subnet FROM site_subnets WHERE version = ? AND first BETWEEN ? AND ? AND prefix > ?",
-        (net.version, first, last, net.prefixlen),
+        (net.version, _hex(first), last, length),
     ).fetchall()
     return found + [(r[0], r[1]) for r in inside]
 
