@@ -17,7 +17,7 @@ from typing import Any
 
 import networkx as nx
 
-from fabric.apply.operations import Operation, OpKind, operation_graph
+from fabric.apply.operations import Operation, OpKind, ensure_orderable, operation_graph
 from fabric.apply.retry import call_with_retries
 from fabric.errors import FabricError
 from fabric.inventory import ObservedObject
@@ -172,11 +172,14 @@ def apply_plan(
     should_stop: Callable[[], bool] = lambda: False,
     on_retry: RetryEventHook = ignore_retries,
 ) -> ApplyResult:
-    """Apply `plan`; see the module docstring. Never raises for a failed operation.
+    """Apply `plan`; see the module docstring. Never raises for a failed operation; raises
+    FabricError before starting if the operations cannot be ordered.
 
     `on_retry` is called from worker threads when a transient error is about to be retried.
     """
     run = _Run(plan, provider, state, on_retry)
+    if not nx.is_directed_acyclic_graph(run.graph):
+        ensure_orderable(plan)  # raises FabricError naming the cycle, before anything is changed
     sched = _Scheduler(run.graph)
     result = ApplyResult(total=run.graph.number_of_nodes())
     running: dict[Future[Any], tuple[str, float]] = {}

@@ -8,9 +8,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from fabric.apply.executor import OpEvent, apply_plan
 from fabric.engine import open_session, plan
+from fabric.errors import FabricError
 from fabric.inventory import Inventory, ObservedObject
+from fabric.plan.action import Action
+from fabric.plan.change import Change, Plan
 from fabric.plan.planner import make_plan
 from fabric.project import open_stamp
 from fabric.providers.lab.provider import LabProvider
@@ -98,3 +103,30 @@ def test_stop_request_finishes_in_flight_and_leaves_exact_remaining_work(lab: Pa
     assert second.ok
     assert not plan(session).has_changes
     session.close()
+
+
+def test_a_plan_whose_operations_cannot_be_ordered_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    attrs = {"name": "X", "description": ""}
+    # two creates that each wait for the other (a plan made by hand: the planner never makes one)
+    a = Change(
+        "port_classification.a",
+        "port_classification",
+        "A",
+        Action.CREATE,
+        None,
+        attrs,
+        depends_on=("port_classification.b",),
+    )
+    b = Change(
+        "port_classification.b",
+        "port_classification",
+        "B",
+        Action.CREATE,
+        None,
+        attrs,
+        depends_on=("port_classification.a",),
+    )
+    provider = LabProvider(tmp_path / "lab.db")
+    with pytest.raises(FabricError, match="cannot be ordered"):
+        apply_plan(Plan("s", (a, b)), provider, SqliteState(tmp_path / "state"))
+    assert not provider.read_inventory().objects
