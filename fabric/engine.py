@@ -7,7 +7,7 @@ but no output: results come back as values.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -205,7 +205,15 @@ def _plan(session: Session, inventory: Inventory, snapshot: StateSnapshot, destr
     # creates and updates follow the (validated, acyclic) dependency graph; only deletes and
     # replaces (and renames, which wait for the name to be free) add orderings that can contradict it
     if needs_order_check(the_plan):
-        ensure_orderable(the_plan)
+        first_steps = ensure_orderable(the_plan)
+        if first_steps:  # say so in the plan: the object passes through an intermediate state
+            changes = tuple(
+                replace(c, reason="; ".join(filter(None, [c.reason, f"in two steps, first: {first_steps[c.address]}"])))
+                if c.address in first_steps
+                else c
+                for c in the_plan.changes
+            )
+            the_plan = replace(the_plan, changes=changes)
     return the_plan
 
 

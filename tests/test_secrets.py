@@ -135,6 +135,22 @@ def test_saved_plan_is_refused_when_the_secret_changed_since(
     assert cli("apply", planfile).code == 0
 
 
+def test_a_saved_plan_without_a_fingerprint_for_a_secret_is_refused(
+    cli: Cli, secret_stamp: Path, tmp_path: Path
+) -> None:
+    planfile = tmp_path / "p.fabricplan"
+    assert cli("plan", secret_stamp, "--out", planfile).code == 0
+    doc = json.loads(planfile.read_text(encoding="utf-8"))
+    for damaged, message in [
+        ({**doc, "secrets": {}}, "no fingerprint for the secret in LAB_TOKEN"),
+        ({k: v for k, v in doc.items() if k != "secrets"}, "secrets is not a map of fingerprints"),
+        ({**doc, "format_version": 1}, "format version 1 is not supported"),
+    ]:
+        planfile.write_text(json.dumps(damaged), encoding="utf-8")
+        result = cli("apply", planfile)
+        assert result.code == 1 and message in result.err, result.err
+
+
 def test_secret_fingerprints_are_salted_and_check_the_value() -> None:
     from fabric.secrets import fingerprint, matches
 

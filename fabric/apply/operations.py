@@ -25,7 +25,7 @@ import networkx as nx
 
 from fabric.apply.subnet_order import changes_subnets, subnet_edges
 from fabric.errors import FabricError
-from fabric.model.refs import identity, without_refs
+from fabric.model.refs import identity, referenced, without_refs
 from fabric.model.resources import KINDS
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
@@ -86,13 +86,17 @@ def needs_order_check(plan: Plan) -> bool:
     )
 
 
-def ensure_orderable(plan: Plan) -> None:
-    """Raise FabricError if the plan's operations cannot be ordered (a dependency cycle)."""
+def ensure_orderable(plan: Plan) -> dict[str, str]:
+    """Raise FabricError if the plan's operations cannot be ordered (a dependency cycle).
+
+    Returns, for each update that runs in two steps, what its first step does (for the plan).
+    """
     graph = operation_graph(plan)
     try:
         cycle = nx.find_cycle(graph)
     except nx.NetworkXNoCycle:
-        return
+        ops = (graph.nodes[key]["op"] for key in graph)
+        return {op.change.address: op.change.reason for op in ops if op.kind is OpKind.DETACH}
     steps = " → ".join(f"{a.replace('#', ' (')})" for a, _ in cycle)
     renamed = [c.address for c in plan.changes if c.action.value == "create"]
     hint = (
@@ -115,13 +119,43 @@ def ensure_orderable(plan: Plan) -> None:
     raise FabricError(f"the plan cannot be ordered: {steps} → back to the start.{hint}")
 
 
+# (kind, referenced kind) where a reference is membership only: the object is valid whatever
+# the referenced object's attributes, so its update need not wait for the other's update
+MEMBERSHIP = frozenset(
+    {
+        ("uplink_port_profile", "network_site"),
+        ("logical_switch", "uplink_port_profile"),
+        ("logical_switch", "port_classification"),
+        ("logical_switch", "virtual_port_profile"),
+        ("cloud", "host_group"),
+        ("cloud", "logical_network"),
+        ("network_site", "host_group"),
+        ("mac_pool", "host_group"),
+        ("host_group", "host_group"),
+    }
+)
+
+
 def operation_graph(plan: Plan) -> nx.DiGraph[str]:
-    """Nodes are operation keys (attribute `op`); an edge means 'must finish first'."""
+    """Nodes are operation keys (attribute `op`); an edge means 'must finish first'.
+
+    A graph with a cycle is loosened, in this order, only as far as needed: updates in the
+    cycle are split in two (see the module docstring), then an update stops waiting for the
+    update of an object it is only a member of (edges marked `soft`).
+    """
     graph = _graph(plan, {})
     if nx.is_directed_acyclic_graph(graph):
         return graph
     detaches = _detaches(plan, graph)
-    return _graph(plan, detaches) if detaches else graph
+    if detaches:
+        graph = _graph(plan, detaches)
+        if nx.is_directed_acyclic_graph(graph):
+            return graph
+    for component in list(nx.strongly_connected_components(graph)):
+        if len(component) > 1:
+            inside = graph.subgraph(component).edges
+            graph.remove_edges_from([(a, b) for a, b in inside if graph.edges[a, b].get("soft")])
+    return graph
 
 
 def _detaches(plan: Plan, graph: nx.DiGraph[str]) -> dict[str, Change]:
@@ -140,12 +174,35 @@ def _detaches(plan: Plan, graph: nx.DiGraph[str]) -> dict[str, Change]:
         if not leaves or not waits or change.moved_from or change.after is None:
             continue
         first = without_refs(KINDS[change.kind].REFS, dict(change.after), waits)
-        if first is not None and first != change.after:
+        if first is not None and first != change.after and _keeps_minimums(change.kind, first):
             before = change.before or {}
             paths = tuple(sorted(k for k in {*before, *first} if before.get(k) != first.get(k)))
-            reason = f"detach from {', '.join(sorted(leaves))} before it is deleted"
+            joins = sorted(waits & referenced(KINDS[change.kind], dict(change.after)))
+            reason = (
+                f"detach from {', '.join(sorted(leaves))} before it is deleted; {', '.join(joins)} joined once created"
+            )
             out[change.address] = replace(change, after=first, changed_paths=paths, reason=reason)
     return out
+
+
+def _soft(change: Change, dep: Operation) -> bool:
+    """True if `change` waits for `dep` (an update) only because it references it as a member."""
+    return (
+        dep.kind is OpKind.UPDATE
+        and (change.kind, dep.change.kind) in MEMBERSHIP
+        and dep.change.address in referenced(KINDS[change.kind], dict(change.after or {}))
+    )
+
+
+def _keeps_minimums(kind: str, attributes: Mapping[str, Any]) -> bool:
+    """False if a list drops below the length the model demands (a site with no host group):
+    such a step would be a state VMM does not allow, or one that empties the object."""
+    for name, field in KINDS[kind].model_fields.items():
+        value = attributes.get(name)
+        least = max((getattr(rule, "min_length", 0) for rule in field.metadata), default=0)
+        if isinstance(value, list) and len(value) < least:
+            return False
+    return True
 
 
 def _graph(plan: Plan, detaches: Mapping[str, Change]) -> nx.DiGraph[str]:
@@ -184,7 +241,7 @@ def _graph(plan: Plan, detaches: Mapping[str, Change]) -> nx.DiGraph[str]:
                 and address in old_users.get(dep, ())
             )
             if dep in apply_op and not before_delete:
-                graph.add_edge(apply_op[dep], key)
+                graph.add_edge(apply_op[dep], key, soft=_soft(change, graph.nodes[apply_op[dep]]["op"]))
         for earlier in (delete_op.get(address), detach_op.get(address)):
             if earlier:
                 graph.add_edge(earlier, key)

@@ -46,12 +46,16 @@ def _parents(plan: Plan) -> dict[str, str]:
 def subnet_edges(
     plan: Plan, deletes: Mapping[str, str], applies: Mapping[str, str], detaches: Mapping[str, str]
 ) -> Iterator[tuple[str, str]]:
-    """(op that frees a subnet, op that adds an overlapping one where VMM would refuse both)."""
+    """(op that frees a subnet, op that claims an overlapping one where VMM would refuse both).
+
+    A site claims each of its subnets in each of its host groups: a claim is freed by deleting
+    the site, dropping the subnet or dropping the host group, and made by the opposite.
+    """
     sites = [c for c in plan.changes if c.kind == SITE]
-    freed: SubnetIndex[tuple[str, list[str]]] = SubnetIndex()
+    freed: SubnetIndex[tuple[str, set[str]]] = SubnetIndex()
     for change in sites:
-        for net, key in _freed(change, deletes, applies, detaches):
-            freed.add(net, (key, _groups(change.before)))
+        for net, groups, key in _freed(change, deletes, applies, detaches):
+            freed.add(net, (key, groups))
     if not freed:
         return
     parents = _parents(plan)
@@ -68,27 +72,42 @@ def subnet_edges(
         if change.after is None or change.address not in applies:
             continue
         target = detaches.get(change.address) or applies[change.address]
-        kept = _nets(change.before) if change.action is Action.UPDATE else set()
-        for net in _nets(change.after) - kept:
-            for key, groups in freed.overlapping(net):
-                if key != target and related_groups(_groups(change.after), groups, ancestors):
+        kept = change.before if change.action is Action.UPDATE else None
+        for net, groups in _new_claims(kept, change.after):
+            for key, other_groups in freed.overlapping(net):
+                if key != target and related_groups(groups, other_groups, ancestors):
                     yield key, target
+
+
+def _new_claims(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> Iterator[tuple[Net, set[str]]]:
+    """The (subnet, host groups) a site holds in `after` and did not in `before`."""
+    old_nets, old_groups = _nets(before), set(_groups(before))
+    groups = set(_groups(after))
+    for net in _nets(after):
+        new = groups if net not in old_nets else groups - old_groups
+        if new:
+            yield net, new
 
 
 def _freed(
     change: Change, deletes: Mapping[str, str], applies: Mapping[str, str], detaches: Mapping[str, str]
-) -> Iterator[tuple[Net, str]]:
-    """The subnets a site change lets go of, with the operation after which they are free."""
-    if change.before is None:
+) -> Iterator[tuple[Net, set[str], str]]:
+    """The (subnet, host groups) a site change lets go of, with the operation that frees them."""
+    before, after = change.before, change.after
+    if before is None:
         return
-    old = _nets(change.before)
     if change.address in deletes:
-        yield from ((net, deletes[change.address]) for net in old)
-    elif change.action is Action.UPDATE and change.address in applies:
+        groups = set(_groups(before))
+        yield from ((net, groups, deletes[change.address]) for net in _nets(before))
+    elif change.action is Action.UPDATE and after is not None and change.address in applies:
         key = detaches.get(change.address) or applies[change.address]
-        yield from ((net, key) for net in old - _nets(change.after))
+        for net, gone in _new_claims(after, before):
+            yield net, gone, key
 
 
 def changes_subnets(change: Change) -> bool:
-    """True if an update of a network site changes its subnets (which may have to wait)."""
-    return change.kind == SITE and change.action is Action.UPDATE and _nets(change.before) != _nets(change.after)
+    """True if an update of a network site changes which subnets it holds in which host groups."""
+    before, after = change.before, change.after
+    if change.kind != SITE or change.action is not Action.UPDATE or after is None:
+        return False
+    return any(_new_claims(before, after)) or any(_new_claims(after, before))

@@ -17,7 +17,7 @@ from fabric.plan.change import Change, Plan
 from fabric.secrets import fingerprint, from_references, redact_like, referenced_names, to_references, unnamed_at
 
 PLANFILE_FORMAT = "fabric-plan"
-PLANFILE_VERSION = 1
+PLANFILE_VERSION = 2  # 2: fingerprints of secrets (a version-1 file has none, so it is refused)
 
 
 @dataclass(frozen=True)
@@ -121,9 +121,12 @@ def load_plan(doc: Any) -> tuple[Plan, PlanContext]:
             f"plan file format version {doc.get('format_version')!r} is not supported "
             f"(this fabric reads version {PLANFILE_VERSION})"
         )
-    prints = doc.get("secrets", {})
+    prints = doc.get("secrets")
     if not isinstance(prints, dict) or not all(isinstance(v, str) for v in prints.values()):
         raise FabricError("plan file is damaged: secrets is not a map of fingerprints")
+    unprinted = sorted(referenced_names({k: v for k, v in doc.items() if k != "secrets"}) - set(prints))
+    if unprinted:
+        raise FabricError(f"plan file is damaged: no fingerprint for the secret in {', '.join(unprinted)}")
     doc = from_references(doc)  # secrets come from the environment again, as when planning
     try:
         ctx = doc["context"]

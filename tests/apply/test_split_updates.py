@@ -162,3 +162,27 @@ def test_the_script_for_a_split_update_sets_the_profile_twice_around_the_deletes
     second = script.index("Set-SCNativeUplinkPortProfile", first + 1)
     assert first < script.index("Remove-SCLogicalNetworkDefinition") < script.index("Remove-SCLogicalNetwork ")
     assert script.index("New-SCLogicalNetworkDefinition") < second
+
+
+def test_the_plan_says_which_update_runs_in_two_steps(cli: Cli, moved: Path) -> None:
+    text = cli("plan", moved).out
+    first = "detach from network_site.old before it is deleted; network_site.new joined once created"
+    assert f"~ {UPLINK} will be updated in place  # in two steps, first: {first}" in text
+
+
+def test_no_first_step_leaves_a_list_shorter_than_the_model_allows(cli: Cli, tmp_path: Path) -> None:
+    # a host group key renamed (same display name) under a site and a cloud: a first step would
+    # leave both with no host group at all, which VMM does not allow; the plan asks for `moved`
+    before = """host_group:
+  A: {name: X}
+logical_network:
+  ln: {}
+network_site:
+  s: {logical_network: logical_network.ln, host_groups: [host_group.A]}
+cloud:
+  c: {host_groups: [host_group.A]}
+"""
+    stamp = write(tmp_path / "minimum", before)
+    assert cli("apply", stamp, "--auto-approve").code == 0
+    result = cli("plan", write(stamp, before.replace("A: {name: X}", "B: {name: X}").replace(".A]", ".B]")))
+    assert result.code == 1 and "the plan cannot be ordered" in result.err and "moved" in result.err

@@ -106,3 +106,45 @@ def test_sites_trading_subnets_are_refused_with_a_hint(cli: Cli, tmp_path: Path)
     result = cli("plan", write(stamp, swapped))
     assert result.code == 1
     assert "the plan cannot be ordered" in result.err and "These network sites trade subnets" in result.err
+
+
+def _sites(a: tuple[str, str], b: tuple[str, str] | None, uplink: str = "") -> str:
+    """Host groups G1, G2; site a on ln1 and site b on ln2 as (host group, subnet)."""
+    text = "host_group:\n  G1: {}\n  G2: {}\nlogical_network:\n  ln1: {}\n  ln2: {}\nnetwork_site:\n"
+    for key, network, site in (("a", "ln1", a), ("b", "ln2", b)):
+        if site:
+            text += f"  {key}:\n    logical_network: logical_network.{network}\n"
+            text += f"    host_groups: [host_group.{site[0]}]\n    subnets: [{{subnet: {site[1]}}}]\n"
+    return text + uplink
+
+
+UPLINK_AB = "uplink_port_profile:\n  u:\n    network_sites: [network_site.a, network_site.b]\n"
+UPLINK_A = "uplink_port_profile:\n  u:\n    network_sites: [network_site.a]\n"
+CLAIMS = {
+    # a moves into b's host group, where b gives the subnet up
+    "host group moves": (
+        _sites(("G1", "10.0.0.0/24"), ("G2", "10.0.0.0/24")),
+        _sites(("G2", "10.0.0.0/24"), ("G2", "10.9.0.0/24")),
+    ),
+    # b leaves the host group where a widens its subnet over b's
+    "host group left": (
+        _sites(("G1", "10.9.0.0/24"), ("G1", "10.0.0.0/24")),
+        _sites(("G1", "10.0.0.0/16"), ("G2", "10.0.0.0/24")),
+    ),
+    # b is retired and a takes its subnet, while an uplink leaves b: the uplink need not wait
+    # for a's update (it is only a member of a), or the three would wait for each other
+    "retired with an uplink": (
+        _sites(("G1", "10.1.0.0/24"), ("G1", "10.0.0.0/24"), UPLINK_AB),
+        _sites(("G1", "10.0.0.0/24"), None, UPLINK_A),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CLAIMS))
+def test_subnets_claimed_through_host_groups_are_ordered_too(cli: Cli, tmp_path: Path, case: str) -> None:
+    before, after = CLAIMS[case]
+    stamp = write(tmp_path / "claims", before)
+    assert cli("apply", stamp, "--auto-approve").code == 0
+    result = cli("apply", write(stamp, after), "--auto-approve", "--parallelism", "1")
+    assert result.code == 0, result.out + result.err
+    assert cli("plan", stamp, "--detailed-exitcode").code == 0

@@ -203,6 +203,36 @@ def test_a_lab_from_before_the_subnet_index_is_indexed_when_opened(tmp_path: Pat
     vmm.close()
 
 
+def test_an_interrupted_indexing_is_redone_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from fabric.providers.lab import provider as lab
+
+    vmm = LabProvider(tmp_path / "lab.db")
+    oslo, mgmt = hg(vmm, "Oslo"), ln(vmm, "Mgmt")
+    for i in range(3):
+        _site(vmm, f"S{i}", mgmt, [oslo], f"10.{i}.0.0/24")
+    vmm.close()
+    with sqlite3.connect(tmp_path / "lab.db") as db:
+        db.execute("DROP TABLE site_subnets")
+    real, calls = lab._index_subnets, []
+
+    def dies_on_the_second(*args: object) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lab, "_index_subnets", dies_on_the_second)
+    with pytest.raises(KeyboardInterrupt):
+        LabProvider(tmp_path / "lab.db")
+    monkeypatch.setattr(lab, "_index_subnets", real)
+    vmm = LabProvider(tmp_path / "lab.db")
+    with pytest.raises(ProviderError, match="overlaps"):
+        _site(vmm, "New", ln(vmm, "Tenant"), [oslo], "10.2.0.0/16")  # the last site is indexed too
+    vmm.close()
+
+
 def test_injected_failure_and_console_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FABRIC_LAB_FAIL", "host_group.Oslo")
     vmm = LabProvider(tmp_path / "lab.db")

@@ -75,16 +75,32 @@ class LabProvider:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
-        if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'site_subnets'").fetchone():
-            self._db.executescript(SUBNETS)  # a lab from an earlier version: index its sites once
-            for live_id, text in self._db.execute("SELECT id, attributes FROM objects WHERE kind = 'network_site'"):
-                _index_subnets(self._db, live_id, json.loads(text))
+        self._index_old_lab()
         self._lock = threading.Lock()
         self._latency = _env_number("FABRIC_LAB_LATENCY_MS", 600_000, "milliseconds") / 1000
         self._fail = {a.strip() for a in os.environ.get("FABRIC_LAB_FAIL", "").split(",") if a.strip()}
         self._flaky = _env_number("FABRIC_LAB_FLAKY", 1, "a share of calls")
         self._kill_after = os.environ.get("FABRIC_LAB_KILL_AFTER", "")
         self._random = random.Random()  # noqa: S311 - fault injection, not secrecy
+
+    def _index_old_lab(self) -> None:
+        """A lab from an earlier version has no subnet index: build it, in one transaction with
+        the table, so an interrupted or concurrent opening never leaves sites unindexed."""
+        if self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'site_subnets'").fetchone():
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'site_subnets'").fetchone():
+                for statement in SUBNETS.split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                sites = self._db.execute("SELECT id, attributes FROM objects WHERE kind = 'network_site'").fetchall()
+                for live_id, text in sites:
+                    _index_subnets(self._db, live_id, json.loads(text))
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         """Close the database."""
