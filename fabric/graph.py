@@ -6,13 +6,15 @@ drawing lives in `fabric.render.graphviz`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import networkx as nx
 
+from fabric.model.ipmath import network
 from fabric.model.refs import DEPENDS_ON, iter_refs
-from fabric.model.resources import KINDS, Resource
+from fabric.model.resources import KINDS, Resource, VmNetwork
+from fabric.model.slots import site_vlans
 
 
 def attribute_references(kind: str, attributes: Mapping[str, Any]) -> set[str]:
@@ -31,7 +33,22 @@ def build_graph(resources: Mapping[str, Resource]) -> nx.DiGraph[str]:
         for target in resource.references:
             if target in resources:
                 graph.add_edge(target, address)
+    graph.add_edges_from(implied_dependencies(resources))
     return graph
+
+
+def implied_dependencies(resources: Mapping[str, Resource]) -> Iterator[tuple[str, str]]:
+    """(dependency, dependent) pairs no attribute names: a VLAN VM network that names no site
+    still needs the site that holds its subnet and VLAN to exist first."""
+    held = site_vlans(resources)
+    if not held:
+        return
+    for address, vmn in resources.items():
+        if isinstance(vmn, VmNetwork) and vmn.isolation == "vlan":
+            for sub in vmn.subnets:
+                if sub.subnet is not None and sub.network_site is None:
+                    key = (vmn.logical_network, str(network(sub.subnet)), sub.vlan)
+                    yield from ((site, address) for site in held.get(key, ()))
 
 
 def cycles(graph: nx.DiGraph[str]) -> list[list[str]]:

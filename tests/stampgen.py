@@ -198,6 +198,7 @@ def _spell_ip(b: _Builder, address: ipaddress.IPv4Address | ipaddress.IPv6Addres
 class _Subnet:
     net: Net
     spelled: str
+    vlan: int = 0
 
 
 @dataclass
@@ -242,7 +243,7 @@ def _sites(b: _Builder, networks: dict[str, Body], groups: list[str]) -> list[_S
                 pair: Body = {"subnet": _spell_net(b, net), "vlan": vlan}
                 if ln_body["isolation"] == "pvlan":
                     pair["secondary_vlan"] = (vlan + b.draw(st.integers(1, 4094))) % 4095  # never vlan itself
-                subnets.append(_Subnet(net, pair["subnet"]))
+                subnets.append(_Subnet(net, pair["subnet"], vlan))
                 pairs.append(pair)
             body: Body = {
                 "name": b.names.take("network_site", ln),
@@ -301,37 +302,60 @@ def _site_pools(b: _Builder, sites: list[_Site]) -> list[tuple[str, Body]]:
 
 
 def _vm_networks(b: _Builder, networks: dict[str, Body], sites: list[_Site]) -> list[tuple[str, Body]]:
+    """VM networks as VMM allows them: one no-isolation network per logical network, VLAN
+    networks on a site's subnet/VLAN pair (one each), HNV networks (with pools on their VM
+    subnets) only on logical networks with network virtualization."""
     pools: list[tuple[str, Body]] = []
     block = 200
+    taken: set[tuple[str, ...]] = set()
     for i in range(b.draw(st.integers(0, 2)) if networks else 0):
         ln = b.draw(st.sampled_from(sorted(networks)))
-        own_sites = [s.address for s in sites if s.logical_network == ln]
-        subnets: list[Body] = []
-        spelled: list[_Subnet | None] = []
-        for k in range(b.draw(st.integers(0, 2))):
-            block += 1
-            net = _v4_subnet(b, block) if b.draw(st.booleans()) else _v6_subnet(b, block)
-            with_subnet = b.draw(st.booleans())
-            entry: Body = {"name": f"subnet {k}", "vlan": b.draw(st.integers(0, 4094))}
-            entry["subnet"] = _spell_net(b, net) if with_subnet else None
-            entry["network_site"] = b.draw(st.sampled_from([None, *own_sites]))
-            subnets.append(entry)
-            spelled.append(_Subnet(net, entry["subnet"]) if with_subnet else None)
-        body: Body = {
-            "name": b.names.take("vm_network", ln),
-            "logical_network": ln,
-            "isolation": b.draw(st.sampled_from(["no_isolation", "vlan"])),
-            "subnets": subnets,
-        }
-        address = b.add("vm_network", f"vmn-{i}", body)
-        for k, sub in enumerate(spelled):
-            if sub is None or not b.draw(st.booleans()):
+        pairs = [(site, sub) for site in sites if site.logical_network == ln for sub in site.subnets]
+        choices = ["no_isolation"] if ("none", ln) not in taken else []
+        choices += ["vlan"] if pairs else []
+        choices += ["hnv"] if networks[ln].get("network_virtualization") else []
+        if not choices:
+            continue
+        isolation = b.draw(st.sampled_from(choices))
+        body: Body = {"name": b.names.take("vm_network", ln), "logical_network": ln, "isolation": isolation}
+        address = f"vm_network.vmn-{i}"
+        pending: list[tuple[str, Body]] = []
+        if isolation == "no_isolation":
+            taken.add(("none", ln))
+            body["subnets"] = []
+        elif isolation == "vlan":
+            site, sub = b.draw(st.sampled_from(pairs))
+            slot = ("vlan", ln, str(sub.net), str(sub.vlan))
+            if slot in taken:
                 continue
-            span = _disjoint_ranges(b, sub.net, 1)[0]
-            pool = {"name": b.names.take("ip_pool", f"{address}/subnet {k}"), "vm_network": address}
-            pool |= {"vm_subnet": f"subnet {k}", **_pool_body(b, sub, span)}
-            pools.append((b.add("ip_pool", f"vmn-{i}-{k}", pool), pool))
+            taken.add(slot)
+            named = networks[ln]["isolation"] == "pvlan" or b.draw(st.booleans())
+            entry = {"name": "subnet 0", "subnet": sub.spelled, "vlan": sub.vlan}
+            body["subnets"] = [{**entry, "network_site": site.address if named else None}]
+        else:
+            body["subnets"], pending = _hnv_subnets(b, address, block)
+            block += 2
+        b.add("vm_network", f"vmn-{i}", body)
+        pools += [(b.add("ip_pool", key, pool), pool) for key, pool in pending]
     return pools
+
+
+def _hnv_subnets(b: _Builder, address: str, block: int) -> tuple[list[Body], list[tuple[str, Body]]]:
+    """An HNV VM network's subnets (its own address space) and pools (key, body) on some of them."""
+    subnets: list[Body] = []
+    pools: list[tuple[str, Body]] = []
+    for k in range(b.draw(st.integers(0, 2))):
+        net = _v4_subnet(b, block + k) if b.draw(st.booleans()) else _v6_subnet(b, block + k)
+        with_subnet = b.draw(st.booleans())
+        entry: Body = {"name": f"subnet {k}", "vlan": b.draw(st.integers(0, 4094)), "network_site": None}
+        entry["subnet"] = _spell_net(b, net) if with_subnet else None
+        subnets.append(entry)
+        if with_subnet and b.draw(st.booleans()):
+            span = _disjoint_ranges(b, net, 1)[0]
+            pool = {"name": b.names.take("ip_pool", f"{address}/subnet {k}"), "vm_network": address}
+            pool |= {"vm_subnet": f"subnet {k}", **_pool_body(b, _Subnet(net, entry["subnet"]), span)}
+            pools.append((f"{address.split('.')[1]}-{k}", pool))
+    return subnets, pools
 
 
 # --- everything else ---------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Apply bugs found by tests/test_properties.py, each the smallest stamp change that showed it.
 
 All three are fixed; the tests keep them fixed. Trading names stays refused, by design. A
-fourth, an update caught between a delete and a create, is in tests/apply/test_split_updates.py.
+fourth, an update caught between a delete and a create, is in tests/apply/test_split_updates.py;
+a fifth, the same with `depends_on`, is the last test here.
 """
 
 from __future__ import annotations
@@ -86,3 +87,25 @@ def test_two_objects_trading_names_are_refused_with_a_hint(cli: Cli, tmp_path: P
     assert result.code == 1
     assert "the plan cannot be ordered" in result.err
     assert "trade names" in result.err and "temporary name" in result.err
+
+
+def test_an_update_leaving_a_replaced_network_goes_first_despite_its_depends_on(cli: Cli, tmp_path: Path) -> None:
+    # the cloud must leave the network before it is replaced; its depends_on names a site that
+    # can only be created on the new network: depends_on gives way rather than refuse the plan
+    before = """host_group:
+  Lab: {}
+logical_network:
+  management: {isolation: connected}
+network_site:
+  site: {logical_network: logical_network.management, host_groups: [host_group.Lab]}
+cloud:
+  iaas:
+    host_groups: [host_group.Lab]
+    logical_networks: [logical_network.management]
+"""
+    after = (
+        before.replace("isolation: connected", "isolation: vlan")
+        .replace("  site:", "  other:")
+        .replace("logical_networks: [logical_network.management]", "depends_on: [network_site.other]")
+    )
+    apply_then_change(cli, tmp_path / "depends", before, after)

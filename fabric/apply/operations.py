@@ -4,8 +4,9 @@ Creates and updates run after the creates/updates of what they reference. Delete
 reverse: an object is deleted only after everything that referenced it (before the
 change) was deleted or updated away from it — VMM refuses to delete objects still in use.
 A create waits for the delete of an object of the same kind and name (a replace, or a key
-renamed in code), since VMM names must stay unique; a subnet added to a site waits for the
-site that held it to let go (`fabric.apply.subnet_order`).
+renamed in code), since VMM names must stay unique, and likewise for the other things VMM
+keeps unique (`fabric.model.slots`: one no-isolation VM network per logical network…); a
+subnet added to a site waits for the site that held it to let go (`fabric.apply.subnet_order`).
 
 An update can be caught between both: it must leave an old object before that is deleted,
 and it needs a new one that can only be created after. Such an update, when it stands in a
@@ -27,6 +28,7 @@ from fabric.apply.subnet_order import changes_subnets, subnet_edges
 from fabric.errors import FabricError
 from fabric.model.refs import identity, referenced, without_refs
 from fabric.model.resources import KINDS
+from fabric.model.slots import slots
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
 
@@ -141,7 +143,8 @@ def operation_graph(plan: Plan) -> nx.DiGraph[str]:
 
     A graph with a cycle is loosened, in this order, only as far as needed: updates in the
     cycle are split in two (see the module docstring), then an update stops waiting for the
-    update of an object it is only a member of (edges marked `soft`).
+    update of an object it is only a member of, and for what its `depends_on` names (edges
+    marked `soft`).
     """
     graph = _graph(plan, {})
     if nx.is_directed_acyclic_graph(graph):
@@ -186,12 +189,19 @@ def _detaches(plan: Plan, graph: nx.DiGraph[str]) -> dict[str, Change]:
 
 
 def _soft(change: Change, dep: Operation) -> bool:
-    """True if `change` waits for `dep` (an update) only because it references it as a member."""
-    return (
-        dep.kind is OpKind.UPDATE
-        and (change.kind, dep.change.kind) in MEMBERSHIP
-        and dep.change.address in referenced(KINDS[change.kind], dict(change.after or {}))
-    )
+    """True if `change` may stop waiting for `dep` to break a cycle: it references an object
+    (being updated) only as a member, or it is an update that waits only by `depends_on`."""
+    if dep.change.address not in referenced(KINDS[change.kind], dict(change.after or {})):
+        return change.action is Action.UPDATE
+    return dep.kind is OpKind.UPDATE and (change.kind, dep.change.kind) in MEMBERSHIP
+
+
+Claim = tuple[str, ...]
+
+
+def _claims(kind: str, attributes: Mapping[str, Any]) -> set[Claim]:
+    """What an object holds that no other may: its name in its scope, and its slots."""
+    return {identity(kind, attributes), *slots(kind, attributes)}
 
 
 def _keeps_minimums(kind: str, attributes: Mapping[str, Any]) -> bool:
@@ -218,16 +228,17 @@ def _graph(plan: Plan, detaches: Mapping[str, Change]) -> nx.DiGraph[str]:
             else:
                 (delete_op if op.kind in (OpKind.DELETE, OpKind.FORGET) else apply_op)[change.address] = op.key
     old_users: dict[str, list[str]] = defaultdict(list)
-    freed_names: dict[tuple[str, str, str], str] = {}  # identity → the op after which nobody holds it
+    freed: dict[Claim, str] = {}  # a name or slot → the op after which nobody holds it
     for change in plan.changes:
         for target in change.old_depends_on:
             old_users[target].append(change.address)
         if change.address in delete_op and change.before is not None:
-            freed_names[identity(change.kind, change.before)] = delete_op[change.address]
-        elif change.action is Action.UPDATE and change.before is not None and renames(change):
+            freed.update(dict.fromkeys(_claims(change.kind, change.before), delete_op[change.address]))
+        elif change.action is Action.UPDATE and change.before is not None and change.after is not None:
             # a split update renames in its first step
             first = detach_op.get(change.address) or apply_op[change.address]
-            freed_names[identity(change.kind, change.before)] = first
+            gone = _claims(change.kind, change.before) - _claims(change.kind, change.after)
+            freed.update(dict.fromkeys(gone, first))
     for address, key in apply_op.items():
         change = graph.nodes[key]["op"].change
         for dep in change.depends_on:
@@ -245,10 +256,13 @@ def _graph(plan: Plan, detaches: Mapping[str, Change]) -> nx.DiGraph[str]:
         for earlier in (delete_op.get(address), detach_op.get(address)):
             if earlier:
                 graph.add_edge(earlier, key)
-        clash = freed_names.get(identity(change.kind, change.after or {}))
-        renamer = detach_op.get(address, key)
-        if clash and clash != renamer:
-            graph.add_edge(clash, renamer)
+        if freed:  # what this change takes must have been let go of first
+            claimer = detach_op.get(address, key)
+            kept = _claims(change.kind, change.before or {}) if change.action is Action.UPDATE else set()
+            for claim in _claims(change.kind, change.after or {}) - kept:
+                holder = freed.get(claim)
+                if holder and holder != claimer:
+                    graph.add_edge(holder, claimer)
     graph.add_edges_from(subnet_edges(plan, delete_op, apply_op, detach_op))
     for address, key in delete_op.items():
         for user in old_users.get(address, ()):

@@ -27,6 +27,7 @@ from fabric.model.resources import (
     VmNetwork,
 )
 from fabric.model.stamp import Fabric, Finding, SourceRef
+from fabric.validate.vm_networks import vm_network_problems
 
 Path = tuple[str | int, ...]
 
@@ -160,6 +161,11 @@ def _subnet_scopes(ctx: _Ctx) -> None:
                 ctx.error(address, ("subnets", i, "subnet"), msg)
                 reported.add((address, i))
                 break
+
+
+def _vm_networks(ctx: _Ctx) -> None:
+    for address, path, message in vm_network_problems(ctx.res):
+        ctx.error(address, path, message)
 
 
 def _pool_parent_subnet(ctx: _Ctx, address: str, pool: IpPool) -> None:
@@ -353,6 +359,7 @@ RULES: tuple[Rule, ...] = (
     _cycles,
     _site_subnets,
     _subnet_scopes,
+    _vm_networks,
     _pool_ranges,
     _switches,
     _cloud_reachability,

@@ -148,3 +148,16 @@ def test_subnets_claimed_through_host_groups_are_ordered_too(cli: Cli, tmp_path:
     result = cli("apply", write(stamp, after), "--auto-approve", "--parallelism", "1")
     assert result.code == 0, result.out + result.err
     assert cli("plan", stamp, "--detailed-exitcode").code == 0
+
+
+def test_a_no_isolation_vm_network_replaced_by_another_waits_for_the_old_one(cli: Cli, tmp_path: Path) -> None:
+    # VMM holds one no-isolation VM network per logical network: the new one (whose key sorts
+    # first, so one worker would start it first) waits for the old one's delete
+    text = "logical_network:\n  ln: {}\nvm_network:\n  KEY: {name: NAME, logical_network: logical_network.ln}\n"
+    stamp = write(tmp_path / "slots", text.replace("KEY", "z").replace("NAME", "Old"))
+    assert cli("apply", stamp, "--auto-approve").code == 0
+    result = cli(
+        "apply", write(stamp, text.replace("KEY", "a").replace("NAME", "New")), "--parallelism", "1", "--auto-approve"
+    )
+    assert result.code == 0, result.out + result.err
+    assert cli("plan", stamp, "--detailed-exitcode").code == 0

@@ -206,7 +206,7 @@ def test_a_lab_from_before_the_subnet_index_is_indexed_when_opened(tmp_path: Pat
 def test_an_interrupted_indexing_is_redone_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import sqlite3
 
-    from fabric.providers.lab import provider as lab
+    from fabric.providers.lab import indexes as lab
 
     vmm = LabProvider(tmp_path / "lab.db")
     oslo, mgmt = hg(vmm, "Oslo"), ln(vmm, "Mgmt")
@@ -231,6 +231,34 @@ def test_an_interrupted_indexing_is_redone_whole(tmp_path: Path, monkeypatch: py
     with pytest.raises(ProviderError, match="overlaps"):
         _site(vmm, "New", ln(vmm, "Tenant"), [oslo], "10.2.0.0/16")  # the last site is indexed too
     vmm.close()
+
+
+def _vmn(vmm: LabProvider, name: str, ln_id: str, isolation: str, subnets: list[dict] | None = None) -> str:
+    attrs = {"name": name, "description": "", "logical_network": ln_id, "isolation": isolation}
+    return vmm.create(name, "vm_network", {**attrs, "subnets": subnets or []}).id
+
+
+def test_vm_network_rules(vmm: LabProvider) -> None:
+    oslo, mgmt = hg(vmm, "Oslo"), ln(vmm, "Mgmt")
+    first = _vmn(vmm, "Mgmt", mgmt, "no_isolation")
+    with pytest.raises(ProviderError, match="is already the no-isolation VM network of"):
+        _vmn(vmm, "Mgmt 2", mgmt, "no_isolation")
+    with pytest.raises(ProviderError, match="needs network virtualization"):
+        _vmn(vmm, "Tenant A", mgmt, "hnv")
+    site_id = _site(vmm, "Site", mgmt, [oslo], "10.5.0.0/24")  # VLAN 0
+    with pytest.raises(ProviderError, match="no site VLAN"):
+        _vmn(vmm, "V5", mgmt, "vlan", [{"name": "v", "subnet": "10.5.0.0/24", "vlan": 5, "network_site": None}])
+    pair = {"name": "v", "subnet": "10.5.0.0/24", "vlan": 0, "network_site": site_id}
+    vlan_id = _vmn(vmm, "V0", mgmt, "vlan", [pair])
+    with pytest.raises(ProviderError, match=r"is already the VLAN VM network for subnet 10\.5\.0\.0/24 VLAN 0"):
+        _vmn(vmm, "V0 again", mgmt, "vlan", [{**pair, "network_site": None}])
+    pool = {**pool_attrs(site_id), "network_site": None, "vm_network": vlan_id, "vm_subnet": "v", "gateways": []}
+    with pytest.raises(ProviderError, match="only of an hnv VM network, not vlan"):
+        vmm.create(
+            "p", "ip_pool", {**pool, "subnet": "10.5.0.0/24", "range_start": "10.5.0.5", "range_end": "10.5.0.9"}
+        )
+    vmm.delete("mgmt", first, "vm_network")  # frees the slot
+    _vmn(vmm, "Mgmt 2", mgmt, "no_isolation")
 
 
 def test_injected_failure_and_console_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

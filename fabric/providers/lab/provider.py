@@ -26,11 +26,10 @@ from typing import Any
 
 from fabric.errors import ProviderError
 from fabric.inventory import Inventory, ObservedObject
-from fabric.model.ipmath import Net, network, parse_range
-from fabric.model.overlap import related_groups
+from fabric.model.ipmath import parse_range
 from fabric.model.refs import iter_refs, scope_value
 from fabric.model.resources import KINDS
-from fabric.providers.lab import rules
+from fabric.providers.lab import indexes, rules
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS objects (
@@ -43,14 +42,7 @@ CREATE INDEX IF NOT EXISTS refs_from ON refs(from_id);
 CREATE TABLE IF NOT EXISTS ip_grants (pool_id TEXT NOT NULL, address TEXT NOT NULL,
   granted_to TEXT NOT NULL, PRIMARY KEY (pool_id, address));
 """
-# each network site's subnets, first and last address as fixed-width hex so that text order is
-# address order for IPv4 and IPv6 alike: overlap look-ups use the index, not a scan
-SUBNETS = """
-CREATE TABLE IF NOT EXISTS site_subnets (site_id TEXT NOT NULL, version INTEGER NOT NULL,
-  first TEXT NOT NULL, prefix INTEGER NOT NULL, subnet TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS site_subnets_first ON site_subnets(version, first);
-CREATE INDEX IF NOT EXISTS site_subnets_site ON site_subnets(site_id);
-"""
+
 LAB_FILE = "lab.db"
 
 
@@ -75,32 +67,13 @@ class LabProvider:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
-        self._index_old_lab()
+        indexes.ensure(self._db)
         self._lock = threading.Lock()
         self._latency = _env_number("FABRIC_LAB_LATENCY_MS", 600_000, "milliseconds") / 1000
         self._fail = {a.strip() for a in os.environ.get("FABRIC_LAB_FAIL", "").split(",") if a.strip()}
         self._flaky = _env_number("FABRIC_LAB_FLAKY", 1, "a share of calls")
         self._kill_after = os.environ.get("FABRIC_LAB_KILL_AFTER", "")
         self._random = random.Random()  # noqa: S311 - fault injection, not secrecy
-
-    def _index_old_lab(self) -> None:
-        """A lab from an earlier version has no subnet index: build it, in one transaction with
-        the table, so an interrupted or concurrent opening never leaves sites unindexed."""
-        if self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'site_subnets'").fetchone():
-            return
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'site_subnets'").fetchone():
-                for statement in SUBNETS.split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
-                sites = self._db.execute("SELECT id, attributes FROM objects WHERE kind = 'network_site'").fetchall()
-                for live_id, text in sites:
-                    _index_subnets(self._db, live_id, json.loads(text))
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
 
     def close(self) -> None:
         """Close the database."""
@@ -173,7 +146,7 @@ class LabProvider:
                 raise ProviderError(f"cannot delete ip_pool {live_id}: {grants} address(es) granted; revoke first")
             db.execute("DELETE FROM objects WHERE id = ?", (live_id,))
             db.execute("DELETE FROM refs WHERE from_id = ?", (live_id,))
-            db.execute("DELETE FROM site_subnets WHERE site_id = ?", (live_id,))
+            indexes.forget(db, live_id)
             db.execute("DELETE FROM ip_grants WHERE granted_to = ?", (live_id,))  # Revoke-SCIPAddress
 
     def edit(self, live_id: str, path: list[str | int], value: Any) -> ObservedObject:
@@ -249,8 +222,8 @@ class LabProvider:
         ).fetchone()
         if clash:
             problems.append(f"a {kind} named {attrs['name']!r} already exists in this scope ({clash[0]})")
-        if kind == "network_site" and not problems:
-            problems = _subnet_scope_problems(db, attrs, self_id)
+        if not problems:
+            problems = indexes.problems(db, kind, attrs, self_id)
         if problems:
             raise ProviderError(f"VMM refused {kind} {attrs.get('name')!r}: " + "; ".join(problems))
 
@@ -276,68 +249,8 @@ class LabProvider:
             db.execute("DELETE FROM refs WHERE from_id = ?", (live_id,))
         targets = {t for _, t, _ in iter_refs(KINDS[kind].REFS, attrs)}
         db.executemany("INSERT INTO refs VALUES (?, ?)", [(live_id, t) for t in targets])
-        if kind == "network_site":
-            _index_subnets(db, live_id, attrs)
+        indexes.record(db, live_id, kind, attrs)
         return ObservedObject(live_id, kind, attrs["name"], attrs)
-
-
-def _hex(address: int) -> str:
-    return f"{address:032x}"
-
-
-def _index_subnets(db: sqlite3.Connection, site_id: str, attrs: Mapping[str, Any]) -> None:
-    db.execute("DELETE FROM site_subnets WHERE site_id = ?", (site_id,))
-    rows = []
-    for pair in attrs.get("subnets", []):
-        net = network(pair["subnet"])
-        rows.append((site_id, net.version, _hex(int(net.network_address)), net.prefixlen, str(net)))
-    db.executemany("INSERT INTO site_subnets VALUES (?, ?, ?, ?, ?)", rows)
-
-
-def _overlapping_sites(db: sqlite3.Connection, net: Net) -> list[tuple[str, str]]:
-    """(site ID, subnet) of every indexed subnet that overlaps `net`: its supernets and those inside it."""
-    first, bits, length = int(net.network_address), net.max_prefixlen, net.prefixlen
-    supernets = {(first >> (bits - p) << (bits - p), p) for p in range(length + 1)}
-    starts = sorted({_hex(start) for start, _ in supernets})
-    marks = ",".join("?" * len(starts))  # placeholders only: values are bound, not formatted in
-    rows = db.execute(
-        f"SELECT site_id, subnet, first, prefix FROM site_subnets WHERE version = ? AND first IN ({marks})",  # noqa: S608
-        (net.version, *starts),
-    ).fetchall()
-    found = [(r[0], r[1]) for r in rows if (int(r[2], 16), r[3]) in supernets]
-    last = _hex(first | ((1 << (bits - length)) - 1))
-    inside = db.execute(
-        "SELECT site_id, subnet FROM site_subnets WHERE version = ? AND first BETWEEN ? AND ? AND prefix > ?",
-        (net.version, _hex(first), last, length),
-    ).fetchall()
-    return found + [(r[0], r[1]) for r in inside]
-
-
-def _subnet_scope_problems(db: sqlite3.Connection, attrs: Mapping[str, Any], self_id: str | None) -> list[str]:
-    """VMM's rule 5: no subnet may overlap another site's subnet in the same host group or a
-    parent or child of it."""
-
-    def ancestors(group: str) -> Iterator[str]:
-        seen: set[str] = set()
-        current: str | None = group
-        while current and current not in seen:
-            seen.add(current)
-            yield current
-            row = db.execute("SELECT attributes FROM objects WHERE id = ?", (current,)).fetchone()
-            current = json.loads(row[0]).get("parent") if row else None
-
-    out = []
-    for pair in attrs.get("subnets", []):
-        net = network(pair["subnet"])
-        for site_id, subnet in _overlapping_sites(db, net):
-            if site_id == self_id:
-                continue
-            row = db.execute("SELECT name, attributes FROM objects WHERE id = ?", (site_id,)).fetchone()
-            groups = json.loads(row[1]).get("host_groups", []) if row else []
-            if related_groups(attrs.get("host_groups", []), groups, ancestors):
-                out.append(f"subnet {net} overlaps subnet {subnet} of network site {row[0]!r} in a related host group")
-                break
-    return out
 
 
 def _env_number(name: str, high: float, unit: str) -> float:

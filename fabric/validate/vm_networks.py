@@ -1,0 +1,62 @@
+"""VMM's VM network rules (domain reference, sections 1.5 and 1.6), pure.
+
+No-isolation: one per logical network. VLAN: exactly one VM subnet, a subnet/VLAN pair of a
+network site of the same logical network (the site named on private-VLAN networks), one VM
+network per such pair. HNV: only on a logical network with network virtualization. Pools
+go on a VM subnet only for HNV VM networks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from fabric.model.ipmath import network
+from fabric.model.resources import IpPool, LogicalNetwork, Resource, VmNetwork
+from fabric.model.slots import SiteVlan, Slot, describe, site_vlans, slots
+
+Problem = tuple[str, tuple[str | int, ...], str]  # address, path inside it, message
+
+
+def vm_network_problems(resources: Mapping[str, Resource]) -> Iterator[Problem]:
+    """Every breach of the rules above, located."""
+    held = site_vlans(resources)
+    taken: dict[Slot, str] = {}
+    for address, vmn in resources.items():  # in file order: the later one is reported
+        if isinstance(vmn, VmNetwork):
+            yield from _one(address, vmn, resources.get(vmn.logical_network), held)
+            for slot in sorted(slots(vmn.KIND, vmn.canonical)):
+                if slot in taken:
+                    yield address, ("isolation",), f"{taken[slot]} is already {describe(slot)}"
+                else:
+                    taken[slot] = address
+    for address, pool in resources.items():
+        if isinstance(pool, IpPool) and pool.vm_network:
+            parent = resources.get(pool.vm_network)
+            if isinstance(parent, VmNetwork) and parent.isolation != "hnv":
+                msg = f"a pool goes on a VM subnet only for hnv VM networks ({pool.vm_network} is {parent.isolation})"
+                yield address, ("vm_network",), msg
+
+
+def _one(address: str, vmn: VmNetwork, ln: Resource | None, held: Mapping[SiteVlan, list[str]]) -> Iterator[Problem]:
+    if not isinstance(ln, LogicalNetwork):
+        return  # a dangling reference, reported elsewhere
+    if vmn.isolation == "hnv" and not ln.network_virtualization:
+        yield address, ("isolation",), f"an hnv VM network needs network_virtualization on {vmn.logical_network}"
+    if vmn.isolation != "vlan":
+        return
+    if len(vmn.subnets) != 1:
+        yield address, ("subnets",), f"a vlan VM network has exactly one subnet, not {len(vmn.subnets)}"
+        return
+    pair = vmn.subnets[0]
+    if pair.subnet is None:
+        yield address, ("subnets", 0), "a vlan VM network's subnet needs `subnet` (one of a network site's)"
+        return
+    sites = set(held.get((vmn.logical_network, str(network(pair.subnet)), pair.vlan), ()))
+    if pair.network_site is not None:
+        sites = sites & {pair.network_site}
+    if not sites:
+        where = pair.network_site or f"any network site of {vmn.logical_network}"
+        msg = f"subnet {pair.subnet} with VLAN {pair.vlan} is no subnet/VLAN of {where}"
+        yield address, ("subnets", 0, "subnet"), msg
+    if ln.isolation == "pvlan" and pair.network_site is None:
+        yield address, ("subnets", 0), "on a private-VLAN logical network the subnet names its network_site"
