@@ -312,7 +312,7 @@ def _vm_networks(b: _Builder, networks: dict[str, Body], sites: list[_Site]) -> 
         ln = b.draw(st.sampled_from(sorted(networks)))
         pairs = [(site, sub) for site in sites if site.logical_network == ln for sub in site.subnets]
         choices = ["no_isolation"] if ("none", ln) not in taken else []
-        choices += ["vlan"] if pairs else []
+        choices += ["vlan"] if pairs and networks[ln]["isolation"] in ("vlan", "pvlan") else []
         choices += ["hnv"] if networks[ln].get("network_virtualization") else []
         if not choices:
             continue
@@ -325,7 +325,7 @@ def _vm_networks(b: _Builder, networks: dict[str, Body], sites: list[_Site]) -> 
             body["subnets"] = []
         elif isolation == "vlan":
             site, sub = b.draw(st.sampled_from(pairs))
-            slot = ("vlan", ln, str(sub.net), str(sub.vlan))
+            slot = ("vlan", ln, str(sub.net), str(sub.vlan))  # one per pair, site named or not
             if slot in taken:
                 continue
             taken.add(slot)

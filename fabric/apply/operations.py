@@ -192,7 +192,8 @@ def _soft(change: Change, dep: Operation) -> bool:
     """True if `change` may stop waiting for `dep` to break a cycle: it references an object
     (being updated) only as a member, or it is an update that waits only by `depends_on`."""
     if dep.change.address not in referenced(KINDS[change.kind], dict(change.after or {})):
-        return change.action is Action.UPDATE
+        implied = (change.kind, dep.change.kind) == ("vm_network", "network_site")  # its site VLAN
+        return change.action is Action.UPDATE and not implied
     return dep.kind is OpKind.UPDATE and (change.kind, dep.change.kind) in MEMBERSHIP
 
 

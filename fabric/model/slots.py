@@ -1,7 +1,8 @@
 """Uniqueness VMM enforces beyond display names (domain reference, section 1.6).
 
 A logical network holds at most one no-isolation VM network, and a site VLAN (a subnet and
-VLAN of the logical network's sites) carries at most one VLAN VM network. Each such claim is
+VLAN of a network site) carries at most one VLAN VM network; a VLAN VM network that names no
+site claims the pair on its whole logical network. Each such claim is
 a *slot*; two objects may not hold one slot. Works on attribute dicts whose references are
 addresses (validation, planning) or live IDs (the lab) alike.
 """
@@ -34,7 +35,9 @@ def slots(kind: str, attributes: Mapping[str, Any]) -> set[Slot]:
             subnet = str(network(str(pair["subnet"])))
         except (KeyError, TypeError, ValueError):
             continue  # no subnet (refused elsewhere) or a masked value: holds nothing
-        out.add(("VLAN VM network", ln, subnet, str(pair.get("vlan", 0))))
+        # the site VLAN: of the site named, else of the logical network (whichever site holds it)
+        holder = str(pair.get("network_site") or ln)
+        out.add(("VLAN VM network", holder, subnet, str(pair.get("vlan", 0))))
     return out
 
 

@@ -24,7 +24,7 @@ def vm_network_problems(resources: Mapping[str, Resource]) -> Iterator[Problem]:
     for address, vmn in resources.items():  # in file order: the later one is reported
         if isinstance(vmn, VmNetwork):
             yield from _one(address, vmn, resources.get(vmn.logical_network), held)
-            for slot in sorted(slots(vmn.KIND, vmn.canonical)):
+            for slot in sorted(slots(vmn.KIND, _site_named(vmn, held))):
                 if slot in taken:
                     yield address, ("isolation",), f"{taken[slot]} is already {describe(slot)}"
                 else:
@@ -44,6 +44,8 @@ def _one(address: str, vmn: VmNetwork, ln: Resource | None, held: Mapping[SiteVl
         yield address, ("isolation",), f"an hnv VM network needs network_virtualization on {vmn.logical_network}"
     if vmn.isolation != "vlan":
         return
+    if ln.isolation not in ("vlan", "pvlan"):
+        yield address, ("isolation",), f"a vlan VM network needs a VLAN-based logical network ({ln.isolation})"
     if len(vmn.subnets) != 1:
         yield address, ("subnets",), f"a vlan VM network has exactly one subnet, not {len(vmn.subnets)}"
         return
@@ -60,3 +62,16 @@ def _one(address: str, vmn: VmNetwork, ln: Resource | None, held: Mapping[SiteVl
         yield address, ("subnets", 0, "subnet"), msg
     if ln.isolation == "pvlan" and pair.network_site is None:
         yield address, ("subnets", 0), "on a private-VLAN logical network the subnet names its network_site"
+
+
+def _site_named(vmn: VmNetwork, held: Mapping[SiteVlan, list[str]]) -> dict[str, object]:
+    """The VM network's attributes with each VLAN subnet's site filled in where only one site
+    holds the pair, so a network naming the site and one that does not claim the same VLAN."""
+    attributes = dict(vmn.canonical)
+    subnets = []
+    for sub in attributes.get("subnets") or []:
+        if vmn.isolation == "vlan" and sub.get("subnet") and not sub.get("network_site"):
+            sites = held.get((vmn.logical_network, str(network(sub["subnet"])), int(sub.get("vlan", 0))), [])
+            sub = {**sub, "network_site": sites[0]} if len(sites) == 1 else sub
+        subnets.append(sub)
+    return {**attributes, "subnets": subnets}

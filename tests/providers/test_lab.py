@@ -245,13 +245,17 @@ def test_vm_network_rules(vmm: LabProvider) -> None:
         _vmn(vmm, "Mgmt 2", mgmt, "no_isolation")
     with pytest.raises(ProviderError, match="needs network virtualization"):
         _vmn(vmm, "Tenant A", mgmt, "hnv")
-    site_id = _site(vmm, "Site", mgmt, [oslo], "10.5.0.0/24")  # VLAN 0
-    with pytest.raises(ProviderError, match="no site VLAN"):
-        _vmn(vmm, "V5", mgmt, "vlan", [{"name": "v", "subnet": "10.5.0.0/24", "vlan": 5, "network_site": None}])
+    attrs = {"name": "Tenant", "description": "", "isolation": "vlan", "network_virtualization": False}
+    tenant = vmm.create("tenant", "logical_network", attrs).id
+    site_id = _site(vmm, "Site", tenant, [oslo], "10.5.0.0/24")  # VLAN 0
     pair = {"name": "v", "subnet": "10.5.0.0/24", "vlan": 0, "network_site": site_id}
-    vlan_id = _vmn(vmm, "V0", mgmt, "vlan", [pair])
+    with pytest.raises(ProviderError, match="needs a VLAN-based logical network"):
+        _vmn(vmm, "On connected", mgmt, "vlan", [pair])
+    with pytest.raises(ProviderError, match="no site VLAN"):
+        _vmn(vmm, "V5", tenant, "vlan", [{**pair, "vlan": 5}])
+    vlan_id = _vmn(vmm, "V0", tenant, "vlan", [pair])
     with pytest.raises(ProviderError, match=r"is already the VLAN VM network for subnet 10\.5\.0\.0/24 VLAN 0"):
-        _vmn(vmm, "V0 again", mgmt, "vlan", [{**pair, "network_site": None}])
+        _vmn(vmm, "V0 again", tenant, "vlan", [pair])
     pool = {**pool_attrs(site_id), "network_site": None, "vm_network": vlan_id, "vm_subnet": "v", "gateways": []}
     with pytest.raises(ProviderError, match="only of an hnv VM network, not vlan"):
         vmm.create(

@@ -64,7 +64,9 @@ def _record(db: sqlite3.Connection, table: str, live_id: str, kind: str, attrs: 
         _index_subnets(db, live_id, attrs)
     elif table == "slots" and kind == "vm_network":
         db.execute("DELETE FROM slots WHERE object_id = ?", (live_id,))
-        db.executemany("INSERT INTO slots VALUES (?, ?)", [(json.dumps(s), live_id) for s in slots(kind, attrs)])
+        # OR IGNORE: a lab from before the rule may hold two claims to one slot; the first stays
+        rows = [(json.dumps(s), live_id) for s in slots(kind, attrs)]
+        db.executemany("INSERT OR IGNORE INTO slots VALUES (?, ?)", rows)
 
 
 def forget(db: sqlite3.Connection, live_id: str) -> None:
@@ -93,7 +95,9 @@ def _vm_network_problems(db: sqlite3.Connection, attrs: Mapping[str, Any], self_
     ln = json.loads(row[0]) if row else {}
     if attrs.get("isolation") == "hnv" and not ln.get("network_virtualization"):
         out.append("an hnv VM network needs network virtualization on its logical network")
-    if attrs.get("isolation") == "vlan":
+    if attrs.get("isolation") == "vlan" and ln.get("isolation") not in ("vlan", "pvlan"):
+        out.append("a VLAN VM network needs a VLAN-based logical network")
+    elif attrs.get("isolation") == "vlan":
         subnets = attrs.get("subnets") or []
         if len(subnets) != 1 or not subnets[0].get("subnet"):
             out.append("a VLAN VM network has exactly one subnet, one of its logical network's site VLANs")
