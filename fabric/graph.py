@@ -37,6 +37,10 @@ def build_graph(resources: Mapping[str, Resource]) -> nx.DiGraph[str]:
     return graph
 
 
+# (dependent kind, dependency kind) of the dependencies `implied_dependencies` adds
+IMPLIED_KINDS = frozenset({("vm_network", "network_site")})
+
+
 def implied_dependencies(resources: Mapping[str, Resource]) -> Iterator[tuple[str, str]]:
     """(dependency, dependent) pairs no attribute names: a VLAN VM network that names no site
     still needs the site that holds its subnet and VLAN to exist first."""

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fabric.model.ipmath import Net
-from fabric.model.overlap import SubnetIndex, related_groups
+from fabric.model.overlap import SubnetIndex, ancestors, related_groups
 
 
 def _v4(first: int, prefix: int) -> Net:
@@ -37,14 +37,10 @@ def test_overlapping_matches_pairwise_comparison(indexed: list[Net], probes: lis
 
 
 def test_related_groups_names_the_pair() -> None:
-    parents = {"a/b": "a", "a/b/c": "a/b"}
-
-    def up(group: str) -> list[str]:
-        chain = [group]
-        while chain[-1] in parents:
-            chain.append(parents[chain[-1]])
-        return chain
-
+    parents = {"a/b": "a", "a/b/c": "a/b", "loop": "loop/x", "loop/x": "loop"}
+    up = parents.get
+    assert list(ancestors("a/b/c", up)) == ["a/b/c", "a/b", "a"]
+    assert list(ancestors("loop", up)) == ["loop", "loop/x"]  # a loop ends the walk
     assert related_groups(["a/b/c"], ["a"], up) == ("a/b/c", "a")
     assert related_groups(["a"], ["x", "a/b"], up) == ("a/b", "a")
     assert related_groups(["a/b"], ["a/b"], up) == ("a/b", "a/b")

@@ -60,8 +60,7 @@ def test_renames_that_pass_a_name_along_apply_in_one_go(cli: Cli, tmp_path: Path
     apply_then_change(cli, tmp_path / "names", before, after)
 
 
-def test_a_reference_turned_into_depends_on_survives_a_replace(cli: Cli, tmp_path: Path) -> None:
-    before = """host_group:
+CLOUD_ON_NETWORK = """host_group:
   Lab: {}
 logical_network:
   management: {isolation: vlan}
@@ -72,6 +71,10 @@ cloud:
     host_groups: [host_group.Lab]
     logical_networks: [logical_network.management]
 """
+
+
+def test_a_reference_turned_into_depends_on_survives_a_replace(cli: Cli, tmp_path: Path) -> None:
+    before = CLOUD_ON_NETWORK
     after = before.replace("isolation: vlan", "isolation: connected").replace(
         "logical_networks: [logical_network.management]", "depends_on: [logical_network.management]"
     )
@@ -92,17 +95,7 @@ def test_two_objects_trading_names_are_refused_with_a_hint(cli: Cli, tmp_path: P
 def test_an_update_leaving_a_replaced_network_goes_first_despite_its_depends_on(cli: Cli, tmp_path: Path) -> None:
     # the cloud must leave the network before it is replaced; its depends_on names a site that
     # can only be created on the new network: depends_on gives way rather than refuse the plan
-    before = """host_group:
-  Lab: {}
-logical_network:
-  management: {isolation: connected}
-network_site:
-  site: {logical_network: logical_network.management, host_groups: [host_group.Lab]}
-cloud:
-  iaas:
-    host_groups: [host_group.Lab]
-    logical_networks: [logical_network.management]
-"""
+    before = CLOUD_ON_NETWORK.replace("isolation: vlan", "isolation: connected")
     after = (
         before.replace("isolation: connected", "isolation: vlan")
         .replace("  site:", "  other:")

@@ -26,6 +26,7 @@ import networkx as nx
 
 from fabric.apply.subnet_order import changes_subnets, subnet_edges
 from fabric.errors import FabricError
+from fabric.graph import IMPLIED_KINDS
 from fabric.model.refs import identity, referenced, without_refs
 from fabric.model.resources import KINDS
 from fabric.model.slots import slots
@@ -191,9 +192,11 @@ def _detaches(plan: Plan, graph: nx.DiGraph[str]) -> dict[str, Change]:
 def _soft(change: Change, dep: Operation) -> bool:
     """True if `change` may stop waiting for `dep` to break a cycle: it references an object
     (being updated) only as a member, or it is an update that waits only by `depends_on`."""
+    if change.action is not Action.UPDATE and dep.kind is not OpKind.UPDATE:
+        return False  # the common case, decided without walking the references
     if dep.change.address not in referenced(KINDS[change.kind], dict(change.after or {})):
-        implied = (change.kind, dep.change.kind) == ("vm_network", "network_site")  # its site VLAN
-        return change.action is Action.UPDATE and not implied
+        # not an attribute: `depends_on`, or a dependency the graph implies (which must hold)
+        return change.action is Action.UPDATE and (change.kind, dep.change.kind) not in IMPLIED_KINDS
     return dep.kind is OpKind.UPDATE and (change.kind, dep.change.kind) in MEMBERSHIP
 
 

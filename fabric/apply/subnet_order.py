@@ -59,15 +59,6 @@ def subnet_edges(
     if not freed:
         return
     parents = _parents(plan)
-
-    def ancestors(group: str) -> Iterator[str]:
-        seen: set[str] = set()
-        current: str | None = group
-        while current and current not in seen:
-            seen.add(current)
-            yield current
-            current = parents.get(current)
-
     for change in sites:
         if change.after is None or change.address not in applies:
             continue
@@ -75,7 +66,7 @@ def subnet_edges(
         kept = change.before if change.action is Action.UPDATE else None
         for net, groups in _new_claims(kept, change.after):
             for key, other_groups in freed.overlapping(net):
-                if key != target and related_groups(groups, other_groups, ancestors):
+                if key != target and related_groups(groups, other_groups, parents.get):
                     yield key, target
 
 

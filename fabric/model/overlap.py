@@ -56,8 +56,18 @@ class SubnetIndex(Generic[T]):
             at += 1
 
 
+def ancestors(group: str, parent_of: Callable[[str], str | None]) -> Iterator[str]:
+    """`group`, its parent, its parent's parent… (stops at the top or at a loop)."""
+    seen: set[str] = set()
+    current: str | None = group
+    while current and current not in seen:
+        seen.add(current)
+        yield current
+        current = parent_of(current)
+
+
 def related_groups(
-    groups: Iterable[str], others: Iterable[str], ancestors: Callable[[str], Iterable[str]]
+    groups: Iterable[str], others: Iterable[str], parent_of: Callable[[str], str | None]
 ) -> tuple[str, str] | None:
     """(descendant, ancestor): one of `groups` and one of `others` that are the same host group
     or one inside the other, where VMM forbids overlapping subnets (domain reference, rule 5);
@@ -65,12 +75,12 @@ def related_groups(
     mine, theirs = list(groups), list(others)
     their_set = set(theirs)
     for group in mine:
-        for above in ancestors(group):
+        for above in ancestors(group, parent_of):
             if above in their_set:
                 return group, above
     my_set = set(mine)
     for other in theirs:
-        for above in ancestors(other):
+        for above in ancestors(other, parent_of):
             if above in my_set:
                 return other, above
     return None

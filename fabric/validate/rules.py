@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from fabric.graph import build_graph, cycles
 from fabric.model.ipmath import IPRange, Net, ip, mac_to_int, network, network_range, parse_range
-from fabric.model.overlap import SubnetIndex, related_groups
+from fabric.model.overlap import SubnetIndex, ancestors, related_groups
 from fabric.model.refs import DEPENDS_ON, iter_refs
 from fabric.model.resources import (
     Cloud,
@@ -154,7 +154,7 @@ def _subnet_scopes(ctx: _Ctx) -> None:
         for other, j, other_net in index.overlapping(net):
             if other == address or (address, i) in reported:
                 continue
-            pair = related_groups(host_groups, groups[other], lambda g: _ancestors(ctx, g))
+            pair = related_groups(host_groups, groups[other], _parent_of(ctx))
             if pair is not None and (address, i) > (other, j):  # report each clash once, on the later one
                 where = f"both in {pair[0]}" if pair[0] == pair[1] else f"{pair[0]} is inside {pair[1]}"
                 msg = f"subnet {net} overlaps {other} subnets[{j}] {other_net} ({where})"
@@ -244,14 +244,12 @@ def _switches(ctx: _Ctx) -> None:
             ctx.error(address, ("uplink_mode",), "SR-IOV switches cannot use uplink_mode team")
 
 
-def _ancestors(ctx: _Ctx, group: str) -> Iterator[str]:
-    seen: set[str] = set()
-    current: str | None = group
-    while current and current not in seen:
-        seen.add(current)
-        yield current
-        node = ctx.res.get(current)
-        current = node.parent if isinstance(node, HostGroup) else None
+def _parent_of(ctx: _Ctx) -> Callable[[str], str | None]:
+    def parent(group: str) -> str | None:
+        node = ctx.res.get(group)
+        return node.parent if isinstance(node, HostGroup) else None
+
+    return parent
 
 
 def _cloud_reachability(ctx: _Ctx) -> None:
@@ -264,7 +262,7 @@ def _cloud_reachability(ctx: _Ctx) -> None:
             children[group.parent].append(address)
     for address, cloud in ctx.of(Cloud):
         # a site reaches the cloud if scoped to one of its groups, a parent, or a child (hosts live there)
-        reach = {a for g in cloud.host_groups for a in _ancestors(ctx, g)}
+        reach = {a for g in cloud.host_groups for a in ancestors(g, _parent_of(ctx))}
         stack = list(cloud.host_groups)
         while stack:
             for child in children.get(stack.pop(), ()):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from fabric.model.ipmath import Net, network
@@ -167,14 +167,9 @@ def _subnet_scope_problems(db: sqlite3.Connection, attrs: Mapping[str, Any], sel
     """VMM's rule 5: no subnet may overlap another site's subnet in the same host group or a
     parent or child of it."""
 
-    def ancestors(group: str) -> Iterator[str]:
-        seen: set[str] = set()
-        current: str | None = group
-        while current and current not in seen:
-            seen.add(current)
-            yield current
-            row = db.execute("SELECT attributes FROM objects WHERE id = ?", (current,)).fetchone()
-            current = json.loads(row[0]).get("parent") if row else None
+    def parent_of(group: str) -> str | None:
+        row = db.execute("SELECT attributes FROM objects WHERE id = ?", (group,)).fetchone()
+        return json.loads(row[0]).get("parent") if row else None
 
     out = []
     for pair in attrs.get("subnets", []):
@@ -184,7 +179,7 @@ def _subnet_scope_problems(db: sqlite3.Connection, attrs: Mapping[str, Any], sel
                 continue
             row = db.execute("SELECT name, attributes FROM objects WHERE id = ?", (site_id,)).fetchone()
             groups = json.loads(row[1]).get("host_groups", []) if row else []
-            if related_groups(attrs.get("host_groups", []), groups, ancestors):
+            if related_groups(attrs.get("host_groups", []), groups, parent_of):
                 out.append(f"subnet {net} overlaps subnet {subnet} of network site {row[0]!r} in a related host group")
                 break
     return out
