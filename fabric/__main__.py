@@ -1,5 +1,5 @@
 """`python -m fabric`."""
 
-from fabric.cli.app import main
+from fabric.cli.entry import main
 
 main()

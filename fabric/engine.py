@@ -6,6 +6,7 @@ but no output: results come back as values.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -42,6 +43,7 @@ class Session:
     work_dir: Path
     state: StateBackend
     provider: Provider
+    replace: tuple[str, ...] = ()  # -replace: addresses to replace although nothing forces it
 
     def close(self) -> None:
         """Close the provider and the state."""
@@ -218,6 +220,15 @@ def _plan(session: Session, inventory: Inventory, snapshot: StateSnapshot, destr
 
 
 def _make(session: Session, inventory: Inventory, snapshot: StateSnapshot, destroy: bool) -> Plan:
+    removed = frozenset(r.from_ for r in session.fabric.config.removed)
+    still = sorted(removed & set(session.fabric.resources))
+    if still:
+        raise FabricError(
+            f"removed: {', '.join(still)} still declared in code; take it out of the code, or out of removed:"
+        )
+    unknown = sorted(set(session.replace) - set(session.fabric.resources))
+    if unknown:
+        raise FabricError(f"-replace {', '.join(unknown)}: not declared in code{_did_you_mean(unknown[0], session)}")
     return make_plan(
         session.fabric.config.stamp,
         session.fabric.resources,
@@ -228,7 +239,14 @@ def _make(session: Session, inventory: Inventory, snapshot: StateSnapshot, destr
         graph=session.fabric.graph,
         moves={m.from_: m.to for m in session.fabric.config.moved},
         built_in=session.provider.is_built_in,
+        replace_addresses=frozenset(session.replace),
+        removed=removed,
     )
+
+
+def _did_you_mean(address: str, session: Session) -> str:
+    close = difflib.get_close_matches(address, list(session.fabric.resources), n=1)
+    return f"; did you mean {close[0]}?" if close else ""
 
 
 def apply(
@@ -240,6 +258,7 @@ def apply(
     on_event: Callable[[OpEvent], None],
     should_stop: Callable[[], bool],
     on_retry: RetryEventHook = ignore_retries,
+    on_start: Callable[[int], None] = lambda total: None,
 ) -> ApplyResult:
     """Apply a plan; the caller holds the state lock (across plan and apply)."""
     return apply_plan(
@@ -250,9 +269,11 @@ def apply(
         on_event=on_event,
         should_stop=should_stop,
         on_retry=on_retry,
+        on_start=on_start,
     )
 
 
 def read_inventory(provider: Provider) -> Inventory:
-    """The provider's live inventory, transient errors retried (a read is always safe to repeat)."""
-    return call_with_retries(provider.read_inventory)
+    """The provider's live inventory as fabric compares it (ownership tags read off descriptions),
+    transient errors retried (a read is always safe to repeat)."""
+    return call_with_retries(provider.read_inventory).owned()

@@ -9,8 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from fabric.model import ownership
+from fabric.model.resources import KINDS
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,7 @@ class ObservedObject:
     kind: str
     name: str
     attributes: Mapping[str, Any]
+    owner: str | None = None  # the stamp whose ownership tag the object carries (see owned())
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -58,6 +62,25 @@ class Inventory:
             obj = self.objects[live_id]
             digest.update(json.dumps([obj.id, obj.kind, obj.name, obj.attributes], sort_keys=True).encode())
         return digest.hexdigest()
+
+    def owned(self) -> Inventory:
+        """This inventory as fabric compares it: descriptions without fabric's ownership tag, and each
+        object's `owner` from its tag — or, for kinds that have no description in VMM, from the
+        object that scopes it (a network site's logical network, a grant's pool)."""
+        objects: dict[str, ObservedObject] = {}
+        for obj in self.objects.values():
+            description = obj.attributes.get("description")
+            if isinstance(description, str) and ownership.MARKER in description:
+                plain, owner = ownership.untag(description)
+                obj = ObservedObject(obj.id, obj.kind, obj.name, {**obj.attributes, "description": plain}, owner)
+            objects[obj.id] = obj
+        for live_id, obj in objects.items():
+            cls = KINDS.get(obj.kind)
+            if cls is not None and not cls.OWNER_TAG and cls.SCOPE:
+                scope = objects.get(str(obj.attributes.get(cls.SCOPE) or ""))
+                if scope is not None and scope.owner is not None:
+                    objects[live_id] = replace(obj, owner=scope.owner)
+        return Inventory(objects)
 
     def to_json(self) -> list[dict[str, Any]]:
         """JSON-ready list, sorted by kind then name then ID."""

@@ -512,7 +512,9 @@ def _preexisting(b: _Builder, networks: dict[str, Body], classes: list[str], roo
         name = desired.get("name") or address.split(".", 1)[1]
         body: Body = {"name": name.upper(), "description": "made by hand"}  # names match case-insensitively
         if kind == "logical_network":
-            body["isolation"] = b.draw(st.sampled_from(["connected", "vlan", "pvlan"]))  # may force a replace
+            # the same isolation: a namesake differing in what VMM cannot change is refused, never
+            # replaced (adoption never destroys; tests/plan/cases/adopt-refuses-replace pins that)
+            body["isolation"] = desired.get("isolation", "connected")
         b.preexisting.append(LabObject(kind, body, address))
     for i in range(b.draw(st.integers(0, 2))):
         kind = b.draw(st.sampled_from(["host_group", "logical_network", "port_classification"]))

@@ -95,7 +95,7 @@ def test_ignore_changes_silences_drift_and_apply_keeps_the_live_value(cli: Cli, 
     live = json.loads(cli("lab", "show", lab, "--format", "json").out)["objects"]
     cloud = next(o for o in live if o["kind"] == "cloud")
     assert cloud["attributes"]["capacity"]["vm_count"] == 99
-    assert cloud["attributes"]["description"] == ""
+    assert cloud["attributes"]["description"] == "[fabric stamp=lab]"  # the ownership tag, nothing else
 
 
 def test_lifecycle_and_moved_are_validated(cli: Cli, lab: Path) -> None:

@@ -82,12 +82,20 @@ def test_apply_converges_and_destroy_leaves_only_what_was_there(cli: Cli, spec: 
         assert sorted(actions) == sorted(spec.addresses)
         for obj in spec.preexisting:
             if obj.adopted_by is not None:
-                assert actions[obj.adopted_by] != "create", f"{obj.adopted_by} should adopt {obj.body['name']!r}"
+                assert actions[obj.adopted_by] == "adopt", f"{obj.adopted_by} should adopt {obj.body['name']!r}"
 
         ok(cli, "apply", stamp, "--auto-approve", "--state-dir", work)
         assert cli("plan", stamp, "--detailed-exitcode", "--state-dir", work).code == 0
         summary = plan_json(cli, stamp, work)["summary"]
-        assert summary == {"create": 0, "update": 0, "replace": 0, "delete": 0, "no_op": len(spec.addresses)}
+        assert summary == {
+            "create": 0,
+            "adopt": 0,
+            "update": 0,
+            "replace": 0,
+            "delete": 0,
+            "forget": 0,
+            "no_op": len(spec.addresses),
+        }
 
         ok(cli, "destroy", stamp, "--auto-approve", "--state-dir", work)
         live = json.loads(ok(cli, "lab", "show", stamp, "--format", "json", "--state-dir", work))["objects"]

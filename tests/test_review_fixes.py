@@ -76,7 +76,7 @@ def test_json_outputs_keep_text_verbatim(cli: Cli, lab: Path) -> None:
     descriptions = {r["attributes"].get("description") for r in state["resources"]}
     assert "see :warning: [red]x[/red]" in descriptions
     live = json.loads(cli("lab", "show", lab, "--format", "json").out)["objects"]
-    assert "see :warning: [red]x[/red]" in {o["attributes"].get("description") for o in live}
+    assert "see :warning: [red]x[/red] [fabric stamp=lab]" in {o["attributes"].get("description") for o in live}
 
 
 def test_depends_on_orders_but_does_not_cascade_replacement(cli: Cli, lab: Path) -> None:

@@ -79,7 +79,7 @@ def test_compact_and_markdown_formats(cli: Cli, lab: Path) -> None:
     _apply(cli, lab)
     assert cli("lab", "set", lab, "cloud.iaas", "capacity.vm_count=3").code == 0
     compact = cli("plan", lab, "--compact").out.splitlines()
-    assert compact[0] == "  ~ cloud.iaas  (capacity.vm_count)"
+    assert compact[0] == "  ~ cloud.iaas  (capacity.vm_count; reverts changes made outside fabric)"
     markdown = cli("plan", lab, "--format", "markdown").out
     assert "| update | 1 |" in markdown
     assert "<details><summary>cloud (1 changed)</summary>" in markdown

@@ -124,7 +124,12 @@ def test_force_unlock_frees_a_hung_holder(cli: Cli, lab_stamp: Path) -> None:
         assert refused.code == 1 and f"lock id {lock_id}" in refused.err
         wrong = cli("force-unlock", lab_stamp, "00000000-0000-0000-0000-000000000000")
         assert wrong.code == 1 and "is not the current lock" in wrong.err
-        released = cli("force-unlock", lab_stamp, lock_id)
+        alive = cli("force-unlock", lab_stamp, lock_id)  # its process runs on this host
+        assert alive.code == 1 and f"pid {hung.pid}) is running on this host" in alive.err
+        assert "--force" in alive.err
+        refused_again = cli("apply", lab_stamp, "--auto-approve")
+        assert refused_again.code == 1, "the refused force-unlock must leave the lock in place"
+        released = cli("force-unlock", lab_stamp, lock_id, "--force")
         assert released.code == 0, released.err
         assert f"Released the lock held by pid {hung.pid}" in released.out
         done = cli("apply", lab_stamp, "--auto-approve")

@@ -17,7 +17,7 @@ from typing import Any
 
 import networkx as nx
 
-from fabric.apply.operations import Operation, OpKind, ensure_orderable, operation_graph
+from fabric.apply.operations import Operation, OpKind, ensure_orderable, operation_graph, provider_attributes
 from fabric.apply.retry import call_with_retries
 from fabric.errors import FabricError
 from fabric.inventory import ObservedObject
@@ -71,6 +71,7 @@ class _Run:
         self.state = state
         self.on_retry = on_retry
         self.graph = operation_graph(plan)
+        self.stamp = plan.stamp
         self.ids: dict[str, str] = {c.address: c.live_id for c in plan.changes if c.live_id}
 
     def execute(self, op: Operation) -> ObservedObject | None:
@@ -93,6 +94,7 @@ class _Run:
             attrs = map_refs(KINDS[change.kind], dict(change.after), lambda a: self.ids[a])
         except KeyError as exc:
             raise FabricError(f"no live ID for {exc.args[0]}") from None
+        attrs = provider_attributes(change.kind, attrs, self.stamp)
         if op.kind is OpKind.CREATE:
             return self.provider.create(change.address, change.kind, attrs)
         return self.provider.update(change.address, self.ids[change.address], change.kind, attrs)
@@ -171,17 +173,20 @@ def apply_plan(
     on_event: Callable[[OpEvent], None] = lambda e: None,
     should_stop: Callable[[], bool] = lambda: False,
     on_retry: RetryEventHook = ignore_retries,
+    on_start: Callable[[int], None] = lambda total: None,
 ) -> ApplyResult:
     """Apply `plan`; see the module docstring. Never raises for a failed operation; raises
     FabricError before starting if the operations cannot be ordered.
 
-    `on_retry` is called from worker threads when a transient error is about to be retried.
+    `on_retry` is called from worker threads when a transient error is about to be retried;
+    `on_start` once, with the number of operations, before the first starts.
     """
     run = _Run(plan, provider, state, on_retry)
     if not nx.is_directed_acyclic_graph(run.graph):
         ensure_orderable(plan)  # raises FabricError naming the cycle, before anything is changed
     sched = _Scheduler(run.graph)
     result = ApplyResult(total=run.graph.number_of_nodes())
+    on_start(result.total)
     running: dict[Future[Any], tuple[str, float]] = {}
     with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
         while True:

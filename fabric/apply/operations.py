@@ -27,11 +27,13 @@ import networkx as nx
 from fabric.apply.subnet_order import changes_subnets, subnet_edges
 from fabric.errors import FabricError
 from fabric.graph import IMPLIED_KINDS
+from fabric.model.ownership import tag
 from fabric.model.refs import identity, referenced, without_refs
 from fabric.model.resources import KINDS
 from fabric.model.slots import slots
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
+from fabric.secrets import secret_name
 
 
 class OpKind(StrEnum):
@@ -70,7 +72,22 @@ def _ops_for(change: Change, detach: Change | None = None) -> list[Operation]:
         return [Operation(change, OpKind.UPDATE)]
     if a is Action.REPLACE:
         return [Operation(change, OpKind.DELETE), Operation(change, OpKind.CREATE)]
+    if a is Action.FORGET:
+        return [Operation(change, OpKind.FORGET)]
+    if change.owner_tag:  # a take-over with nothing else to change: write the ownership tag
+        return [Operation(change, OpKind.UPDATE)]
     return [Operation(change, OpKind.RECORD)] if change.adopt or change.moved_from else []
+
+
+def provider_attributes(kind: str, attributes: Mapping[str, Any], stamp: str) -> dict[str, Any]:
+    """What a create or update hands the provider: the attributes, with this stamp's ownership tag
+    on the description of kinds that carry one."""
+    out = dict(attributes)
+    description = out.get("description")
+    # a secret description stays whole: masking and $env:NAME in scripts work on whole values only
+    if KINDS[kind].OWNER_TAG and isinstance(description, str) and secret_name(description) is None:
+        out["description"] = tag(description, stamp)
+    return out
 
 
 def renames(change: Change) -> bool:
@@ -277,7 +294,17 @@ def _graph(plan: Plan, detaches: Mapping[str, Change]) -> nx.DiGraph[str]:
 
 
 def ordered_steps(plan: Plan) -> list[dict[str, Any]]:
-    """The plan's provider operations in one valid order, as plain data for script writers."""
+    """The plan's provider operations in one valid order, as plain data for script writers
+    (descriptions carry the stamp's ownership tag, as apply writes them)."""
+    return [
+        {**step, "attributes": provider_attributes(step["kind"], step["attributes"], plan.stamp)}
+        if step["attributes"]
+        else step
+        for step in _ordered_steps(plan)
+    ]
+
+
+def _ordered_steps(plan: Plan) -> list[dict[str, Any]]:
     graph = operation_graph(plan)
     steps = []
     for key in nx.lexicographical_topological_sort(graph):

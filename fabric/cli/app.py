@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 from importlib.metadata import entry_points
 
@@ -11,6 +12,7 @@ import typer
 
 from fabric import __version__
 from fabric.cli import adopt_cmd, apply_cmd, diff_cmd, drift_cmd, init_cmd, inspect_cmd, plan_cmd, state_cmd
+from fabric.cli.common import EXIT_INTERRUPTED, err
 from fabric.cli.lab_cmd import lab_app
 
 app = typer.Typer(
@@ -47,16 +49,20 @@ def version() -> int:
     return 0
 
 
-def main() -> None:
-    """Entry point of the `fabric` command."""
+def main(args: list[str] | None = None) -> None:
+    """Run the command line (`args`: the arguments, default sys.argv[1:]) and exit with its code."""
+    # From here on Ctrl-C raises KeyboardInterrupt, so that open files, transactions and locks are
+    # released on the way out; apply and destroy trap it themselves to finish changes in flight.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     # A run builds millions of long-lived, acyclic objects (YAML nodes, models, dicts); the
     # cyclic collector would rescan them again and again (30-40 % of a 100k-resource plan).
     # The process is short-lived and creates few cycles, so collection is left off.
     gc.disable()
     try:
-        code = app(standalone_mode=False)
+        code = app(args, standalone_mode=False)
     except KeyboardInterrupt:
-        sys.exit(130)
+        err.print("\nInterrupted.", markup=False)
+        _exit(EXIT_INTERRUPTED)
     except Exception as exc:  # typer vendors its own click: match its usage errors by shape
         show = getattr(exc, "show", None)
         if show is None or not hasattr(exc, "exit_code"):

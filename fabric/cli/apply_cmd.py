@@ -5,18 +5,20 @@ from __future__ import annotations
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.text import Text
 
 from fabric import engine
 from fabric.apply.executor import ApplyResult, OpEvent
 from fabric.cli.common import (
+    EXIT_INTERRUPTED,
     InventoryFile,
     LockTimeout,
     StampDir,
@@ -31,112 +33,186 @@ from fabric.cli.common import (
 )
 from fabric.cli.plan_cmd import Excludes, Targets, read_plan_file, targeted
 from fabric.errors import FabricError, StaleInputError
+from fabric.plan.action import Action
 from fabric.plan.change import Plan
 from fabric.providers.protocol import Provider
 from fabric.providers.registry import open_provider
-from fabric.render.text import plan_text
+from fabric.render.text import plan_compact, plan_text
 from fabric.state.protocol import StateBackend
 
 AutoApprove = Annotated[bool, typer.Option("--auto-approve", help="Apply without asking for 'yes'.")]
 Parallelism = Annotated[int, typer.Option("--parallelism", min=1, max=256, help="Changes run at once.")]
-EXIT_INTERRUPTED = 130
+Compact = Annotated[bool, typer.Option("--compact", help="Show the plan with one line per changed resource.")]
+Verbose = Annotated[
+    bool, typer.Option("--verbose", help="List every failed, skipped and unstarted address in the summary.")
+]
+SUMMARY_LIMIT = 20  # addresses listed per category in a summary unless --verbose
+
+
+class _StopRequest:
+    """Ctrl-C (or SIGTERM) asks apply to stop starting changes; the notice is printed once, by the
+    main thread when apply next polls, never from inside the signal handler (which may interrupt
+    a half-written line of the progress bar)."""
+
+    def __init__(self, say: Callable[[str], None]) -> None:
+        self.flag = threading.Event()
+        self._say = say
+        self._said = False
+
+    def __call__(self) -> bool:
+        if self.flag.is_set() and not self._said:
+            self._said = True
+            self._say("Interrupt received: finishing the changes in flight, starting no new ones…")
+        return self.flag.is_set()
 
 
 @contextmanager
-def _interrupt_flag() -> Iterator[threading.Event]:
-    """Ctrl-C sets a flag (apply stops starting new changes); a second Ctrl-C too."""
-    flag = threading.Event()
-
+def _stop_on_signals(request: _StopRequest) -> Iterator[None]:
     def handler(signum: int, frame: Any) -> None:
-        if not flag.is_set():
-            err.print("\nInterrupt received: finishing changes in flight, starting no new ones…")
-        flag.set()
+        request.flag.set()
 
-    previous = signal.signal(signal.SIGINT, handler)
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        yield flag
+        yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
-def _confirm(verb: str) -> bool:
-    out.print(f"\nDo you want to {verb}? Only 'yes' will be accepted.", markup=False)
-    out.print("  Enter a value: ", end="", markup=False)
-    line = sys.stdin.readline()
+def _confirm(question: str, details: list[str]) -> bool:
+    """Ask for a typed 'yes' (Ctrl-C or end of input: no)."""
+    for line in details:
+        out.print(line, markup=False)
+    out.print(f"\n{question}\n  Only 'yes' will be accepted to approve.", markup=False)
+    out.print("\n  Enter a value: ", end="", markup=False)
+    sys.stdout.flush()
+    try:
+        line = sys.stdin.readline()
+    except KeyboardInterrupt:
+        return False
     return line.strip() == "yes"
 
 
-def _line_reporter(event: OpEvent) -> None:
-    detail = f": {event.error}" if event.error else ""
-    write(f"{event.address}: {event.op} {event.status} ({event.seconds:.2f}s){detail}")
+def _destroy_details(plan: Plan) -> list[str]:
+    deleted = [c for c in plan.changes if c.action is Action.DELETE and c.live_id]
+    forgotten = [c for c in plan.changes if c.action is Action.DELETE and not c.live_id]
+    lines = [f"\nfabric will delete {len(deleted)} object(s) from the VMM server, dependents first (listed above)."]
+    if forgotten:
+        lines.append(f"{len(forgotten)} more are only removed from state (gone already, or built into VMM).")
+    lines.append("There is no undo: a deleted object cannot be brought back, and a new one gets a new ID.")
+    return lines
 
 
-def _retry_reporter(address: str, attempt: int, attempts: int, error: BaseException) -> None:
-    err.print(f"{address}: transient error, retrying (attempt {attempt} of {attempts} failed): {error}", markup=False)
+class _Reporter:
+    """Where apply's live output goes: a progress bar on a terminal, one line per operation otherwise."""
+
+    def __init__(self, console: Console | None) -> None:
+        self.console = console
+        self.bar: Any = None
+        self.task: Any = None
+
+    def say(self, text: str) -> None:
+        if self.console is not None:
+            self.console.print(text, markup=False, highlight=False, emoji=False)
+        else:
+            err.print(text, markup=False)
+
+    def start(self, total: int) -> None:
+        if self.bar is not None:
+            self.task = self.bar.add_task("Applying", total=total, last="")
+
+    def event(self, event: OpEvent) -> None:
+        if self.bar is None:
+            detail = f": {event.error}" if event.error else ""
+            write(f"{event.address}: {event.op} {event.status} ({event.seconds:.2f}s){detail}")
+            return
+        if event.status != "ok":
+            line = Text(f"{event.address}: {event.op} {event.status}", style="red")
+            self.bar.console.print(line.append(f" {event.error}", style=""), highlight=False, emoji=False)
+        self.bar.update(self.task, advance=1, last=event.address)
+
+    def retry(self, address: str, attempt: int, attempts: int, error: BaseException) -> None:
+        self.say(f"{address}: transient error, retrying (attempt {attempt} of {attempts} failed): {error}")
 
 
 def _run(provider: Provider, state: StateBackend, plan: Plan, parallelism: int) -> ApplyResult:
-    with _interrupt_flag() as flag:
-        if not is_tty():
-            return engine.apply(
-                provider,
-                state,
-                plan,
-                parallelism=parallelism,
-                on_event=_line_reporter,
-                should_stop=flag.is_set,
-                on_retry=_retry_reporter,
-            )
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    if not is_tty():
+        reporter = _Reporter(None)
+        return _execute(provider, state, plan, parallelism, reporter)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("{task.fields[last]}"),
-            console=out,
-        ) as bar:
-            total = sum(2 if c.action.value == "replace" else 1 for c in plan.changes if c.records_state)
-            task = bar.add_task("Applying", total=total, last="")
-
-            def report(event: OpEvent) -> None:
-                if event.status != "ok":
-                    line = Text(f"{event.address}: {event.op} {event.status}", style="red")
-                    bar.console.print(line.append(f" {event.error}", style=""), highlight=False, emoji=False)
-                bar.update(task, advance=1, last=event.address)
-
-            return engine.apply(
-                provider,
-                state,
-                plan,
-                parallelism=parallelism,
-                on_event=report,
-                should_stop=flag.is_set,
-                on_retry=_retry_reporter,
-            )
+    # No redirection of sys.stdout/sys.stderr: everything printed while the bar is live goes
+    # through the bar's console explicitly (the redirection looped through the masking stream).
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[last]}"),
+        console=out,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    ) as bar:
+        reporter = _Reporter(bar.console)
+        reporter.bar = bar
+        return _execute(provider, state, plan, parallelism, reporter)
 
 
-def _summary(result: ApplyResult) -> int:
+def _execute(provider: Provider, state: StateBackend, plan: Plan, parallelism: int, reporter: _Reporter) -> ApplyResult:
+    request = _StopRequest(reporter.say)
+    with _stop_on_signals(request):
+        return engine.apply(
+            provider,
+            state,
+            plan,
+            parallelism=parallelism,
+            on_event=reporter.event,
+            should_stop=request,
+            on_retry=reporter.retry,
+            on_start=reporter.start,
+        )
+
+
+def _listed(label: str, items: list[str], verbose: bool) -> list[str]:
+    shown = items if verbose else items[:SUMMARY_LIMIT]
+    lines = [f"  {label + ':':<8} {item}" for item in shown]
+    if len(items) > len(shown):
+        lines.append(f"  … and {len(items) - len(shown)} more {label} (--verbose lists them all)")
+    return lines
+
+
+def _summary(result: ApplyResult, *, destroy: bool, verbose: bool) -> int:
+    """Print the outcome once and return the exit code."""
     ok = sum(1 for e in result.done if e.status == "ok")
+    verb = "Destroy" if destroy else "Apply"
+    if result.interrupted:
+        outcome = f"{verb} interrupted"
+    elif result.ok:
+        outcome = f"{verb} complete"
+    else:
+        outcome = f"{verb} finished with errors"
     out.print(
-        f"\nApply {'interrupted' if result.interrupted else 'complete'}: {ok} operation(s) done, "
-        f"{len(result.failed)} failed, {len(result.skipped)} skipped, {len(result.not_started)} not started.",
+        f"\n{outcome}: {ok} operation(s) done, {len(result.failed)} failed, {len(result.skipped)} skipped, "
+        f"{len(result.not_started)} not started.",
         markup=False,
     )
-    for address, error in sorted(result.failed.items()):
-        out.print(f"  failed:  {address}: {error}", markup=False)
-    for address in result.skipped:
-        out.print(f"  skipped: {address} (a dependency failed)", markup=False)
-    for address in result.not_started:
-        out.print(f"  not started: {address}", markup=False)
+    lines = _listed("failed", [f"{a}: {e}" for a, e in sorted(result.failed.items())], verbose)
+    lines += _listed("skipped", [f"{a} (a dependency failed)" for a in result.skipped], verbose)
+    lines += _listed("not started", list(result.not_started), verbose)
+    for line in lines:
+        out.print(line, markup=False)
     if result.interrupted:
+        out.print("State records every change that finished; plan again to see what is left.", markup=False)
         return EXIT_INTERRUPTED
     return 0 if result.ok else 1
 
 
+def _show(the_plan: Plan, compact: bool) -> None:
+    print_plan_text(plan_compact(the_plan) if compact else plan_text(the_plan))
+
+
 def _apply(stamp: Path, options: _Options, destroy: bool) -> int:
-    if stamp.is_file():
+    if stamp.is_file() or stamp.suffix == ".fabricplan":
         if destroy:
             raise FabricError("destroy takes a stamp directory, not a saved plan (use fabric plan --destroy --out)")
         return _apply_saved(stamp, options)
@@ -147,14 +223,20 @@ def _apply(stamp: Path, options: _Options, destroy: bool) -> int:
         the_plan = targeted(session, engine.plan(session, destroy=destroy), options.target, options.exclude)
         if options.emit_script is not None:
             return _emit(session.provider, the_plan, options.emit_script)
-        print_plan_text(plan_text(the_plan))
+        _show(the_plan, options.compact)
         if not the_plan.has_changes:
             return 0
-        verb = "destroy every managed object" if destroy else "apply these changes"
-        if not options.auto_approve and not _confirm(verb):
-            err.print("Cancelled; nothing was changed.")
-            return 1
-        return _summary(_run(session.provider, session.state, the_plan, options.parallelism))
+        if not options.auto_approve:
+            if destroy:
+                question = f"Do you really want to destroy every object fabric manages for stamp {the_plan.stamp!r}?"
+                details = _destroy_details(the_plan)
+            else:
+                question, details = "Do you want to apply these changes?", []
+            if not _confirm(question, details):
+                err.print("\nCancelled; nothing was changed.", markup=False)
+                return 1
+        result = _run(session.provider, session.state, the_plan, options.parallelism)
+        return _summary(result, destroy=destroy, verbose=options.verbose)
 
 
 def _apply_saved(path: Path, options: _Options) -> int:
@@ -166,10 +248,11 @@ def _apply_saved(path: Path, options: _Options) -> int:
             reason = engine.stale_reason(the_plan, context.inventory_fingerprint, provider, state, context.secrets)
             if reason:
                 raise StaleInputError(f"saved plan is stale: {reason}; run fabric plan again")
-            print_plan_text(plan_text(the_plan))
+            _show(the_plan, options.compact)
             if not the_plan.has_changes:
                 return 0
-            return _summary(_run(provider, state, the_plan, options.parallelism))
+            result = _run(provider, state, the_plan, options.parallelism)
+            return _summary(result, destroy=the_plan.destroy, verbose=options.verbose)
     finally:
         provider.close()
         state.close()
@@ -193,15 +276,21 @@ class _Options:
     exclude: list[str] | None = None
     emit_script: Path | None = None
     inventory: Path | None = None
+    compact: bool = False
+    verbose: bool = False
 
 
 @reports_errors
 def apply(
-    stamp: Annotated[Path, typer.Argument(help="A stamp directory, or a plan file from fabric plan --out.")],
+    stamp: Annotated[
+        Path, typer.Argument(help="A stamp directory, or a plan file from fabric plan --out.", show_default=False)
+    ] = Path("."),
     auto_approve: AutoApprove = False,
     parallelism: Parallelism = 4,
     target: Targets = None,
     exclude: Excludes = None,
+    compact: Compact = False,
+    verbose: Verbose = False,
     emit_script: Annotated[
         Path | None, typer.Option("--emit-script", help="Write the plan as one script to FILE instead of applying.")
     ] = None,
@@ -213,7 +302,9 @@ def apply(
 
     Given a saved plan file instead of a stamp, apply exactly that plan (no prompt).
     """
-    options = _Options(auto_approve, parallelism, state_dir, lock_timeout, target, exclude, emit_script, inventory)
+    options = _Options(
+        auto_approve, parallelism, state_dir, lock_timeout, target, exclude, emit_script, inventory, compact, verbose
+    )
     return _apply(stamp, options, destroy=False)
 
 
@@ -238,11 +329,18 @@ def script(
 
 @reports_errors
 def destroy(
-    stamp: StampDir,
+    stamp: StampDir = Path("."),
     auto_approve: AutoApprove = False,
     parallelism: Parallelism = 4,
+    target: Annotated[
+        list[str] | None,
+        typer.Option("--target", help="Destroy only this address and what depends on it; repeatable."),
+    ] = None,
+    compact: Compact = False,
+    verbose: Verbose = False,
     state_dir: StateDir = None,
     lock_timeout: LockTimeout = 0.0,
 ) -> int:
-    """Delete every object fabric manages for this stamp, dependents first."""
-    return _apply(stamp, _Options(auto_approve, parallelism, state_dir, lock_timeout), destroy=True)
+    """Delete every object fabric manages for this stamp (or only --target ones), dependents first."""
+    options = _Options(auto_approve, parallelism, state_dir, lock_timeout, target, compact=compact, verbose=verbose)
+    return _apply(stamp, options, destroy=True)

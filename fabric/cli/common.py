@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from fabric.cli.entry import EXIT_INTERRUPTED as EXIT_INTERRUPTED
 from fabric.errors import ConfigError, FabricError
 from fabric.secrets import redact_text
 
@@ -28,22 +29,31 @@ class _Redacting(io.TextIOBase):
     def __init__(self, stream: Callable[[], TextIO]) -> None:
         self._stream = stream
 
+    def _target(self) -> TextIO:
+        # While a progress bar is live, rich swaps sys.stdout/sys.stderr for proxies that print
+        # through a console, and the consoles write here: writing to the proxy again would loop
+        # for ever. Write to the file behind the proxy instead.
+        stream = self._stream()
+        while isinstance(getattr(type(stream), "rich_proxied_file", None), property):
+            stream = stream.rich_proxied_file  # type: ignore[attr-defined]
+        return stream
+
     def write(self, text: str) -> int:
-        self._stream().write(redact_text(text))
+        self._target().write(redact_text(text))
         return len(text)
 
     def flush(self) -> None:
-        self._stream().flush()
+        self._target().flush()
 
     def isatty(self) -> bool:
-        return self._stream().isatty()
+        return self._target().isatty()
 
     def fileno(self) -> int:
-        return self._stream().fileno()
+        return self._target().fileno()
 
     @property
     def encoding(self) -> str:  # type: ignore[override]
-        return getattr(self._stream(), "encoding", None) or "utf-8"
+        return getattr(self._target(), "encoding", None) or "utf-8"
 
 
 out = Console(file=cast(TextIO, _Redacting(lambda: sys.stdout)), highlight=False, soft_wrap=True, emoji=False)
@@ -93,6 +103,9 @@ def reports_errors(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except KeyboardInterrupt:  # Ctrl-C: whatever was open has been closed on the way here
+            err.print("\nInterrupted.", markup=False)
+            return EXIT_INTERRUPTED
         except ConfigError as exc:
             for diagnostic in exc.diagnostics:
                 err.print(diagnostic.render(), markup=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from contextlib import closing
 from enum import StrEnum
 from typing import Annotated
@@ -11,7 +12,9 @@ import typer
 
 from fabric import engine
 from fabric.cli.common import LockTimeout, StampDir, StateDir, err, out, reports_errors, write
+from fabric.errors import FabricError
 from fabric.state.backends import describe
+from fabric.state.lock import LockInfo
 
 state_app = typer.Typer(help="Work with a stamp's state: migrate it between backends, read its history.")
 
@@ -27,13 +30,39 @@ class Backend(StrEnum):
 def force_unlock(
     stamp: StampDir,
     lock_id: Annotated[str, typer.Argument(help="The lock id from the 'state is locked by …' message.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Release it even though its holder looks alive (running, or at work).")
+    ] = False,
     state_dir: StateDir = None,
 ) -> int:
-    """Release a lock left by a hung process. Make sure it is not still applying first."""
+    """Release a lock left by a hung or dead process; refuses while its holder looks alive."""
     with closing(engine.open_stamp_state(stamp, state_dir)) as state:
+        holder = state.lock_holder()
+        if holder is None:
+            raise FabricError("the state is not locked")
+        if holder.id != lock_id:
+            raise FabricError(f"lock id {lock_id} is not the current lock; the state is locked by {holder.describe()}")
+        alive = state.holder_alive()
+        if alive and not force:
+            raise FabricError(
+                f"refusing to release the lock of {holder.describe()}: {alive}. Two runs at once corrupt the "
+                "fabric; wait for it (--lock-timeout), or stop it, or if you are sure it is stuck add --force"
+            )
+        if sys.stdin.isatty() and not _confirmed(holder, alive):
+            err.print("Cancelled; the lock is still held.", markup=False)
+            return 1
         holder = state.force_unlock(lock_id)
     out.print(f"Released the lock held by {holder.describe()}.", markup=False)
     return 0
+
+
+def _confirmed(holder: LockInfo, alive: str | None) -> bool:
+    warning = f" It looks alive: {alive}." if alive else ""
+    out.print(f"Release the lock held by {holder.describe()}?{warning}", markup=False)
+    out.print("If it is still applying, a second run beside it would fail or corrupt the fabric.", markup=False)
+    out.print("  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", end="", markup=False)
+    sys.stdout.flush()
+    return sys.stdin.readline().strip() == "yes"
 
 
 @reports_errors

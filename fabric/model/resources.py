@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
@@ -130,6 +130,7 @@ class Resource(Strict):
     SETS: ClassVar[frozenset[str]] = frozenset()
     COMPUTED: ClassVar[frozenset[str]] = frozenset()  # left to the provider when not set (null)
     IMMUTABLE: ClassVar[frozenset[str]] = frozenset()  # no Set- parameter in VMM (scvmm-domain.md)
+    OWNER_TAG: ClassVar[bool] = True  # the VMM object has a description to carry fabric's ownership tag
 
     name: Name = Field(description="VMM display name; defaults to the resource key.")
     description: str = ""
@@ -255,6 +256,7 @@ class NetworkSite(Resource):
     """A logical network definition: where a logical network exists and with which subnets."""
 
     KIND: ClassVar[str] = "network_site"
+    OWNER_TAG: ClassVar[bool] = False  # no description in VMM: owned with its logical network
     IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"logical_network"})
     REFS: ClassVar[dict[RefPath, str]] = {
         ("logical_network",): "logical_network",
@@ -416,6 +418,7 @@ class IpGrant(Resource):
     """A static IP address granted from a pool to a VM's network adapter (the adapter is set to Static)."""
 
     KIND: ClassVar[str] = "ip_grant"
+    OWNER_TAG: ClassVar[bool] = False  # VMM keeps the grant's name in its description: owned with its pool
     IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"ip_pool", "vm", "adapter", "address"})
     REFS: ClassVar[dict[RefPath, str]] = {("ip_pool",): "ip_pool"}
     SCOPE: ClassVar[str | None] = "ip_pool"
@@ -452,6 +455,19 @@ class CustomProperty(Resource):
     SETS: ClassVar[frozenset[str]] = frozenset({"members"})
 
     members: list[Member] = Field(default_factory=_cloud_only, min_length=1)
+
+
+@cache
+def default_attributes(kind: str) -> dict[str, Any]:
+    """The canonical value of every attribute of `kind` that has a default (required ones left out);
+    callers must not mutate it."""
+    out: dict[str, Any] = {}
+    for name, field in KINDS[kind].model_fields.items():
+        if field.is_required() or name in ("depends_on", "lifecycle"):
+            continue
+        value = field.get_default(call_default_factory=True)
+        out[name] = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+    return out
 
 
 def fill_computed(kind: type[Resource], wanted: Mapping[str, Any], known: Mapping[str, Any]) -> dict[str, Any]:

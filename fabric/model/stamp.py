@@ -55,6 +55,14 @@ class Moved(Strict):
     to: str = Field(pattern=r"^[a-z_]+\..+$", description="The new address.")
 
 
+class Removed(Strict):
+    """A resource taken out of code that fabric should stop managing without deleting it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_: str = Field(alias="from", pattern=r"^[a-z_]+\.\S.*$", description="The address to forget.")
+
+
 class StampConfig(Strict):
     """The contents of `fabric.yaml`."""
 
@@ -64,6 +72,9 @@ class StampConfig(Strict):
     state: StateConfig = Field(default_factory=StateConfig)
     variables: dict[str, Any] = Field(default_factory=dict, description="Values templates reach as var.NAME.")
     moved: list[Moved] = Field(default_factory=list, description="Renamed addresses: [{from: OLD, to: NEW}].")
+    removed: list[Removed] = Field(
+        default_factory=list, description="Addresses to forget without deleting their objects: [{from: ADDRESS}]."
+    )
 
 
 @dataclass(frozen=True)

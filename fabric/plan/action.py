@@ -10,11 +10,16 @@ class Action(StrEnum):
 
     NOOP = "no-op"
     CREATE = "create"
+    ADOPT = "adopt"  # shown for a take-over of a live object no stamp created (`Change.shown`)
     UPDATE = "update"
     REPLACE = "replace"
     DELETE = "delete"
+    FORGET = "forget"  # stop managing: drop from state, leave the object in VMM (a removed block)
 
     @property
     def symbol(self) -> str:
-        """Terraform-style marker: `+`, `~`, `-/+`, `-`, or blank."""
-        return {"no-op": " ", "create": "+", "update": "~", "replace": "-/+", "delete": "-"}[self.value]
+        """Terraform-style marker: `+`, `<=`, `~`, `-/+`, `-`, `=>`, or blank."""
+        return _SYMBOLS[self.value]
+
+
+_SYMBOLS = {"no-op": " ", "create": "+", "adopt": "<=", "update": "~", "replace": "-/+", "delete": "-", "forget": "=>"}

@@ -33,11 +33,23 @@ class Change:
     old_depends_on: tuple[str, ...] = ()
     moved_from: str | None = None
     protected: bool = False
+    takes_over: bool = False  # adopts a live object no stamp created (shown as Action.ADOPT)
+    owner_tag: bool = False  # apply writes this stamp's ownership tag onto the object
+    # path → value fabric last applied, where the live object differs from it (changed outside fabric)
+    changed_outside: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def shown(self) -> Action:
+        """The action as plans show and count it: a take-over is ADOPT (applied as the no-op or
+        update it also is, plus the ownership tag); everything else is its own action."""
+        if self.takes_over and self.action in (Action.NOOP, Action.UPDATE):
+            return Action.ADOPT
+        return self.action
 
     @property
     def records_state(self) -> bool:
         """True if applying this change touches the provider or state."""
-        return self.action is not Action.NOOP or self.adopt or self.moved_from is not None
+        return self.action is not Action.NOOP or self.adopt or self.moved_from is not None or self.owner_tag
 
 
 @dataclass(frozen=True)
@@ -68,12 +80,14 @@ class Plan:
 
     def summary(self) -> dict[str, int]:
         """Counts per action, keys as in the JSON plan."""
-        counts = Counter(c.action for c in self.changes)
+        counts = Counter(c.shown for c in self.changes)
         return {
             "create": counts[Action.CREATE],
+            "adopt": counts[Action.ADOPT],
             "update": counts[Action.UPDATE],
             "replace": counts[Action.REPLACE],
             "delete": counts[Action.DELETE],
+            "forget": counts[Action.FORGET],
             "no_op": counts[Action.NOOP],
         }
 

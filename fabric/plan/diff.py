@@ -32,6 +32,20 @@ def parse_path(text: str) -> list[str | int]:
     return parts
 
 
+MISSING: Any = object()  # what `lookup` returns where a path leads nowhere
+
+
+def lookup(data: Any, path: str) -> Any:
+    """Value at a path like `subnets[0].vlan` or `custom_properties["custom_property.x"]` (or MISSING)."""
+    node = data
+    for part in parse_path(path):
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return MISSING
+    return node
+
+
 def changed_paths(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[str, ...]:
     """Sorted dotted paths (`capacity.vm_count`, `subnets[0].vlan`) that differ; () if equal."""
     if before == after:

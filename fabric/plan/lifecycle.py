@@ -8,7 +8,6 @@ from dataclasses import replace
 from typing import Any
 
 from fabric.errors import FabricError
-from fabric.model.resources import Resource
 from fabric.plan.action import Action
 from fabric.plan.change import Change
 from fabric.snapshot import StateSnapshot
@@ -56,15 +55,14 @@ def keep_ignored(after: Mapping[str, Any], before: Mapping[str, Any], ignore: li
     return out
 
 
-def guard_destroy(changes: list[Change], desired: Mapping[str, Resource], protected: set[str]) -> None:
-    """Raise PlanRefused naming every protected resource the plan deletes or replaces."""
+def guard_destroy(changes: list[Change], protected: set[str]) -> None:
+    """Raise PlanRefused naming every protected resource (`protected`: their addresses) the plan
+    deletes or replaces."""
     hits = []
     for change in changes:
         if change.action not in (Action.DELETE, Action.REPLACE):
             continue
-        resource = desired.get(change.address)
-        guarded = resource.guards.prevent_destroy if resource else change.address in protected
-        if guarded:
+        if change.address in protected:
             hits.append(f"{change.address} would be {'deleted' if change.action is Action.DELETE else 'replaced'}")
     if hits:
         raise PlanRefused(

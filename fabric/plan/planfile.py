@@ -52,6 +52,9 @@ def change_record(c: Change) -> dict[str, Any]:
         "old_depends_on": list(c.old_depends_on),
         "moved_from": c.moved_from,
         "protected": c.protected,
+        "takes_over": c.takes_over,
+        "owner_tag": c.owner_tag,
+        "changed_outside": dict(c.changed_outside),
     }
 
 
@@ -71,6 +74,9 @@ def _change_from_dict(d: dict[str, Any]) -> Change:
         tuple(d["old_depends_on"]),
         d.get("moved_from"),
         bool(d.get("protected")),
+        bool(d.get("takes_over")),
+        bool(d.get("owner_tag")),
+        dict(d.get("changed_outside") or {}),
     )
 
 

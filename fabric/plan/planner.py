@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import networkx as nx
@@ -20,11 +20,11 @@ from fabric.model.refs import identity, map_refs, scope_value
 from fabric.model.resources import KINDS, Resource, fill_computed
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
-from fabric.plan.diff import changed_paths, top_level
-from fabric.plan.lifecycle import apply_moves, guard_destroy, keep_ignored, without_ignored
+from fabric.plan.diff import changed_paths, lookup, top_level
+from fabric.plan.lifecycle import PlanRefused, apply_moves, guard_destroy, keep_ignored, without_ignored
 from fabric.plan.liveview import LiveView
 from fabric.secrets import redact_like
-from fabric.snapshot import StateSnapshot
+from fabric.snapshot import StateEntry, StateSnapshot
 
 Immutables = Callable[[str], frozenset[str]]
 
@@ -32,10 +32,16 @@ BuiltIn = Callable[[str, str], bool]  # (kind, name) → the provider ships this
 
 
 class _Matcher:
-    """Address ↔ live ID, from state first, then by identity for what state lacks."""
+    """Address ↔ live ID, from state first, then by identity for what state lacks.
 
-    def __init__(self, inventory: Inventory, state: StateSnapshot) -> None:
+    Adoption by identity respects ownership (`fabric.model.ownership`): an object tagged for this
+    stamp is taken back silently (an apply died before state recorded it), an untagged one is
+    taken over (shown as an adoption), one tagged for another stamp is never touched.
+    """
+
+    def __init__(self, inventory: Inventory, state: StateSnapshot, stamp: str) -> None:
         self.inventory = inventory
+        self.stamp = stamp
         self.ids: dict[str, str] = {}
         for address, entry in state.entries.items():
             if entry.live_id in inventory:
@@ -47,6 +53,8 @@ class _Matcher:
                 key = (obj.kind, scope_value(obj.kind, dict(obj.attributes)), obj.name.casefold())
                 self._identity.setdefault(key, obj.id)
         self.adopted: set[str] = set()
+        self.taken_over: set[str] = set()
+        self.conflicts: list[str] = []
         self._addresses = {v: k for k, v in self.ids.items()}
         self._live = LiveView(inventory, self._addresses)  # shares _addresses, which match() extends
 
@@ -55,11 +63,25 @@ class _Matcher:
         if address in self.ids:
             return self.ids[address]
         attrs = map_refs(type(resource), resource.canonical, lambda a: self.ids.get(a, "?"))
-        live_id = self._identity.pop((resource.KIND, scope_value(resource.KIND, attrs), resource.name.casefold()), None)
-        if live_id is not None:
-            self.ids[address] = live_id
-            self._addresses[live_id] = address
-            self.adopted.add(address)
+        key = (resource.KIND, scope_value(resource.KIND, attrs), resource.name.casefold())
+        live_id = self._identity.get(key)
+        if live_id is None:
+            return None
+        owner = self.inventory.objects[live_id].owner
+        if owner is not None and owner != self.stamp:
+            self.conflicts.append(
+                f"{address}: the live {resource.KIND} {resource.name!r} ({live_id}) is managed by stamp "
+                f"{owner!r} (its description ends in [fabric stamp={owner}]); give this resource another name, "
+                f"or release the object from stamp {owner!r} first (a removed: block there, then delete the tag "
+                "in VMM)"
+            )
+            return None
+        del self._identity[key]
+        self.ids[address] = live_id
+        self._addresses[live_id] = address
+        self.adopted.add(address)
+        if owner is None:
+            self.taken_over.add(address)
         return live_id
 
     def view(self, obj: ObservedObject) -> dict[str, Any]:
@@ -72,8 +94,18 @@ def _old_references(kind: str, before: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(sorted(attribute_references(kind, before)))
 
 
+@dataclass(frozen=True)
+class _Rules:
+    """What the planner is told besides code, state and inventory."""
+
+    immutable: Immutables
+    built_in: BuiltIn
+    replace: frozenset[str] = frozenset()  # addresses to replace even though nothing forces it
+    removed: frozenset[str] = frozenset()  # addresses to forget, leaving their objects in VMM
+
+
 def _existing(
-    address: str, resource: Resource, obj: ObservedObject, m: _Matcher, immutable: Immutables, deps: tuple[str, ...]
+    address: str, resource: Resource, obj: ObservedObject, m: _Matcher, rules: _Rules, deps: tuple[str, ...]
 ) -> Change:
     after = resource.canonical
     full = m.view(obj)
@@ -87,9 +119,17 @@ def _existing(
     action = Action.NOOP
     reason = ""
     if paths:
-        forced = sorted(top_level(paths) & immutable(resource.KIND))
+        forced = sorted(top_level(paths) & rules.immutable(resource.KIND))
         action = Action.REPLACE if forced else Action.UPDATE
         reason = f"{', '.join(forced)} cannot change in place" if forced else ""
+    if address in rules.replace and action is not Action.REPLACE:
+        action, reason = Action.REPLACE, "replacement requested with -replace"
+    takes_over = address in m.taken_over
+    if obj.owner not in (None, m.stamp) and address not in m.adopted and action is not Action.NOOP:
+        m.conflicts.append(
+            f"{address}: the live {resource.KIND} {resource.name!r} ({obj.id}) is now tagged as managed by stamp "
+            f"{obj.owner!r}; two stamps must not manage one object (release it there, or fabric state rm it here)"
+        )
     if action is Action.REPLACE:
         after = _fresh_after(resource, before)
     old = _old_references(resource.KIND, before) if action is not Action.NOOP else ()
@@ -107,7 +147,26 @@ def _existing(
         deps,
         old,
         protected=resource.guards.prevent_destroy,
+        takes_over=takes_over,
+        owner_tag=takes_over and resource.OWNER_TAG and not rules.built_in(resource.KIND, resource.name),
     )
+
+
+def _outside(change: Change, entry: StateEntry | None) -> Change:
+    """Note the attributes changed outside fabric since it last applied them (and, if code did not
+    change, that the update only reverts them)."""
+    if entry is None or change.action is Action.NOOP or change.before is None or change.after is None:
+        return change
+    applied = dict(entry.attributes)
+    before = redact_like(change.before, applied)
+    last = {k: applied.get(k) for k in before}
+    outside = changed_paths(last, before)
+    if not outside:
+        return change
+    reverts = change.action is Action.UPDATE and set(change.changed_paths) <= set(outside)
+    reverts = reverts and all(applied.get(k) == change.after.get(k) for k in top_level(change.changed_paths))
+    reason = "; ".join(filter(None, [change.reason, "reverts changes made outside fabric" if reverts else ""]))
+    return replace(change, changed_outside={p: lookup(last, p) for p in outside}, reason=reason)
 
 
 def _mask_old_secrets(change: Change, state: StateSnapshot) -> Change:
@@ -148,7 +207,7 @@ def _cascade(changes: dict[str, Change], graph: nx.DiGraph[str], desired: Mappin
                 queue.append(dependent)
 
 
-def _deletes(desired: Mapping[str, Resource], state: StateSnapshot, m: _Matcher, built_in: BuiltIn) -> list[Change]:
+def _deletes(desired: Mapping[str, Resource], state: StateSnapshot, m: _Matcher, rules: _Rules) -> list[Change]:
     out = []
     for address, entry in state.entries.items():
         if address in desired:
@@ -158,14 +217,22 @@ def _deletes(desired: Mapping[str, Resource], state: StateSnapshot, m: _Matcher,
         old = attribute_references(entry.kind, before) | attribute_references(entry.kind, entry.attributes)
         reason = "" if obj else "already deleted outside fabric; only state is updated"
         name = str(before.get("name", address))
-        if obj is not None and built_in(entry.kind, name):
+        action = Action.DELETE
+        if address in rules.removed:
+            action, reason = Action.FORGET, "removed block: no longer managed by fabric; the object stays in VMM"
+        elif obj is not None and rules.built_in(entry.kind, name):
             obj, reason = None, "built into VMM: left in place, only removed from state"
+        elif obj is not None and obj.owner not in (None, m.stamp):
+            m.conflicts.append(
+                f"{address}: will not delete the live {entry.kind} {name!r} ({obj.id}): it is tagged as managed by "
+                f"stamp {obj.owner!r}. If this stamp should let go of it, list it in removed: instead"
+            )
         out.append(
             Change(
                 address,
                 entry.kind,
                 name,
-                Action.DELETE,
+                action,
                 before,
                 None,
                 (),
@@ -177,6 +244,19 @@ def _deletes(desired: Mapping[str, Resource], state: StateSnapshot, m: _Matcher,
             )
         )
     return out
+
+
+def _refuse_destructive_take_overs(changes: Mapping[str, Change], m: _Matcher, rules: _Rules) -> None:
+    """Adoption never destroys: a take-over that would be replaced (its own immutable difference, or
+    a cascade) is a conflict unless -replace asked for it."""
+    for address, c in changes.items():
+        if c.takes_over and c.action is Action.REPLACE and address not in rules.replace:
+            why = f"differs in {c.reason}" if "cannot change" in c.reason else f"would be replaced: {c.reason}"
+            m.conflicts.append(
+                f"{address}: the live {c.kind} {c.name!r} ({c.live_id}) was not created by fabric and {why}; "
+                "adopting it would delete it and create a new one. Make the code match it, or give the resource "
+                f"another name (or ask for the replacement with -replace {address})"
+            )
 
 
 def _hint_renamed_keys(changes: list[Change]) -> list[Change]:
@@ -210,21 +290,30 @@ def make_plan(
     graph: nx.DiGraph[str] | None = None,
     moves: Mapping[str, str] | None = None,
     built_in: BuiltIn = lambda kind, name: False,
+    replace_addresses: frozenset[str] = frozenset(),
+    removed: frozenset[str] = frozenset(),
 ) -> Plan:
     """The plan that brings the live fabric (and state) to `desired` (or to nothing if destroy).
 
     `graph`: the dependency graph of `desired` if the caller has it already; `moves`: old →
     new address for resources renamed in code; `built_in(kind, name)`: the provider ships
-    that object, so removing it from code only forgets it. Raises PlanRefused if the plan would delete
-    or replace a resource with `lifecycle.prevent_destroy`.
+    that object, so removing it from code only forgets it; `replace_addresses`: replace these
+    although nothing forces it (-replace); `removed`: addresses to forget without deleting.
+    Raises PlanRefused if the plan would delete or replace a resource with
+    `lifecycle.prevent_destroy`, or touch an object another stamp manages, or destroy an
+    object it would adopt.
     """
+    # the code's lifecycle guards hold for every plan made from code, destroy included, whatever
+    # state recorded; state's flag covers only what code no longer declares
+    protected = {a for a, e in state.entries.items() if e.protected and a not in desired}
+    protected |= {a for a, r in desired.items() if r.guards.prevent_destroy}
     if destroy:
         desired, graph = {}, None
     if graph is None:
         graph = build_graph(desired)
-    protected = {a for a, e in state.entries.items() if e.protected}
     state, moved_from = apply_moves(state, moves or {})
-    m = _Matcher(inventory, state)
+    rules = _Rules(immutable, built_in, replace_addresses, removed)
+    m = _Matcher(inventory, state, stamp)
     unmatched = [a for a in desired if a not in m.ids]
     for address in topological_order(graph, unmatched) if unmatched else ():
         m.match(address, desired[address])  # a scope (parent, network) is matched before its members
@@ -250,13 +339,17 @@ def make_plan(
                 protected=resource.guards.prevent_destroy,
             )
         else:
-            changes[address] = _existing(address, resource, obj, m, immutable, deps)
+            changes[address] = _existing(address, resource, obj, m, rules, deps)
     _cascade(changes, graph, desired)
+    _refuse_destructive_take_overs(changes, m, rules)
     for new, old in moved_from.items():
         if new in changes:
             changes[new] = replace(changes[new], moved_from=old)
-    all_changes = [_mask_old_secrets(c, state) for c in [*changes.values(), *_deletes(desired, state, m, built_in)]]
-    all_changes = _hint_renamed_keys(all_changes)
-    guard_destroy(all_changes, desired, protected)
+    deletes = _deletes(desired, state, m, rules)
+    if m.conflicts:
+        raise PlanRefused("\n".join(sorted(m.conflicts)))
+    all_changes = [_mask_old_secrets(c, state) for c in [*changes.values(), *deletes]]
+    all_changes = [_outside(c, state.entries.get(c.address)) for c in _hint_renamed_keys(all_changes)]
+    guard_destroy(all_changes, protected)
     ordered = tuple(sorted(all_changes, key=lambda c: c.address))
     return Plan(stamp, ordered, state.serial, destroy, state_lineage=state.lineage)

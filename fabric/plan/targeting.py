@@ -30,8 +30,10 @@ def _closure(start: Iterable[str], step: dict[str, set[str]]) -> set[str]:
 
 
 def _edges(plan: Plan, graph: nx.DiGraph[str]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """needs[a]: what a needs done first; users[a]: what depends on a (desired or before)."""
-    needs: dict[str, set[str]] = {a: set(graph.predecessors(a)) for a in graph}
+    """needs[a]: what a needs done first (nothing, for a delete: deleting X never needs what X
+    points at gone); users[a]: what depends on a (desired or before)."""
+    deleted = {c.address for c in plan.changes if c.action is Action.DELETE}
+    needs: dict[str, set[str]] = {a: set(graph.predecessors(a)) for a in graph if a not in deleted}
     users: dict[str, set[str]] = {a: set(graph.successors(a)) for a in graph}
     for change in plan.changes:
         for target in change.old_depends_on:

@@ -1,4 +1,7 @@
-"""The JSON plan format (`format_version` 1), kept apart from the in-memory `Plan`."""
+"""The JSON plan format (`format_version` 2), kept apart from the in-memory `Plan`.
+
+2: actions `adopt` and `forget`, `changed_outside`, summary counts for both.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +10,29 @@ from typing import Any
 from fabric.plan.change import Change, Plan
 from fabric.plan.planfile import change_record
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 
 
-PUBLIC = ("address", "kind", "name", "action", "adopt", "before", "after", "changed_paths", "reason", "moved_from")
+PUBLIC = (
+    "address",
+    "kind",
+    "name",
+    "action",
+    "adopt",
+    "before",
+    "after",
+    "changed_paths",
+    "changed_outside",
+    "reason",
+    "moved_from",
+)
 
 
 def change_to_json(change: Change) -> dict[str, Any]:
-    """One change in the documented JSON shape."""
+    """One change in the documented JSON shape (the action as plans show it: `adopt` for a take-over)."""
     record = change_record(change)
+    record["action"] = change.shown.value
+    record["changed_outside"] = [{"path": p, "applied": v} for p, v in change.changed_outside.items()]
     return {key: record[key] for key in PUBLIC}
 
 

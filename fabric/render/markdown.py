@@ -13,7 +13,14 @@ from fabric.plan.change import Change, Plan
 from fabric.render.text import lookup, value
 
 LIMIT = 65_000
-_WORDS = {Action.CREATE: "create", Action.UPDATE: "update", Action.REPLACE: "replace", Action.DELETE: "delete"}
+_WORDS = {
+    Action.CREATE: "create",
+    Action.ADOPT: "adopt (take over an existing object)",
+    Action.UPDATE: "update",
+    Action.REPLACE: "replace",
+    Action.DELETE: "delete",
+    Action.FORGET: "forget (stays in VMM)",
+}
 
 
 def _cell(text: str) -> str:
@@ -30,10 +37,10 @@ def _summary(plan: Plan, changed: list[Change]) -> list[str]:
     if not changed:
         return [*lines, f"**No changes.** The live fabric matches the code ({s['no_op']} resources)."]
     lines += ["| action | resources |", "|---|---:|"]
-    lines += [f"| {a} | {s[a]} |" for a in ("create", "update", "replace", "delete") if s[a]]
+    lines += [f"| {a} | {s[a]} |" for a in ("create", "adopt", "update", "replace", "delete", "forget") if s[a]]
     lines.append(f"| unchanged | {s['no_op']} |")
     for action, label in ((Action.DELETE, "Will be deleted"), (Action.REPLACE, "Will be replaced")):
-        names = [c for c in changed if c.action is action]
+        names = [c for c in changed if c.shown is action]
         if names:
             lines += ["", f"**{label} ({len(names)}):** " + ", ".join(_code(c.address) for c in names)]
     moved = [c for c in changed if c.moved_from]
@@ -43,15 +50,21 @@ def _summary(plan: Plan, changed: list[Change]) -> list[str]:
 
 
 def _detail_rows(change: Change) -> list[str]:
-    sym = change.action.symbol
+    action = change.shown
+    sym = action.symbol
     why = f" — {_cell(change.reason)}" if change.reason else ""
-    if change.action in (Action.UPDATE, Action.REPLACE) and change.changed_paths:
-        return [
-            f"| {sym} | {_code(change.address)} | {_code(p)}: {_code(value(lookup(change.before, p)))} → "
-            f"{_code(value(lookup(change.after, p)))}{why} |"
+    rows = [
+        f"| ~ | {_code(change.address)} | changed outside fabric: {_code(p)}: "
+        f"{_code(value(lookup(change.before, p), p))} → {_code(value(v, p))} (last applied) |"
+        for p, v in change.changed_outside.items()
+    ]
+    if action in (Action.UPDATE, Action.REPLACE, Action.ADOPT) and change.changed_paths:
+        return rows + [
+            f"| {sym} | {_code(change.address)} | {_code(p)}: {_code(value(lookup(change.before, p), p))} → "
+            f"{_code(value(lookup(change.after, p), p))}{why} |"
             for p in change.changed_paths
         ]
-    return [f"| {sym} | {_code(change.address)} | {_WORDS.get(change.action, 'record in state')}{why} |"]
+    return [*rows, f"| {sym} | {_code(change.address)} | {_WORDS.get(action, 'record in state')}{why} |"]
 
 
 def _by_kind(changed: list[Change], detailed: bool) -> list[str]:
@@ -63,11 +76,11 @@ def _by_kind(changed: list[Change], detailed: bool) -> list[str]:
         items = groups[kind]
         lines += ["", f"<details><summary>{kind} ({len(items)} changed)</summary>", ""]
         if detailed:
-            lines += ["| | address | change |", "|---|---|---|"]
+            lines += ["| | address | change (live → code) |", "|---|---|---|"]
             for change in items:
                 lines += _detail_rows(change)
         else:
-            lines += [f"- {c.action.symbol} {_code(c.address)}" for c in items]
+            lines += [f"- {c.shown.symbol} {_code(c.address)}" for c in items]
         lines += ["", "</details>"]
     return lines
 

@@ -7,19 +7,24 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from fabric.model.resources import default_attributes
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
-from fabric.plan.diff import format_path, parse_path
+from fabric.plan.diff import MISSING, format_path
+from fabric.plan.diff import lookup as lookup  # re-exported: renderers show values by path
 from fabric.snapshot import StateSnapshot
 
-_MISSING = object()
+_MISSING = MISSING
 _HEADINGS = {
     Action.CREATE: "will be created",
+    Action.ADOPT: "will be adopted: fabric takes over this existing object",
     Action.UPDATE: "will be updated in place",
     Action.REPLACE: "must be replaced",
     Action.DELETE: "will be deleted",
+    Action.FORGET: "will no longer be managed by fabric (removed from state; the object stays in VMM)",
     Action.NOOP: "will be adopted into state (already matches)",
 }
+ARROWS = "live → code"  # every arrow in fabric's output reads: what VMM holds now → what apply makes it
 
 
 # C1 controls (\x9b drives a terminal), bidirectional overrides and line separators: shown
@@ -27,10 +32,13 @@ _HEADINGS = {
 _UNPRINTABLE = re.compile("[\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
-def value(v: Any) -> str:
-    """A value as shown in diffs: JSON, so strings are quoted and null is visible."""
+def value(v: Any, path: str = "") -> str:
+    """A value as shown in diffs: JSON, so strings are quoted and null is visible (`path`, if given,
+    names the attribute: a cloud quota of null shows as `unlimited`)."""
     if v is _MISSING:
         return "(absent)"
+    if v is None and path.startswith("capacity."):
+        return "unlimited"
     return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(v, ensure_ascii=False))
 
 
@@ -46,35 +54,63 @@ def leaves(data: Any, prefix: tuple[str | int, ...] = ()) -> Iterator[tuple[str,
         yield format_path(list(prefix)), data
 
 
-def lookup(data: Any, path: str) -> Any:
-    """Value at a path like `subnets[0].vlan` or `custom_properties["custom_property.x"]` (or _MISSING)."""
-    node = data
-    for part in parse_path(path):
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            return _MISSING
-    return node
-
-
 def change_lines(change: Change) -> list[str]:
     """The lines for one change: heading, then attributes or changed paths."""
-    sym = change.action.symbol
+    action = change.shown
+    sym = action.symbol
     why = f"  # {change.reason}" if change.reason else ""
-    adopt = "  # adopting the existing live object" if change.adopt and change.action is not Action.CREATE else ""
-    heading = _HEADINGS[change.action]
+    own = change.adopt and action not in (Action.CREATE, Action.ADOPT)
+    adopt = "  # taking back the object this stamp created (state had not recorded it)" if own else ""
+    heading = _HEADINGS[action]
     if change.moved_from:
-        heading = f"has moved from {change.moved_from}" + ("" if change.action is Action.NOOP else f" and {heading}")
+        heading = f"has moved from {change.moved_from}" + ("" if action is Action.NOOP else f" and {heading}")
     lines = [f"  {sym} {change.address} {heading}{why}{adopt}"]
-    if change.action is Action.CREATE:
-        lines += [f"      + {p} = {value(v)}" for p, v in leaves(change.after or {})]
-    elif change.action is Action.DELETE:
+    if action is Action.CREATE:
+        lines += create_lines(change)
+    elif action in (Action.DELETE, Action.FORGET):
         lines += [f"      - name = {value(change.name)}"]
     else:
         for path in change.changed_paths:
             old, new = lookup(change.before, path), lookup(change.after, path)
-            lines.append(f"      ~ {path}: {value(old)} → {value(new)}")
+            lines.append(f"      ~ {path}: {value(old, path)} → {value(new, path)}")
     return lines
+
+
+def create_lines(change: Change) -> list[str]:
+    """A create's attributes: those set in code or differing from the kind's defaults, then how many
+    more are left at their defaults."""
+    defaults = default_attributes(change.kind)
+    shown, hidden = [], 0
+    for path, v in leaves(change.after or {}):
+        if path != "name" and lookup(defaults, path) == v:
+            hidden += 1
+        else:
+            shown.append(f"      + {path} = {value(v, path)}")
+    if hidden:
+        shown.append(f"        ({hidden} more at their defaults)")
+    return shown
+
+
+def outside_lines(plan: Plan) -> list[str]:
+    """Terraform's "objects have changed outside": what live differs in from fabric's last apply."""
+    changed = [c for c in plan.changes if c.changed_outside]
+    if not changed:
+        return []
+    lines = ["Objects changed outside fabric since it last applied them (values live → last applied):", ""]
+    for c in changed:
+        lines.append(f"  ~ {c.address}")
+        lines += [f"      ~ {p}: {value(lookup(c.before, p), p)} → {value(v, p)}" for p, v in c.changed_outside.items()]
+    lines += ["", "The actions below include undoing these where the code still says otherwise.", ""]
+    return lines
+
+
+def summary_line(s: dict[str, int]) -> str:
+    """`12 to create, 0 to update, …` (adoptions and forgets only when there are some)."""
+    parts = [f"{s['create']} to create"]
+    parts += [f"{s['adopt']} to adopt"] if s.get("adopt") else []
+    parts += [f"{s['update']} to update", f"{s['replace']} to replace", f"{s['delete']} to delete"]
+    parts += [f"{s['forget']} to forget"] if s.get("forget") else []
+    return ", ".join(parts) + f", {s['no_op']} unchanged."
 
 
 def plan_text(plan: Plan) -> str:
@@ -83,7 +119,8 @@ def plan_text(plan: Plan) -> str:
     shown = [c for c in plan.changes if c.records_state]
     if not shown:
         return f"No changes. The live fabric matches stamp {plan.stamp!r} ({plan.summary()['no_op']} resources)."
-    body = [f"fabric will perform these actions on stamp {plan.stamp!r}:", ""]
+    body = outside_lines(plan)
+    body += [f"fabric will perform these actions on stamp {plan.stamp!r} (values {ARROWS}):", ""]
     body += [f"Note: {note}. A partial plan: run a full plan afterwards." for note in plan.notes]
     for change in shown:
         body += [*change_lines(change), ""]
@@ -91,10 +128,7 @@ def plan_text(plan: Plan) -> str:
     moved = sum(1 for c in plan.changes if c.moved_from)
     if moved:
         body.append(f"{moved} resource(s) move to a new address (state only, nothing is recreated).")
-    body.append(
-        f"Plan: {s['create']} to create, {s['update']} to update, {s['replace']} to replace, "
-        f"{s['delete']} to delete, {s['no_op']} unchanged."
-    )
+    body.append(f"Plan: {summary_line(s)}")
     return "\n".join(body)
 
 
@@ -105,14 +139,10 @@ def plan_compact(plan: Plan) -> str:
     for c in plan.changes:
         if not c.records_state:
             continue
-        what = ", ".join(c.changed_paths) if c.action in (Action.UPDATE, Action.REPLACE) else ""
+        what = ", ".join(c.changed_paths) if c.shown in (Action.UPDATE, Action.REPLACE, Action.ADOPT) else ""
         extra = "; ".join(x for x in (what, c.reason, f"moved from {c.moved_from}" if c.moved_from else "") if x)
-        lines.append(f"{c.action.symbol:>3} {c.address}" + (f"  ({extra})" if extra else ""))
-    s = plan.summary()
-    lines.append(
-        f"{s['create']} to create, {s['update']} to update, {s['replace']} to replace, "
-        f"{s['delete']} to delete, {s['no_op']} unchanged."
-    )
+        lines.append(f"{c.shown.symbol:>3} {c.address}" + (f"  ({extra})" if extra else ""))
+    lines.append(summary_line(plan.summary()))
     return "\n".join(lines)
 
 

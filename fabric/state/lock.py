@@ -101,6 +101,34 @@ def file_lock(path: Path, operation: str, timeout: float = 0.0) -> Iterator[Lock
         os.close(fd)
 
 
+def process_alive(info: LockInfo) -> bool:
+    """True if the holder's process runs on this host (False if it is gone or runs elsewhere)."""
+    if info.host != socket.gethostname():
+        return False
+    try:
+        os.kill(info.pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
+
+
+def file_holder_alive(path: Path) -> str | None:
+    """Why the holder of the lock file looks alive (None if the lock is free or its holder is gone)."""
+    fd = _locked_fd(path)
+    if fd is not None:  # nobody holds the flock: at most a dead holder's note is left
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+        return None
+    holder = read_holder(path)
+    if holder is not None and process_alive(holder):
+        return f"its process (pid {holder.pid}) is running on this host"
+    if holder is None or holder.host == socket.gethostname():
+        return "a process on this host still holds the lock file"
+    return None  # another host's process: the kernel lock proves nothing from here
+
+
 def force_unlock_file(path: Path, lock_id: str) -> LockInfo:
     """Break the lock whose ID is `lock_id`; FabricError if it is not the current holder's."""
     holder = read_holder(path)

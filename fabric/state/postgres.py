@@ -24,9 +24,11 @@ from psycopg.conninfo import conninfo_to_dict
 from fabric import secrets
 from fabric.errors import FabricError, StateLockedError
 from fabric.snapshot import StateEntry, StateSnapshot
-from fabric.state.lock import LockInfo
+from fabric.state.lock import LockInfo, process_alive
 from fabric.state.protocol import STATE_FORMAT_VERSION, HistoryEvent, stored_attributes
 from fabric.state.sqlite import LazyJson
+
+ACTIVE_SECONDS = 30.0  # a session that ran a query this recently is at work, not stuck
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS {s}.stamps (
@@ -299,6 +301,29 @@ class PostgresState:
         """Who holds the stamp's lock now (a note left by a dead session does not count)."""
         found = self._holder_row()
         return found[0] if found else None
+
+    def holder_alive(self) -> str | None:
+        """Why the lock's holder looks alive: its process runs on this host, or its database session
+        is running a query or ran one in the last ACTIVE_SECONDS (None if it looks stuck or gone)."""
+        found = self._holder_row()
+        if found is None:
+            return None
+        holder, backend_pid = found
+        if process_alive(holder):
+            return f"its process (pid {holder.pid}) is running on this host"
+        with _reported(), self._mutex:
+            row = self._db.execute(
+                "SELECT state, EXTRACT(EPOCH FROM now() - state_change) FROM pg_stat_activity WHERE pid = %s",
+                (backend_pid,),
+            ).fetchone()
+        if row is None:
+            return None
+        state, idle = row[0], float(row[1] or 0.0)
+        if state == "active":
+            return "its database session is running a query"
+        if idle < ACTIVE_SECONDS:
+            return f"its database session was active {idle:.0f} s ago"
+        return None
 
     def force_unlock(self, lock_id: str) -> LockInfo:
         """End the database session that holds the lock `lock_id`; PostgreSQL then releases it."""

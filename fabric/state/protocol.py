@@ -53,6 +53,10 @@ class StateBackend(Protocol):
         """Who holds the stamp's lock now (None if nobody)."""
         ...
 
+    def holder_alive(self) -> str | None:
+        """Why the current lock holder looks alive (None if nobody holds the lock or it looks gone)."""
+        ...
+
     def force_unlock(self, lock_id: str) -> LockInfo:
         """Release a lock held by another process, if `lock_id` is its ID."""
         ...

@@ -14,7 +14,7 @@ from typing import Any
 
 from fabric.errors import FabricError
 from fabric.snapshot import StateEntry, StateSnapshot
-from fabric.state.lock import LockInfo, file_lock, force_unlock_file, read_holder
+from fabric.state.lock import LockInfo, file_holder_alive, file_lock, force_unlock_file, read_holder
 from fabric.state.protocol import STATE_FORMAT_VERSION, HistoryEvent, stored_attributes
 
 SCHEMA = """
@@ -198,6 +198,10 @@ class SqliteState:
     def lock_holder(self) -> LockInfo | None:
         """Who holds the lock file now."""
         return read_holder(self._lock_path)
+
+    def holder_alive(self) -> str | None:
+        """Why the lock's holder looks alive (None if it looks gone)."""
+        return file_holder_alive(self._lock_path)
 
     def force_unlock(self, lock_id: str) -> LockInfo:
         """Break the lock held under `lock_id`."""

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from fabric.errors import FabricError
 from fabric.inventory import Inventory, ObservedObject
+from fabric.plan.change import Plan
 from fabric.plan.planner import make_plan
 from fabric.project import open_stamp
 from fabric.providers.lab.rules import IMMUTABLE
@@ -20,25 +22,46 @@ CASES = sorted(p for p in (Path(__file__).parent / "cases").iterdir() if p.is_di
 def test_case(case: Path) -> None:
     fabric = open_stamp(case / "desired")
     observed = json.loads((case / "observed.json").read_text())
-    inventory = Inventory.of(ObservedObject(o["id"], o["kind"], o["name"], o["attributes"]) for o in observed)
+    # descriptions may carry ownership tags, read off as the engine does
+    inventory = Inventory.of(ObservedObject(o["id"], o["kind"], o["name"], o["attributes"]) for o in observed).owned()
     raw_state = json.loads((case / "state.json").read_text())
-    entries = {a: StateEntry(a, e["kind"], e["live_id"], e.get("attributes", {})) for a, e in raw_state.items()}
-    plan = make_plan(
-        "case", fabric.resources, inventory, StateSnapshot(1, "l", entries), lambda k: IMMUTABLE.get(k, frozenset())
-    )
+    entries = {
+        a: StateEntry(a, e["kind"], e["live_id"], e.get("attributes", {}), protected=e.get("protected", False))
+        for a, e in raw_state.items()
+    }
+    options = json.loads((case / "options.json").read_text()) if (case / "options.json").exists() else {}
     expected = json.loads((case / "expected.json").read_text())
-    changes = plan.by_address()
+
+    def plan_it() -> Plan:
+        return make_plan(
+            "case",
+            fabric.resources,
+            inventory,
+            StateSnapshot(1, "l", entries),
+            lambda k: IMMUTABLE.get(k, frozenset()),
+            destroy=options.get("destroy", False),
+            replace_addresses=frozenset(options.get("replace", [])),
+            removed=frozenset(r.from_ for r in fabric.config.removed),
+        )
+
+    if "refused" in expected:  # the whole plan must be refused, naming every problem
+        with pytest.raises(FabricError) as refused:
+            plan_it()
+        for text in expected["refused"]:
+            assert text in str(refused.value)
+        return
+    changes = plan_it().by_address()
     for address, change in changes.items():
         if address not in expected:
-            assert change.action.value == "no-op", address
+            assert change.shown.value == "no-op", address
     for address, fields in expected.items():
         change = changes[address]
         for field, value in fields.items():
             if field.startswith("before."):
                 assert change.before is not None
                 assert change.before[field.removeprefix("before.")] == value, (address, field)
-            elif field == "action":
-                assert change.action.value == value, address
+            elif field == "action":  # as plans show it (a take-over shows as adopt)
+                assert change.shown.value == value, address
             elif field == "changed_paths":
                 assert list(change.changed_paths) == value, address
             else:

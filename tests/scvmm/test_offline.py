@@ -40,13 +40,13 @@ def test_plan_against_a_saved_inventory_adopts_and_diffs(cli, stamp: Path) -> No
     result = cli("plan", stamp, "--format", "json", "--inventory", FIXTURES / "inventory_small.json")
     assert result.code == 0, result.err
     changes = {c["address"]: c for c in json.loads(result.out)["changes"]}
-    assert changes["host_group.Oslo"]["action"] == "no-op"
-    assert changes["host_group.Oslo/IaaS"]["action"] == "no-op"
+    # nothing in the saved inventory carries a stamp's tag: each namesake is taken over
+    assert changes["host_group.Oslo"]["action"] == "adopt"
+    assert changes["host_group.Oslo/IaaS"]["action"] == "adopt"
     pc = changes["port_classification.vm-roles"]
-    assert (pc["action"], pc["changed_paths"]) == ("update", ["description"])
-    assert (
-        "adopting the existing live object" in cli("plan", stamp, "--inventory", FIXTURES / "inventory_small.json").out
-    )
+    assert (pc["action"], pc["changed_paths"]) == ("adopt", ["description"])
+    text = cli("plan", stamp, "--inventory", FIXTURES / "inventory_small.json").out
+    assert "<= port_classification.vm-roles will be adopted: fabric takes over this existing object" in text
 
 
 def test_drift_against_a_saved_inventory(cli, stamp: Path) -> None:  # type: ignore[no-untyped-def]

@@ -42,7 +42,7 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = New-SCCustomProperty -Name 'CreateHighlyAvailableVMRoles' -Description 'Deploy Windows Azure Pack VM roles as highly available VMs' -AddMember @('Cloud') -ErrorAction Stop
+    $obj = New-SCCustomProperty -Name 'CreateHighlyAvailableVMRoles' -Description 'Deploy Windows Azure Pack VM roles as highly available VMs [fabric stamp=reference]' -AddMember @('Cloud') -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -58,7 +58,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ErrorAction Stop | Where-Object { -not $_.ParentHostGroup }
-    $obj = New-SCVMHostGroup -Name 'Copenhagen' -ParentHostGroup $parent -Description 'Location Copenhagen' -InheritNetworkSettings $true -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'Copenhagen' -ParentHostGroup $parent -Description 'Location Copenhagen [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -74,7 +74,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ID $ids['host_group.Copenhagen'] -ErrorAction Stop
-    $obj = New-SCVMHostGroup -Name 'DR' -ParentHostGroup $parent -Description 'Recovery target for another location''s IaaS cloud' -InheritNetworkSettings $true -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'DR' -ParentHostGroup $parent -Description 'Recovery target for another location''s IaaS cloud [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -90,7 +90,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ID $ids['host_group.Copenhagen'] -ErrorAction Stop
-    $obj = New-SCVMHostGroup -Name 'Edge' -ParentHostGroup $parent -Description 'Network virtualization gateway hosts' -InheritNetworkSettings $true -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'Edge' -ParentHostGroup $parent -Description 'Network virtualization gateway hosts [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -106,7 +106,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ID $ids['host_group.Copenhagen'] -ErrorAction Stop
-    $obj = New-SCVMHostGroup -Name 'Fabric Management' -ParentHostGroup $parent -Description 'The management stamp' -InheritNetworkSettings $true -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'Fabric Management' -ParentHostGroup $parent -Description 'The management stamp [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -122,7 +122,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ID $ids['host_group.Copenhagen'] -ErrorAction Stop
-    $obj = New-SCVMHostGroup -Name 'IaaS' -ParentHostGroup $parent -Description 'Tenant workloads' -InheritNetworkSettings $true -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'IaaS' -ParentHostGroup $parent -Description 'Tenant workloads [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -138,7 +138,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ErrorAction Stop | Where-Object { -not $_.ParentHostGroup }
-    $obj = New-SCVMHostGroup -Name 'Oslo' -ParentHostGroup $parent -Description 'Location Oslo' -InheritNetworkSettings $true -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'Oslo' -ParentHostGroup $parent -Description 'Location Oslo [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -154,7 +154,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ID $ids['host_group.Oslo'] -ErrorAction Stop
-    $obj = New-SCVMHostGroup -Name 'DR' -ParentHostGroup $parent -Description 'Recovery target for another location''s IaaS cloud' -InheritNetworkSettings $true -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'DR' -ParentHostGroup $parent -Description 'Recovery target for another location''s IaaS cloud [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -170,7 +170,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ID $ids['host_group.Oslo'] -ErrorAction Stop
-    $obj = New-SCVMHostGroup -Name 'Edge' -ParentHostGroup $parent -Description 'Network virtualization gateway hosts' -InheritNetworkSettings $true -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'Edge' -ParentHostGroup $parent -Description 'Network virtualization gateway hosts [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -186,7 +186,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ID $ids['host_group.Oslo'] -ErrorAction Stop
-    $obj = New-SCVMHostGroup -Name 'Fabric Management' -ParentHostGroup $parent -Description 'The management stamp' -InheritNetworkSettings $true -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'Fabric Management' -ParentHostGroup $parent -Description 'The management stamp [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -202,7 +202,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ID $ids['host_group.Oslo'] -ErrorAction Stop
-    $obj = New-SCVMHostGroup -Name 'IaaS' -ParentHostGroup $parent -Description 'Tenant workloads' -InheritNetworkSettings $true -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'IaaS' -ParentHostGroup $parent -Description 'Tenant workloads [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -218,7 +218,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ErrorAction Stop | Where-Object { -not $_.ParentHostGroup }
-    $obj = New-SCVMHostGroup -Name 'Stockholm' -ParentHostGroup $parent -Description 'Location Stockholm' -InheritNetworkSettings $true -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'Stockholm' -ParentHostGroup $parent -Description 'Location Stockholm [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -234,7 +234,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ID $ids['host_group.Stockholm'] -ErrorAction Stop
-    $obj = New-SCVMHostGroup -Name 'DR' -ParentHostGroup $parent -Description 'Recovery target for another location''s IaaS cloud' -InheritNetworkSettings $true -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'DR' -ParentHostGroup $parent -Description 'Recovery target for another location''s IaaS cloud [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -250,7 +250,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ID $ids['host_group.Stockholm'] -ErrorAction Stop
-    $obj = New-SCVMHostGroup -Name 'Edge' -ParentHostGroup $parent -Description 'Network virtualization gateway hosts' -InheritNetworkSettings $true -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'Edge' -ParentHostGroup $parent -Description 'Network virtualization gateway hosts [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -266,7 +266,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ID $ids['host_group.Stockholm'] -ErrorAction Stop
-    $obj = New-SCVMHostGroup -Name 'Fabric Management' -ParentHostGroup $parent -Description 'The management stamp' -InheritNetworkSettings $true -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'Fabric Management' -ParentHostGroup $parent -Description 'The management stamp [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -282,7 +282,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $parent = Get-SCVMHostGroup -ID $ids['host_group.Stockholm'] -ErrorAction Stop
-    $obj = New-SCVMHostGroup -Name 'IaaS' -ParentHostGroup $parent -Description 'Tenant workloads' -InheritNetworkSettings $true -ErrorAction Stop
+    $obj = New-SCVMHostGroup -Name 'IaaS' -ParentHostGroup $parent -Description 'Tenant workloads [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -297,7 +297,7 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = New-SCLogicalNetwork -Name 'Management' -Description 'Host and fabric management' -EnableNetworkVirtualization $false -UseGRE $false -IsPVLAN $false -LogicalNetworkDefinitionIsolation $false -ErrorAction Stop
+    $obj = New-SCLogicalNetwork -Name 'Management' -Description 'Host and fabric management [fabric stamp=reference]' -EnableNetworkVirtualization $false -UseGRE $false -IsPVLAN $false -LogicalNetworkDefinitionIsolation $false -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -331,7 +331,7 @@ try {
     Import-Module VirtualMachineManager
     $gateways = @((New-SCDefaultGateway -IPAddress '10.100.2.1' -Automatic -ErrorAction Stop))
     $params = @{
-        Name = 'Management Copenhagen pool'; Description = ''; Subnet = '10.100.2.0/24'
+        Name = 'Management Copenhagen pool'; Description = '[fabric stamp=reference]'; Subnet = '10.100.2.0/24'
         IPAddressRangeStart = '10.100.2.10'; IPAddressRangeEnd = '10.100.2.250'
         DNSServer = @(@('10.100.0.5', '10.100.0.6')); DNSSuffix = 'fabric.local'; DNSSearchSuffix = @(@())
     }
@@ -372,7 +372,7 @@ try {
     Import-Module VirtualMachineManager
     $gateways = @((New-SCDefaultGateway -IPAddress '10.100.0.1' -Automatic -ErrorAction Stop))
     $params = @{
-        Name = 'Management Oslo pool'; Description = ''; Subnet = '10.100.0.0/24'
+        Name = 'Management Oslo pool'; Description = '[fabric stamp=reference]'; Subnet = '10.100.0.0/24'
         IPAddressRangeStart = '10.100.0.10'; IPAddressRangeEnd = '10.100.0.250'
         DNSServer = @(@('10.100.0.5', '10.100.0.6')); DNSSuffix = 'fabric.local'; DNSSearchSuffix = @(@())
     }
@@ -413,7 +413,7 @@ try {
     Import-Module VirtualMachineManager
     $gateways = @((New-SCDefaultGateway -IPAddress '10.100.1.1' -Automatic -ErrorAction Stop))
     $params = @{
-        Name = 'Management Stockholm pool'; Description = ''; Subnet = '10.100.1.0/24'
+        Name = 'Management Stockholm pool'; Description = '[fabric stamp=reference]'; Subnet = '10.100.1.0/24'
         IPAddressRangeStart = '10.100.1.10'; IPAddressRangeEnd = '10.100.1.250'
         DNSServer = @(@('10.100.0.5', '10.100.0.6')); DNSSuffix = 'fabric.local'; DNSSearchSuffix = @(@())
     }
@@ -436,7 +436,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $obj = Get-SCPortClassification -ID '8f1e0b5a-2c44-4c5e-9d1e-77aa00000001' -ErrorAction Stop
-    $obj = Set-SCPortClassification -PortClassification $obj -Name 'Host management' -Description '' -ErrorAction Stop
+    $obj = Set-SCPortClassification -PortClassification $obj -Name 'Host management' -Description '[fabric stamp=reference]' -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -450,7 +450,7 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = New-SCPortClassification -Name 'Live migration workload' -Description '' -ErrorAction Stop
+    $obj = New-SCPortClassification -Name 'Live migration workload' -Description '[fabric stamp=reference]' -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -465,7 +465,7 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = New-SCPortClassification -Name 'VM Roles' -Description 'Default class for Windows Azure Pack VM roles' -ErrorAction Stop
+    $obj = New-SCPortClassification -Name 'VM Roles' -Description 'Default class for Windows Azure Pack VM roles [fabric stamp=reference]' -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -487,7 +487,7 @@ try {
     $resources += Get-SCPortClassification -ID $ids['port_classification.vm-roles'] -ErrorAction Stop
     Set-SCCloudCapacity -JobGroup $jobGroup -VMCount 100 -UseVMCountMaximum $false -CPUCount 400 -UseCPUCountMaximum $false -MemoryMB 1048576 -UseMemoryMBMaximum $false -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true -ErrorAction Stop | Out-Null
     if ($resources.Count -gt 0) { Set-SCCloud -JobGroup $jobGroup -AddCloudResource $resources -ErrorAction Stop | Out-Null }
-    $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Copenhagen' -Description 'Tenant cloud for Copenhagen' -VMHostGroup $hostGroups -DisasterRecoverySupported $false -ErrorAction Stop
+    $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Copenhagen' -Description 'Tenant cloud for Copenhagen [fabric stamp=reference]' -VMHostGroup $hostGroups -DisasterRecoverySupported $false -ErrorAction Stop
     $wantedProperties = @(@($ids['custom_property.CreateHighlyAvailableVMRoles']))
     Get-SCCustomProperty -ErrorAction Stop | Where-Object { @($_.Members | ForEach-Object { [string]$_ }) -contains 'Cloud' } | Where-Object { $wantedProperties -notcontains [string]$_.ID } | ForEach-Object {
         $value = Get-SCCustomPropertyValue -CustomProperty $_ -InputObject $obj -ErrorAction Stop
@@ -515,7 +515,7 @@ try {
     $resources += Get-SCPortClassification -ID $ids['port_classification.vm-roles'] -ErrorAction Stop
     Set-SCCloudCapacity -JobGroup $jobGroup -VMCount 100 -UseVMCountMaximum $false -CPUCount 400 -UseCPUCountMaximum $false -MemoryMB 1048576 -UseMemoryMBMaximum $false -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true -ErrorAction Stop | Out-Null
     if ($resources.Count -gt 0) { Set-SCCloud -JobGroup $jobGroup -AddCloudResource $resources -ErrorAction Stop | Out-Null }
-    $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Oslo' -Description 'Tenant cloud for Oslo' -VMHostGroup $hostGroups -DisasterRecoverySupported $false -ErrorAction Stop
+    $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Oslo' -Description 'Tenant cloud for Oslo [fabric stamp=reference]' -VMHostGroup $hostGroups -DisasterRecoverySupported $false -ErrorAction Stop
     $wantedProperties = @(@($ids['custom_property.CreateHighlyAvailableVMRoles']))
     Get-SCCustomProperty -ErrorAction Stop | Where-Object { @($_.Members | ForEach-Object { [string]$_ }) -contains 'Cloud' } | Where-Object { $wantedProperties -notcontains [string]$_.ID } | ForEach-Object {
         $value = Get-SCCustomPropertyValue -CustomProperty $_ -InputObject $obj -ErrorAction Stop
@@ -543,7 +543,7 @@ try {
     $resources += Get-SCPortClassification -ID $ids['port_classification.vm-roles'] -ErrorAction Stop
     Set-SCCloudCapacity -JobGroup $jobGroup -VMCount 100 -UseVMCountMaximum $false -CPUCount 400 -UseCPUCountMaximum $false -MemoryMB 1048576 -UseMemoryMBMaximum $false -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true -ErrorAction Stop | Out-Null
     if ($resources.Count -gt 0) { Set-SCCloud -JobGroup $jobGroup -AddCloudResource $resources -ErrorAction Stop | Out-Null }
-    $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Stockholm' -Description 'Tenant cloud for Stockholm' -VMHostGroup $hostGroups -DisasterRecoverySupported $false -ErrorAction Stop
+    $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Stockholm' -Description 'Tenant cloud for Stockholm [fabric stamp=reference]' -VMHostGroup $hostGroups -DisasterRecoverySupported $false -ErrorAction Stop
     $wantedProperties = @(@($ids['custom_property.CreateHighlyAvailableVMRoles']))
     Get-SCCustomProperty -ErrorAction Stop | Where-Object { @($_.Members | ForEach-Object { [string]$_ }) -contains 'Cloud' } | Where-Object { $wantedProperties -notcontains [string]$_.ID } | ForEach-Object {
         $value = Get-SCCustomPropertyValue -CustomProperty $_ -InputObject $obj -ErrorAction Stop
@@ -565,7 +565,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $sites = @((Get-SCLogicalNetworkDefinition -ID $ids['network_site.management-oslo'] -ErrorAction Stop))
-    $obj = New-SCNativeUplinkPortProfile -Name 'Uplink Oslo' -Description 'Native uplink for the main location' -LogicalNetworkDefinition $sites -LBFOTeamMode 'SwitchIndependent' -LBFOLoadBalancingAlgorithm 'Dynamic' -EnableNetworkVirtualization $false -ErrorAction Stop
+    $obj = New-SCNativeUplinkPortProfile -Name 'Uplink Oslo' -Description 'Native uplink for the main location [fabric stamp=reference]' -LogicalNetworkDefinition $sites -LBFOTeamMode 'SwitchIndependent' -LBFOLoadBalancingAlgorithm 'Dynamic' -EnableNetworkVirtualization $false -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -580,7 +580,7 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = New-SCVirtualNetworkAdapterNativePortProfile -Name 'Host management' -Description '' -EnableVmq $true -EnableIPsecOffload $true -EnableIov $false -EnableVrss $false -AllowMacAddressSpoofing $false -EnableDhcpGuard $false -EnableRouterGuard $false -AllowTeaming $false -AllowIeeePriorityTagging $false -MinimumBandwidthWeight 10 -MaximumBandwidth 0 -ErrorAction Stop
+    $obj = New-SCVirtualNetworkAdapterNativePortProfile -Name 'Host management' -Description '[fabric stamp=reference]' -EnableVmq $true -EnableIPsecOffload $true -EnableIov $false -EnableVrss $false -AllowMacAddressSpoofing $false -EnableDhcpGuard $false -EnableRouterGuard $false -AllowTeaming $false -AllowIeeePriorityTagging $false -MinimumBandwidthWeight 10 -MaximumBandwidth 0 -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -595,7 +595,7 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = New-SCVirtualNetworkAdapterNativePortProfile -Name 'Live migration workload' -Description '' -EnableVmq $true -EnableIPsecOffload $true -EnableIov $false -EnableVrss $false -AllowMacAddressSpoofing $false -EnableDhcpGuard $false -EnableRouterGuard $false -AllowTeaming $false -AllowIeeePriorityTagging $false -MinimumBandwidthWeight 40 -MaximumBandwidth 0 -ErrorAction Stop
+    $obj = New-SCVirtualNetworkAdapterNativePortProfile -Name 'Live migration workload' -Description '[fabric stamp=reference]' -EnableVmq $true -EnableIPsecOffload $true -EnableIov $false -EnableVrss $false -AllowMacAddressSpoofing $false -EnableDhcpGuard $false -EnableRouterGuard $false -AllowTeaming $false -AllowIeeePriorityTagging $false -MinimumBandwidthWeight 40 -MaximumBandwidth 0 -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -610,7 +610,7 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = New-SCVirtualNetworkAdapterNativePortProfile -Name 'VM Roles' -Description '' -EnableVmq $true -EnableIPsecOffload $true -EnableIov $false -EnableVrss $false -AllowMacAddressSpoofing $false -EnableDhcpGuard $true -EnableRouterGuard $true -AllowTeaming $false -AllowIeeePriorityTagging $false -MinimumBandwidthWeight 1 -MaximumBandwidth 0 -ErrorAction Stop
+    $obj = New-SCVirtualNetworkAdapterNativePortProfile -Name 'VM Roles' -Description '[fabric stamp=reference]' -EnableVmq $true -EnableIPsecOffload $true -EnableIov $false -EnableVrss $false -AllowMacAddressSpoofing $false -EnableDhcpGuard $true -EnableRouterGuard $true -AllowTeaming $false -AllowIeeePriorityTagging $false -MinimumBandwidthWeight 1 -MaximumBandwidth 0 -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -625,7 +625,7 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = New-SCLogicalSwitch -Name 'Fabric Switch' -Description 'The global logical switch' -SwitchUplinkMode 'Team' -MinimumBandwidthMode 'Weight' -EnableSriov $false -ErrorAction Stop
+    $obj = New-SCLogicalSwitch -Name 'Fabric Switch' -Description 'The global logical switch [fabric stamp=reference]' -SwitchUplinkMode 'Team' -MinimumBandwidthMode 'Weight' -EnableSriov $false -ErrorAction Stop
     $profile = Get-SCNativeUplinkPortProfile -ID $ids['uplink_port_profile.uplink-oslo'] -ErrorAction Stop
     if (-not (Get-SCUplinkPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { [string]$_.NativeUplinkPortProfile.ID -eq $ids['uplink_port_profile.uplink-oslo'] })) {
         New-SCUplinkPortProfileSet -Name ($obj.Name + '_' + $profile.Name) -LogicalSwitch $obj -NativeUplinkPortProfile $profile -ErrorAction Stop | Out-Null
@@ -673,7 +673,7 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = New-SCVMNetwork -Name 'Management' -Description '' -LogicalNetwork (Get-SCLogicalNetwork -ID $ids['logical_network.management'] -ErrorAction Stop) -IsolationType 'NoIsolation' -ErrorAction Stop
+    $obj = New-SCVMNetwork -Name 'Management' -Description '[fabric stamp=reference]' -LogicalNetwork (Get-SCLogicalNetwork -ID $ids['logical_network.management'] -ErrorAction Stop) -IsolationType 'NoIsolation' -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {

@@ -107,7 +107,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $obj = Get-SCPortClassification -ID 'aef999a0-f326-5ca2-8a82-ac97b854316a' -ErrorAction Stop
-    $obj = Set-SCPortClassification -PortClassification $obj -Name 'VM Roles' -Description 'Gold class for Windows Azure Pack VM roles' -ErrorAction Stop
+    $obj = Set-SCPortClassification -PortClassification $obj -Name 'VM Roles' -Description 'Gold class for Windows Azure Pack VM roles [fabric stamp=reference]' -ErrorAction Stop
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -136,7 +136,7 @@ try {
     $remove = @($hostGroupRemove | ForEach-Object { Get-SCVMHostGroup -ID $_ -ErrorAction Stop })
     $addResources = @($resourceAdd | ForEach-Object { $id = $_; (Get-SCLogicalNetwork -ID $id -ErrorAction Stop), (Get-SCPortClassification -ID $id -ErrorAction Stop) | Where-Object { $_ } })
     $removeResources = @($resourceRemove | ForEach-Object { $id = $_; (Get-SCLogicalNetwork -ID $id -ErrorAction Stop), (Get-SCPortClassification -ID $id -ErrorAction Stop) | Where-Object { $_ } })
-    $params = @{ Cloud = $obj; Name = 'IaaS Copenhagen'; Description = 'Tenant cloud for Copenhagen'; DisasterRecoverySupported = $false }
+    $params = @{ Cloud = $obj; Name = 'IaaS Copenhagen'; Description = 'Tenant cloud for Copenhagen [fabric stamp=reference]'; DisasterRecoverySupported = $false }
     if ($add.Count) { $params.AddVMHostGroup = $add }
     if ($remove.Count) { $params.RemoveVMHostGroup = $remove }
     if ($addResources.Count) { $params.AddCloudResource = $addResources }
@@ -177,7 +177,7 @@ try {
     $remove = @($hostGroupRemove | ForEach-Object { Get-SCVMHostGroup -ID $_ -ErrorAction Stop })
     $addResources = @($resourceAdd | ForEach-Object { $id = $_; (Get-SCLogicalNetwork -ID $id -ErrorAction Stop), (Get-SCPortClassification -ID $id -ErrorAction Stop) | Where-Object { $_ } })
     $removeResources = @($resourceRemove | ForEach-Object { $id = $_; (Get-SCLogicalNetwork -ID $id -ErrorAction Stop), (Get-SCPortClassification -ID $id -ErrorAction Stop) | Where-Object { $_ } })
-    $params = @{ Cloud = $obj; Name = 'IaaS Oslo'; Description = 'Tenant cloud for Oslo'; DisasterRecoverySupported = $false }
+    $params = @{ Cloud = $obj; Name = 'IaaS Oslo'; Description = 'Tenant cloud for Oslo [fabric stamp=reference]'; DisasterRecoverySupported = $false }
     if ($add.Count) { $params.AddVMHostGroup = $add }
     if ($remove.Count) { $params.RemoveVMHostGroup = $remove }
     if ($addResources.Count) { $params.AddCloudResource = $addResources }
@@ -218,7 +218,7 @@ try {
     $remove = @($hostGroupRemove | ForEach-Object { Get-SCVMHostGroup -ID $_ -ErrorAction Stop })
     $addResources = @($resourceAdd | ForEach-Object { $id = $_; (Get-SCLogicalNetwork -ID $id -ErrorAction Stop), (Get-SCPortClassification -ID $id -ErrorAction Stop) | Where-Object { $_ } })
     $removeResources = @($resourceRemove | ForEach-Object { $id = $_; (Get-SCLogicalNetwork -ID $id -ErrorAction Stop), (Get-SCPortClassification -ID $id -ErrorAction Stop) | Where-Object { $_ } })
-    $params = @{ Cloud = $obj; Name = 'IaaS Stockholm'; Description = 'Tenant cloud for Stockholm'; DisasterRecoverySupported = $false }
+    $params = @{ Cloud = $obj; Name = 'IaaS Stockholm'; Description = 'Tenant cloud for Stockholm [fabric stamp=reference]'; DisasterRecoverySupported = $false }
     if ($add.Count) { $params.AddVMHostGroup = $add }
     if ($remove.Count) { $params.RemoveVMHostGroup = $remove }
     if ($addResources.Count) { $params.AddCloudResource = $addResources }
@@ -244,7 +244,7 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = New-SCLogicalSwitch -Name 'Fabric Switch' -Description 'The global logical switch' -SwitchUplinkMode 'Team' -MinimumBandwidthMode 'Absolute' -EnableSriov $false -ErrorAction Stop
+    $obj = New-SCLogicalSwitch -Name 'Fabric Switch' -Description 'The global logical switch [fabric stamp=reference]' -SwitchUplinkMode 'Team' -MinimumBandwidthMode 'Absolute' -EnableSriov $false -ErrorAction Stop
     $profile = Get-SCNativeUplinkPortProfile -ID '5622ef1c-60d1-5465-9248-df64a5c30d26' -ErrorAction Stop
     if (-not (Get-SCUplinkPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { [string]$_.NativeUplinkPortProfile.ID -eq '5622ef1c-60d1-5465-9248-df64a5c30d26' })) {
         New-SCUplinkPortProfileSet -Name ($obj.Name + '_' + $profile.Name) -LogicalSwitch $obj -NativeUplinkPortProfile $profile -ErrorAction Stop | Out-Null
