@@ -14,14 +14,17 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-# Plans and applies stamps/reference on a fresh embedded lab VMM (state kept in build/demo).
+# Plans and applies stamps/reference on a fresh embedded lab VMM (state kept in build/demo), then
+# applies stamps/lab at a real pseudo-terminal (progress bar and all), so a hang there fails the demo.
 demo: install
 	rm -rf $(DEMO)
 	$(BIN)/fabric validate stamps/reference
 	$(BIN)/fabric plan stamps/reference --state-dir $(DEMO) --detailed-exitcode || test $$? -eq 2
 	$(BIN)/fabric apply stamps/reference --state-dir $(DEMO) --auto-approve --parallelism 8
 	$(BIN)/fabric plan stamps/reference --state-dir $(DEMO) --detailed-exitcode
-	@echo "Demo done: the lab VMM now matches stamps/reference (state in $(DEMO))."
+	$(BIN)/python tests/terminal.py 120 $(BIN)/fabric apply stamps/lab --state-dir $(DEMO)/lab --auto-approve --compact
+	$(BIN)/fabric plan stamps/lab --state-dir $(DEMO)/lab --detailed-exitcode
+	@echo "Demo done: the lab VMM now matches stamps/reference (state in $(DEMO)), and apply ran at a terminal."
 
 lint: install
 	$(BIN)/ruff check .

@@ -7,7 +7,8 @@ but no output: results come back as values.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping
+import os
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,10 @@ from fabric.apply.retry import call_with_retries
 from fabric.errors import FabricError
 from fabric.inventory import Inventory
 from fabric.load.stamp import load_config
+from fabric.load.variables import resolve_variables
 from fabric.model.stamp import Fabric, StateConfig
 from fabric.plan.action import Action
+from fabric.plan.adoption import import_attributes
 from fabric.plan.change import Plan
 from fabric.plan.drift import DriftReport, drift_report
 from fabric.plan.planfile import PlanContext
@@ -43,7 +46,6 @@ class Session:
     work_dir: Path
     state: StateBackend
     provider: Provider
-    replace: tuple[str, ...] = ()  # -replace: addresses to replace although nothing forces it
 
     def close(self) -> None:
         """Close the provider and the state."""
@@ -108,14 +110,29 @@ def refuse_migrated(state: StateBackend) -> None:
         )
 
 
+def stamp_variables(
+    root: Path, assignments: Sequence[str] | None, files: Sequence[Path] | None
+) -> Mapping[str, Any] | None:
+    """The stamp's variables with `-var` and `-var-file` applied (None if neither is given);
+    ConfigError naming each bad or undeclared one."""
+    if not assignments and not files:
+        return None
+    return resolve_variables(load_config(root).variables, assignments or (), files or ())
+
+
 def open_session(
-    root: Path, state_dir: Path | None = None, lock_timeout: float = 0.0, inventory: Path | None = None
+    root: Path,
+    state_dir: Path | None = None,
+    lock_timeout: float = 0.0,
+    inventory: Path | None = None,
+    variables: Mapping[str, Any] | None = None,
 ) -> Session:
     """Validate the stamp (ConfigError if invalid), then open state and provider.
 
-    `inventory`: a saved inventory document to plan against instead of reading the server.
+    `inventory`: a saved inventory document to plan against instead of reading the server;
+    `variables`: the stamp's variables as `stamp_variables` gives them (None: fabric.yaml's).
     """
-    fabric = open_stamp(root, available())
+    fabric = open_stamp(root, available(), variables)
     work = work_dir_for(root, state_dir)
     settings = fabric.config.provider.model_dump()
     if inventory is not None:
@@ -143,6 +160,13 @@ def open_stamp_state(
 def migrate_state(root: Path, to: str, state_dir: Path | None = None, lock_timeout: float = 0.0) -> StateSnapshot:
     """Copy the stamp's state from the other backend into `to` (which must be empty); both locked."""
     source_backend = "sqlite" if to == "postgres" else "postgres"
+    settings, _ = state_settings(root)
+    if not os.environ.get(settings.dsn_env):
+        way = "into" if to == "postgres" else "out of"
+        raise FabricError(
+            f"state migrate --to {to} copies the state {way} PostgreSQL: set {settings.dsn_env} to the database's "
+            "connection string (state.dsn_env in fabric.yaml names another variable if you prefer)"
+        )
     source = open_stamp_state(root, state_dir, lock_timeout, source_backend)
     try:
         refuse_migrated(source)  # a backup left by an earlier migration is not the state any more
@@ -159,16 +183,58 @@ def migrate_state(root: Path, to: str, state_dir: Path | None = None, lock_timeo
         source.close()
 
 
-def plan(session: Session, *, destroy: bool = False) -> Plan:
-    """Read the live inventory and state once, then plan purely."""
-    return _plan(session, read_inventory(session.provider), session.state.read(), destroy)
+def forget(state: StateBackend, addresses: list[str]) -> list[str]:
+    """`fabric state rm`: drop these entries from state (their objects stay), in one locked run;
+    FabricError naming any address state does not hold. Returns the addresses forgotten."""
+    with state.lock("state rm"):
+        entries = state.read().entries
+        unknown = [a for a in addresses if a not in entries]
+        if unknown:
+            close = difflib.get_close_matches(unknown[0], list(entries), n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise FabricError(f"not in state: {', '.join(unknown)}{hint}")
+        for address in dict.fromkeys(addresses):
+            state.forget(address)
+    return list(dict.fromkeys(addresses))
 
 
-def plan_with_fingerprint(session: Session, *, destroy: bool = False, fingerprint: bool = True) -> tuple[Plan, str]:
+def accept_drift(session: Session, addresses: list[str]) -> list[str]:
+    """`fabric drift --accept`: record the live values of these resources in state as what fabric
+    last applied (the console edit is right), so drift no longer reports them. Returns them."""
+    with session.state.lock("drift accept"):
+        snapshot = session.state.read()
+        inventory = read_inventory(session.provider)
+        problems = []
+        for address in addresses:
+            entry = snapshot.entries.get(address)
+            if entry is None:
+                problems.append(f"{address}: not in state (only what fabric manages can drift)")
+            elif entry.live_id not in inventory:
+                problems.append(f"{address}: its object was deleted outside fabric; nothing to accept")
+        if problems:
+            raise FabricError("\n".join(problems))
+        for address in dict.fromkeys(addresses):
+            entry = snapshot.entries[address]
+            obj = inventory.objects[entry.live_id]
+            live = import_attributes(obj, inventory, snapshot)
+            attributes = {k: live.get(k) for k in entry.attributes} if entry.attributes else live
+            session.state.record(replace(entry, attributes=attributes))
+    return list(dict.fromkeys(addresses))
+
+
+def plan(session: Session, *, destroy: bool = False, replace: Collection[str] = ()) -> Plan:
+    """Read the live inventory and state once, then plan purely (`replace`: -replace addresses)."""
+    return _plan(session, read_inventory(session.provider), session.state.read(), destroy, frozenset(replace))
+
+
+def plan_with_fingerprint(
+    session: Session, *, destroy: bool = False, fingerprint: bool = True, replace: Collection[str] = ()
+) -> tuple[Plan, str]:
     """The plan and the fingerprint of the inventory it was made against ('' if not asked for)."""
     inventory = read_inventory(session.provider)
     snapshot = session.state.read()
-    return _plan(session, inventory, snapshot, destroy), inventory.fingerprint() if fingerprint else ""
+    the_plan = _plan(session, inventory, snapshot, destroy, frozenset(replace))
+    return the_plan, inventory.fingerprint() if fingerprint else ""
 
 
 def plan_script(provider: Provider, the_plan: Plan) -> str:
@@ -202,8 +268,10 @@ def stale_reason(
     return None
 
 
-def _plan(session: Session, inventory: Inventory, snapshot: StateSnapshot, destroy: bool) -> Plan:
-    the_plan = _make(session, inventory, snapshot, destroy)
+def _plan(
+    session: Session, inventory: Inventory, snapshot: StateSnapshot, destroy: bool, forced: frozenset[str]
+) -> Plan:
+    the_plan = _make(session, inventory, snapshot, destroy, forced)
     # creates and updates follow the (validated, acyclic) dependency graph; only deletes and
     # replaces (and renames, which wait for the name to be free) add orderings that can contradict it
     if needs_order_check(the_plan):
@@ -219,14 +287,11 @@ def _plan(session: Session, inventory: Inventory, snapshot: StateSnapshot, destr
     return the_plan
 
 
-def _make(session: Session, inventory: Inventory, snapshot: StateSnapshot, destroy: bool) -> Plan:
-    removed = frozenset(r.from_ for r in session.fabric.config.removed)
-    still = sorted(removed & set(session.fabric.resources))
-    if still:
-        raise FabricError(
-            f"removed: {', '.join(still)} still declared in code; take it out of the code, or out of removed:"
-        )
-    unknown = sorted(set(session.replace) - set(session.fabric.resources))
+def _make(
+    session: Session, inventory: Inventory, snapshot: StateSnapshot, destroy: bool, forced: frozenset[str]
+) -> Plan:
+    removed = frozenset(r.from_ for r in session.fabric.config.removed)  # validated: none still in code
+    unknown = sorted(forced - set(session.fabric.resources))
     if unknown:
         raise FabricError(f"-replace {', '.join(unknown)}: not declared in code{_did_you_mean(unknown[0], session)}")
     return make_plan(
@@ -239,7 +304,7 @@ def _make(session: Session, inventory: Inventory, snapshot: StateSnapshot, destr
         graph=session.fabric.graph,
         moves={m.from_: m.to for m in session.fabric.config.moved},
         built_in=session.provider.is_built_in,
-        replace_addresses=frozenset(session.replace),
+        replace_addresses=forced,
         removed=removed,
     )
 

@@ -29,6 +29,7 @@ class Diagnostic:
     message: str
     address: str | None = None
     severity: str = "error"
+    cause: SourceLocation | None = None  # a follow-on of the problem reported there: listed right after it
 
     def render(self) -> str:
         """Return the one-line form `file:line:col: error: what (address)`."""
@@ -45,8 +46,17 @@ class ConfigError(FabricError):
     """User input is invalid; carries every diagnostic found."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        self.diagnostics = sorted(diagnostics, key=lambda d: (d.location, d.message))
+        self.diagnostics = sorted(diagnostics, key=_order)
         super().__init__("\n".join(d.render() for d in self.diagnostics))
+
+
+def _order(d: Diagnostic) -> tuple[SourceLocation, bool, SourceLocation, str]:
+    """By location, except that a follow-on comes right after the problem it follows from."""
+    return (d.cause or d.location, d.cause is not None, d.location, d.message)
+
+
+class StampPathError(FabricError):
+    """The stamp argument is not a stamp directory (missing, a file, no fabric.yaml): one line, no position."""
 
 
 class ProviderError(FabricError):

@@ -2,31 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from fabric.errors import ConfigError
 from fabric.graph import build_graph
-from fabric.load.stamp import STAMP_FILE, display_path, load_stamp, to_diagnostics
+from fabric.load.stamp import STAMP_FILE, display_path, load_stamp_details, to_diagnostics
 from fabric.model.stamp import Fabric, Finding, SourceRef
 from fabric.validate import check
 
 
-def open_stamp(root: Path, providers: Collection[str] | None = None) -> Fabric:
+def open_stamp(
+    root: Path, providers: Collection[str] | None = None, variables: Mapping[str, Any] | None = None
+) -> Fabric:
     """A valid `Fabric`, or ConfigError listing every problem (syntax, model and semantic).
 
     `providers`: the provider names that exist; the stamp's `provider.type` must be one.
+    `variables`: values overriding `fabric.yaml`'s `variables` (the result of
+    `fabric.load.variables.resolve_variables`); None = the defaults in `fabric.yaml`.
+    StampPathError (a FabricError) if `root` is not a stamp directory.
     """
-    fabric, locator, diagnostics, known = load_stamp(root)
+    loaded = load_stamp_details(root, variables)
+    fabric, diagnostics = loaded.fabric, loaded.diagnostics
     if fabric is not None:
         fabric = replace(fabric, graph=build_graph(fabric.resources))
-        findings = check(fabric, known)
+        findings = check(fabric, loaded.known, loaded.cascade)
         kind = fabric.config.provider.type
         if providers is not None and kind not in providers:
             source = SourceRef(display_path(root / STAMP_FILE), ("provider", "type"))
             findings.append(Finding(source, f"unknown provider {kind!r} (available: {', '.join(sorted(providers))})"))
-        diagnostics = diagnostics + to_diagnostics(findings, locator)
+        diagnostics = diagnostics + to_diagnostics(findings, loaded.locator)
     if diagnostics or fabric is None:
         raise ConfigError(diagnostics)
     return fabric

@@ -40,7 +40,7 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
         monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
         capsys.readouterr()
         try:
-            code = app([str(a) for a in args], standalone_mode=False)
+            code = app([str(a) for a in args], standalone_mode=False, prog_name="fabric")
         except SystemExit as exc:  # typer may exit for --help and the like
             code = int(exc.code or 0)
         captured = capsys.readouterr()

@@ -4,7 +4,8 @@ Each case directory is a complete stamp plus `expected.txt` (`FILE:LINE:COL: SUB
 line, see tests/bad_inputs/README.md). For each case, `fabric validate`, `fabric plan` and
 `fabric apply --auto-approve` must all exit 1 without a traceback, report every expected
 diagnostic at its exact position, print nothing on stderr but well-formed diagnostics and
-the summary line, and leave no `.fabric` directory behind.
+the summary line, and leave no `.fabric` directory behind. A case whose directory is not a
+stamp at all expects `error: SUBSTRING` instead: exactly one such line, and no summary.
 
 To keep the corpus fast, `validate` and `plan` run in-process (through the typer app, output
 captured by capsys) while `apply` runs as a real `python -m fabric` subprocess, started first
@@ -29,12 +30,13 @@ CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and (p / "expected
 DIAGNOSTIC = re.compile(r"^\S+:\d+:\d+: error: .+")
 SUMMARY = re.compile(r"^(\d+) problem\(s\) found; nothing was changed\.$")
 EXPECTED = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<col>\d+): (?P<text>.+)$")
+PATH_ERROR = re.compile(r"^error: (?P<text>.+)$")  # the stamp path itself is wrong: no position
 TIMEOUT = 60
 
 
 @dataclass(frozen=True)
 class Expected:
-    """One line of expected.txt."""
+    """One line of expected.txt (`file` empty: a path error, `error: SUBSTRING`)."""
 
     file: str
     line: int
@@ -59,10 +61,15 @@ def read_expected(case: str) -> list[Expected]:
     for number, raw in enumerate(text.splitlines(), 1):
         if not raw.strip() or raw.startswith("#"):
             continue
+        path_error = PATH_ERROR.match(raw)
+        if path_error:
+            out.append(Expected("", 0, 0, path_error["text"]))
+            continue
         match = EXPECTED.match(raw)
-        assert match, f"{case}/expected.txt:{number}: not FILE:LINE:COL: SUBSTRING: {raw!r}"
+        assert match, f"{case}/expected.txt:{number}: not FILE:LINE:COL: SUBSTRING or error: SUBSTRING: {raw!r}"
         out.append(Expected(match["file"], int(match["line"]), int(match["col"]), match["text"]))
     assert out, f"{case}/expected.txt lists no diagnostic"
+    assert all(e.file for e in out) or not any(e.file for e in out), f"{case}: path errors come alone"
     return out
 
 
@@ -112,6 +119,10 @@ def problems_with(outcome: Outcome, case: str, expected: list[Expected]) -> list
         if "Traceback" in stream:
             problems.append(f"{what} printed a traceback on {stream_name}")
     lines = [line for line in outcome.stderr.splitlines() if line.strip()]
+    if expected and not expected[0].file:  # the stamp path is wrong: one `error: …` line, nothing else
+        if len(lines) != 1 or not all(e.text in lines[0] for e in expected) or not PATH_ERROR.match(lines[0]):
+            problems.append(f"{what}: expected one line `error: ...{expected[0].text}...`")
+        return [*problems, f"--- stderr of {what}:\n{outcome.stderr.rstrip()}"] if problems else []
     diagnostics = [line for line in lines if DIAGNOSTIC.match(line)]
     summaries = [m for m in map(SUMMARY.match, lines) if m]
     for line in lines:
@@ -123,10 +134,16 @@ def problems_with(outcome: Outcome, case: str, expected: list[Expected]) -> list
         problems.append(f"{what}: summary counts {summaries[0][1]} problem(s) but {len(diagnostics)} were printed")
     repeated = sorted({line for line in diagnostics if diagnostics.count(line) > 1})
     problems += [f"{what}: diagnostic printed more than once: {line!r}" for line in repeated]
+    at = 0  # expected lines are in the order printed: a cause before its follow-ons
     for exp in expected:
         prefix = f"{case}/{exp.file}:{exp.line}:{exp.col}:"
-        if not any(line.startswith(prefix) and exp.text in line for line in diagnostics):
+        hits = [i for i, line in enumerate(diagnostics) if line.startswith(prefix) and exp.text in line]
+        if not hits:
             problems.append(f"{what}: missing {prefix} ...{exp.text}...")
+        elif hits[-1] < at:
+            problems.append(f"{what}: {prefix} ...{exp.text}... is printed before the line expected above it")
+        else:
+            at = min(i for i in hits if i >= at)
     if problems:
         problems.append(f"--- stderr of {what}:\n{outcome.stderr.rstrip()}")
     return problems
@@ -154,5 +171,5 @@ def test_bad_input_is_refused(
 
 
 def test_corpus_is_big_enough() -> None:
-    """The corpus must not silently shrink (the issue asks for at least 60 cases; there are 122)."""
-    assert len(CASES) >= 120, CASES
+    """The corpus must not silently shrink (the issue asks for at least 60 cases; there are 141)."""
+    assert len(CASES) >= 140, CASES

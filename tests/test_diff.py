@@ -70,4 +70,8 @@ def test_diff_working_tree_and_bad_ref(cli: Cli, tmp_path: Path) -> None:
     stamp = _repo(tmp_path)
     assert "No differences" in cli("diff", stamp, "--base", "HEAD").out
     bad = cli("diff", stamp, "--base", "no-such-ref")
-    assert bad.code == 1 and bad.err.startswith("error: git ")
+    assert bad.code == 1 and bad.err.startswith("error: --base no-such-ref: no such Git revision")
+    close = cli("diff", stamp, "--base", "maim")
+    assert close.code == 1 and "did you mean main?" in close.err
+    gone = cli("diff", stamp, "--base", "HEAD", "--head", "nope")
+    assert gone.code == 1 and "--head nope: no such Git revision" in gone.err

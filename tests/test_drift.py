@@ -53,20 +53,23 @@ def test_categories_are_kept_apart(cli: Cli, lab: Path) -> None:
     result = cli("drift", lab, "--format", "json", "--detailed-exitcode")
     assert result.code == 2
     report = json.loads(result.out)
-    assert report["format_version"] == "1" and report["has_drift"] is True
+    assert report["format_version"] == "2" and report["has_drift"] is True
     assert report["summary"] == {"changed_outside": 2, "deleted_outside": 1, "unmanaged": 1, "pending": 1}
     by = {(i["category"], i["address"] or i["name"]): i for i in report["items"]}
     changed = by[("changed_outside", "cloud.iaas")]
-    assert changed["changes"] == [{"path": "capacity.vm_count", "expected": "20", "actual": "7"}]
+    assert changed["changes"] == [{"path": "capacity.vm_count", "live": 7, "code": 20}]  # live → last applied
     assert by[("changed_outside", "host_group.Lab/IaaS")]["changed_paths"] == ["description"]
     assert ("deleted_outside", "host_group.Lab/Fabric Management") in by
     assert by[("unmanaged", "Rogue")]["kind"] == "host_group"
     pending = by[("pending", "cloud.iaas")]
-    assert pending["changes"] == [{"path": "capacity.vm_count", "expected": "20", "actual": "21"}]
+    assert pending["changes"] == [{"path": "capacity.vm_count", "live": 7, "code": 21}]  # live → code
     text = cli("drift", lab).out
     assert "Deleted outside fabric (1):\n  host_group.Lab/Fabric Management" in text
+    assert "Values read live → code (what apply would set)" in text
+    assert "  cloud.iaas\n      ~ capacity.vm_count: 7 → 20\n" in text  # changed outside: live → last applied
     markdown = cli("drift", lab, "--format", "markdown").out
     assert "| Unmanaged | 1 |" in markdown
+    assert "Values read live → code" in markdown and "`capacity.vm_count`: `7` → `20`" in markdown
 
 
 def test_ignore_changes_silences_drift(cli: Cli, lab: Path) -> None:

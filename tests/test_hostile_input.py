@@ -140,13 +140,18 @@ def test_50_mb_file_with_a_tab_on_its_last_line_points_at_that_line(tmp_path: Pa
 
 
 def test_valid_50_mb_file_is_accepted_with_bounded_memory(tmp_path: Path) -> None:
-    """Half a million comment lines and a 10 MB description: big, but valid."""
+    """Half a million comment lines and a 10 MB string (a custom property's value on a cloud,
+    which VMM does not bound like a description): big, but valid."""
     comment = "# " + "c" * 77 + "\n"
-    text = comment * (40 * MIB // len(comment)) + NETWORK + "    description: " + "d" * (10 * MIB) + "\n"
+    cloud = (
+        "host_group:\n  Lab: {}\ncustom_property:\n  Note: {}\ncloud:\n  c:\n    host_groups: [host_group.Lab]\n"
+        "    custom_properties:\n      custom_property.Note: "
+    )
+    text = comment * (40 * MIB // len(comment)) + cloud + "d" * (10 * MIB) + "\n"
     stamp = write_stamp(tmp_path / "padded", {"lab.yaml": text})
     run = run_measured(["validate", stamp.name], tmp_path)
     assert (run.code, run.err) == (0, ""), run.out + run.err
-    assert "padded: valid (1 resources)." in run.out
+    assert "padded: valid (3 resources)." in run.out
     assert run.peak_mib < PEAK_MIB, f"peak RSS {run.peak_mib:.0f} MiB"
 
 

@@ -10,7 +10,7 @@ import typer
 import yaml
 
 from fabric import engine
-from fabric.cli.common import StampDir, StateDir, out, reports_errors
+from fabric.cli.common import HERE, StampDir, StateDir, leading_stamp, out, reports_errors
 from fabric.errors import FabricError
 from fabric.plan.adoption import export_documents, find_live, import_attributes
 from fabric.project import open_stamp
@@ -25,12 +25,22 @@ _HEADER = "# yaml-language-server: $schema={}/{}\n"
 
 @reports_errors
 def import_(
-    stamp: StampDir,
-    address: Annotated[str, typer.Argument(help="The resource in code, e.g. cloud.iaas-oslo.")],
-    live: Annotated[str, typer.Argument(help="The live object's ID, or its name.")],
+    args: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="[STAMP] ADDRESS LIVE",
+            help="The stamp (default: the current directory), the resource in code (cloud.iaas-oslo) and the "
+            "live object's ID or name.",
+            show_default=False,
+        ),
+    ],
+    force: Annotated[
+        bool, typer.Option("--force", help="Take over an object another stamp's ownership tag names.")
+    ] = False,
     state_dir: StateDir = None,
 ) -> int:
     """Adopt one live object into state for a resource declared in code."""
+    stamp, (address, live) = leading_stamp(args, "[STAMP] ADDRESS LIVE", 2, 2)
     with engine.open_session(stamp, state_dir) as session, session.state.lock("import"):
         resource = session.fabric.resources.get(address)
         if resource is None:
@@ -43,6 +53,11 @@ def import_(
         owner = next((a for a, e in snapshot.entries.items() if e.live_id == obj.id), None)
         if owner:
             raise FabricError(f"{resource.KIND} {obj.name!r} ({obj.id}) is already managed as {owner}")
+        if obj.owner not in (None, session.fabric.config.stamp) and not force:
+            raise FabricError(
+                f"{resource.KIND} {obj.name!r} ({obj.id}) is tagged as managed by stamp {obj.owner!r}; import it "
+                "only if that stamp has let go of it (--force takes it over; the next apply re-tags it)"
+            )
         attrs = import_attributes(obj, inventory, snapshot)
         session.state.record(StateEntry(address, resource.KIND, obj.id, attrs))
     out.print(f"Imported {resource.KIND} {obj.name!r} ({obj.id}) as {address}.", markup=False)
@@ -71,8 +86,8 @@ def _write_stamp(target: Path, session: engine.Session, docs: dict[str, Any]) ->
 
 @reports_errors
 def export(
-    stamp: StampDir,
-    target: Annotated[Path, typer.Option("--out", help="Directory for the exported stamp.")],
+    target: Annotated[Path, typer.Option("--out", metavar="DIR", help="Directory for the exported stamp.")],
+    stamp: StampDir = HERE,
     force: Annotated[bool, typer.Option("--force", help="Write into a non-empty directory.")] = False,
     state_dir: StateDir = None,
 ) -> int:

@@ -11,19 +11,64 @@ from importlib.metadata import entry_points
 import typer
 
 from fabric import __version__
-from fabric.cli import adopt_cmd, apply_cmd, diff_cmd, drift_cmd, init_cmd, inspect_cmd, plan_cmd, state_cmd
+from fabric.cli import (
+    adopt_cmd,
+    apply_cmd,
+    diff_cmd,
+    drift_cmd,
+    fmt_cmd,
+    helpformat,
+    init_cmd,
+    inspect_cmd,
+    plan_cmd,
+    state_cmd,
+)
 from fabric.cli.common import EXIT_INTERRUPTED, err
 from fabric.cli.lab_cmd import lab_app
+
+helpformat.install()
+ENVIRONMENT = """Environment variables:
+
+\b
+  FABRIC_LOG=debug         log provider calls and their timings to stderr (secrets masked)
+  FABRIC_LOG_FILE=PATH     write that log to PATH instead
+  FABRIC_DEBUG=1           show the traceback of an internal error
+  FABRIC_PG_DSN            the PostgreSQL connection string (or the variable state.dsn_env names)
+  FABRIC_SCVMM_USERNAME, FABRIC_SCVMM_PASSWORD   credentials of the scvmm provider
+  FABRIC_LAB_LATENCY_MS, FABRIC_LAB_FAIL, FABRIC_LAB_FLAKY, FABRIC_LAB_KILL_AFTER   lab fault injection (tests)
+  NO_COLOR                 no colours on a terminal
+
+Exit codes: 0 success, 1 error, 2 changes or drift (with --detailed-exitcode), 130 interrupted."""
 
 app = typer.Typer(
     name="fabric",
     help="Fabric-as-code for System Center Virtual Machine Manager.",
+    epilog=ENVIRONMENT,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    rich_markup_mode=None,  # plain help: rich markup would swallow "[default: …]" in help texts
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, PowerShell
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"fabric {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    show_version: bool = typer.Option(
+        False, "--version", help="Print fabric's version and exit.", callback=_print_version, is_eager=True
+    ),
+) -> None:
+    """Fabric-as-code for System Center Virtual Machine Manager: validate, plan and apply YAML stamps."""
+
+
 app.command()(init_cmd.init)
 app.command()(plan_cmd.validate)
+app.command()(fmt_cmd.fmt)
 app.command()(plan_cmd.plan)
 app.command()(apply_cmd.apply)
 app.command()(apply_cmd.destroy)
@@ -59,7 +104,7 @@ def main(args: list[str] | None = None) -> None:
     # The process is short-lived and creates few cycles, so collection is left off.
     gc.disable()
     try:
-        code = app(args, standalone_mode=False)
+        code = app(args, standalone_mode=False, prog_name="fabric")
     except KeyboardInterrupt:
         err.print("\nInterrupted.", markup=False)
         _exit(EXIT_INTERRUPTED)

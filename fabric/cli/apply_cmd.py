@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +19,14 @@ from fabric import engine
 from fabric.apply.executor import ApplyResult, OpEvent
 from fabric.cli.common import (
     EXIT_INTERRUPTED,
+    HERE,
     InventoryFile,
     LockTimeout,
+    Replace,
     StampDir,
     StateDir,
+    VarAssignments,
+    VarFiles,
     err,
     is_tty,
     out,
@@ -33,6 +37,7 @@ from fabric.cli.common import (
 )
 from fabric.cli.plan_cmd import Excludes, Targets, read_plan_file, targeted
 from fabric.errors import FabricError, StaleInputError
+from fabric.load.stamp import check_stamp_dir
 from fabric.plan.action import Action
 from fabric.plan.change import Plan
 from fabric.providers.protocol import Provider
@@ -41,7 +46,7 @@ from fabric.render.text import plan_compact, plan_text
 from fabric.state.protocol import StateBackend
 
 AutoApprove = Annotated[bool, typer.Option("--auto-approve", help="Apply without asking for 'yes'.")]
-Parallelism = Annotated[int, typer.Option("--parallelism", min=1, max=256, help="Changes run at once.")]
+Parallelism = Annotated[int, typer.Option("--parallelism", metavar="N", min=1, max=256, help="Changes run at once.")]
 Compact = Annotated[bool, typer.Option("--compact", help="Show the plan with one line per changed resource.")]
 Verbose = Annotated[
     bool, typer.Option("--verbose", help="List every failed, skipped and unstarted address in the summary.")
@@ -80,17 +85,13 @@ def _stop_on_signals(request: _StopRequest) -> Iterator[None]:
 
 
 def _confirm(question: str, details: list[str]) -> bool:
-    """Ask for a typed 'yes' (Ctrl-C or end of input: no)."""
+    """Ask for a typed 'yes' (end of input: no; Ctrl-C raises KeyboardInterrupt: nothing was changed)."""
     for line in details:
         out.print(line, markup=False)
     out.print(f"\n{question}\n  Only 'yes' will be accepted to approve.", markup=False)
     out.print("\n  Enter a value: ", end="", markup=False)
     sys.stdout.flush()
-    try:
-        line = sys.stdin.readline()
-    except KeyboardInterrupt:
-        return False
-    return line.strip() == "yes"
+    return sys.stdin.readline().strip() == "yes"
 
 
 def _destroy_details(plan: Plan) -> list[str]:
@@ -212,15 +213,20 @@ def _show(the_plan: Plan, compact: bool) -> None:
 
 
 def _apply(stamp: Path, options: _Options, destroy: bool) -> int:
+    if stamp.is_file() and stamp.suffix in (".yaml", ".yml"):
+        check_stamp_dir(stamp)  # a stamp's file given for its directory: say so
     if stamp.is_file() or stamp.suffix == ".fabricplan":
         if destroy:
             raise FabricError("destroy takes a stamp directory, not a saved plan (use fabric plan --destroy --out)")
         return _apply_saved(stamp, options)
     with (
-        engine.open_session(stamp, options.state_dir, options.lock_timeout, options.inventory) as session,
+        engine.open_session(
+            stamp, options.state_dir, options.lock_timeout, options.inventory, options.variables
+        ) as session,
         session.state.lock("destroy" if destroy else "apply"),
     ):
-        the_plan = targeted(session, engine.plan(session, destroy=destroy), options.target, options.exclude)
+        full = engine.plan(session, destroy=destroy, replace=options.replace)
+        the_plan = targeted(session, full, options.target, options.exclude)
         if options.emit_script is not None:
             return _emit(session.provider, the_plan, options.emit_script)
         _show(the_plan, options.compact)
@@ -278,32 +284,54 @@ class _Options:
     inventory: Path | None = None
     compact: bool = False
     verbose: bool = False
+    replace: tuple[str, ...] = ()
+    variables: Mapping[str, Any] | None = None
 
 
 @reports_errors
 def apply(
     stamp: Annotated[
-        Path, typer.Argument(help="A stamp directory, or a plan file from fabric plan --out.", show_default=False)
-    ] = Path("."),
+        Path,
+        typer.Argument(
+            help="A stamp directory (default: the current one), or a plan file from fabric plan --out.",
+            show_default=False,
+            metavar="STAMP|PLANFILE",
+        ),
+    ] = HERE,
     auto_approve: AutoApprove = False,
     parallelism: Parallelism = 4,
     target: Targets = None,
     exclude: Excludes = None,
+    replace: Replace = None,
     compact: Compact = False,
     verbose: Verbose = False,
     emit_script: Annotated[
-        Path | None, typer.Option("--emit-script", help="Write the plan as one script to FILE instead of applying.")
+        Path | None,
+        typer.Option("--emit-script", metavar="FILE", help="Write the plan as one script to FILE instead of applying."),
     ] = None,
     inventory: InventoryFile = None,
     state_dir: StateDir = None,
     lock_timeout: LockTimeout = 0.0,
+    var: VarAssignments = None,
+    var_file: VarFiles = None,
 ) -> int:
     """Plan, ask for 'yes' (unless --auto-approve), then carry the changes out in dependency order.
 
     Given a saved plan file instead of a stamp, apply exactly that plan (no prompt).
     """
     options = _Options(
-        auto_approve, parallelism, state_dir, lock_timeout, target, exclude, emit_script, inventory, compact, verbose
+        auto_approve,
+        parallelism,
+        state_dir,
+        lock_timeout,
+        target,
+        exclude,
+        emit_script,
+        inventory,
+        compact,
+        verbose,
+        tuple(replace or ()),
+        None if stamp.is_file() else engine.stamp_variables(stamp, var, var_file),
     )
     return _apply(stamp, options, destroy=False)
 
@@ -311,7 +339,9 @@ def apply(
 @reports_errors
 def script(
     planfile: Annotated[Path, typer.Argument(help="A plan file from fabric plan --out.")],
-    out_file: Annotated[Path | None, typer.Option("--out", help="Write to FILE [default: stdout].")] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", metavar="FILE", help="Write to FILE [default: stdout].")
+    ] = None,
 ) -> int:
     """Write a saved plan as one PowerShell script for a change board to review and run by hand."""
     the_plan, context = read_plan_file(planfile)
@@ -329,18 +359,32 @@ def script(
 
 @reports_errors
 def destroy(
-    stamp: StampDir = Path("."),
+    stamp: StampDir = HERE,
     auto_approve: AutoApprove = False,
     parallelism: Parallelism = 4,
     target: Annotated[
         list[str] | None,
-        typer.Option("--target", help="Destroy only this address and what depends on it; repeatable."),
+        typer.Option(
+            "--target", metavar="ADDRESS", help="Destroy only this address and what depends on it; repeatable."
+        ),
     ] = None,
     compact: Compact = False,
     verbose: Verbose = False,
     state_dir: StateDir = None,
     lock_timeout: LockTimeout = 0.0,
+    var: VarAssignments = None,
+    var_file: VarFiles = None,
 ) -> int:
     """Delete every object fabric manages for this stamp (or only --target ones), dependents first."""
-    options = _Options(auto_approve, parallelism, state_dir, lock_timeout, target, compact=compact, verbose=verbose)
+    variables = engine.stamp_variables(stamp, var, var_file)
+    options = _Options(
+        auto_approve,
+        parallelism,
+        state_dir,
+        lock_timeout,
+        target,
+        compact=compact,
+        verbose=verbose,
+        variables=variables,
+    )
     return _apply(stamp, options, destroy=True)

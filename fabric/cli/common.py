@@ -59,13 +59,62 @@ class _Redacting(io.TextIOBase):
 out = Console(file=cast(TextIO, _Redacting(lambda: sys.stdout)), highlight=False, soft_wrap=True, emoji=False)
 err = Console(file=cast(TextIO, _Redacting(lambda: sys.stderr)), highlight=False, soft_wrap=True, emoji=False)
 
-StampDir = Annotated[Path, typer.Argument(help="The stamp directory (holds fabric.yaml).", show_default=False)]
+StampDir = Annotated[
+    Path,
+    typer.Argument(
+        help="The stamp directory (holds fabric.yaml); the current directory if not given.",
+        show_default=False,
+        metavar="STAMP",
+    ),
+]
+HERE = Path(".")
+
+
+def leading_stamp(args: list[str], usage: str, least: int, most: int | None = None) -> tuple[Path, list[str]]:
+    """Split `[STAMP] REST…`: the first argument is the stamp if it names a directory and enough
+    arguments follow it; else the stamp is the current directory. `least`/`most`: how many REST
+    arguments there must be (a FabricError naming `usage` otherwise)."""
+    stamp, rest = HERE, list(args)
+    if len(rest) > least and Path(rest[0]).is_dir():
+        stamp, rest = Path(rest[0]), rest[1:]
+    if len(rest) < least or (most is not None and len(rest) > most):
+        raise FabricError(f"expected {usage}, got {len(args)} argument(s): {' '.join(args) or '(none)'}")
+    return stamp, rest
+
+
 StateDir = Annotated[
-    Path | None, typer.Option("--state-dir", help="Where state and the lab live [default: STAMP/.fabric].")
+    Path | None,
+    typer.Option("--state-dir", metavar="DIR", help="Where state and the lab live [default: STAMP/.fabric]."),
 ]
 InventoryFile = Annotated[
     Path | None,
-    typer.Option("--inventory", help="Plan against a saved inventory (from the provider's export script)."),
+    typer.Option(
+        "--inventory", metavar="FILE", help="Plan against a saved inventory (from the provider's export script)."
+    ),
+]
+Replace = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--replace",
+        "-replace",
+        metavar="ADDRESS",
+        help="Replace this resource although nothing forces it (delete, then create); repeatable.",
+    ),
+]
+VarAssignments = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--var",
+        "-var",
+        metavar="NAME=VALUE",
+        help="Set a variable declared in fabric.yaml (typed as its default; lists comma-separated); repeatable.",
+    ),
+]
+VarFiles = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--var-file", "-var-file", metavar="FILE", help="Variables from a YAML file (NAME: value); repeatable."
+    ),
 ]
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
@@ -111,8 +160,9 @@ def reports_errors(fn: F) -> F:
                 err.print(diagnostic.render(), markup=False)
             err.print(f"{len(exc.diagnostics)} problem(s) found; nothing was changed.", markup=False)
             return 1
-        except FabricError as exc:
-            err.print(f"error: {exc}", markup=False)
+        except FabricError as exc:  # one line per problem
+            for line in str(exc).splitlines() or [type(exc).__name__]:
+                err.print(f"error: {line}", markup=False)
             return 1
         except OSError as exc:
             err.print(f"error: {exc}", markup=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import subprocess
 import tempfile
@@ -11,7 +12,8 @@ from typing import Annotated
 
 import typer
 
-from fabric.cli.common import StampDir, reports_errors, write
+from fabric.cli.common import HERE, StampDir, VarAssignments, VarFiles, reports_errors, write
+from fabric.engine import stamp_variables
 from fabric.errors import FabricError
 from fabric.model.stamp import Fabric
 from fabric.plan.review import compare
@@ -37,12 +39,36 @@ def _git(cwd: Path, *args: str) -> str:
     return done.stdout
 
 
-def _checkout(stamp: Path, ref: str, into: Path) -> Path:
+def _top(stamp: Path) -> Path:
+    if not stamp.is_dir():
+        raise FabricError(f"no such directory: {stamp}")
+    try:
+        return Path(_git(stamp, "rev-parse", "--show-toplevel").strip())
+    except FabricError:
+        raise FabricError(f"fabric diff compares Git revisions, and {stamp} is not inside a Git repository") from None
+
+
+def _revision(top: Path, ref: str, option: str) -> None:
+    """FabricError unless `ref` names a commit (with the closest branch or tag names as a hint)."""
+    try:
+        _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except FabricError:
+        names = _git(top, "for-each-ref", "--format=%(refname:short)", "refs/heads", "refs/tags", "refs/remotes")
+        close = difflib.get_close_matches(ref, names.split(), n=3)
+        hint = f"; did you mean {' or '.join(close)}?" if close else " (a branch, tag or commit: main, HEAD~1, a1b2c3d)"
+        raise FabricError(f"{option} {ref}: no such Git revision{hint}") from None
+
+
+def _checkout(stamp: Path, ref: str, into: Path, option: str) -> Path:
     """Write the stamp's YAML files as of `ref` into `into`; return that directory."""
-    top = Path(_git(stamp, "rev-parse", "--show-toplevel").strip())
+    top = _top(stamp)
+    _revision(top, ref, option)
     rel = stamp.resolve().relative_to(top.resolve()).as_posix()
     prefix = "" if rel == "." else rel + "/"
-    names = _git(top, "ls-tree", "--name-only", f"{ref}:{rel}" if prefix else f"{ref}:").split()
+    try:
+        names = _git(top, "ls-tree", "--name-only", f"{ref}:{rel}" if prefix else f"{ref}:").split()
+    except FabricError:
+        raise FabricError(f"{option} {ref}: the stamp directory {rel} does not exist at that revision") from None
     target = Path(tempfile.mkdtemp(prefix="rev-", dir=into))
     for name in names:
         if name.endswith((".yaml", ".yml")):
@@ -50,22 +76,29 @@ def _checkout(stamp: Path, ref: str, into: Path) -> Path:
     return target
 
 
-def _open(stamp: Path, ref: str | None, tmp: Path) -> Fabric:
-    return open_stamp(stamp if ref is None else _checkout(stamp, ref, tmp))
+def _open(stamp: Path, ref: str | None, tmp: Path, option: str, var: list[str], files: list[Path]) -> Fabric:
+    root = stamp if ref is None else _checkout(stamp, ref, tmp, option)
+    return open_stamp(root, variables=stamp_variables(root, var, files))  # as each revision declares them
 
 
 @reports_errors
 def diff(
-    stamp: StampDir,
-    base: Annotated[str, typer.Option("--base", help="Git revision to compare from (e.g. origin/main).")],
+    base: Annotated[
+        str, typer.Option("--base", metavar="REF", help="Git revision to compare from (e.g. origin/main).")
+    ],
+    stamp: StampDir = HERE,
     head: Annotated[
-        str | None, typer.Option("--head", help="Git revision to compare to [default: working tree].")
+        str | None,
+        typer.Option("--head", metavar="REF", help="Git revision to compare to [default: working tree]."),
     ] = None,
     fmt: Annotated[DiffFormat, typer.Option("--format", help="text, json or markdown.")] = DiffFormat.text,
+    var: VarAssignments = None,
+    var_file: VarFiles = None,
 ) -> int:
     """What a branch changes in the desired fabric, and what each change affects (blast radius)."""
     with tempfile.TemporaryDirectory(prefix="fabric-diff-") as tmp:
-        changes = compare(_open(stamp, base, Path(tmp)), _open(stamp, head, Path(tmp)))
+        before = _open(stamp, base, Path(tmp), "--base", var or [], var_file or [])
+        changes = compare(before, _open(stamp, head, Path(tmp), "--head", var or [], var_file or []))
     head_name = head or "working tree"
     if fmt is DiffFormat.json:
         write(json.dumps(review_json(changes, base, head_name), indent=2))

@@ -11,7 +11,19 @@ from typing import Annotated
 import typer
 
 from fabric import __version__, engine
-from fabric.cli.common import InventoryFile, StampDir, StateDir, err, reports_errors, write, write_file
+from fabric.cli.common import (
+    HERE,
+    InventoryFile,
+    LockTimeout,
+    StampDir,
+    StateDir,
+    VarAssignments,
+    VarFiles,
+    err,
+    reports_errors,
+    write,
+    write_file,
+)
 from fabric.render.drift import drift_html, drift_json, drift_markdown, drift_text
 
 
@@ -26,17 +38,37 @@ class DriftFormat(StrEnum):
 
 @reports_errors
 def drift(
-    stamp: StampDir,
+    stamp: StampDir = HERE,
     fmt: Annotated[DriftFormat, typer.Option("--format", help="text, json, markdown or html.")] = DriftFormat.text,
     detailed_exitcode: Annotated[
         bool, typer.Option("--detailed-exitcode", help="Exit 0 = no drift, 1 = error, 2 = drift.")
     ] = False,
-    out_file: Annotated[Path | None, typer.Option("--out", help="Write the report to FILE.")] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", metavar="FILE", help="Write the report to FILE.")] = None,
+    accept: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--accept",
+            metavar="ADDRESS",
+            help="The console edit is right: record this resource's live values in state as last applied "
+            "(repeatable); then report.",
+        ),
+    ] = None,
     inventory: InventoryFile = None,
     state_dir: StateDir = None,
+    lock_timeout: LockTimeout = 0.0,
+    var: VarAssignments = None,
+    var_file: VarFiles = None,
 ) -> int:
     """Compare last-applied state with the live fabric (drift) and with the code (pending)."""
-    with engine.open_session(stamp, state_dir, inventory=inventory) as session:
+    variables = engine.stamp_variables(stamp, var, var_file)
+    with engine.open_session(stamp, state_dir, lock_timeout, inventory, variables) as session:
+        if accept:
+            for address in engine.accept_drift(session, accept):
+                err.print(
+                    f"Accepted the live values of {address} as last applied; where the code says otherwise, "
+                    "the next plan changes them back, so update the code to keep them.",
+                    markup=False,
+                )
         report = engine.drift(session)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     if fmt is DriftFormat.json:

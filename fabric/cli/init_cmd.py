@@ -14,9 +14,10 @@ from fabric.scaffold import scaffold
 @reports_errors
 def init(
     target: Annotated[Path, typer.Argument(help="Directory to create.", show_default=False)],
-    template: Annotated[str, typer.Option("--template", help="reference or lab.")] = "reference",
+    template: Annotated[str, typer.Option("--template", metavar="NAME", help="reference or lab.")] = "reference",
     var: Annotated[
-        list[str] | None, typer.Option("--var", help="NAME=VALUE (lists comma-separated); repeatable.")
+        list[str] | None,
+        typer.Option("--var", metavar="NAME=VALUE", help="NAME=VALUE (lists comma-separated); repeatable."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Write into a non-empty directory.")] = False,
 ) -> int:

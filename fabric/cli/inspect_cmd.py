@@ -11,12 +11,11 @@ from typing import Annotated
 import typer
 
 from fabric import engine
-from fabric.cli.common import StampDir, StateDir, err, out, print_plan_text, reports_errors, write
+from fabric.cli.common import HERE, StampDir, StateDir, err, out, print_plan_text, reports_errors, write
 from fabric.cli.plan_cmd import read_plan_file
-from fabric.graph import build_graph
 from fabric.load.schema import render_schemas
 from fabric.project import open_stamp
-from fabric.render.graphviz import to_dot, to_mermaid
+from fabric.render.graphviz import drawing, to_dot, to_mermaid
 from fabric.render.jsonplan import plan_to_json
 from fabric.render.text import plan_text, state_text
 from fabric.state.sqlite import STATE_FILE
@@ -38,7 +37,16 @@ class GraphFormat(StrEnum):
 
 @reports_errors
 def show(
-    stamp: StampDir, fmt: Annotated[Format, typer.Option("--format")] = Format.text, state_dir: StateDir = None
+    stamp: Annotated[
+        Path,
+        typer.Argument(
+            help="The stamp directory (default: the current one), or a plan file from fabric plan --out.",
+            show_default=False,
+            metavar="STAMP|PLANFILE",
+        ),
+    ] = HERE,
+    fmt: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+    state_dir: StateDir = None,
 ) -> int:
     """What state records: address, live ID and applied attributes (or a saved plan file's plan)."""
     if stamp.is_file():
@@ -71,17 +79,31 @@ def show(
 
 
 @reports_errors
-def graph(stamp: StampDir, fmt: Annotated[GraphFormat, typer.Option("--format")] = GraphFormat.mermaid) -> int:
-    """The dependency graph of the stamp's resources, as mermaid or Graphviz DOT."""
-    fabric = open_stamp(stamp)
-    g = build_graph(fabric.resources)
-    out.print(to_dot(g) if fmt is GraphFormat.dot else to_mermaid(g), markup=False, end="")
+def graph(
+    stamp: StampDir,
+    fmt: Annotated[GraphFormat, typer.Option("--format", help="mermaid or dot.")] = GraphFormat.mermaid,
+    with_plan: Annotated[
+        bool,
+        typer.Option("--plan", help="Plan against the live fabric and state; mark each node with its action."),
+    ] = False,
+    state_dir: StateDir = None,
+) -> int:
+    """The dependency graph of the stamp's resources, as mermaid or Graphviz DOT: nodes coloured
+    by kind and grouped by location; with `--plan`, each marked with its planned action."""
+    if with_plan:
+        with engine.open_session(stamp, state_dir) as session:
+            g, shown = drawing(session.fabric.resources, engine.plan(session))
+    else:
+        g, shown = drawing(open_stamp(stamp).resources)
+    out.print(to_dot(g, shown) if fmt is GraphFormat.dot else to_mermaid(g, shown), markup=False, end="")
     return 0
 
 
 @reports_errors
 def schema(
-    out_dir: Annotated[Path, typer.Option("--out", help="Directory to write the schemas into.")] = Path("schemas"),
+    out_dir: Annotated[Path, typer.Option("--out", metavar="DIR", help="Directory to write the schemas into.")] = Path(
+        "schemas"
+    ),
     check: Annotated[bool, typer.Option("--check", help="Only check that the files are up to date.")] = False,
 ) -> int:
     """Write the JSON Schemas generated from the models (or check they are current)."""

@@ -10,12 +10,15 @@ import typer
 import yaml
 
 from fabric import engine
-from fabric.cli.common import StampDir, StateDir, out, reports_errors, write
+from fabric.cli.common import HERE, StampDir, StateDir, leading_stamp, out, reports_errors, write
 from fabric.errors import FabricError
 from fabric.plan.diff import parse_path
 from fabric.providers.lab.provider import LabProvider
+from fabric.providers.logged import unwrapped
 
-lab_app = typer.Typer(help="The embedded lab VMM: show its inventory, edit it by hand.", no_args_is_help=True)
+lab_app = typer.Typer(
+    help="The embedded lab VMM: show its inventory, edit it by hand.", no_args_is_help=True, rich_markup_mode=None
+)
 
 
 class Format(StrEnum):
@@ -26,9 +29,10 @@ class Format(StrEnum):
 
 
 def _lab(session: engine.Session) -> LabProvider:
-    if not isinstance(session.provider, LabProvider):
+    provider = unwrapped(session.provider)
+    if not isinstance(provider, LabProvider):
         raise FabricError(f"stamp uses provider {session.provider.name!r}, not the lab")
-    return session.provider
+    return provider
 
 
 def _live_id(session: engine.Session, address: str) -> str:
@@ -47,7 +51,9 @@ def _path(text: str, session: engine.Session) -> list[str | int]:
 @lab_app.command("show")
 @reports_errors
 def show(
-    stamp: StampDir, fmt: Annotated[Format, typer.Option("--format")] = Format.text, state_dir: StateDir = None
+    stamp: StampDir = HERE,
+    fmt: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+    state_dir: StateDir = None,
 ) -> int:
     """The lab's live inventory (IDs, names, attributes)."""
     with engine.open_session(stamp, state_dir) as session:
@@ -64,12 +70,19 @@ def show(
 @lab_app.command("set")
 @reports_errors
 def set_(
-    stamp: StampDir,
-    address: Annotated[str, typer.Argument(help="The resource, e.g. cloud.iaas-oslo.")],
-    assignments: Annotated[list[str], typer.Argument(help="PATH=VALUE, e.g. capacity.vm_count=50 (VALUE is YAML).")],
+    args: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="[STAMP] ADDRESS PATH=VALUE...",
+            help="The stamp (default: the current directory), the resource (cloud.iaas-oslo) and assignments "
+            "(capacity.vm_count=50; VALUE is YAML).",
+            show_default=False,
+        ),
+    ],
     state_dir: StateDir = None,
 ) -> int:
-    """Change live attributes behind fabric's back (VMM's rules still apply)."""
+    """Change live attributes behind fabric's back, as in the VMM console (VMM's rules still apply)."""
+    stamp, (address, *assignments) = leading_stamp(args, "[STAMP] ADDRESS PATH=VALUE...", 2)
     with engine.open_session(stamp, state_dir) as session:
         lab, live_id = _lab(session), _live_id(session, address)
         for assignment in assignments:
@@ -88,12 +101,19 @@ def set_(
 @lab_app.command("grant")
 @reports_errors
 def grant(
-    stamp: StampDir,
-    address: Annotated[str, typer.Argument(help="An ip_pool address.")],
-    to: Annotated[str, typer.Option("--to", help="What the address is granted to.")] = "vm-nic",
+    args: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="[STAMP] ADDRESS",
+            help="The stamp (default: the current directory) and an ip_pool address.",
+            show_default=False,
+        ),
+    ],
+    to: Annotated[str, typer.Option("--to", metavar="NAME", help="What the address is granted to.")] = "vm-nic",
     state_dir: StateDir = None,
 ) -> int:
     """Grant the next free address of a pool (Grant-SCIPAddress), as VM deployment would."""
+    stamp, (address,) = leading_stamp(args, "[STAMP] ADDRESS", 1, 1)
     with engine.open_session(stamp, state_dir) as session:
         ip = _lab(session).grant_ip(_live_id(session, address), to)
     out.print(f"{address}: granted {ip} to {to}", markup=False)

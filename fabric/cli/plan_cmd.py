@@ -14,17 +14,21 @@ import typer
 
 from fabric import __version__, engine
 from fabric.cli.common import (
+    HERE,
     InventoryFile,
     LockTimeout,
+    Replace,
     StampDir,
     StateDir,
+    VarAssignments,
+    VarFiles,
     err,
     out,
     print_plan_text,
     reports_errors,
     write,
 )
-from fabric.errors import FabricError
+from fabric.errors import ConfigError, Diagnostic, FabricError
 from fabric.plan.change import Plan
 from fabric.plan.planfile import PlanContext, dump_plan, load_plan
 from fabric.plan.targeting import select
@@ -44,10 +48,12 @@ class PlanFormat(StrEnum):
 
 
 Targets = Annotated[
-    list[str] | None, typer.Option("--target", help="Plan only this address and what it needs; repeatable.")
+    list[str] | None,
+    typer.Option("--target", metavar="ADDRESS", help="Plan only this address and what it needs; repeatable."),
 ]
 Excludes = Annotated[
-    list[str] | None, typer.Option("--exclude", help="Leave out this address and its dependents; repeatable.")
+    list[str] | None,
+    typer.Option("--exclude", metavar="ADDRESS", help="Leave out this address and its dependents; repeatable."),
 ]
 
 
@@ -89,6 +95,8 @@ def save_plan(path: Path, session: engine.Session, the_plan: Plan, fingerprint: 
 
 def read_plan_file(path: Path) -> tuple[Plan, PlanContext]:
     """Load a saved plan file (FabricError if unreadable or not a plan)."""
+    if not path.exists():
+        raise FabricError(f"no such plan file: {path} (fabric plan --out {path} saves one)")
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -96,39 +104,91 @@ def read_plan_file(path: Path) -> tuple[Plan, PlanContext]:
     return load_plan(doc)
 
 
+class ValidateFormat(StrEnum):
+    """Output formats of `fabric validate`."""
+
+    text = "text"
+    json = "json"
+
+
 @reports_errors
-def validate(stamp: StampDir) -> int:
+def validate(
+    stamp: StampDir = HERE,
+    fmt: Annotated[
+        ValidateFormat, typer.Option("--format", help="text (problems on stderr) or json (one document on stdout).")
+    ] = ValidateFormat.text,
+    var: VarAssignments = None,
+    var_file: VarFiles = None,
+) -> int:
     """Check a stamp without touching any provider: every problem, file:line:col each."""
-    fabric = open_stamp(stamp, available())
-    out.print(f"{stamp}: valid ({len(fabric.resources)} resources).", markup=False)
+    if fmt is ValidateFormat.text:
+        fabric = open_stamp(stamp, available(), engine.stamp_variables(stamp, var, var_file))
+        where = stamp if stamp != HERE else Path.cwd().name  # `fabric validate` in the stamp directory
+        out.print(f"{where}: valid ({len(fabric.resources)} resources).", markup=False)
+        return 0
+    try:
+        fabric = open_stamp(stamp, available(), engine.stamp_variables(stamp, var, var_file))
+    except ConfigError as exc:
+        write(json.dumps(validation_json(str(stamp), None, exc.diagnostics), indent=2, ensure_ascii=False))
+        return 1
+    write(json.dumps(validation_json(str(stamp), len(fabric.resources), []), indent=2, ensure_ascii=False))
     return 0
+
+
+def validation_json(stamp: str, resources: int | None, diagnostics: list[Diagnostic]) -> dict[str, object]:
+    """`fabric validate --format json` (format version 1): valid, resource count, one item per problem."""
+    return {
+        "format_version": "1",
+        "stamp": stamp,
+        "valid": not diagnostics,
+        "resources": resources,
+        "problems": [
+            {
+                "file": d.location.file,
+                "line": d.location.line,
+                "column": d.location.column,
+                "severity": d.severity,
+                "message": d.message,
+                "address": d.address,
+            }
+            for d in diagnostics
+        ],
+    }
 
 
 @reports_errors
 def plan(
-    stamp: StampDir,
+    stamp: StampDir = HERE,
     fmt: Annotated[PlanFormat, typer.Option("--format", help="text, json or markdown.")] = PlanFormat.text,
     compact: Annotated[bool, typer.Option("--compact", help="Text: one line per changed resource.")] = False,
     detailed_exitcode: Annotated[
         bool, typer.Option("--detailed-exitcode", help="Exit 0 = no changes, 1 = error, 2 = changes.")
     ] = False,
     destroy: Annotated[bool, typer.Option("--destroy", help="Plan deleting everything in state.")] = False,
-    out_file: Annotated[Path | None, typer.Option("--out", help="Also save the plan for `fabric apply FILE`.")] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", metavar="FILE", help="Also save the plan for `fabric apply FILE`.")
+    ] = None,
     target: Targets = None,
     exclude: Excludes = None,
+    replace: Replace = None,
     inventory: InventoryFile = None,
     state_dir: StateDir = None,
     lock: Annotated[
         bool, typer.Option("--lock", help="Hold the state lock while planning (plan takes none by default).")
     ] = False,
     lock_timeout: LockTimeout = 0.0,
+    var: VarAssignments = None,
+    var_file: VarFiles = None,
 ) -> int:
-    """Show what apply would change: + create, ~ update, -/+ replace, - delete."""
+    """Show what apply would change: + create, <= adopt, ~ update, -/+ replace, - delete, => forget."""
+    variables = engine.stamp_variables(stamp, var, var_file)
     with (
-        engine.open_session(stamp, state_dir, lock_timeout, inventory) as session,
+        engine.open_session(stamp, state_dir, lock_timeout, inventory, variables) as session,
         session.state.lock("plan") if lock else nullcontext(),
     ):
-        the_plan, fingerprint = engine.plan_with_fingerprint(session, destroy=destroy, fingerprint=out_file is not None)
+        the_plan, fingerprint = engine.plan_with_fingerprint(
+            session, destroy=destroy, fingerprint=out_file is not None, replace=replace or ()
+        )
         the_plan = targeted(session, the_plan, target, exclude)
         if out_file is not None:
             save_plan(out_file, session, the_plan, fingerprint)

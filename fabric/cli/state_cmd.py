@@ -11,12 +11,16 @@ from typing import Annotated
 import typer
 
 from fabric import engine
-from fabric.cli.common import LockTimeout, StampDir, StateDir, err, out, reports_errors, write
+from fabric.cli.common import HERE, LockTimeout, StampDir, StateDir, err, leading_stamp, out, reports_errors, write
 from fabric.errors import FabricError
 from fabric.state.backends import describe
 from fabric.state.lock import LockInfo
 
-state_app = typer.Typer(help="Work with a stamp's state: migrate it between backends, read its history.")
+state_app = typer.Typer(
+    help="Work with a stamp's state: migrate it between backends, read its history, forget entries.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 
 
 class Backend(StrEnum):
@@ -28,14 +32,21 @@ class Backend(StrEnum):
 
 @reports_errors
 def force_unlock(
-    stamp: StampDir,
-    lock_id: Annotated[str, typer.Argument(help="The lock id from the 'state is locked by …' message.")],
+    args: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="[STAMP] LOCK_ID",
+            help="The stamp (default: the current directory) and the lock id from the 'state is locked by …' message.",
+            show_default=False,
+        ),
+    ],
     force: Annotated[
         bool, typer.Option("--force", help="Release it even though its holder looks alive (running, or at work).")
     ] = False,
     state_dir: StateDir = None,
 ) -> int:
     """Release a lock left by a hung or dead process; refuses while its holder looks alive."""
+    stamp, (lock_id,) = leading_stamp(args, "[STAMP] LOCK_ID", 1, 1)
     with closing(engine.open_stamp_state(stamp, state_dir)) as state:
         holder = state.lock_holder()
         if holder is None:
@@ -66,9 +77,36 @@ def _confirmed(holder: LockInfo, alive: str | None) -> bool:
 
 
 @reports_errors
+def rm(
+    args: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="[STAMP] ADDRESS...",
+            help="The stamp (default: the current directory) and the addresses to forget.",
+            show_default=False,
+        ),
+    ],
+    state_dir: StateDir = None,
+    lock_timeout: LockTimeout = 0.0,
+) -> int:
+    """Stop managing objects: forget them in state, leave them in VMM (recorded in state history)."""
+    stamp, addresses = leading_stamp(args, "[STAMP] ADDRESS...", 1)
+    with closing(engine.open_stamp_state(stamp, state_dir, lock_timeout)) as state:
+        forgotten = engine.forget(state, addresses)
+    for address in forgotten:
+        out.print(f"Removed {address} from state; its object stays in VMM.", markup=False)
+    err.print(
+        "If the code still declares them, the next plan takes them back (their objects carry this stamp's tag): "
+        "take them out of the code too, or list them under removed: in fabric.yaml.",
+        markup=False,
+    )
+    return 0
+
+
+@reports_errors
 def migrate(
-    stamp: StampDir,
     to: Annotated[Backend, typer.Option("--to", help="The backend to move the state into.")],
+    stamp: StampDir = HERE,
     state_dir: StateDir = None,
     lock_timeout: LockTimeout = 0.0,
 ) -> int:
@@ -92,8 +130,8 @@ def migrate(
 
 @reports_errors
 def history(
-    stamp: StampDir,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="How many changes to show.")] = 50,
+    stamp: StampDir = HERE,
+    limit: Annotated[int, typer.Option("--limit", metavar="N", min=1, help="How many changes to show.")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines instead of a table.")] = False,
     state_dir: StateDir = None,
 ) -> int:
@@ -112,3 +150,4 @@ def history(
 
 state_app.command()(migrate)
 state_app.command()(history)
+state_app.command()(rm)

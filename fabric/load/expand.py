@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from fabric.load.cascade import Dropped
+from fabric.load.suggest import close_match
 from fabric.load.templating import TemplateProblem, is_template, render
 from fabric.model.stamp import Finding as Problem
 from fabric.model.stamp import SourceRef
@@ -124,30 +126,38 @@ def expand_file(
     """Expand one resource file's data into raw resources and problems.
 
     `templated=False` (the file's text has no `{{`/`{%`) skips rendering, which is then a no-op;
-    `secrets=False` (no `${env:` in it) skips looking for secret references.
+    `secrets=False` (no `${env:` in it) skips looking for secret references. A problem that
+    keeps resources out is a `Dropped` (see `fabric.load.cascade`), naming what it dropped.
     """
     job = _File(file, templated, secrets)
     if data is None:
         return [], []
     if not isinstance(data, dict):
-        return [], [Problem(SourceRef(file, ()), "a resource file must be a mapping of kind → resources")]
+        return [], [Dropped(SourceRef(file, ()), "a resource file must be a mapping of kind → resources")]
     out: list[RawResource] = []
     problems: list[Problem] = []
     ctx: dict[str, Any] = {"var": variables}
     for kind, entries in data.items():
         if kind not in kinds:
-            known = ", ".join(sorted(kinds))
-            problems.append(Problem(SourceRef(file, (kind,)), f"unknown kind {kind!r} (known: {known})", True))
+            meant = close_match(kind, kinds)
+            hint = f"; did you mean {meant!r}?" if meant else f" (known: {', '.join(sorted(kinds))})"
+            lost = frozenset({kind} | ({meant} if meant else set()))
+            problems.append(Dropped(SourceRef(file, (kind,)), f"unknown kind {kind!r}{hint}", True, kinds=lost))
             continue
         if entries is None:
             continue
         if not isinstance(entries, dict):
-            problems.append(Problem(SourceRef(file, (kind,)), f"{kind} must be a mapping of key → attributes"))
+            message = f"{kind} must be a mapping of key → attributes"
+            problems.append(Dropped(SourceRef(file, (kind,)), message, kinds=frozenset({kind})))
             continue
         for raw_key, body in entries.items():
             for item in _expand_entry(job, kind, (kind, raw_key), raw_key, body, ctx, ""):
                 (out if isinstance(item, RawResource) else problems).append(item)  # type: ignore[arg-type]
     return out, problems
+
+
+def _dropped(job: _File, path: Path, message: str, kind: str, *, at_key: bool = False, declared: str = "") -> Dropped:
+    return Dropped(SourceRef(job.name, path), message, at_key, declared=declared, kinds=frozenset({kind}))
 
 
 def _expand_entry(
@@ -156,12 +166,15 @@ def _expand_entry(
     if body is None:
         body = {}
     if not isinstance(body, dict):
-        yield Problem(SourceRef(job.name, path), f"{kind}.{raw_key} must be a mapping of attributes")
+        static = not (job.templated and is_template(str(raw_key)))
+        declared = f"{kind}.{prefix}/{raw_key}" if prefix else f"{kind}.{raw_key}"
+        message = f"{kind}.{raw_key} must be a mapping of attributes"
+        yield _dropped(job, path, message, kind, declared=declared if static else "")
         return
     try:
         contexts = _iterations(body, ctx, path)
     except _Fail as exc:
-        yield Problem(SourceRef(job.name, exc.path), exc.message)
+        yield _dropped(job, exc.path, exc.message, kind)
         return
     for each_ctx in contexts:
         yield from _expand_one(job, kind, path, raw_key, body, each_ctx, prefix)
@@ -171,20 +184,48 @@ def _expand_one(
     job: _File, kind: str, path: Path, raw_key: str, body: dict[str, Any], ctx: dict[str, Any], prefix: str
 ) -> Iterator[RawResource | Problem]:
     try:
-        if job.templated:
-            key = render_tree(raw_key, ctx, path)
-            attrs = {k: render_tree(v, ctx, (*path, k)) for k, v in body.items() if k not in META_KEYS}
-        else:
-            key, attrs = raw_key, {k: v for k, v in body.items() if k not in META_KEYS}
+        key = str(render_tree(raw_key, ctx, path)) if job.templated else str(raw_key)
     except _Fail as exc:
-        yield Problem(SourceRef(job.name, exc.path), exc.message, exc.path == path)
+        yield _dropped(job, exc.path, exc.message, kind, at_key=exc.path == path)
         return
-    if job.secrets:
+    full_key = f"{prefix}/{key}" if prefix else key
+    address = f"{kind}.{full_key}"
+    problem = _key_problem(kind, path, key, body)
+    problems = [problem] if problem is not None else []
+    attrs: dict[str, Any] = {}
+    if not problems:
+        try:
+            if job.templated:
+                attrs = {k: render_tree(v, ctx, (*path, k)) for k, v in body.items() if k not in META_KEYS}
+            else:
+                attrs = {k: v for k, v in body.items() if k not in META_KEYS}
+        except _Fail as exc:
+            problems.append((exc.path, exc.message, exc.path == path))
+    if not problems and job.secrets:
         attrs, found = resolve_secrets(attrs, path)
-        if found:
-            yield from (Problem(SourceRef(job.name, where), message) for where, message in found)
-            return
-    key = str(key)
+        problems += [(where, message, False) for where, message in found]
+    if problems:  # the resource is declared but invalid; its children are still expanded and checked
+        for where, message, at_key in problems:
+            yield _dropped(job, where, message, kind, at_key=at_key, declared=address)
+    else:
+        attrs.setdefault("name", key)
+        if kind == "host_group":
+            attrs["parent"] = f"host_group.{prefix}" if prefix else None
+        yield RawResource(kind, full_key, attrs, SourceRef(job.name, path))
+    children = body.get("children")
+    if children is None:
+        return
+    if kind != "host_group" or not isinstance(children, dict):
+        msg = "children is only for host_group, as a mapping of name → attributes"
+        yield _dropped(job, (*path, "children"), msg, kind, at_key=True)
+        return
+    for child_key, child_body in children.items():
+        child_path = (*path, "children", child_key)
+        yield from _expand_entry(job, kind, child_path, child_key, child_body, ctx, full_key)
+
+
+def _key_problem(kind: str, path: Path, key: str, body: dict[str, Any]) -> tuple[Path, str, bool] | None:
+    """What is wrong with a resource's key, or with `parent` written by hand: (path, message, at_key)."""
     pattern = _SEGMENT if kind == "host_group" else _KEY
     if not pattern.match(key):
         what = (
@@ -192,24 +233,8 @@ def _expand_one(
             if kind == "host_group"
             else "key (letters, digits, _ . -; at most 128)"
         )
-        yield Problem(SourceRef(job.name, path), f"{key!r} is not a valid {what}", True)
-        return
+        return path, f"{key!r} is not a valid {what}", True
     if kind == "host_group" and "parent" in body:
         msg = "parent is not set by hand: a host group's parent comes from its place in the tree"
-        yield Problem(SourceRef(job.name, (*path, "parent")), msg, True)
-        return
-    full_key = f"{prefix}/{key}" if prefix else key
-    attrs.setdefault("name", key)
-    if kind == "host_group":
-        attrs["parent"] = f"host_group.{prefix}" if prefix else None
-    yield RawResource(kind, full_key, attrs, SourceRef(job.name, path))
-    children = body.get("children")
-    if children is None:
-        return
-    if kind != "host_group" or not isinstance(children, dict):
-        msg = "children is only for host_group, as a mapping of name → attributes"
-        yield Problem(SourceRef(job.name, (*path, "children")), msg, True)
-        return
-    for child_key, child_body in children.items():
-        child_path = (*path, "children", child_key)
-        yield from _expand_entry(job, kind, child_path, child_key, child_body, ctx, full_key)
+        return (*path, "parent"), msg, True
+    return None

@@ -1,7 +1,9 @@
 """`load_stamp`: read a stamp directory into a `Fabric`, or every problem found.
 
-Order: parse `fabric.yaml`, parse and expand every other `*.yaml`, validate each resource
-against its model, refuse duplicate addresses. Semantic rules live in `fabric.validate`.
+Order: check the stamp path, parse `fabric.yaml`, parse and expand every other `*.yaml`,
+validate each resource against its model, refuse duplicate addresses. Semantic rules live in
+`fabric.validate`. Problems come with hints where one helps: the key, kind or address meant
+(`fabric.load.suggest`), and what a follow-on problem follows from (`fabric.load.cascade`).
 """
 
 from __future__ import annotations
@@ -9,21 +11,29 @@ from __future__ import annotations
 import multiprocessing
 import os
 import stat
+import typing
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from fabric.errors import ConfigError, Diagnostic, SourceLocation
-from fabric.load.expand import RawResource, expand_file
+from fabric.errors import ConfigError, Diagnostic, SourceLocation, StampPathError
+from fabric.load.cascade import Cascade, Dropped, FollowOn
+from fabric.load.expand import META_KEYS, RawResource, expand_file
+from fabric.load.suggest import NameIndex, did_you_mean
 from fabric.load.yamlfile import Locator, decode_error_location, parse_yaml
+from fabric.model.refs import DEPENDS_ON
 from fabric.model.resources import KINDS, Resource
 from fabric.model.stamp import Fabric, Finding, SourceRef, StampConfig
 
 STAMP_FILE = "fabric.yaml"
 MAX_FILE_BYTES = 64 * 1024 * 1024
 PARALLEL_PARSE_BYTES = 4 * 1024 * 1024
+MAX_DIRS_SCANNED = 2000  # looking for stamps below a directory that is not one
+MAX_STAMPS_LISTED = 10
 
 
 def display_path(path: Path) -> str:
@@ -32,14 +42,20 @@ def display_path(path: Path) -> str:
     return rel if not rel.startswith("..") else str(path)
 
 
-def pydantic_findings(exc: ValidationError, source: SourceRef, address: str | None) -> list[Finding]:
-    """One finding per pydantic error, at the path the error names."""
+def pydantic_findings(
+    exc: ValidationError, source: SourceRef, address: str | None, model: type[BaseModel] | None = None
+) -> list[Finding]:
+    """One finding per pydantic error, at the path the error names.
+
+    `model`: the model validated, so that an unknown key names the closest valid one.
+    """
     out: list[Finding] = []
     for err in exc.errors():
         loc = tuple(err["loc"])
         where = ".".join(str(p) for p in loc)
         if err["type"] == "extra_forbidden":
-            msg, path, at_key = f"unknown key {str(loc[-1])!r}", loc, True
+            valid = valid_keys(model, loc[:-1]) if model is not None else []
+            msg, path, at_key = f"unknown key {str(loc[-1])!r}{did_you_mean(str(loc[-1]), valid)}", loc, True
         elif err["type"] == "missing":
             msg, path, at_key = f"missing required key {where!r}", loc[:-1], True
         else:
@@ -50,6 +66,63 @@ def pydantic_findings(exc: ValidationError, source: SourceRef, address: str | No
     return out
 
 
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    """The model inside an annotation such as `Capacity`, `list[VirtualPort]` or `Lifecycle | None`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def valid_keys(model: type[BaseModel], path: tuple[Any, ...]) -> list[str]:
+    """The keys a mapping at `path` inside `model` may hold (as written: aliases, `for_each`, `children`)."""
+    current: type[BaseModel] | None = model
+    for step in path:
+        if isinstance(step, int) or current is None:
+            continue  # a list index: the items' model is the one already reached
+        fields = {f.alias or name: f for name, f in current.model_fields.items()}
+        spec = fields.get(str(step))
+        current = _inner_model(spec.annotation) if spec is not None else None
+    if current is None:
+        return []
+    keys = [f.alias or name for name, f in current.model_fields.items()]
+    if path == () and issubclass(current, Resource):
+        writable = [k for k in keys if not (current.KIND == "host_group" and k == "parent")]
+        keys = writable + [k for k in META_KEYS if k == "for_each" or current.KIND == "host_group"]
+    return keys
+
+
+def _ref_kind(model: type[Resource], loc: tuple[Any, ...]) -> str | None:
+    """The kind the reference at `loc` must be of ('' = any), or None if `loc` holds no reference."""
+    for pattern, kind in {**model.REFS, **DEPENDS_ON}.items():
+        if len(pattern) == len(loc) and all(p in ("*", step) for p, step in zip(pattern, loc, strict=True)):
+            return kind
+    return None
+
+
+@dataclass(frozen=True)
+class _NotAnAddress:
+    """A reference that failed the address pattern (`IaaS Oslo`): a display name or key, perhaps."""
+
+    finding: int  # its index in the findings
+    kind: str
+    value: str
+    where: str
+
+
+def _address_hints(findings: list[Finding], pending: list[_NotAnAddress], index: NameIndex) -> None:
+    """Point references written as a display name or bare key at the address meant."""
+    for bad in pending:
+        hint = index.hint(bad.value, bad.kind)
+        if hint is not None:
+            f = findings[bad.finding]
+            message = f"{bad.where}: {bad.value!r} is not an address; {hint}"
+            findings[bad.finding] = Finding(f.source, message, f.at_key, f.address)
+
+
 def _short_repr(value: object) -> str:
     try:
         text = repr(value)
@@ -58,8 +131,9 @@ def _short_repr(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _read_text(path: Path, name: str, locator: Locator) -> tuple[str | None, list[Diagnostic]]:
-    """A file's text (registered with the locator), or why it cannot be read."""
+def read_text(path: Path, name: str, locator: Locator) -> tuple[str | None, list[Diagnostic]]:
+    """A file's text (registered with the locator), or why it cannot be read (not a regular file,
+    larger than MAX_FILE_BYTES, not UTF-8)."""
     too_large = [Diagnostic(SourceLocation(name, 1, 1), f"file larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")]
     try:
         info = path.stat()
@@ -93,7 +167,7 @@ def _parse_all(texts: list[tuple[str, str]]) -> list[tuple[Any, list[Diagnostic]
 
 def _read(path: Path, name: str, locator: Locator) -> tuple[Any, list[Diagnostic]]:
     """Read and parse one file."""
-    text, diags = _read_text(path, name, locator)
+    text, diags = read_text(path, name, locator)
     return (None, diags) if text is None else parse_yaml(text, name)
 
 
@@ -102,16 +176,14 @@ def to_diagnostics(findings: list[Finding], locator: Locator) -> list[Diagnostic
     out: dict[tuple[object, str], Diagnostic] = {}
     for f in findings:
         where = locator.locate(f.source.file, f.source.path, at_key=f.at_key)
-        out.setdefault((where, f.message), Diagnostic(where, f.message, f.address))
+        cause = f.cause if isinstance(f, FollowOn) and f.cause != where else None
+        out.setdefault((where, f.message), Diagnostic(where, f.message, f.address, cause=cause))
     return list(out.values())
 
 
 def _config(root: Path, locator: Locator) -> tuple[StampConfig | None, list[Diagnostic]]:
     path = root / STAMP_FILE
     name = display_path(path)
-    if not path.is_file():
-        where = SourceLocation(name, 1, 1)
-        return None, [Diagnostic(where, f"not a stamp: {STAMP_FILE} not found in {display_path(root)}")]
     data, diags = _read(path, name, locator)
     if diags:
         return None, diags
@@ -120,51 +192,97 @@ def _config(root: Path, locator: Locator) -> tuple[StampConfig | None, list[Diag
     try:
         return StampConfig.model_validate(data), []
     except ValidationError as exc:
-        return None, to_diagnostics(pydantic_findings(exc, SourceRef(name, ()), None), locator)
+        return None, to_diagnostics(pydantic_findings(exc, SourceRef(name, ()), None, StampConfig), locator)
 
 
 def load_config(root: Path) -> StampConfig:
-    """Only `fabric.yaml` (for commands that need the stamp's settings, not its resources)."""
+    """Only `fabric.yaml` (for commands that need the stamp's settings, not its resources).
+
+    StampPathError if `root` is not a stamp directory, ConfigError if `fabric.yaml` is invalid.
+    """
+    check_stamp_dir(root)
     config, diagnostics = _config(root, Locator())
     if config is None:
         raise ConfigError(diagnostics)
     return config
 
 
-def _model(raw: RawResource) -> tuple[Resource | None, list[Finding]]:
+def _model(raw: RawResource, first: int) -> tuple[Resource | None, list[Finding], list[_NotAnAddress]]:
+    """The resource's model, or its findings (numbered from `first`) and references that are no address."""
+    cls = KINDS[raw.kind]
     try:
-        return KINDS[raw.kind].model_validate(raw.body), []
+        return cls.model_validate(raw.body), [], []
     except ValidationError as exc:
-        return None, pydantic_findings(exc, raw.source, raw.address)
+        findings = pydantic_findings(exc, raw.source, raw.address, cls)
+        pending: list[_NotAnAddress] = []
+        for i, err in enumerate(exc.errors()):
+            loc, value = tuple(err["loc"]), err.get("input")
+            kind = _ref_kind(cls, loc) if err["type"] == "value_error" and isinstance(value, str) else None
+            if kind is not None and "is not an address" in err["msg"]:
+                pending.append(_NotAnAddress(first + i, kind, str(value), ".".join(str(p) for p in loc)))
+        return None, findings, pending
 
 
-def load_stamp(root: Path) -> tuple[Fabric | None, Locator, list[Diagnostic], set[str]]:
+@dataclass
+class LoadedStamp:
+    """What `load_stamp_details` found: the fabric so far, problems, and what they dropped."""
+
+    fabric: Fabric | None  # every resource that passed its model; None if fabric.yaml failed
+    locator: Locator
+    diagnostics: list[Diagnostic]
+    cascade: Cascade = field(default_factory=Cascade)
+
+    @property
+    def known(self) -> set[str]:
+        """Addresses declared but invalid (references to them are follow-ons, not dangling)."""
+        return set(self.cascade.invalid)
+
+
+def load_stamp(
+    root: Path, variables: Mapping[str, Any] | None = None
+) -> tuple[Fabric | None, Locator, list[Diagnostic], set[str]]:
     """Load and model-validate a stamp.
 
     Returns the fabric of every resource that passed its model (None if `fabric.yaml`
     failed), the locator, the diagnostics so far, and the addresses declared but invalid.
+    `variables`: values overriding `fabric.yaml`'s `variables` (from `resolve_variables`);
+    None = the defaults. StampPathError if `root` is not a stamp directory.
     """
+    loaded = load_stamp_details(root, variables)
+    return loaded.fabric, loaded.locator, loaded.diagnostics, loaded.known
+
+
+def load_stamp_details(root: Path, variables: Mapping[str, Any] | None = None) -> LoadedStamp:
+    """`load_stamp`, with what the problems dropped (for validation to word follow-ons)."""
+    check_stamp_dir(root)
     locator = Locator()
     config, diagnostics = _config(root, locator)
     if config is None:
-        return None, locator, diagnostics, set()
-    variables = config.variables
+        return LoadedStamp(None, locator, diagnostics)
+    if variables is not None:
+        config = config.model_copy(update={"variables": {**config.variables, **variables}})
+    values = config.variables
+    cascade = Cascade()
     findings: list[Finding] = []
+    pending: list[_NotAnAddress] = []
     resources: dict[str, Resource] = {}
     sources: dict[str, SourceRef] = {}
+    invalid_bodies: dict[str, dict[str, Any]] = {}
     files = sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml") and p.name != STAMP_FILE)
     texts: list[tuple[str, str]] = []
     for path in files:
         name = display_path(path)
-        text, diags = _read_text(path, name, locator)
+        text, diags = read_text(path, name, locator)
+        _lose_file(cascade, diags)
         diagnostics += diags
         if text is not None:
             texts.append((name, text))
     for (name, text), (data, diags) in zip(texts, _parse_all(texts), strict=True):
+        _lose_file(cascade, diags)
         diagnostics += diags
         templated = "{{" in text or "{%" in text
         secrets = templated or "${env:" in text
-        raws, problems = expand_file(name, data, set(KINDS), variables, templated=templated, secrets=secrets)
+        raws, problems = expand_file(name, data, set(KINDS), values, templated=templated, secrets=secrets)
         findings += problems
         for raw in raws:
             if raw.address in resources or raw.address in sources:
@@ -173,11 +291,108 @@ def load_stamp(root: Path) -> tuple[Fabric | None, Locator, list[Diagnostic], se
                 findings.append(Finding(raw.source, msg, True, raw.address))
                 continue
             sources[raw.address] = raw.source
-            model, model_findings = _model(raw)
+            model, model_findings, bad_refs = _model(raw, len(findings))
             findings += model_findings
+            pending += bad_refs
             if model is not None:
                 resources[raw.address] = model
+            else:
+                invalid_bodies[raw.address] = raw.body
+    if pending:  # only when some reference is not an address: index the names once
+        dropped = [f.declared for f in findings if isinstance(f, Dropped) and f.declared]
+        names = NameIndex(lambda: ((a, r.name) for a, r in resources.items()), [*sources, *dropped])
+        _address_hints(findings, pending, names)
     diagnostics += to_diagnostics(findings, locator)
-    known = set(sources) - set(resources)
+    _record_cascade(cascade, findings, sources, locator, resources)
+    cascade.bodies = {a: b for a, b in invalid_bodies.items() if a in cascade.invalid}
     fabric = Fabric(str(root), config, resources, sources, config_file=display_path(root / STAMP_FILE))
-    return fabric, locator, diagnostics, known
+    return LoadedStamp(fabric, locator, diagnostics, cascade)
+
+
+def _lose_file(cascade: Cascade, diagnostics: list[Diagnostic]) -> None:
+    """A file that cannot be read or parsed may have declared anything."""
+    for d in diagnostics:
+        cascade.add_lost(frozenset(), d.location)
+
+
+def _record_cascade(
+    cascade: Cascade,
+    findings: list[Finding],
+    sources: Mapping[str, SourceRef],
+    locator: Locator,
+    resources: Mapping[str, Resource],
+) -> None:
+    """Note what the problems found so far kept out: invalid addresses and kinds lost without one."""
+    for f in findings:
+        if isinstance(f, Dropped) and not f.declared:
+            cascade.add_lost(f.kinds, locator.locate(f.source.file, f.source.path, at_key=f.at_key))
+            continue
+        address = f.declared if isinstance(f, Dropped) else f.address
+        if address and address not in resources:
+            cascade.add_invalid(address, locator.locate(f.source.file, f.source.path, at_key=f.at_key))
+    for address in (
+        sources.keys() - resources.keys()
+    ):  # declared, failed its model: every one, with or without a finding
+        if address not in cascade.invalid:
+            source = sources[address]
+            cascade.add_invalid(address, locator.locate(source.file, source.path, at_key=True))
+
+
+def check_stamp_dir(root: Path) -> None:
+    """StampPathError unless `root` is a directory holding `fabric.yaml`, saying what it is instead."""
+    shown = display_path(root)
+    if not root.exists():
+        raise StampPathError(f"no such directory: {shown}")
+    if not root.is_dir():
+        here = f", here {display_path(root.parent)}" if (root.parent / STAMP_FILE).exists() else ""
+        raise StampPathError(f"{shown} is a file; give the stamp directory (the one holding {STAMP_FILE}){here}")
+    stamp_file = root / STAMP_FILE
+    if stamp_file.exists() or stamp_file.is_symlink():
+        return  # whatever it is, reading it reports what is wrong with it, at its position
+    try:
+        names = sorted(entry.name for entry in os.scandir(root))
+    except OSError as exc:
+        raise StampPathError(f"cannot read {shown}: {exc.strerror or exc}") from None
+    similar = [n for n in names if n.casefold() in ("fabric.yaml", "fabric.yml")]
+    if similar:
+        raise StampPathError(f"found {display_path(root / similar[0])}; fabric reads {STAMP_FILE} — rename it")
+    below = stamps_below(root)
+    if below:
+        shown_below = ", ".join(below[:MAX_STAMPS_LISTED])
+        more = f" and {len(below) - MAX_STAMPS_LISTED} more" if len(below) > MAX_STAMPS_LISTED else ""
+        raise StampPathError(f"{shown} is not a stamp; the stamps under it: {shown_below}{more}")
+    raise StampPathError(f"{shown} is not a stamp ({STAMP_FILE} not found in it)")
+
+
+def stamps_below(root: Path, depth: int = 2) -> list[str]:
+    """Stamp directories (holding `fabric.yaml`) up to `depth` levels below `root`, as shown in messages.
+
+    Hidden directories (`.git`, `.fabric`) are skipped and at most MAX_DIRS_SCANNED are looked at.
+    """
+    found: list[str] = []
+    level = [root]
+    scanned = 0
+    for _ in range(depth):
+        below: list[Path] = []
+        for folder in level:
+            try:
+                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.name.startswith(".") or scanned >= MAX_DIRS_SCANNED:
+                    continue
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    continue
+                if not is_dir:
+                    continue
+                scanned += 1
+                path = Path(entry.path)
+                if (path / STAMP_FILE).is_file():
+                    found.append(display_path(path))
+                else:
+                    below.append(path)
+        level = below
+    return sorted(found)

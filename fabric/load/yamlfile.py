@@ -288,6 +288,16 @@ class Locator:
             mark = key_node.start_mark if (last and at_key and key_node is not None) else node.start_mark
         return _location(name, mark)
 
+    def scalar_text(self, name: str, path: Path) -> str | None:
+        """The text of the scalar at `path` in file `name` as written (`010`, not 8); None if none is there."""
+        node = self._root(name)
+        for step in path:
+            found = self._child(node, step) if node is not None else None
+            if found is None:
+                return None
+            node = found[1]
+        return node.value if isinstance(node, yaml.ScalarNode) else None
+
     def _child(self, node: Any, step: str | int) -> tuple[Any, Any] | None:
         if isinstance(node, yaml.MappingNode):  # indexed once: a mapping with many errors stays linear
             keys = self._keys.get(id(node))

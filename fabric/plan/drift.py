@@ -8,14 +8,14 @@ what was last applied: a change not yet applied, not drift). Pure: no I/O, no cl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
 from fabric import secrets
 from fabric.inventory import Inventory, ObservedObject
-from fabric.model.refs import iter_refs
+from fabric.model.refs import iter_refs, map_refs
 from fabric.model.resources import KINDS, Resource, fill_computed
 from fabric.plan.diff import changed_paths
 from fabric.plan.lifecycle import without_ignored
@@ -46,6 +46,11 @@ class DriftItem:
     expected: Mapping[str, Any] | None = None  # what fabric last applied
     actual: Mapping[str, Any] | None = None  # live (changed, unmanaged) or the code (pending)
     detail: str = ""
+    # Where the object sits in the host-group tree: the keys of the host groups it is under
+    # (a live ID; the address for a host group not applied yet), for a host group its parent.
+    # Empty: a global object (logical network, switch, …) or, for a host group, the top level.
+    host_groups: tuple[str, ...] = ()
+    live: Mapping[str, Any] | None = None  # pending items: the live object (references as addresses), if any
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,7 @@ class DriftReport:
                 i,
                 expected=secrets.redact_value(i.expected),
                 actual=secrets.redact_value(secrets.redact_like(i.actual, i.expected)),
+                live=secrets.redact_value(secrets.redact_like(secrets.redact_like(i.live, i.expected), i.actual)),
             )
             for i in self.items
         )
@@ -157,6 +163,108 @@ def _pending(desired: Mapping[str, Resource], state: StateSnapshot) -> list[Drif
     return out
 
 
+# Kinds whose objects sit where the objects they reference sit: a pool where its site is, a
+# VM network where the sites of its subnets are. Every other kind without host groups of its
+# own (logical networks, switches, port classifications and profiles…) is global.
+_PLACED_BY = frozenset({"network_site", "ip_pool", "vm_network"})
+
+Lookup = Callable[[str], tuple[str, Mapping[str, Any]] | None]
+
+
+class Placement:
+    """Where objects sit in the host-group tree, in one reference space (live IDs or addresses).
+
+    `lookup(ref)` gives the (kind, attributes) of the object a reference points at, its
+    references in the same space, or None if there is no such object. Answers are cached,
+    so placing every object of a fabric is linear in its size.
+    """
+
+    def __init__(self, lookup: Lookup) -> None:
+        self._lookup = lookup
+        self._memo: dict[str, tuple[str, ...]] = {}
+
+    def host_groups(self, kind: str, attributes: Mapping[str, Any]) -> tuple[str, ...]:
+        """The host groups an object of `kind` sits under, sorted (for a host group: its parent).
+
+        Its own host groups if it names any (clouds, sites, MAC pools), else those of the sites,
+        pools and VM networks it references; empty for a global object.
+        """
+        cls = KINDS.get(kind)
+        if cls is None:
+            return ()
+        if kind == "host_group":
+            parent = attributes.get("parent")
+            return (parent,) if isinstance(parent, str) else ()
+        refs = list(iter_refs(cls.REFS, dict(attributes)))
+        direct = {target for _, target, target_kind in refs if target_kind == "host_group"}
+        if direct:
+            return tuple(sorted(direct))
+        found: set[str] = set()
+        for _, target, target_kind in refs:
+            if target_kind in _PLACED_BY:
+                found.update(self.of(target))
+        return tuple(sorted(found))
+
+    def of(self, ref: str) -> tuple[str, ...]:
+        """The host groups the object `ref` points at sits under (empty if unknown or global)."""
+        known = self._memo.get(ref)
+        if known is not None:
+            return known
+        self._memo[ref] = ()  # a reference loop ends here instead of recursing for ever
+        record = self._lookup(ref)
+        placed = () if record is None else self.host_groups(*record)
+        self._memo[ref] = placed
+        return placed
+
+
+def _placed(
+    items: list[DriftItem], desired: Mapping[str, Resource], labels: LiveView, state: StateSnapshot
+) -> list[DriftItem]:
+    """`items` with `host_groups` set (tree keys: live IDs, or addresses of objects not applied)
+    and, for pending items whose object is live, `live` (its attributes, references as addresses)."""
+    inventory = labels.inventory
+    key_of = {address: entry.live_id for address, entry in state.entries.items()}
+    by_live_id = {entry.live_id: entry for entry in state.entries.values()}
+
+    def key(address: str) -> str:
+        return key_of.get(address, address)
+
+    def keyed(kind: str, attributes: Mapping[str, Any]) -> Mapping[str, Any]:
+        cls = KINDS.get(kind)
+        return dict(attributes) if cls is None else map_refs(cls, dict(attributes), key)
+
+    def lookup(ref: str) -> tuple[str, Mapping[str, Any]] | None:
+        obj = inventory.get(ref)
+        if obj is not None:
+            return obj.kind, obj.attributes
+        entry = by_live_id.get(ref)
+        if entry is not None:
+            resource = desired.get(entry.address)
+            return entry.kind, keyed(entry.kind, resource.canonical if resource else entry.attributes)
+        resource = desired.get(ref)
+        return (resource.KIND, keyed(resource.KIND, resource.canonical)) if resource is not None else None
+
+    placement = Placement(lookup)
+    out = []
+    for item in items:
+        obj = inventory.get(item.live_id) if item.live_id else None
+        entry = state.entries.get(item.address) if item.address else None
+        resource = desired.get(item.address) if item.address else None
+        live: Mapping[str, Any] | None = None
+        if item.category is Category.PENDING:
+            source = resource.canonical if resource is not None else entry.attributes if entry else {}
+            attributes = keyed(item.kind, source)
+            if obj is not None:  # masked wherever state keeps (sensitive), as for changes outside fabric
+                live = labels.view(obj)
+                live = secrets.redact_like(live, dict(entry.attributes)) if entry is not None else live
+        elif obj is not None:
+            attributes = obj.attributes
+        else:
+            attributes = keyed(item.kind, entry.attributes if entry else item.expected or {})
+        out.append(replace(item, host_groups=placement.host_groups(item.kind, attributes), live=live))
+    return out
+
+
 def drift_report(
     stamp: str, desired: Mapping[str, Resource], inventory: Inventory, state: StateSnapshot
 ) -> DriftReport:
@@ -178,6 +286,7 @@ def drift_report(
                 )
             )
     items += _pending(desired, state)
+    items = _placed(items, desired, labels, state)
     order = list(Category)
     items.sort(key=lambda i: (order.index(i.category), i.address or "", i.kind, i.name))
     groups = {o.id: o.attributes.get("parent") for o in inventory if o.kind == "host_group"}

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from fabric.errors import FabricError
+from fabric.providers.logged import LoggedProvider, call_log_from_env
 from fabric.providers.protocol import Provider, ProviderFactory
 
 GROUP = "fabric.providers"
@@ -35,4 +36,6 @@ def open_provider(stamp_dir: Path, settings: Mapping[str, Any], work_dir: Path) 
         if not matches:
             raise FabricError(f"unknown provider {name!r} (available: {', '.join(available())})")
         factory = cast(ProviderFactory, matches[0].load())
-    return factory(stamp_dir, settings, work_dir)
+    provider = factory(stamp_dir, settings, work_dir)
+    log = call_log_from_env()
+    return LoggedProvider(provider, log) if log is not None else provider

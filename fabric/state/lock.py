@@ -44,6 +44,16 @@ class LockInfo:
         return f"pid {self.pid} on {self.host} since {self.started} ({self.operation}, lock id {self.id})"
 
 
+def locked_message(holder: LockInfo | None, nobody: str) -> str:
+    """`state is locked by …` with what the user can do about it."""
+    who = holder.describe() if holder else nobody
+    release = f"fabric force-unlock [STAMP] {holder.id}" if holder else "fabric force-unlock [STAMP] LOCK_ID"
+    return (
+        f"state is locked by {who}. Wait for it with --lock-timeout (e.g. --lock-timeout 5m); if that process "
+        f"is gone for good, release the lock with: {release}"
+    )
+
+
 def _parse(text: str) -> LockInfo | None:
     try:
         data = json.loads(text)
@@ -86,7 +96,7 @@ def file_lock(path: Path, operation: str, timeout: float = 0.0) -> Iterator[Lock
     while (fd := _locked_fd(path)) is None:
         if time.monotonic() >= deadline:
             holder = read_holder(path)
-            raise StateLockedError(f"state is locked by {holder.describe() if holder else 'another process'}")
+            raise StateLockedError(locked_message(holder, "another process"))
         time.sleep(0.1)
     info = LockInfo.mine(operation)
     try:

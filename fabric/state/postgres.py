@@ -24,7 +24,7 @@ from psycopg.conninfo import conninfo_to_dict
 from fabric import secrets
 from fabric.errors import FabricError, StateLockedError
 from fabric.snapshot import StateEntry, StateSnapshot
-from fabric.state.lock import LockInfo, process_alive
+from fabric.state.lock import LockInfo, locked_message, process_alive
 from fabric.state.protocol import STATE_FORMAT_VERSION, HistoryEvent, stored_attributes
 from fabric.state.sqlite import LazyJson
 
@@ -260,7 +260,7 @@ class PostgresState:
         while not self._try_lock():
             if time.monotonic() >= deadline:
                 holder = self.lock_holder()
-                raise StateLockedError(f"state is locked by {holder.describe() if holder else 'another session'}")
+                raise StateLockedError(locked_message(holder, "another session"))
             time.sleep(0.1)
         info = LockInfo.mine(operation)
         try:

@@ -7,7 +7,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from typing import Any, cast
 
+from fabric.errors import SourceLocation
 from fabric.graph import build_graph, cycles
+from fabric.load.cascade import Cascade, FollowOn
+from fabric.load.suggest import AddressIndex, NameIndex, split_address
+from fabric.model import ownership
 from fabric.model.ipmath import IPRange, Net, ip, mac_to_int, network, network_range, parse_range
 from fabric.model.overlap import SubnetIndex, ancestors, related_groups
 from fabric.model.refs import DEPENDS_ON, iter_refs
@@ -27,7 +31,7 @@ from fabric.model.resources import (
     VmNetwork,
 )
 from fabric.model.stamp import Fabric, Finding, SourceRef
-from fabric.validate.vm_networks import vm_network_problems
+from fabric.validate.vm_networks import SITE_VLAN_PATH, vm_network_problems
 
 Path = tuple[str | int, ...]
 
@@ -35,18 +39,48 @@ Path = tuple[str | int, ...]
 class _Ctx:
     """What every rule needs: the fabric and a way to make located findings."""
 
-    def __init__(self, fabric: Fabric, known: set[str]) -> None:
+    def __init__(self, fabric: Fabric, known: set[str], cascade: Cascade) -> None:
         self.fabric = fabric
         self.res = fabric.resources
-        self.known = known
+        self.known = known | set(cascade.invalid)
+        self.cascade = cascade
         self.findings: list[Finding] = []
         self.by_kind: dict[type[Resource], list[tuple[str, Resource]]] = defaultdict(list)
         for address, resource in self.res.items():
             self.by_kind[type(resource)].append((address, resource))
+        self._declared: list[str] | None = None
+        self._addresses: AddressIndex | None = None
+        self._names: NameIndex | None = None
 
     def error(self, address: str, path: Path, message: str, at_key: bool = False) -> None:
         src = self.fabric.sources[address]
         self.findings.append(Finding(SourceRef(src.file, (*src.path, *path)), message, at_key, address))
+
+    def follow_on(
+        self, address: str, path: Path, message: str, cause: SourceLocation | None, at_key: bool = False
+    ) -> None:
+        """A finding that follows from the problem at `cause` (listed right after it)."""
+        src = self.fabric.sources[address]
+        where = SourceRef(src.file, (*src.path, *path))
+        self.findings.append(FollowOn(where, message, at_key, address, cause=cause))
+
+    def meant(self, target: str, kind: str) -> str:
+        """`; did you mean …?` for a reference that resolves to nothing of `kind` ('' = any), or ''.
+
+        The indexes are built on the first question only: a valid stamp never pays for them.
+        """
+        if self._declared is None:
+            self._declared = [*self.res, *self.known]
+        declared = self._declared
+        if "." not in target:  # a custom property key written as a display name or bare key
+            if self._names is None:
+                self._names = NameIndex(lambda: ((a, r.name) for a, r in self.res.items()), declared)
+            hint = self._names.hint(target, kind)
+            return f"; {hint}" if hint else ""
+        if self._addresses is None:
+            self._addresses = AddressIndex(declared)
+        found = self._addresses.suggest(target, kind)
+        return f"; did you mean {found!r}?" if found is not None else ""
 
     def of(self, kind: type[Resource]) -> Iterator[tuple[str, Any]]:
         yield from self.by_kind.get(kind, ())
@@ -55,9 +89,13 @@ class _Ctx:
 Rule = Callable[[_Ctx], None]
 
 
-def check(fabric: Fabric, known: set[str] | None = None) -> list[Finding]:
-    """Run every rule; `known` = addresses declared but invalid (not reported as dangling)."""
-    ctx = _Ctx(fabric, known or set())
+def check(fabric: Fabric, known: set[str] | None = None, cascade: Cascade | None = None) -> list[Finding]:
+    """Run every rule; `known` = addresses declared but invalid (not reported as dangling).
+
+    `cascade`: what loading dropped (from `load_stamp_details`); findings that follow from it
+    are `FollowOn`s pointing at their cause.
+    """
+    ctx = _Ctx(fabric, known or set(), cascade or Cascade())
     for rule in RULES:
         rule(ctx)
     return ctx.findings
@@ -65,21 +103,33 @@ def check(fabric: Fabric, known: set[str] | None = None) -> list[Finding]:
 
 def _references(ctx: _Ctx) -> None:
     for address, resource in ctx.res.items():
-        spec = {**type(resource).REFS, **DEPENDS_ON}
-        if all(_resolves(ctx, t, address) for t in resource.references) and _kinds_match(resource):
+        if all(t in ctx.res and t != address for t in resource.references) and _kinds_match(resource):
             continue  # the common case: no need to find paths
+        spec = {**type(resource).REFS, **DEPENDS_ON}
         for path, target, kind in iter_refs(spec, resource.model_dump(mode="json")):
             at_key = path[-1] == target
             if target == address:
                 ctx.error(address, path, f"{address} refers to itself", at_key)
             elif kind and not target.startswith(kind + "."):
-                ctx.error(address, path, f"expected a {kind} address, got {target!r}", at_key)
-            elif target not in ctx.res and target not in ctx.known:
-                ctx.error(address, path, f"reference to undeclared {target!r}", at_key)
+                ctx.error(address, path, f"expected a {kind} address, got {target!r}{ctx.meant(target, kind)}", at_key)
+            elif target in ctx.res:
+                continue
+            elif target in ctx.known:
+                if path != ("parent",):  # a parent comes from the tree: the child is not at fault
+                    cause = ctx.cascade.invalid.get(target)
+                    ctx.follow_on(address, path, f"refers to {target}, which is invalid (see above)", cause, at_key)
+            else:
+                _undeclared(ctx, address, path, target, kind, at_key)
 
 
-def _resolves(ctx: _Ctx, target: str, address: str) -> bool:
-    return target != address and (target in ctx.res or target in ctx.known)
+def _undeclared(ctx: _Ctx, address: str, path: Path, target: str, kind: str, at_key: bool) -> None:
+    meant = ctx.meant(target, kind)
+    message = f"reference to undeclared {target!r}{meant}"
+    lost = ctx.cascade.lost_cause(kind or split_address(target)[0])
+    if lost is None or meant:  # a close match: most likely a typo, whatever else failed
+        ctx.error(address, path, message, at_key)
+    else:  # the resource may be among those a problem kept out
+        ctx.follow_on(address, path, f"{message} (perhaps lost to the error at {lost})", lost, at_key)
 
 
 def _kinds_match(resource: Resource) -> bool:
@@ -165,7 +215,11 @@ def _subnet_scopes(ctx: _Ctx) -> None:
 
 def _vm_networks(ctx: _Ctx) -> None:
     for address, path, message in vm_network_problems(ctx.res):
-        ctx.error(address, path, message)
+        vmn = ctx.res[address]
+        if path == SITE_VLAN_PATH and isinstance(vmn, VmNetwork):  # no site holds its subnet: an invalid one may
+            _maybe_site_follow_on(ctx, address, path, message, vmn.logical_network)
+        else:
+            ctx.error(address, path, message)
 
 
 def _pool_parent_subnet(ctx: _Ctx, address: str, pool: IpPool) -> None:
@@ -260,7 +314,10 @@ def _cloud_reachability(ctx: _Ctx) -> None:
     for address, group in ctx.of(HostGroup):
         if group.parent:
             children[group.parent].append(address)
+    unresolved = {s.logical_network for _, s in ctx.of(NetworkSite) if any(g not in ctx.res for g in s.host_groups)}
     for address, cloud in ctx.of(Cloud):
+        if any(g not in ctx.res for g in cloud.host_groups):
+            continue  # where it reaches is unknown; the reference itself is reported
         # a site reaches the cloud if scoped to one of its groups, a parent, or a child (hosts live there)
         reach = {a for g in cloud.host_groups for a in ancestors(g, _parent_of(ctx))}
         stack = list(cloud.host_groups)
@@ -270,13 +327,25 @@ def _cloud_reachability(ctx: _Ctx) -> None:
                     reach.add(child)
                     stack.append(child)
         for i, logical in enumerate(cloud.logical_networks):
-            if logical in ctx.res and not reach & groups_by_network[logical]:
+            if logical in ctx.res and logical not in unresolved and not reach & groups_by_network[logical]:
                 msg = f"{logical} has no network site scoped to the cloud's host groups (or their parents or children)"
-                ctx.error(address, ("logical_networks", i), msg)
+                _maybe_site_follow_on(ctx, address, ("logical_networks", i), msg, logical)
         for prop in cloud.custom_properties:
             definition = ctx.res.get(prop)
             if isinstance(definition, CustomProperty) and "cloud" not in definition.members:
                 ctx.error(address, ("custom_properties", prop), f"{prop} does not apply to clouds", True)
+
+
+def _maybe_site_follow_on(ctx: _Ctx, address: str, path: Path, message: str, logical: str) -> None:
+    """Report `message` about a missing site of `logical`, as a follow-on if an invalid site may be it."""
+    culprit = ctx.cascade.invalid_with("network_site", "logical_network", logical)
+    lost = ctx.cascade.lost_cause("network_site")
+    if culprit is not None:
+        ctx.follow_on(address, path, f"{message}; {culprit[0]} is on it but invalid (see above)", culprit[1])
+    elif lost is not None:
+        ctx.follow_on(address, path, f"{message}; perhaps one was lost to the error at {lost}", lost)
+    else:
+        ctx.error(address, path, message)
 
 
 def _mac_pools(ctx: _Ctx) -> None:
@@ -298,10 +367,17 @@ def _profiles(ctx: _Ctx) -> None:
     for address, uplink in ctx.of(UplinkPortProfile):
         if not uplink.network_virtualization:
             continue
-        networks = [ctx.res.get(getattr(ctx.res.get(s), "logical_network", "")) for s in uplink.network_sites]
+        logicals = [getattr(ctx.res.get(s), "logical_network", "") for s in uplink.network_sites]
+        networks = [ctx.res.get(n) for n in logicals]
         if not any(isinstance(n, LogicalNetwork) and n.network_virtualization for n in networks):
             msg = "network_virtualization needs a site whose logical network allows it"
-            ctx.error(address, ("network_virtualization",), msg)
+            invalid = sorted(a for a in [*uplink.network_sites, *logicals] if a in ctx.known)
+            if invalid:  # the one that allows it may be the invalid one
+                cause = ctx.cascade.invalid.get(invalid[0])
+                msg = f"{msg}; {invalid[0]} is invalid (see above)"
+                ctx.follow_on(address, ("network_virtualization",), msg, cause)
+            else:
+                ctx.error(address, ("network_virtualization",), msg)
 
 
 def _ip_grants(ctx: _Ctx) -> None:
@@ -351,6 +427,29 @@ def _ignore_changes(ctx: _Ctx) -> None:
                 ctx.error(address, ("lifecycle", "ignore_changes", i), msg)
 
 
+def _removed(ctx: _Ctx) -> None:
+    for i, gone in enumerate(ctx.fabric.config.removed):
+        if gone.from_ in ctx.res or gone.from_ in ctx.known:
+            where = SourceRef(ctx.fabric.config_file, ("removed", i, "from"))
+            problem = f"removed: {gone.from_} is still declared in code; take it out of the code, or out of removed:"
+            ctx.findings.append(Finding(where, problem))
+
+
+def _descriptions(ctx: _Ctx) -> None:
+    """Descriptions must leave room for fabric's ownership tag within what VMM keeps."""
+    room = ownership.room(ctx.fabric.config.stamp)
+    for address, resource in ctx.res.items():
+        if resource.OWNER_TAG and len(resource.description) > room:
+            ctx.error(
+                address,
+                ("description",),
+                f"description is {len(resource.description)} characters; at most {room} fit beside fabric's "
+                f"ownership tag in VMM's {ownership.DESCRIPTION_MAX}",
+            )
+        elif ownership.MARKER in resource.description:
+            ctx.error(address, ("description",), f"a description may not contain {ownership.MARKER!r} (fabric's tag)")
+
+
 RULES: tuple[Rule, ...] = (
     _references,
     _unique_names,
@@ -366,4 +465,6 @@ RULES: tuple[Rule, ...] = (
     _moved,
     _ignore_changes,
     _ip_grants,
+    _removed,
+    _descriptions,
 )

@@ -15,6 +15,7 @@ from fabric.model.resources import IpPool, LogicalNetwork, Resource, VmNetwork
 from fabric.model.slots import SiteVlan, Slot, describe, site_vlans, slots
 
 Problem = tuple[str, tuple[str | int, ...], str]  # address, path inside it, message
+SITE_VLAN_PATH = ("subnets", 0, "subnet")  # where "no site holds this subnet/VLAN" is reported
 
 
 def vm_network_problems(resources: Mapping[str, Resource]) -> Iterator[Problem]:
@@ -59,7 +60,7 @@ def _one(address: str, vmn: VmNetwork, ln: Resource | None, held: Mapping[SiteVl
     if not sites:
         where = pair.network_site or f"any network site of {vmn.logical_network}"
         msg = f"subnet {pair.subnet} with VLAN {pair.vlan} is no subnet/VLAN of {where}"
-        yield address, ("subnets", 0, "subnet"), msg
+        yield address, SITE_VLAN_PATH, msg
     if ln.isolation == "pvlan" and pair.network_site is None:
         yield address, ("subnets", 0), "on a private-VLAN logical network the subnet names its network_site"
 

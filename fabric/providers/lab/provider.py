@@ -24,10 +24,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from fabric.errors import ProviderError
 from fabric.inventory import Inventory, ObservedObject
 from fabric.model.ipmath import parse_range
-from fabric.model.refs import iter_refs, scope_value
+from fabric.model.refs import iter_refs, map_refs, scope_value
 from fabric.model.resources import KINDS
 from fabric.providers.lab import indexes, rules
 
@@ -44,6 +46,17 @@ CREATE TABLE IF NOT EXISTS ip_grants (pool_id TEXT NOT NULL, address TEXT NOT NU
 """
 
 LAB_FILE = "lab.db"
+
+
+def _check_types(kind: str, attrs: Mapping[str, Any]) -> None:
+    """ProviderError if an attribute has a type VMM would not take (a console edit cannot set a
+    quota to a word): the object, references stood in for by placeholders, must fit its model."""
+    cls = KINDS[kind]
+    try:
+        cls.model_validate(map_refs(cls, dict(attrs), lambda live_id: f"ref.{live_id}"))
+    except ValidationError as exc:
+        problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']} (got {e.get('input')!r})" for e in exc.errors()]
+        raise ProviderError(f"VMM refused {kind} {attrs.get('name')!r}: wrong type: {'; '.join(problems)}") from None
 
 
 def open_lab(stamp_dir: Path, settings: Mapping[str, Any], work_dir: Path) -> LabProvider:
@@ -163,6 +176,7 @@ class LabProvider:
                 node[path[-1]] = value
             except (KeyError, IndexError, TypeError):
                 raise ProviderError(f"{kind} has no attribute {'.'.join(map(str, path))}") from None
+            _check_types(kind, attrs)
             return self._update(db, live_id, kind, attrs)
 
     def grant_ip(self, pool_id: str, granted_to: str) -> str:

@@ -6,12 +6,14 @@ import sys
 
 import typer
 
-app = typer.Typer(help="The SCVMM provider: scripts for offline use.", no_args_is_help=True)
+app = typer.Typer(help="The SCVMM provider: scripts for offline use.", no_args_is_help=True, rich_markup_mode=None)
 
 
 @app.command("export-inventory-script")
 def export_inventory_script(
-    vmm_server: str | None = typer.Option(None, "--vmm-server", help="Connect to this VMM server first."),
+    vmm_server: str | None = typer.Option(
+        None, "--vmm-server", metavar="NAME", help="Connect to this VMM server first."
+    ),
 ) -> int:
     """Print the script that reads every managed VMM object as one JSON document.
 
