@@ -49,9 +49,9 @@ def test_diff_between_two_commits(cli: Cli, tmp_path: Path) -> None:
     changes = {c["address"]: c for c in doc["changes"]}
     assert doc["summary"] == {"added": 0, "changed": 4, "removed": 1}
     assert changes["port_classification.live-migration"]["change"] == "removed"
-    assert changes["logical_switch.fabric"]["changed_paths"] == ["virtual_ports[2]"]
+    assert changes["logical_switch.fabric"]["changed_paths"] == ['virtual_ports["port_classification.live-migration"]']
     site = changes["network_site.management-oslo"]
-    assert site["changed_paths"] == ["subnets[0].vlan"]
+    assert site["changed_paths"] == ['subnets["10.100.0.0/24"].vlan']
     assert set(site["affected"]) == {
         "ip_pool.management-oslo",
         "uplink_port_profile.uplink-oslo",
@@ -60,7 +60,7 @@ def test_diff_between_two_commits(cli: Cli, tmp_path: Path) -> None:
     }
     assert "cloud.iaas-stockholm" not in site["affected"]
     text = cli("diff", stamp, "--base", "HEAD~1", "--head", "HEAD").out
-    assert "  ~ network_site.management-oslo  (subnets[0].vlan)" in text
+    assert '  ~ network_site.management-oslo  (subnets["10.100.0.0/24"].vlan)' in text
     assert "0 added, 4 changed, 1 removed." in text
     markdown = cli("diff", stamp, "--base", "HEAD~1", "--format", "markdown").out
     assert "| - | `port_classification.live-migration` |" in markdown

@@ -112,7 +112,7 @@ def test_list_element_change_names_only_that_element(cli: Cli, reference: Path) 
     plan = plan_json(cli, reference)
     change = next(c for c in plan["changes"] if c["address"] == "logical_switch.fabric")
     assert change["action"] == "update"
-    assert change["changed_paths"] == ["virtual_ports[2].profile"]
+    assert change["changed_paths"] == ['virtual_ports["port_classification.live-migration"].profile']
 
 
 def test_immutable_change_is_a_replace(cli: Cli, reference: Path) -> None:

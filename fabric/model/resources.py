@@ -3,7 +3,9 @@
 `REFS` lists the attribute paths that hold addresses of other resources (`*` = every list
 item or mapping value, `<key>` = every mapping key) and the kind they must point at.
 `SCOPE` names the attribute whose target scopes the display name (VMM's identity), and
-`SETS` the list attributes whose order carries no meaning.
+`SETS` the list attributes whose order carries no meaning, and `KEYED` the lists of
+items VMM identifies by one of their fields (VM subnets by name): order carries no meaning
+there either, and a change is told per key.
 """
 
 from __future__ import annotations
@@ -128,6 +130,7 @@ class Resource(Strict):
     REFS: ClassVar[dict[RefPath, str]] = {}
     SCOPE: ClassVar[str | None] = None
     SETS: ClassVar[frozenset[str]] = frozenset()
+    KEYED: ClassVar[dict[str, str]] = {}  # list attribute → the field of its items that identifies them
     COMPUTED: ClassVar[frozenset[str]] = frozenset()  # left to the provider when not set (null)
     IMMUTABLE: ClassVar[frozenset[str]] = frozenset()  # no Set- parameter in VMM (scvmm-domain.md)
     OWNER_TAG: ClassVar[bool] = True  # the VMM object has a description to carry fabric's ownership tag
@@ -141,9 +144,7 @@ class Resource(Strict):
     def canonical(self) -> dict[str, Any]:
         """Canonical JSON-ready attributes, computed once; callers must not mutate it."""
         data = self.model_dump(mode="json", exclude={"depends_on", "lifecycle"})
-        for field in self.SETS:
-            data[field] = sorted(data[field])
-        return data
+        return canonical_order(type(self), data)
 
     @cached_property
     def typed_references(self) -> frozenset[tuple[str, str]]:
@@ -168,6 +169,19 @@ class Resource(Strict):
     def attributes(self) -> dict[str, Any]:
         """Canonical JSON-ready attributes: what is compared with the live object (a copy)."""
         return dict(self.canonical)
+
+
+def canonical_order(kind: type[Resource], data: dict[str, Any]) -> dict[str, Any]:
+    """`data` (changed in place and returned) with its order-free lists sorted: sets by value,
+    keyed lists by their key (so reordering items in code or in VMM is never a change)."""
+    for field in kind.SETS:
+        if isinstance(data.get(field), list):
+            data[field] = sorted(data[field])
+    for field, key in kind.KEYED.items():
+        items = data.get(field)
+        if isinstance(items, list) and all(isinstance(i, dict) for i in items):
+            data[field] = sorted(items, key=lambda item: str(item.get(key)))
+    return data
 
 
 def _segment(value: str) -> str:
@@ -264,6 +278,7 @@ class NetworkSite(Resource):
     }
     SCOPE: ClassVar[str | None] = "logical_network"
     SETS: ClassVar[frozenset[str]] = frozenset({"host_groups"})
+    KEYED: ClassVar[dict[str, str]] = {"subnets": "subnet"}
 
     logical_network: Ref
     host_groups: list[Ref] = Field(min_length=1)
@@ -316,12 +331,15 @@ class VmNetwork(Resource):
     """A VM network on a logical network, with its VM subnets."""
 
     KIND: ClassVar[str] = "vm_network"
-    IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"logical_network", "isolation", "subnets"})
+    # VM subnets are added and removed in place (New-/Remove-SCVMSubnet); a changed CIDR replaces
+    # that VM subnet only (see fabric.plan.vm_subnets)
+    IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"logical_network", "isolation"})
     REFS: ClassVar[dict[RefPath, str]] = {
         ("logical_network",): "logical_network",
         ("subnets", "*", "network_site"): "network_site",
     }
     SCOPE: ClassVar[str | None] = "logical_network"
+    KEYED: ClassVar[dict[str, str]] = {"subnets": "name"}
 
     logical_network: Ref
     isolation: Literal["no_isolation", "vlan", "hnv"] = "no_isolation"
@@ -406,6 +424,7 @@ class LogicalSwitch(Resource):
         ("virtual_ports", "*", "profile"): "virtual_port_profile",
     }
     SETS: ClassVar[frozenset[str]] = frozenset({"uplink_port_profiles"})
+    KEYED: ClassVar[dict[str, str]] = {"virtual_ports": "port_classification"}
 
     uplink_mode: Literal["no_team", "team", "embedded_team"] = "team"
     minimum_bandwidth_mode: Literal["default", "weight", "absolute", "none"] = "weight"

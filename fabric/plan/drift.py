@@ -98,7 +98,7 @@ def _applied(address: str, entry: StateEntry, labels: LiveView, desired: Mapping
     resource = desired.get(address)
     # state keeps secrets as (sensitive): the live value drifted only if it differs from the code's
     expected = restore_redacted(applied, resource.canonical if resource is not None else live)
-    paths = changed_paths(expected, live)
+    paths = changed_paths(expected, live, entry.kind)
     if resource is not None:
         paths = without_ignored(paths, resource.guards.ignore_changes)
     if not paths:
@@ -132,7 +132,7 @@ def _pending(desired: Mapping[str, Resource], state: StateSnapshot) -> list[Drif
         wanted = resource.canonical
         applied = restore_redacted(dict(entry.attributes), wanted)
         wanted = fill_computed(type(resource), wanted, applied)  # provider's choice: not pending
-        paths = changed_paths(applied, wanted)
+        paths = changed_paths(applied, wanted, resource.KIND)
         if paths:
             out.append(
                 DriftItem(

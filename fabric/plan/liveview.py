@@ -6,7 +6,7 @@ from typing import Any
 
 from fabric.inventory import Inventory, ObservedObject
 from fabric.model.refs import map_refs
-from fabric.model.resources import KINDS
+from fabric.model.resources import KINDS, canonical_order
 
 
 class LiveView:
@@ -19,11 +19,7 @@ class LiveView:
     def view(self, obj: ObservedObject) -> dict[str, Any]:
         """`obj`'s attributes with references as addresses, order-free lists sorted."""
         cls = KINDS[obj.kind]
-        data = map_refs(cls, dict(obj.attributes), self.label)
-        for field in cls.SETS:
-            if isinstance(data.get(field), list):
-                data[field] = sorted(data[field])
-        return data
+        return canonical_order(cls, map_refs(cls, dict(obj.attributes), self.label))
 
     def label(self, live_id: str) -> str:
         """The address of a live ID, or `<unmanaged KIND 'NAME'>` / `<missing ID>`."""

@@ -113,7 +113,7 @@ def _existing(
     if resource.COMPUTED:  # not set in code: whatever the provider chose is right
         after = fill_computed(type(resource), after, before)
     ignore = resource.guards.ignore_changes
-    paths = without_ignored(changed_paths(before, after), ignore)
+    paths = without_ignored(changed_paths(before, after, resource.KIND), ignore)
     if ignore and paths:
         after = keep_ignored(after, before, ignore)
     action = Action.NOOP
@@ -160,13 +160,13 @@ def _outside(change: Change, entry: StateEntry | None) -> Change:
     applied = dict(entry.attributes)
     before = redact_like(change.before, applied)
     last = {k: applied.get(k) for k in before}
-    outside = changed_paths(last, before)
+    outside = changed_paths(last, before, change.kind)
     if not outside:
         return change
     reverts = change.action is Action.UPDATE and set(change.changed_paths) <= set(outside)
     reverts = reverts and all(applied.get(k) == change.after.get(k) for k in top_level(change.changed_paths))
     reason = "; ".join(filter(None, [change.reason, "reverts changes made outside fabric" if reverts else ""]))
-    return replace(change, changed_outside={p: lookup(last, p) for p in outside}, reason=reason)
+    return replace(change, changed_outside={p: lookup(last, p, change.kind) for p in outside}, reason=reason)
 
 
 def _mask_old_secrets(change: Change, state: StateSnapshot) -> Change:

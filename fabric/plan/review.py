@@ -71,7 +71,9 @@ def compare(base: Fabric, head: Fabric) -> list[CodeChange]:
         old = base.resources.get(address)
         if old is None:
             out.append(CodeChange(address, resource.KIND, Kind.ADDED))
-        elif (paths := changed_paths(old.canonical, resource.canonical)) or old.references != resource.references:
+        elif (
+            paths := changed_paths(old.canonical, resource.canonical, resource.KIND)
+        ) or old.references != resource.references:
             out.append(CodeChange(address, resource.KIND, Kind.CHANGED, paths, _affected(address, head)))
     for address, resource in base.resources.items():
         if address not in head.resources:

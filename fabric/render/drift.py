@@ -54,7 +54,7 @@ def sides(item: DriftItem) -> list[tuple[str, Any, Any]]:
         live, code = item.actual, item.expected
     else:
         live, code = (item.live if item.live is not None else item.expected), item.actual
-    return [(p, lookup(live, p), lookup(code, p)) for p in item.changed_paths]
+    return [(p, lookup(live, p, item.kind), lookup(code, p, item.kind)) for p in item.changed_paths]
 
 
 def _native(v: Any) -> Any:

@@ -55,13 +55,14 @@ def _detail_rows(change: Change) -> list[str]:
     why = f" — {_cell(change.reason)}" if change.reason else ""
     rows = [
         f"| ~ | {_code(change.address)} | changed outside fabric: {_code(p)}: "
-        f"{_code(value(lookup(change.before, p), p))} → {_code(value(v, p))} (last applied) |"
+        f"{_code(value(lookup(change.before, p, change.kind), p))} → {_code(value(v, p))} (last applied) |"
         for p, v in change.changed_outside.items()
     ]
     if action in (Action.UPDATE, Action.REPLACE, Action.ADOPT) and change.changed_paths:
         return rows + [
-            f"| {sym} | {_code(change.address)} | {_code(p)}: {_code(value(lookup(change.before, p), p))} → "
-            f"{_code(value(lookup(change.after, p), p))}{why} |"
+            f"| {sym} | {_code(change.address)} | {_code(p)}: "
+            f"{_code(value(lookup(change.before, p, change.kind), p))} → "
+            f"{_code(value(lookup(change.after, p, change.kind), p))}{why} |"
             for p in change.changed_paths
         ]
     return [*rows, f"| {sym} | {_code(change.address)} | {_WORDS.get(action, 'record in state')}{why} |"]

@@ -71,7 +71,7 @@ def change_lines(change: Change) -> list[str]:
         lines += [f"      - name = {value(change.name)}"]
     else:
         for path in change.changed_paths:
-            old, new = lookup(change.before, path), lookup(change.after, path)
+            old, new = lookup(change.before, path, change.kind), lookup(change.after, path, change.kind)
             lines.append(f"      ~ {path}: {value(old, path)} → {value(new, path)}")
     return lines
 
@@ -99,7 +99,10 @@ def outside_lines(plan: Plan) -> list[str]:
     lines = ["Objects changed outside fabric since it last applied them (values live → last applied):", ""]
     for c in changed:
         lines.append(f"  ~ {c.address}")
-        lines += [f"      ~ {p}: {value(lookup(c.before, p), p)} → {value(v, p)}" for p, v in c.changed_outside.items()]
+        lines += [
+            f"      ~ {p}: {value(lookup(c.before, p, c.kind), p)} → {value(v, p)}"
+            for p, v in c.changed_outside.items()
+        ]
     lines += ["", "The actions below include undoing these where the code still says otherwise.", ""]
     return lines
 

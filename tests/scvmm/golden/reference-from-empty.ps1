@@ -632,16 +632,8 @@ try {
     }
     $wantedUplinks = @(@($ids['uplink_port_profile.uplink-oslo']))
     Get-SCUplinkPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { $wantedUplinks -notcontains [string]$_.NativeUplinkPortProfile.ID } | ForEach-Object { Remove-SCUplinkPortProfileSet -UplinkPortProfileSet $_ -Confirm:$false -ErrorAction Stop | Out-Null }
-    $wantedClasses = @(@($ids['port_classification.vm-roles'], '8f1e0b5a-2c44-4c5e-9d1e-77aa00000001', $ids['port_classification.live-migration']))
+    $wantedClasses = @(@('8f1e0b5a-2c44-4c5e-9d1e-77aa00000001', $ids['port_classification.live-migration'], $ids['port_classification.vm-roles']))
     Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { $wantedClasses -notcontains [string]$_.PortClassification.ID } | ForEach-Object { Remove-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $_ -Confirm:$false -ErrorAction Stop | Out-Null }
-    $class = Get-SCPortClassification -ID $ids['port_classification.vm-roles'] -ErrorAction Stop
-    $vnic = Get-SCVirtualNetworkAdapterNativePortProfile -ID $ids['virtual_port_profile.vm-roles'] -ErrorAction Stop
-    $set = Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { [string]$_.PortClassification.ID -eq $ids['port_classification.vm-roles'] }
-    if ($set) {
-        Set-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $set -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $true -ErrorAction Stop | Out-Null
-    } else {
-        New-SCVirtualNetworkAdapterPortProfileSet -Name ($obj.Name + '_' + $class.Name) -LogicalSwitch $obj -PortClassification $class -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $true -ErrorAction Stop | Out-Null
-    }
     $class = Get-SCPortClassification -ID '8f1e0b5a-2c44-4c5e-9d1e-77aa00000001' -ErrorAction Stop
     $vnic = Get-SCVirtualNetworkAdapterNativePortProfile -ID $ids['virtual_port_profile.host-management'] -ErrorAction Stop
     $set = Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { [string]$_.PortClassification.ID -eq '8f1e0b5a-2c44-4c5e-9d1e-77aa00000001' }
@@ -657,6 +649,14 @@ try {
         Set-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $set -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false -ErrorAction Stop | Out-Null
     } else {
         New-SCVirtualNetworkAdapterPortProfileSet -Name ($obj.Name + '_' + $class.Name) -LogicalSwitch $obj -PortClassification $class -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false -ErrorAction Stop | Out-Null
+    }
+    $class = Get-SCPortClassification -ID $ids['port_classification.vm-roles'] -ErrorAction Stop
+    $vnic = Get-SCVirtualNetworkAdapterNativePortProfile -ID $ids['virtual_port_profile.vm-roles'] -ErrorAction Stop
+    $set = Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { [string]$_.PortClassification.ID -eq $ids['port_classification.vm-roles'] }
+    if ($set) {
+        Set-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $set -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $true -ErrorAction Stop | Out-Null
+    } else {
+        New-SCVirtualNetworkAdapterPortProfileSet -Name ($obj.Name + '_' + $class.Name) -LogicalSwitch $obj -PortClassification $class -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $true -ErrorAction Stop | Out-Null
     }
 
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress

@@ -2,9 +2,9 @@
 # Review, then run in a PowerShell session with the VMM console module:
 # (a replaced object is deleted, then created again: it gets a new ID)
 #   delete  logical_switch.fabric  (replace: minimum_bandwidth_mode cannot change in place)
-#   update  network_site.management-copenhagen  (changes: subnets[0].vlan)
-#   update  network_site.management-oslo  (changes: subnets[0].vlan)
-#   update  network_site.management-stockholm  (changes: subnets[0].vlan)
+#   update  network_site.management-copenhagen  (changes: subnets["10.100.2.0/24"].vlan)
+#   update  network_site.management-oslo  (changes: subnets["10.100.0.0/24"].vlan)
+#   update  network_site.management-stockholm  (changes: subnets["10.100.1.0/24"].vlan)
 #   update  port_classification.vm-roles  (changes: description)
 #   update  cloud.iaas-copenhagen  (changes: capacity.vm_count)
 #   update  cloud.iaas-oslo  (changes: capacity.vm_count)
@@ -251,16 +251,8 @@ try {
     }
     $wantedUplinks = @(@('5622ef1c-60d1-5465-9248-df64a5c30d26'))
     Get-SCUplinkPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { $wantedUplinks -notcontains [string]$_.NativeUplinkPortProfile.ID } | ForEach-Object { Remove-SCUplinkPortProfileSet -UplinkPortProfileSet $_ -Confirm:$false -ErrorAction Stop | Out-Null }
-    $wantedClasses = @(@('aef999a0-f326-5ca2-8a82-ac97b854316a', 'f9361cbe-8bfc-5078-8547-723503a53590', '257cd705-ed5d-54ec-92d3-b0b1f6e71120'))
+    $wantedClasses = @(@('f9361cbe-8bfc-5078-8547-723503a53590', '257cd705-ed5d-54ec-92d3-b0b1f6e71120', 'aef999a0-f326-5ca2-8a82-ac97b854316a'))
     Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { $wantedClasses -notcontains [string]$_.PortClassification.ID } | ForEach-Object { Remove-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $_ -Confirm:$false -ErrorAction Stop | Out-Null }
-    $class = Get-SCPortClassification -ID 'aef999a0-f326-5ca2-8a82-ac97b854316a' -ErrorAction Stop
-    $vnic = Get-SCVirtualNetworkAdapterNativePortProfile -ID '7df4d285-a897-5dcb-a1ed-e7abfe7cbfdc' -ErrorAction Stop
-    $set = Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { [string]$_.PortClassification.ID -eq 'aef999a0-f326-5ca2-8a82-ac97b854316a' }
-    if ($set) {
-        Set-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $set -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $true -ErrorAction Stop | Out-Null
-    } else {
-        New-SCVirtualNetworkAdapterPortProfileSet -Name ($obj.Name + '_' + $class.Name) -LogicalSwitch $obj -PortClassification $class -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $true -ErrorAction Stop | Out-Null
-    }
     $class = Get-SCPortClassification -ID 'f9361cbe-8bfc-5078-8547-723503a53590' -ErrorAction Stop
     $vnic = Get-SCVirtualNetworkAdapterNativePortProfile -ID 'f32ee8a6-c4f1-50f9-8678-8e887c28bfa0' -ErrorAction Stop
     $set = Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { [string]$_.PortClassification.ID -eq 'f9361cbe-8bfc-5078-8547-723503a53590' }
@@ -276,6 +268,14 @@ try {
         Set-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $set -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false -ErrorAction Stop | Out-Null
     } else {
         New-SCVirtualNetworkAdapterPortProfileSet -Name ($obj.Name + '_' + $class.Name) -LogicalSwitch $obj -PortClassification $class -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false -ErrorAction Stop | Out-Null
+    }
+    $class = Get-SCPortClassification -ID 'aef999a0-f326-5ca2-8a82-ac97b854316a' -ErrorAction Stop
+    $vnic = Get-SCVirtualNetworkAdapterNativePortProfile -ID '7df4d285-a897-5dcb-a1ed-e7abfe7cbfdc' -ErrorAction Stop
+    $set = Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { [string]$_.PortClassification.ID -eq 'aef999a0-f326-5ca2-8a82-ac97b854316a' }
+    if ($set) {
+        Set-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $set -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $true -ErrorAction Stop | Out-Null
+    } else {
+        New-SCVirtualNetworkAdapterPortProfileSet -Name ($obj.Name + '_' + $class.Name) -LogicalSwitch $obj -PortClassification $class -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $true -ErrorAction Stop | Out-Null
     }
 
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
