@@ -15,12 +15,14 @@ from typing import Any
 
 from fabric import secrets
 from fabric.apply.executor import ApplyResult, OpEvent, RetryEventHook, apply_plan, ignore_retries
-from fabric.apply.operations import ensure_orderable, needs_order_check, ordered_steps
+from fabric.apply.operations import ensure_orderable, needs_order_check, ordered_steps, provider_attributes
+from fabric.apply.reconcile import settle
 from fabric.apply.retry import call_with_retries
 from fabric.errors import FabricError
-from fabric.inventory import Inventory
-from fabric.load.stamp import load_config
+from fabric.inventory import Inventory, ObservedObject
+from fabric.load.stamp import load_config as load_config  # re-exported: the CLI reads fabric.yaml alone
 from fabric.load.variables import resolve_variables
+from fabric.model.resources import KINDS
 from fabric.model.stamp import Fabric, StateConfig
 from fabric.plan.action import Action
 from fabric.plan.adoption import import_attributes
@@ -28,9 +30,10 @@ from fabric.plan.change import Plan
 from fabric.plan.drift import DriftReport, drift_report
 from fabric.plan.planfile import PlanContext
 from fabric.plan.planner import make_plan
+from fabric.plan.staleness import Footprint, footprint, moved_on
 from fabric.project import open_stamp
 from fabric.providers.protocol import Provider, ScriptWriter
-from fabric.providers.registry import available, open_provider
+from fabric.providers.registry import open_provider, settings_models
 from fabric.snapshot import StateSnapshot
 from fabric.state.backends import open_state
 from fabric.state.protocol import StateBackend
@@ -132,7 +135,7 @@ def open_session(
     `inventory`: a saved inventory document to plan against instead of reading the server;
     `variables`: the stamp's variables as `stamp_variables` gives them (None: fabric.yaml's).
     """
-    fabric = open_stamp(root, available(), variables)
+    fabric = open_stamp(root, settings_models(), variables)
     work = work_dir_for(root, state_dir)
     settings = fabric.config.provider.model_dump()
     if inventory is not None:
@@ -173,6 +176,11 @@ def migrate_state(root: Path, to: str, state_dir: Path | None = None, lock_timeo
         target = open_stamp_state(root, state_dir, lock_timeout, to)
         try:
             with source.lock("state migrate"), target.lock("state migrate"):
+                if source.pending():
+                    raise FabricError(
+                        "an interrupted run left operations pending in this state; run fabric plan --lock first "
+                        "(it settles them), then migrate"
+                    )
                 snapshot = source.read()
                 target.load(snapshot)
                 source.mark_migrated(to)  # from now on only a backup: writing it would split the state
@@ -198,9 +206,21 @@ def forget(state: StateBackend, addresses: list[str]) -> list[str]:
     return list(dict.fromkeys(addresses))
 
 
+def take_over(session: Session, address: str, obj: ObservedObject) -> bool:
+    """Write this stamp's ownership tag onto a live object (`fabric import --force`), so that the
+    stamp that tagged it before sees it as another's from now on. False if its kind carries no tag
+    (a site or grant belongs to its logical network's or pool's owner)."""
+    if not KINDS[obj.kind].OWNER_TAG:
+        return False
+    attributes = provider_attributes(obj.kind, dict(obj.attributes), session.fabric.config.stamp)
+    call_with_retries(lambda: session.provider.update(address, obj.id, obj.kind, attributes))
+    return True
+
+
 def accept_drift(session: Session, addresses: list[str]) -> list[str]:
     """`fabric drift --accept`: record the live values of these resources in state as what fabric
-    last applied (the console edit is right), so drift no longer reports them. Returns them."""
+    last applied (the console edit is right), so drift no longer reports them. Returns those that
+    had drifted (the others already matched: nothing is written for them)."""
     with session.state.lock("drift accept"):
         snapshot = session.state.read()
         inventory = read_inventory(session.provider)
@@ -208,33 +228,70 @@ def accept_drift(session: Session, addresses: list[str]) -> list[str]:
         for address in addresses:
             entry = snapshot.entries.get(address)
             if entry is None:
-                problems.append(f"{address}: not in state (only what fabric manages can drift)")
+                close = difflib.get_close_matches(address, list(snapshot.entries), n=1)
+                hint = f"; did you mean {close[0]}?" if close else " (only what fabric manages can drift)"
+                problems.append(f"{address}: not in state{hint}")
             elif entry.live_id not in inventory:
                 problems.append(f"{address}: its object was deleted outside fabric; nothing to accept")
         if problems:
             raise FabricError("\n".join(problems))
+        accepted = []
         for address in dict.fromkeys(addresses):
             entry = snapshot.entries[address]
             obj = inventory.objects[entry.live_id]
             live = import_attributes(obj, inventory, snapshot)
             attributes = {k: live.get(k) for k in entry.attributes} if entry.attributes else live
+            if attributes == dict(entry.attributes):
+                continue  # nothing drifted: nothing to record
             session.state.record(replace(entry, attributes=attributes))
-    return list(dict.fromkeys(addresses))
+            accepted.append(address)
+    return accepted
 
 
-def plan(session: Session, *, destroy: bool = False, replace: Collection[str] = ()) -> Plan:
-    """Read the live inventory and state once, then plan purely (`replace`: -replace addresses)."""
-    return _plan(session, read_inventory(session.provider), session.state.read(), destroy, frozenset(replace))
+def _settled(session: Session, inventory: Inventory, notices: list[str] | None) -> StateSnapshot:
+    """State with what an interrupted run left pending settled (written if the session holds the
+    lock, else only planned against); one line per settled operation appended to `notices`."""
+    moves = {m.from_: m.to for m in session.fabric.config.moved}
+    snapshot, said = settle(session.state, lambda: inventory, session.fabric.config.stamp, moves)
+    if notices is not None:
+        notices.extend(said)
+    return snapshot
+
+
+def plan(
+    session: Session, *, destroy: bool = False, replace: Collection[str] = (), notices: list[str] | None = None
+) -> Plan:
+    """Read the live inventory and state once, settle the operations an interrupted run left pending
+    (`notices` gets a line for each), then plan purely (`replace`: -replace addresses)."""
+    inventory = read_inventory(session.provider)
+    return _plan(session, inventory, _settled(session, inventory, notices), destroy, frozenset(replace))
 
 
 def plan_with_fingerprint(
-    session: Session, *, destroy: bool = False, fingerprint: bool = True, replace: Collection[str] = ()
-) -> tuple[Plan, str]:
-    """The plan and the fingerprint of the inventory it was made against ('' if not asked for)."""
+    session: Session,
+    *,
+    destroy: bool = False,
+    fingerprint: bool = True,
+    replace: Collection[str] = (),
+    notices: list[str] | None = None,
+) -> tuple[Plan, Basis]:
+    """The plan and what it was made against in the live fabric (empty if not asked for): the whole
+    inventory's fingerprint, and what of it the plan relies on (for a saved plan's staleness).
+    Pending operations are settled first, as in `plan`."""
     inventory = read_inventory(session.provider)
-    snapshot = session.state.read()
+    snapshot = _settled(session, inventory, notices)
     the_plan = _plan(session, inventory, snapshot, destroy, frozenset(replace))
-    return the_plan, inventory.fingerprint() if fingerprint else ""
+    if not fingerprint:
+        return the_plan, Basis("", Footprint())
+    return the_plan, Basis(inventory.fingerprint(), footprint(the_plan, inventory))
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What a plan was made against in the live fabric."""
+
+    fingerprint: str  # of the whole inventory: unchanged means nothing moved at all
+    footprint: Footprint  # what the plan relies on: only a change there makes it stale
 
 
 def plan_script(provider: Provider, the_plan: Plan) -> str:
@@ -245,17 +302,19 @@ def plan_script(provider: Provider, the_plan: Plan) -> str:
     return provider.plan_script(the_plan.stamp, ordered_steps(the_plan), live_ids)
 
 
-def drift(session: Session) -> DriftReport:
-    """Compare state with the live inventory (drift) and with the code (pending changes)."""
+def drift(session: Session, notices: list[str] | None = None) -> DriftReport:
+    """Compare state with the live inventory (drift) and with the code (pending changes), once the
+    operations an interrupted run left pending are settled (`notices` gets a line for each)."""
     inventory = read_inventory(session.provider)
-    return drift_report(session.fabric.config.stamp, session.fabric.resources, inventory, session.state.read())
+    snapshot = _settled(session, inventory, notices)
+    config = session.fabric.config
+    return drift_report(config.stamp, session.fabric.resources, inventory, snapshot, config.unmanaged)
 
 
-def stale_reason(
-    the_plan: Plan, fingerprint: str, provider: Provider, state: StateBackend, secret_prints: dict[str, str]
-) -> str | None:
-    """Why a saved plan no longer matches state, the live inventory or its secrets (None if it still does)."""
-    changed = secrets.changed_since(secret_prints)
+def stale_reason(the_plan: Plan, context: PlanContext, provider: Provider, state: StateBackend) -> str | None:
+    """Why a saved plan no longer matches state, the live fabric it relies on or its secrets (None if
+    it still does). Live objects the plan neither changes nor relies on may come and go (tenants)."""
+    changed = secrets.changed_since(context.secrets)
     if changed:
         return f"the secret in {', '.join(changed)} changed since the plan was made"
     snapshot = state.read()
@@ -263,8 +322,13 @@ def stale_reason(
         return "the state is not the one the plan was made against (different lineage)"
     if snapshot.serial != the_plan.state_serial:
         return f"state changed since the plan was made (serial {the_plan.state_serial} → {snapshot.serial})"
-    if read_inventory(provider).fingerprint() != fingerprint:
-        return "the live inventory changed since the plan was made"
+    inventory = read_inventory(provider)
+    if inventory.fingerprint() == context.inventory_fingerprint:
+        return None
+    moved = moved_on(the_plan, Footprint.from_json(context.footprint), inventory)
+    if moved:
+        shown = "; ".join(moved[:5]) + (f"; and {len(moved) - 5} more" if len(moved) > 5 else "")
+        return f"the live inventory changed since the plan was made: {shown}"
     return None
 
 
@@ -279,7 +343,7 @@ def _plan(
         if first_steps:  # say so in the plan: the object passes through an intermediate state
             changes = tuple(
                 replace(c, reason="; ".join(filter(None, [c.reason, f"in two steps, first: {first_steps[c.address]}"])))
-                if c.address in first_steps
+                if c.address in first_steps and not c.rejoins  # a rejoin's reason says so already
                 else c
                 for c in the_plan.changes
             )
@@ -306,6 +370,7 @@ def _make(
         built_in=session.provider.is_built_in,
         replace_addresses=forced,
         removed=removed,
+        refuse=False,  # refused once cut to its targets: `fabric.cli.plan_cmd.targeted`
     )
 
 
@@ -336,6 +401,13 @@ def apply(
         on_retry=on_retry,
         on_start=on_start,
     )
+
+
+def reconcile(provider: Provider, state: StateBackend, stamp: str) -> list[str]:
+    """Settle the operations an interrupted run left pending, for a run that does not plan (a saved
+    plan's apply: the caller holds the lock, so the result is written). One line per operation;
+    the live inventory is read only if there are any."""
+    return settle(state, lambda: read_inventory(provider), stamp)[1]
 
 
 def read_inventory(provider: Provider) -> Inventory:

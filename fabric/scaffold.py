@@ -25,6 +25,8 @@ _ENV = SandboxedEnvironment(
     block_start_string="[%",
     block_end_string="%]",
     keep_trailing_newline=True,
+    trim_blocks=True,  # a `[% for %]` line leaves no blank line behind
+    lstrip_blocks=True,
 )
 
 

@@ -27,7 +27,7 @@ import markupsafe
 from fabric.errors import FabricError
 
 REDACTED = "(sensitive)"
-_REFERENCE = re.compile(r"^\$\{env:(?P<name>[A-Za-z_][A-Za-z0-9_]*)\}$")
+_REFERENCE = re.compile(r"\$\{env:(?P<name>[A-Za-z_][A-Za-z0-9_]*)\}")  # used with fullmatch: no "\n" after
 _names: dict[str, str] = {}  # secret value → the environment variable it came from
 _lock = threading.Lock()
 _pattern: re.Pattern[str] | None = None
@@ -37,7 +37,7 @@ def reference_name(value: object) -> str | None:
     """NAME if `value` is exactly `${env:NAME}`, else None."""
     if not isinstance(value, str) or not value.startswith("${env:"):
         return None
-    match = _REFERENCE.match(value)
+    match = _REFERENCE.fullmatch(value)
     return match.group("name") if match else None
 
 

@@ -26,6 +26,8 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
+from fabric.model.builtins import BUILT_IN_MAC_RANGES
+from fabric.model.ipmath import mac_to_int
 from fabric.model.resources import KINDS
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
@@ -284,8 +286,8 @@ def _pool_body(b: _Builder, subnet: _Subnet, span: tuple[int, int]) -> Body:
         lo = b.draw(st.integers(span[0] + 1, span[1]))
         hi = b.draw(st.integers(lo, min(span[1], lo + 15)))
         body["reserved"] = [str(first + lo) if lo == hi else f"{first + lo}-{first + hi}"]
-        if b.draw(st.booleans()):
-            body["vips"] = [str(first + hi)]
+        if hi < span[1] and b.draw(st.booleans()):  # right after the reserved set: an address is one or the other
+            body["vips"] = [str(first + hi + 1)]
     return body
 
 
@@ -346,11 +348,12 @@ def _hnv_subnets(b: _Builder, address: str, block: int) -> tuple[list[Body], lis
     pools: list[tuple[str, Body]] = []
     for k in range(b.draw(st.integers(0, 2))):
         net = _v4_subnet(b, block + k) if b.draw(st.booleans()) else _v6_subnet(b, block + k)
-        with_subnet = b.draw(st.booleans())
-        entry: Body = {"name": f"subnet {k}", "vlan": b.draw(st.integers(0, 4094)), "network_site": None}
-        entry["subnet"] = _spell_net(b, net) if with_subnet else None
+        # an HNV VM subnet is its own address space: a subnet, no VLAN, no site (VMM refuses the rest)
+        entry: Body = {"name": f"subnet {k}", "subnet": _spell_net(b, net)}
+        if b.draw(st.booleans()):
+            entry |= {"vlan": 0, "network_site": None}  # the defaults, written out
         subnets.append(entry)
-        if with_subnet and b.draw(st.booleans()):
+        if b.draw(st.booleans()):
             span = _disjoint_ranges(b, net, 1)[0]
             pool = {"name": b.names.take("ip_pool", f"{address}/subnet {k}"), "vm_network": address}
             pool |= {"vm_subnet": f"subnet {k}", **_pool_body(b, _Subnet(net, entry["subnet"]), span)}
@@ -362,10 +365,16 @@ def _hnv_subnets(b: _Builder, address: str, block: int) -> tuple[list[Body], lis
 
 
 def _mac_pools(b: _Builder, groups: list[str]) -> None:
+    """MAC pools as VMM allows them: ranges overlapping neither each other nor VMM's own pools."""
+    taken = [(mac_to_int(start), mac_to_int(end)) for start, end in BUILT_IN_MAC_RANGES.values()]
     for i in range(b.draw(st.integers(0, 2))):
         octets = [b.draw(st.integers(0, 127)) * 2, b.draw(st.integers(0, 255)), b.draw(st.integers(0, 255))]
         low = b.draw(st.integers(0, (1 << 24) - 1))
         high = b.draw(st.integers(low, (1 << 24) - 1))
+        oui = (octets[0] << 40) | (octets[1] << 32) | (octets[2] << 24)
+        if any(oui | low <= end and start <= oui | high for start, end in taken):
+            continue  # a skip, not a filter: hypothesis gives up on heavy filters
+        taken.append((oui | low, oui | high))
         sep, upper = b.draw(st.sampled_from([":", "-"])), b.draw(st.booleans())
 
         def mac(tail: int, octets: list[int] = octets, sep: str = sep, upper: bool = upper) -> str:

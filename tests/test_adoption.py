@@ -79,3 +79,43 @@ def test_import_errors(cli: Cli, lab: Path) -> None:
     assert cli("import", lab, "logical_network.management", "Management").code == 0
     twice = cli("import", lab, "cloud.iaas", "Management")
     assert "no live cloud named" in twice.err
+
+
+def test_export_leaves_out_what_other_stamps_manage_and_writes_canonical_yaml(
+    cli: Cli, lab: Path, tmp_path: Path
+) -> None:
+    assert cli("apply", lab, "--auto-approve").code == 0
+    from fabric.providers.lab.provider import LabProvider
+
+    vmm = LabProvider(lab / ".fabric" / "lab.db")
+    try:  # another stamp's network, and a VM network on it
+        net = vmm.create(
+            "x",
+            "logical_network",
+            {
+                "name": "Theirs",
+                "description": "[fabric stamp=other]",
+                "isolation": "connected",
+                "network_virtualization": False,
+            },
+        )
+        vmm.create(
+            "y",
+            "vm_network",
+            {
+                "name": "On theirs",
+                "description": "",
+                "logical_network": net.id,
+                "isolation": "no_isolation",
+                "subnets": [],
+            },
+        )
+    finally:
+        vmm.close()
+    target = tmp_path / "existing"
+    result = cli("export", lab, "--out", target)
+    assert result.code == 0, result.err
+    assert "Left out 2 objects other stamps manage" in result.err
+    assert "Theirs" not in (target / "logical_network.yaml").read_text()
+    assert cli("fmt", target, "--check").code == 0
+    assert cli("plan", target, "--detailed-exitcode").code == 0

@@ -25,7 +25,7 @@ def test_schema_check_detects_stale_file(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_init_reproduces_the_shipped_stamps(cli: Cli) -> None:
-    for template in ("reference", "lab"):
+    for template in ("reference", "lab", "wap"):
         # inside the checkout, so the $schema line finds the same schemas/ directory
         target = ROOT / "build" / "stamps-copy" / template
         assert cli("init", target, "--template", template, "--force").code == 0

@@ -44,7 +44,13 @@ def test_pending_changes_alone_are_not_drift(cli: Cli, lab: Path) -> None:
     doc = lab / "lab.yaml"
     doc.write_text(doc.read_text().replace("vm_count: 20", "vm_count: 21"))
     report = json.loads(cli("drift", lab, "--format", "json").out)
-    assert report["summary"] == {"changed_outside": 0, "deleted_outside": 0, "unmanaged": 0, "pending": 1}
+    assert report["summary"] == {
+        "changed_outside": 0,
+        "deleted_outside": 0,
+        "unmanaged": 0,
+        "expected_outside": 0,
+        "pending": 1,
+    }
     assert cli("drift", lab, "--detailed-exitcode").code == 0
 
 
@@ -53,14 +59,21 @@ def test_categories_are_kept_apart(cli: Cli, lab: Path) -> None:
     result = cli("drift", lab, "--format", "json", "--detailed-exitcode")
     assert result.code == 2
     report = json.loads(result.out)
-    assert report["format_version"] == "2" and report["has_drift"] is True
-    assert report["summary"] == {"changed_outside": 2, "deleted_outside": 1, "unmanaged": 1, "pending": 1}
+    assert report["format_version"] == "3" and report["has_drift"] is True
+    assert report["summary"] == {
+        "changed_outside": 2,
+        "deleted_outside": 1,
+        "unmanaged": 1,
+        "expected_outside": 0,
+        "pending": 1,
+    }
     by = {(i["category"], i["address"] or i["name"]): i for i in report["items"]}
     changed = by[("changed_outside", "cloud.iaas")]
     assert changed["changes"] == [{"path": "capacity.vm_count", "live": 7, "code": 20}]  # live → last applied
     assert by[("changed_outside", "host_group.Lab/IaaS")]["changed_paths"] == ["description"]
     assert ("deleted_outside", "host_group.Lab/Fabric Management") in by
     assert by[("unmanaged", "Rogue")]["kind"] == "host_group"
+    assert by[("unmanaged", "Rogue")]["host_group_path"] == "Lab/Rogue"
     pending = by[("pending", "cloud.iaas")]
     assert pending["changes"] == [{"path": "capacity.vm_count", "live": 7, "code": 21}]  # live → code
     text = cli("drift", lab).out
@@ -122,3 +135,12 @@ def test_html_report_in_headless_chromium(cli: Cli, lab: Path, tmp_path: Path) -
         check=True,
     )
     assert shot.stat().st_size > 10_000
+
+
+def test_markdown_report_cannot_be_broken_out_of_by_live_text(cli: Cli, lab: Path) -> None:
+    assert cli("apply", lab, "--auto-approve").code == 0
+    evil = 'x` </details> **No drift** <details><summary>'
+    assert cli("lab", "set", lab, "port_classification.vm-roles", f"description={json.dumps(evil)}").code == 0
+    text = cli("drift", lab, "--format", "markdown").out
+    # inside one code span (markdown shows it literally, tags and all): the backtick cannot end it
+    assert """`"x' </details> **No drift** <details><summary>"`""" in text

@@ -10,6 +10,10 @@
   files byte for byte as they were; once the stamp is repaired the plan is empty.
 - Names with quotes, PowerShell metacharacters and other scripts are allowed (VMM allows
   them): they apply, converge and reach the lab unchanged. Numeric keys keep their text.
+- Unbounded work (template loops, recursive macros, strings built in loops, for_each products
+  of 10**9, a huge file of templates spending the work budget) is refused within
+  `REFUSAL_SECONDS` of wall time (generous: the development machine takes about a second, see
+  README "Validation") and under `PEAK_MIB`.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,8 +33,11 @@ import pytest
 from conftest import Cli, copy_stamp
 from test_bad_inputs import CORPUS, read_expected
 
+from fabric.load.templating import MAX_OPERATIONS_PER_FILE
+
 PEAK_MIB = 500
 TIMEOUT = 120
+REFUSAL_SECONDS = 15
 MIB = 1024 * 1024
 LAB_CONFIG = 'stamp: "hostile"\nprovider:\n  type: lab\n'
 NETWORK = "logical_network:\n  management:\n    name: Management\n"
@@ -43,6 +51,7 @@ class Run:
     out: str
     err: str
     peak_mib: float
+    seconds: float = 0.0
 
 
 # A small middleman runs fabric and reports its ru_maxrss (KiB on Linux). Measured straight from the
@@ -64,6 +73,7 @@ def run_measured(args: list[str], cwd: Path) -> Run:
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "maxrss"
         command = [sys.executable, "-c", MIDDLEMAN, str(report), sys.executable, "-m", "fabric", *args]
+        started = time.monotonic()
         proc = subprocess.Popen(
             command,
             cwd=cwd,
@@ -77,8 +87,9 @@ def run_measured(args: list[str], cwd: Path) -> Run:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             out, err = proc.communicate()
+        seconds = time.monotonic() - started
         peak = int(report.read_text()) / 1024 if report.exists() else float("inf")
-    return Run(proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), peak)
+    return Run(proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), peak, seconds)
 
 
 def write_stamp(root: Path, files: dict[str, str]) -> Path:
@@ -212,10 +223,86 @@ def test_a_yaml_name_that_is_not_a_regular_file_is_refused(tmp_path: Path, kind:
     apply_refused(stamp, "odd.yaml:1:1", "not a regular file")
 
 
+# --- unbounded work: refused at its line, in seconds, with bounded memory -------------------------
+
+
+def validate_refused(stamp: Path, where: str, message: str) -> Run:
+    """`fabric validate` refuses at `where` within REFUSAL_SECONDS (and as `assert_refused` checks)."""
+    run = run_measured(["validate", stamp.name], stamp.parent)
+    assert_refused(run, stamp, where, message)
+    assert run.seconds < REFUSAL_SECONDS, f"refused after {run.seconds:.1f} s"
+    return run
+
+
+def _nested_for_each(levels: int, width: int) -> str:
+    text = "host_group:\n"
+    for depth in range(levels):
+        indent = "  " * (2 * depth + 1)
+        text += f'{indent}"g{depth}-{{{{ each.index }}}}":\n{indent}  for_each: "{{{{ range({width}) }}}}"\n'
+        if depth < levels - 1:
+            text += f"{indent}  children:\n"
+    return text
+
+
+@pytest.mark.parametrize(("levels", "width", "refused"), [(9, 10, 5), (30, 2, 19), (3, 1000, 1)])
+def test_for_each_products_past_a_million_are_refused_before_expanding(
+    tmp_path: Path, levels: int, width: int, refused: int
+) -> None:
+    """10**9 host groups (or 2**30) took all the memory. Refused at the first level whose for_each
+    would pass the limit (width**(level+1) > 1,000,000), before anything below it is expanded."""
+    stamp = write_stamp(tmp_path / "product", {"lab.yaml": _nested_for_each(levels, width)})
+    where = f"lab.yaml:{3 * refused + 3}:{4 * refused + 15}"  # three lines a level, two columns of indent more
+    validate_refused(stamp, where, "for_each would expand the stamp to more than 1,000,000 resources")
+
+
+TEMPLATE_BOMBS = {
+    "nested-loops": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+    "recursive-macro": "{% macro m(n) %}{% if n %}{{ m(n - 1) }}{{ m(n - 1) }}{% endif %}{% endmacro %}{{ m(60) }}",
+    "string-in-loop": (
+        "{% set ns = namespace(s='') %}{% for i in range(100000) %}{% set ns.s = ns.s ~ 'xxxxxxxxxx' %}{% endfor %}"
+    ),
+    "set-block": "{% set x %}{% for i in range(100000) %}{{ 'y' * 999999 }}{% endfor %}{% endset %}{{ x | length }}",
+    "join": "{{ (['x' * 999999] * 999999) | join }}",
+    "list-views": "{% for i in range(100000) %}{{ range(100000) | length }}{% endfor %}",
+}
+
+
+@pytest.mark.parametrize("bomb", sorted(TEMPLATE_BOMBS))
+def test_template_bombs_are_refused_in_seconds(tmp_path: Path, bomb: str) -> None:
+    text = NETWORK + f'    description: "{TEMPLATE_BOMBS[bomb]}"\n'
+    stamp = write_stamp(tmp_path / bomb, {"lab.yaml": text})
+    validate_refused(stamp, "lab.yaml:4:18", "")
+
+
+def test_a_huge_file_of_templates_stops_where_its_budget_runs_out(tmp_path: Path) -> None:
+    """60,000 port classifications whose descriptions each take 21 operations: the file's million
+    runs out at the 47,620th (1,000,000 // 21 + 1), and nothing after it is expanded or reported."""
+    body = "".join(
+        f'  pc-{i}:\n    name: "Class {i}"\n    description: "{{% for x in range(20) %}}{{% endfor %}}"\n'
+        for i in range(60_000)
+    )
+    stamp = write_stamp(tmp_path / "many", {"lab.yaml": "port_classification:\n" + body + "  bad: {name: [x]}\n"})
+    crossing = MAX_OPERATIONS_PER_FILE // 21 + 1
+    run = validate_refused(stamp, f"lab.yaml:{1 + 3 * crossing}:18", "the templates in this file take more than")
+    assert run.err.count(": error: ") == 1, run.err  # `bad` comes after the stop: not reached
+
+
+def test_a_nul_at_the_end_of_a_50_mb_file_is_reported_where_it_is(tmp_path: Path) -> None:
+    comment = "# " + "ø" * 38 + "\n"  # two bytes a character: columns count characters, libyaml bytes
+    count = 50 * MIB // len(comment.encode())
+    text = comment * count + NETWORK + "    description: ø\x00y\n"
+    stamp = write_stamp(tmp_path / "nul", {"lab.yaml": text})
+    validate_refused(stamp, f"lab.yaml:{count + 4}:19", "character U+0000 is not allowed")
+
+
 # --- a stamp that was applied, then broken -----------------------------------------------------
 
 BROKEN_AFTER_APPLY = [
     "yaml-tab-indent",
+    "yaml-tag-null-drops-lifecycle",
+    "template-each-values-method",
+    "jinja-nested-loops-bomb",
+    "vlan-yaml-boolean",
     "yaml-duplicate-key",
     "yaml-recursive-alias",
     "yaml-alias-bomb",

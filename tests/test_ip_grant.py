@@ -64,3 +64,45 @@ def test_grant_rules(cli: Cli, lab: Path) -> None:
     assert result.code == 1
     assert "address 192.168.50.200 is outside ip_pool.management's range" in result.err
     assert "WEB01 adapter 0 already has ip_grant.web01-nic0" in result.err
+
+
+FIXED_FIRST = """
+ip_grant:
+  app01-nic0:
+    ip_pool: ip_pool.management
+    vm: app01
+  app02-nic0:
+    ip_pool: ip_pool.management
+    vm: app02
+  gw-nic0:
+    ip_pool: ip_pool.management
+    vm: gw
+    address: "{{ var.subnet_prefix }}.10"
+"""
+
+
+def test_a_declared_address_is_taken_before_next_free_ones(cli: Cli, lab: Path) -> None:
+    """One apply, in any order of workers: the grant naming .10 gets it, the others the next ones."""
+    (lab / "grants.yaml").write_text(FIXED_FIRST)
+    result = cli("apply", lab, "--auto-approve", "--parallelism", "8")
+    assert result.code == 0, result.out + result.err
+    grants = _grants(cli, lab)
+    assert grants["gw"] == "192.168.50.10"
+    assert sorted([grants["app01"], grants["app02"]]) == ["192.168.50.11", "192.168.50.12"]
+    assert cli("plan", lab, "--detailed-exitcode").code == 0
+
+
+def test_a_next_free_grant_holding_a_declared_address_gives_it_up_in_one_apply(cli: Cli, lab: Path) -> None:
+    (lab / "grants.yaml").write_text(FIXED_FIRST.split("  gw-nic0:")[0])
+    assert cli("apply", lab, "--auto-approve").code == 0
+    assert _grants(cli, lab)["app01"] == "192.168.50.10"
+    (lab / "grants.yaml").write_text(FIXED_FIRST)  # now gw declares the address app01 was given
+    plan = json.loads(cli("plan", lab, "--format", "json").out)
+    app01 = next(c for c in plan["changes"] if c["address"] == "ip_grant.app01-nic0")
+    assert app01["action"] == "replace"
+    assert app01["reason"] == "its address 192.168.50.10 is declared by ip_grant.gw-nic0: granted anew from the pool"
+    result = cli("apply", lab, "--auto-approve", "--parallelism", "8")
+    assert result.code == 0, result.out + result.err
+    grants = _grants(cli, lab)
+    assert grants["gw"] == "192.168.50.10" and grants["app01"] not in ("192.168.50.10", grants["app02"])
+    assert cli("plan", lab, "--detailed-exitcode").code == 0

@@ -21,7 +21,7 @@ def test_saved_plan_applies_exactly_and_is_refused_when_stale(cli: Cli, lab: Pat
     made = cli("plan", lab, "--out", planfile)
     assert made.code == 0 and "Saved the plan" in made.err
     doc = json.loads(planfile.read_text())
-    assert doc["format"] == "fabric-plan" and doc["format_version"] == 2
+    assert doc["format"] == "fabric-plan" and doc["format_version"] == 3
     assert set(doc["desired"]) >= {"cloud.iaas", "host_group.Lab/IaaS"}
     shown = json.loads(cli("show", planfile, "--format", "json").out)
     assert shown["summary"]["create"] == 12
@@ -112,3 +112,41 @@ def test_markdown_falls_back_to_names_and_then_cuts() -> None:
 def test_a_targeted_plan_says_it_is_partial(cli: Cli, lab: Path) -> None:
     text = cli("plan", lab, "--target", "ip_pool.management").out
     assert "Note: targeted: 4 of 12 resources considered. A partial plan" in text
+
+
+def _by_hand(lab: Path, kind: str, attributes: dict[str, object]) -> None:
+    from fabric.providers.lab.provider import LabProvider
+
+    vmm = LabProvider(lab / ".fabric" / "lab.db")
+    try:
+        vmm.create("console", kind, attributes)
+    finally:
+        vmm.close()
+
+
+def test_saved_plan_survives_unrelated_activity_and_notices_what_it_relies_on(
+    cli: Cli, lab: Path, tmp_path: Path
+) -> None:
+    _apply(cli, lab)
+    doc = lab / "lab.yaml"
+    doc.write_text(doc.read_text().replace("vm_count: 20", "vm_count: 30"))
+    extra = lab / "extra.yaml"
+    extra.write_text("port_classification:\n  gold: {}\n")
+    planfile = tmp_path / "p.fabricplan"
+    assert cli("plan", lab, "--out", planfile).code == 0
+    # a tenant (or another admin) adds something this plan neither changes nor needs
+    _by_hand(
+        lab,
+        "logical_network",
+        {"name": "Tenant PA", "description": "", "isolation": "connected", "network_virtualization": True},
+    )
+    applied = cli("apply", planfile)
+    assert applied.code == 0, applied.err
+    # again, and this time someone takes the name the plan's create needs
+    extra.write_text(extra.read_text() + "  silver: {}\n")
+    assert cli("plan", lab, "--out", planfile).code == 0
+    _by_hand(lab, "port_classification", {"name": "SILVER", "description": "by hand"})
+    refused = cli("apply", planfile)
+    assert refused.code == 1
+    assert "saved plan is stale: the live inventory changed since the plan was made: port_classification" in refused.err
+    assert "now takes a name or slot the plan needs" in refused.err

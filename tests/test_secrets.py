@@ -195,7 +195,9 @@ def test_reviewed_scripts_read_the_secret_from_the_environment(
     stamp.mkdir()
     (stamp / "fabric.yaml").write_text("stamp: offline\nprovider:\n  type: scvmm\n  server: vmm01.fabric.local\n")
     (stamp / "objects.yaml").write_text(
-        "port_classification:\n  vm-roles: {name: VM Roles, description: '${env:WAP_TOKEN}'}\n"
+        "host_group:\n  Lab: {}\ncustom_property:\n  Token: {}\n"
+        "cloud:\n  c:\n    host_groups: [host_group.Lab]\n"
+        "    custom_properties: {custom_property.Token: '${env:WAP_TOKEN}'}\n"
     )
     inventory = Path(__file__).parent / "scvmm" / "fixtures" / "inventory_empty.json"
     emitted = tmp_path / "change.ps1"
@@ -206,4 +208,16 @@ def test_reviewed_scripts_read_the_secret_from_the_environment(
     assert from_plan.code == 0, from_plan.err
     for label, text in (("emit-script", emitted.read_text(encoding="utf-8")), ("script", from_plan.out)):
         _assert_clean(label, text)
-        assert "-Description $env:WAP_TOKEN" in text, label
+        assert "$env:WAP_TOKEN" in text, label
+
+
+def test_a_description_cannot_be_a_secret(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A description is shown to everyone in the VMM console and carries the ownership tag."""
+    monkeypatch.setenv("DESC_TOKEN", SECRET)
+    stamp = stamp_on("lab", tmp_path, "sqlite")
+    doc = stamp / "lab.yaml"
+    doc.write_text(doc.read_text().replace("description: The lab location", 'description: "${env:DESC_TOKEN}"'))
+    result = cli("validate", stamp)
+    assert result.code == 1
+    assert "lab.yaml:4:18: error: a description cannot be a secret" in result.err
+    _assert_clean("validate", result.out + result.err)

@@ -160,7 +160,8 @@ def test_a_damaged_state_file_is_one_clear_error(cli: Cli, tmp_path: Path) -> No
     (stamp / ".fabric" / "state.db").write_bytes(b"not a database at all, " * 100)
     result = cli("plan", stamp)
     assert result.code == 1
-    assert result.err.strip() == "error: local database: file is not a database"
+    db = stamp / ".fabric" / "state.db"
+    assert result.err.strip() == f"error: the state database {db} is damaged or not a database: file is not a database"
 
 
 @pytest.mark.usefixtures("pg_dsn")
@@ -213,10 +214,10 @@ def test_drift_masks_a_secret_removed_from_code(cli: Cli, tmp_path: Path, monkey
     monkeypatch.setenv("SEC_A", "old-secret-AAA")
     stamp = copy_stamp("lab", tmp_path)
     lab_yaml = stamp / "lab.yaml"
-    lab_yaml.write_text(lab_yaml.read_text().replace("description: The lab location", 'description: "${env:SEC_A}"'))
+    lab_yaml.write_text(lab_yaml.read_text().replace(': "true"', ': "${env:SEC_A}"'))
     assert cli("apply", stamp, "--auto-approve").code == 0
     monkeypatch.delenv("SEC_A")
-    lab_yaml.write_text(lab_yaml.read_text().replace('description: "${env:SEC_A}"', "description: public text"))
+    lab_yaml.write_text(lab_yaml.read_text().replace(': "${env:SEC_A}"', ": public text"))
     for fmt in ("text", "json", "markdown", "html"):
         result = cli("drift", stamp, "--format", fmt)
         assert "old-secret-AAA" not in result.out + result.err, fmt
@@ -231,9 +232,10 @@ def test_a_rotated_secret_under_ignore_changes_stays_masked(
     lab_yaml = stamp / "lab.yaml"
     text = lab_yaml.read_text().replace(
         '    name: "IaaS {{ var.location }}"\n',
-        '    name: "IaaS {{ var.location }}"\n    description: "${env:SEC_A}"\n'
-        "    lifecycle: {ignore_changes: [description]}\n",
+        '    name: "IaaS {{ var.location }}"\n'
+        """    lifecycle: {ignore_changes: ['custom_properties["custom_property.CreateHighlyAvailableVMRoles"]']}\n""",
     )
+    text = text.replace(': "true"', ': "${env:SEC_A}"')
     lab_yaml.write_text(text)
     assert cli("apply", stamp, "--auto-approve").code == 0
     monkeypatch.setenv("SEC_A", "new-secret-BBB")

@@ -42,7 +42,7 @@ def apply_ok(cli: Cli, stamp: Path, *extra: str) -> str:
 
 def test_reference_plans_expected_counts_then_applies_and_converges(cli: Cli, reference: Path) -> None:
     plan = plan_json(cli, reference)
-    assert plan["format_version"] == "2"
+    assert plan["format_version"] == "3"
     assert plan["stamp"] == "reference"
     kinds: dict[str, int] = {}
     for change in plan["changes"]:
@@ -129,24 +129,39 @@ def test_immutable_change_is_a_replace(cli: Cli, reference: Path) -> None:
     assert actions(plan_json(cli, reference)) == {}
 
 
-def test_replace_cascades_to_dependents_and_converges(cli: Cli, reference: Path) -> None:
+def _ids(cli: Cli, stamp: Path) -> dict[str, str]:
+    return {r["address"]: r["live_id"] for r in json.loads(cli("show", stamp, "--format", "json").out)["resources"]}
+
+
+def test_replace_cascades_only_through_immutable_references_and_converges(cli: Cli, reference: Path) -> None:
     apply_ok(cli, reference)
+    before = _ids(cli, reference)
     net = reference / "networking.yaml"
     net.write_text(net.read_text().replace("isolation: connected", "isolation: vlan"))
-    acts = actions(plan_json(cli, reference))
+    plan = plan_json(cli, reference)
+    acts = actions(plan)
     assert acts["logical_network.management"] == "replace"
-    for dependent in (
-        "network_site.management-oslo",
-        "ip_pool.management-oslo",
-        "vm_network.management",
-        "uplink_port_profile.uplink-oslo",
-        "logical_switch.fabric",
-        "cloud.iaas-oslo",
-    ):
+    # what names the network in an attribute VMM cannot change is replaced with it
+    for dependent in ("network_site.management-oslo", "ip_pool.management-oslo", "vm_network.management"):
         assert acts[dependent] == "replace", dependent
+    reasons = {c["address"]: c["reason"] for c in plan["changes"]}
+    assert reasons["network_site.management-oslo"] == (
+        "replaced because logical_network.management is replaced and network_site.logical_network cannot change"
+    )
+    # members leave the old object and join the new one: updated, never re-created
+    assert acts["uplink_port_profile.uplink-oslo"] == "update"
+    assert acts["cloud.iaas-oslo"] == "update"
+    assert "leaves network_site.management-oslo before it is replaced" in reasons["uplink_port_profile.uplink-oslo"]
+    assert "logical_switch.fabric" not in acts  # its uplink keeps its ID: the switch is not touched
     assert "host_group.Oslo" not in acts
-    apply_ok(cli, reference)
+    out = apply_ok(cli, reference)
+    assert "uplink_port_profile.uplink-oslo: detach ok" in out
     assert actions(plan_json(cli, reference)) == {}
+    after = _ids(cli, reference)
+    assert after["uplink_port_profile.uplink-oslo"] == before["uplink_port_profile.uplink-oslo"]
+    assert after["logical_switch.fabric"] == before["logical_switch.fabric"]
+    assert after["cloud.iaas-oslo"] == before["cloud.iaas-oslo"]
+    assert after["network_site.management-oslo"] != before["network_site.management-oslo"]
 
 
 def test_removing_a_location_deletes_dependents_first(cli: Cli, reference: Path) -> None:

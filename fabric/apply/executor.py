@@ -3,7 +3,10 @@
 A change starts when everything it depends on has finished; a failure skips only its
 dependents. The main thread alone writes state, and writes each result before it reports
 it or starts anything that depends on it, so a crash loses at most the operations that
-were in flight (which the next plan adopts by identity).
+were in flight. Before each provider call it journals what the call is about to do
+(`StateBackend.begin`); the write of the result removes that entry in its transaction, so
+the next run can tell, for an operation still journalled, whether it reached VMM
+(`fabric.apply.reconcile`).
 """
 
 from __future__ import annotations
@@ -27,9 +30,10 @@ from fabric.plan.change import Plan
 from fabric.providers.protocol import Provider
 from fabric.secrets import redact_like
 from fabric.snapshot import StateEntry
-from fabric.state.protocol import StateBackend
+from fabric.state.protocol import PendingOperation, StateBackend
 
 RetryEventHook = Callable[[str, int, int, BaseException], None]  # address, failed attempt, attempts, error
+PROVIDER_OPS = frozenset({OpKind.CREATE, OpKind.UPDATE, OpKind.DETACH, OpKind.DELETE})  # journalled first
 
 
 def ignore_retries(address: str, attempt: int, attempts: int, error: BaseException) -> None:
@@ -98,6 +102,29 @@ class _Run:
         if op.kind is OpKind.CREATE:
             return self.provider.create(change.address, change.kind, attrs)
         return self.provider.update(change.address, self.ids[change.address], change.kind, attrs)
+
+    def begin(self, op: Operation) -> None:
+        """Journal a provider operation before it starts (main thread only): what it is about to
+        apply, stored as `record` would store it."""
+        if op.kind not in PROVIDER_OPS:
+            return
+        change = op.change
+        if op.kind is OpKind.DELETE:
+            intent = PendingOperation(change.address, change.kind, op.kind.value, str(change.live_id))
+        else:
+            assert change.after is not None
+            live_id = "" if op.kind is OpKind.CREATE else self.ids.get(change.address, "")
+            attributes = redact_like(dict(change.after), change.before)  # as `record` masks them
+            intent = PendingOperation(
+                change.address, change.kind, op.kind.value, live_id, attributes, change.moved_from, change.protected
+            )
+        self.state.begin(intent)
+
+    def failed(self, op: Operation) -> None:
+        """Drop the journal entry of an operation the provider reported as failed: the failure is
+        its outcome, reported like any other (main thread only)."""
+        if op.kind in PROVIDER_OPS:
+            self.state.clear_pending(op.change.address)
 
     def record(self, op: Operation, observed: ObservedObject | None) -> None:
         """Write one finished operation to state (main thread only)."""
@@ -193,7 +220,9 @@ def apply_plan(
             if should_stop():
                 result.interrupted = True
             while not result.interrupted and len(running) < parallelism and (key := sched.pop()) is not None:
-                running[pool.submit(run.execute, run.graph.nodes[key]["op"])] = (key, time.monotonic())
+                op = run.graph.nodes[key]["op"]
+                run.begin(op)  # durable before the provider is called
+                running[pool.submit(run.execute, op)] = (key, time.monotonic())
             if not running:
                 break
             done, _ = wait(list(running), timeout=0.2, return_when=FIRST_COMPLETED)
@@ -224,6 +253,7 @@ def _finish(
         on_event(event)
         sched.succeeded(key)
         return
+    run.failed(op)
     result.failed[address] = str(error)
     on_event(OpEvent(address, op.kind.value, "failed", str(error), seconds))
     for skipped in sched.failed(key):

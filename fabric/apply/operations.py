@@ -17,22 +17,25 @@ not created yet) before the deletes, and the full update after the creates.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
 import networkx as nx
 
+from fabric.apply.in_use import gone_items, in_use_edges
 from fabric.apply.subnet_order import changes_subnets, subnet_edges
 from fabric.errors import FabricError
 from fabric.graph import IMPLIED_KINDS
+from fabric.model.ipmath import network
 from fabric.model.ownership import tag
-from fabric.model.refs import identity, referenced, without_refs
+from fabric.model.refs import detached, identity, keeps_minimums, names_unique, referenced, without_refs
 from fabric.model.resources import KINDS
 from fabric.model.slots import slots
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
+from fabric.plan.diff import diff_entries
 from fabric.secrets import secret_name
 
 
@@ -101,7 +104,9 @@ def needs_order_check(plan: Plan) -> bool:
     """True if operations may be ordered against the dependency graph: deletes, replaces, renames,
     subnets moving between sites."""
     return any(
-        c.action in (Action.DELETE, Action.REPLACE) or (c.action is Action.UPDATE and renames(c)) or changes_subnets(c)
+        c.action in (Action.DELETE, Action.REPLACE)
+        or (c.action is Action.UPDATE and (renames(c) or bool(gone_items(c))))
+        or changes_subnets(c)
         for c in plan.changes
     )
 
@@ -164,11 +169,12 @@ def operation_graph(plan: Plan) -> nx.DiGraph[str]:
     update of an object it is only a member of, and for what its `depends_on` names (edges
     marked `soft`).
     """
-    graph = _graph(plan, {})
+    forced = _rejoin_detaches(plan)
+    graph = _graph(plan, forced)
     if nx.is_directed_acyclic_graph(graph):
         return graph
-    detaches = _detaches(plan, graph)
-    if detaches:
+    detaches = {**_detaches(plan, graph), **forced}
+    if len(detaches) > len(forced):
         graph = _graph(plan, detaches)
         if nx.is_directed_acyclic_graph(graph):
             return graph
@@ -177,6 +183,27 @@ def operation_graph(plan: Plan) -> nx.DiGraph[str]:
             inside = graph.subgraph(component).edges
             graph.remove_edges_from([(a, b) for a, b in inside if graph.edges[a, b].get("soft")])
     return graph
+
+
+def _rejoin_detaches(plan: Plan) -> dict[str, Change]:
+    """The first steps of updates that leave a replaced member and rejoin its successor
+    (`Change.rejoins`, decided by the planner): always two steps, cycle or not."""
+    created = {c.address for c in plan.changes if c.action in (Action.CREATE, Action.REPLACE)}
+    out = {}
+    for change in plan.changes:
+        if not change.rejoins or change.action is not Action.UPDATE or change.after is None:
+            continue
+        # before the deletes, nothing the plan creates exists yet: the first step leaves those out too
+        joins = referenced(KINDS[change.kind], dict(change.after)) & created
+        first = detached(change.kind, change.after, {*change.rejoins, *joins})
+        if first is None:  # the planner checked this; a hand-edited plan file might not have
+            raise FabricError(f"{change.address}: cannot leave {', '.join(change.rejoins)} for a while")
+        before = change.before or {}
+        paths = tuple(sorted(k for k in {*before, *first} if before.get(k) != first.get(k)))
+        out[change.address] = replace(
+            change, after=first, changed_paths=paths, reason=f"leave {', '.join(change.rejoins)}"
+        )
+    return out
 
 
 def _detaches(plan: Plan, graph: nx.DiGraph[str]) -> dict[str, Change]:
@@ -195,7 +222,7 @@ def _detaches(plan: Plan, graph: nx.DiGraph[str]) -> dict[str, Change]:
         if not leaves or not waits or change.moved_from or change.after is None:
             continue
         first = without_refs(KINDS[change.kind].REFS, dict(change.after), waits)
-        if first is not None and first != change.after and _keeps_minimums(change.kind, first):
+        if first is not None and first != change.after and keeps_minimums(change.kind, first):
             before = change.before or {}
             paths = tuple(sorted(k for k in {*before, *first} if before.get(k) != first.get(k)))
             joins = sorted(waits & referenced(KINDS[change.kind], dict(change.after)))
@@ -221,19 +248,61 @@ Claim = tuple[str, ...]
 
 
 def _claims(kind: str, attributes: Mapping[str, Any]) -> set[Claim]:
-    """What an object holds that no other may: its name in its scope, and its slots."""
-    return {identity(kind, attributes), *slots(kind, attributes)}
+    """What an object holds that no other may: its name in its scope, its slots, and a granted
+    address (a grant that declares one waits for the grant that holds it to let go)."""
+    out = set(slots(kind, attributes))
+    if names_unique(kind, attributes):  # HNV VM networks may share a name: no claim on it
+        out.add(identity(kind, attributes))
+    if kind == GRANT and attributes.get("address"):
+        out.add(("granted address", str(attributes.get("ip_pool")), str(attributes["address"])))
+    return out
 
 
-def _keeps_minimums(kind: str, attributes: Mapping[str, Any]) -> bool:
-    """False if a list drops below the length the model demands (a site with no host group):
-    such a step would be a state VMM does not allow, or one that empties the object."""
-    for name, field in KINDS[kind].model_fields.items():
-        value = attributes.get(name)
-        least = max((getattr(rule, "min_length", 0) for rule in field.metadata), default=0)
-        if isinstance(value, list) and len(value) < least:
-            return False
-    return True
+GRANT = "ip_grant"
+
+
+def grant_edges(plan: Plan, applies: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Addresses declared in code are taken before next-free ones are chosen: on each pool, a grant
+    that leaves its address to the pool waits for the grants that name theirs."""
+    fixed: dict[str, list[str]] = defaultdict(list)
+    free: dict[str, list[str]] = defaultdict(list)
+    for change in plan.changes:
+        if change.kind != GRANT or change.after is None or change.address not in applies:
+            continue
+        if change.action not in (Action.CREATE, Action.REPLACE):
+            continue
+        pool = str(change.after.get("ip_pool"))
+        (fixed if change.after.get("address") else free)[pool].append(applies[change.address])
+    return [(f, n) for pool, waiting in free.items() for n in waiting for f in fixed.get(pool, ())]
+
+
+def implied_old_users(plan: Plan) -> Iterator[tuple[str, str]]:
+    """(site, VLAN VM network) where the live VM network names no site but uses a subnet/VLAN pair the
+    live site holds: VMM refuses the site's delete while it does, as for a reference."""
+    held: dict[tuple[str, str, int], list[str]] = defaultdict(list)
+    for change in plan.changes:
+        if change.kind == "network_site" and change.before:
+            for pair in change.before.get("subnets") or []:
+                try:
+                    net = str(network(str(pair["subnet"])))
+                    logical = str(change.before.get("logical_network"))
+                    held[(logical, net, int(pair.get("vlan") or 0))].append(change.address)
+                except (KeyError, TypeError, ValueError):
+                    continue  # a masked subnet: takes no part in ordering
+    if not held:
+        return
+    for change in plan.changes:
+        before = change.before or {}
+        if change.kind != "vm_network" or before.get("isolation") != "vlan":
+            continue
+        for sub in before.get("subnets") or []:
+            if sub.get("network_site"):
+                continue  # an attribute reference: ordered as such
+            try:
+                key = (str(before.get("logical_network")), str(network(str(sub["subnet"]))), int(sub.get("vlan") or 0))
+            except (KeyError, TypeError, ValueError):
+                continue
+            yield from ((site, change.address) for site in held.get(key, ()))
 
 
 def _graph(plan: Plan, detaches: Mapping[str, Change]) -> nx.DiGraph[str]:
@@ -260,6 +329,8 @@ def _graph(plan: Plan, detaches: Mapping[str, Change]) -> nx.DiGraph[str]:
             first = detach_op.get(change.address) or apply_op[change.address]
             gone = _claims(change.kind, change.before) - _claims(change.kind, change.after)
             freed.update(dict.fromkeys(gone, first))
+    for site, user in implied_old_users(plan):
+        old_users[site].append(user)
     for address, key in apply_op.items():
         change = graph.nodes[key]["op"].change
         for dep in change.depends_on:
@@ -285,6 +356,8 @@ def _graph(plan: Plan, detaches: Mapping[str, Change]) -> nx.DiGraph[str]:
                 if holder and holder != claimer:
                     graph.add_edge(holder, claimer)
     graph.add_edges_from(subnet_edges(plan, delete_op, apply_op, detach_op))
+    graph.add_edges_from(in_use_edges(plan, delete_op, apply_op))
+    graph.add_edges_from(grant_edges(plan, apply_op))
     for address, key in delete_op.items():
         for user in old_users.get(address, ()):
             leaves = delete_op.get(user) or detach_op.get(user) or apply_op.get(user)
@@ -321,6 +394,11 @@ def _ordered_steps(plan: Plan) -> list[dict[str, Any]]:
                 "attributes": attributes,
                 "live_id": change.live_id if op.kind is not OpKind.CREATE else None,
                 "changed_paths": list(change.changed_paths),
+                "changes": []
+                if op.kind is OpKind.DELETE
+                else [
+                    e.to_json() for e in diff_entries(change.kind, change.before, change.after, change.changed_paths)
+                ],
                 "reason": change.reason,
             }
         )

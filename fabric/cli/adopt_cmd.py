@@ -10,9 +10,10 @@ import typer
 import yaml
 
 from fabric import engine
-from fabric.cli.common import HERE, StampDir, StateDir, leading_stamp, out, reports_errors
+from fabric.cli.common import HERE, StampDir, StateDir, err, leading_stamp, out, reports_errors
 from fabric.errors import FabricError
-from fabric.plan.adoption import export_documents, find_live, import_attributes
+from fabric.load.fmt import format_yaml
+from fabric.plan.adoption import export_documents, exportable, find_live, import_attributes
 from fabric.project import open_stamp
 from fabric.providers.registry import available
 from fabric.scaffold import ensure_schemas
@@ -60,6 +61,8 @@ def import_(
             )
         attrs = import_attributes(obj, inventory, snapshot)
         session.state.record(StateEntry(address, resource.KIND, obj.id, attrs))
+        if obj.owner != session.fabric.config.stamp and engine.take_over(session, address, obj):
+            out.print(f"Tagged it as managed by stamp {session.fabric.config.stamp!r}.", markup=False)
     out.print(f"Imported {resource.KIND} {obj.name!r} ({obj.id}) as {address}.", markup=False)
     out.print(f"Run `fabric plan {stamp}` to see how the code differs from it.", markup=False)
     return 0
@@ -72,8 +75,10 @@ def _stamp_name(target: Path) -> str:
 def _write_stamp(target: Path, session: engine.Session, docs: dict[str, Any]) -> None:
     schemas = ensure_schemas(target)
     provider = session.fabric.config.provider.model_dump()
-    if provider.get("type") == "lab" and "path" not in provider:
-        provider["path"] = str((session.work_dir / "lab.db").resolve())  # the same lab VMM
+    if provider.get("type") == "lab":  # the same lab VMM, wherever the new stamp is
+        given = provider.get("path")
+        lab = session.work_dir / "lab.db" if given is None else Path(session.fabric.root) / str(given)
+        provider["path"] = str(lab.expanduser().resolve())
     config = {"stamp": _stamp_name(target), "description": f"Exported from {session.fabric.root}", "provider": provider}
     (target / "fabric.yaml").write_text(
         _HEADER.format(schemas, "fabric.schema.json") + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
@@ -81,7 +86,9 @@ def _write_stamp(target: Path, session: engine.Session, docs: dict[str, Any]) ->
     for kind, entries in sorted(docs.items()):
         # a live value that is one of this stamp's secrets goes back to its ${env:NAME} reference
         body = yaml.safe_dump({kind: to_references(entries)}, sort_keys=False, allow_unicode=True, width=120)
-        (target / f"{kind}.yaml").write_text(_HEADER.format(schemas, "resources.schema.json") + body)
+        path = target / f"{kind}.yaml"
+        text = _HEADER.format(schemas, "resources.schema.json") + body
+        path.write_text(format_yaml(text, str(path)).text or text)  # canonical, as fabric fmt writes it
 
 
 @reports_errors
@@ -95,9 +102,15 @@ def export(
     if target.exists() and any(target.iterdir()) and not force:
         raise FabricError(f"{target} exists and is not empty (use --force to overwrite)")
     with engine.open_session(stamp, state_dir) as session:
-        docs, addresses = export_documents(engine.read_inventory(session.provider))
+        inventory, left_out = exportable(engine.read_inventory(session.provider), session.fabric.config.stamp)
+        docs, addresses = export_documents(inventory)
         target.mkdir(parents=True, exist_ok=True)
         _write_stamp(target, session, docs)
+    if left_out:
+        names = ", ".join(f"{o.kind} {o.name!r}" for o in left_out[:10]) + (" …" if len(left_out) > 10 else "")
+        err.print(
+            f"Left out {len(left_out)} objects other stamps manage (and what refers to them): {names}", markup=False
+        )
     exported = open_stamp(target, available())  # proves the YAML is valid and loadable
     ids = {address: live_id for live_id, address in addresses.items()}
     state = SqliteState(target / engine.WORK_DIR)

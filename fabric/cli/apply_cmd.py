@@ -46,6 +46,7 @@ from fabric.render.text import plan_compact, plan_text
 from fabric.state.protocol import StateBackend
 
 AutoApprove = Annotated[bool, typer.Option("--auto-approve", help="Apply without asking for 'yes'.")]
+AutoApproveDestroy = Annotated[bool, typer.Option("--auto-approve", help="Destroy without asking for 'yes'.")]
 Parallelism = Annotated[int, typer.Option("--parallelism", metavar="N", min=1, max=256, help="Changes run at once.")]
 Compact = Annotated[bool, typer.Option("--compact", help="Show the plan with one line per changed resource.")]
 Verbose = Annotated[
@@ -107,8 +108,9 @@ def _destroy_details(plan: Plan) -> list[str]:
 class _Reporter:
     """Where apply's live output goes: a progress bar on a terminal, one line per operation otherwise."""
 
-    def __init__(self, console: Console | None) -> None:
+    def __init__(self, console: Console | None, verb: str = "Applying") -> None:
         self.console = console
+        self.verb = verb
         self.bar: Any = None
         self.task: Any = None
 
@@ -120,7 +122,7 @@ class _Reporter:
 
     def start(self, total: int) -> None:
         if self.bar is not None:
-            self.task = self.bar.add_task("Applying", total=total, last="")
+            self.task = self.bar.add_task(self.verb, total=total, last="")
 
     def event(self, event: OpEvent) -> None:
         if self.bar is None:
@@ -129,7 +131,7 @@ class _Reporter:
             return
         if event.status != "ok":
             line = Text(f"{event.address}: {event.op} {event.status}", style="red")
-            self.bar.console.print(line.append(f" {event.error}", style=""), highlight=False, emoji=False)
+            self.bar.console.print(line.append(f": {event.error}", style=""), highlight=False, emoji=False)
         self.bar.update(self.task, advance=1, last=event.address)
 
     def retry(self, address: str, attempt: int, attempts: int, error: BaseException) -> None:
@@ -137,6 +139,7 @@ class _Reporter:
 
 
 def _run(provider: Provider, state: StateBackend, plan: Plan, parallelism: int) -> ApplyResult:
+    verb = "Destroying" if plan.destroy else "Applying"
     if not is_tty():
         reporter = _Reporter(None)
         return _execute(provider, state, plan, parallelism, reporter)
@@ -154,7 +157,7 @@ def _run(provider: Provider, state: StateBackend, plan: Plan, parallelism: int) 
         redirect_stdout=False,
         redirect_stderr=False,
     ) as bar:
-        reporter = _Reporter(bar.console)
+        reporter = _Reporter(bar.console, verb)
         reporter.bar = bar
         return _execute(provider, state, plan, parallelism, reporter)
 
@@ -225,7 +228,10 @@ def _apply(stamp: Path, options: _Options, destroy: bool) -> int:
         ) as session,
         session.state.lock("destroy" if destroy else "apply"),
     ):
-        full = engine.plan(session, destroy=destroy, replace=options.replace)
+        notices: list[str] = []
+        full = engine.plan(session, destroy=destroy, replace=options.replace, notices=notices)
+        for line in notices:  # what an interrupted run left pending, settled
+            err.print(line, markup=False)
         the_plan = targeted(session, full, options.target, options.exclude)
         if options.emit_script is not None:
             return _emit(session.provider, the_plan, options.emit_script)
@@ -234,7 +240,8 @@ def _apply(stamp: Path, options: _Options, destroy: bool) -> int:
             return 0
         if not options.auto_approve:
             if destroy:
-                question = f"Do you really want to destroy every object fabric manages for stamp {the_plan.stamp!r}?"
+                which = "the targeted objects" if options.target else "every object fabric manages"
+                question = f"Do you really want to destroy {which} for stamp {the_plan.stamp!r}?"
                 details = _destroy_details(the_plan)
             else:
                 question, details = "Do you want to apply these changes?", []
@@ -251,7 +258,9 @@ def _apply_saved(path: Path, options: _Options) -> int:
     provider, state = engine.saved_plan_backends(the_plan, context, options.lock_timeout)
     try:
         with state.lock("apply"):
-            reason = engine.stale_reason(the_plan, context.inventory_fingerprint, provider, state, context.secrets)
+            for line in engine.reconcile(provider, state, the_plan.stamp):  # before the staleness check
+                err.print(line, markup=False)
+            reason = engine.stale_reason(the_plan, context, provider, state)
             if reason:
                 raise StaleInputError(f"saved plan is stale: {reason}; run fabric plan again")
             _show(the_plan, options.compact)
@@ -338,7 +347,7 @@ def apply(
 
 @reports_errors
 def script(
-    planfile: Annotated[Path, typer.Argument(help="A plan file from fabric plan --out.")],
+    planfile: Annotated[Path, typer.Argument(help="A plan file from fabric plan --out.", metavar="PLANFILE")],
     out_file: Annotated[
         Path | None, typer.Option("--out", metavar="FILE", help="Write to FILE [default: stdout].")
     ] = None,
@@ -360,7 +369,7 @@ def script(
 @reports_errors
 def destroy(
     stamp: StampDir = HERE,
-    auto_approve: AutoApprove = False,
+    auto_approve: AutoApproveDestroy = False,
     parallelism: Parallelism = 4,
     target: Annotated[
         list[str] | None,

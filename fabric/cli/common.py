@@ -157,12 +157,12 @@ def reports_errors(fn: F) -> F:
             return EXIT_INTERRUPTED
         except ConfigError as exc:
             for diagnostic in exc.diagnostics:
-                err.print(diagnostic.render(), markup=False)
+                err.print(printable(diagnostic.render()), markup=False)
             err.print(f"{len(exc.diagnostics)} problem(s) found; nothing was changed.", markup=False)
             return 1
         except FabricError as exc:  # one line per problem
             for line in str(exc).splitlines() or [type(exc).__name__]:
-                err.print(f"error: {line}", markup=False)
+                err.print(f"error: {printable(line)}", markup=False)
             return 1
         except OSError as exc:
             err.print(f"error: {exc}", markup=False)
@@ -177,6 +177,20 @@ def reports_errors(fn: F) -> F:
             return 1
 
     return wrapper  # type: ignore[return-value]
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters shown escaped (`\x1b`): a message that repeats user input
+    (an address typed with an escape sequence) cannot drive the terminal or split a line."""
+    return _CONTROL.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}"
 
 
 def write(text: str) -> None:

@@ -63,13 +63,20 @@ def drift(
     variables = engine.stamp_variables(stamp, var, var_file)
     with engine.open_session(stamp, state_dir, lock_timeout, inventory, variables) as session:
         if accept:
-            for address in engine.accept_drift(session, accept):
-                err.print(
-                    f"Accepted the live values of {address} as last applied; where the code says otherwise, "
-                    "the next plan changes them back, so update the code to keep them.",
-                    markup=False,
-                )
-        report = engine.drift(session)
+            accepted = engine.accept_drift(session, accept)
+            for address in dict.fromkeys(accept):
+                if address in accepted:
+                    err.print(
+                        f"Accepted the live values of {address} as last applied; where the code says otherwise, "
+                        "the next plan changes them back, so update the code to keep them.",
+                        markup=False,
+                    )
+                else:
+                    err.print(f"{address}: no drift to accept (live matches what fabric last applied).", markup=False)
+        notices: list[str] = []
+        report = engine.drift(session, notices)
+    for line in notices:  # what an interrupted run left pending, settled
+        err.print(line, markup=False)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     if fmt is DriftFormat.json:
         text = json.dumps(drift_json(report, now), indent=2, ensure_ascii=False)

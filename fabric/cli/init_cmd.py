@@ -13,7 +13,7 @@ from fabric.scaffold import scaffold
 
 @reports_errors
 def init(
-    target: Annotated[Path, typer.Argument(help="Directory to create.", show_default=False)],
+    target: Annotated[Path, typer.Argument(help="Directory to create.", show_default=False, metavar="DIR")],
     template: Annotated[str, typer.Option("--template", metavar="NAME", help="reference or lab.")] = "reference",
     var: Annotated[
         list[str] | None,

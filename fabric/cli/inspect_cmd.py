@@ -11,7 +11,18 @@ from typing import Annotated
 import typer
 
 from fabric import engine
-from fabric.cli.common import HERE, StampDir, StateDir, err, out, print_plan_text, reports_errors, write
+from fabric.cli.common import (
+    HERE,
+    StampDir,
+    StateDir,
+    VarAssignments,
+    VarFiles,
+    err,
+    out,
+    print_plan_text,
+    reports_errors,
+    write,
+)
 from fabric.cli.plan_cmd import read_plan_file
 from fabric.load.schema import render_schemas
 from fabric.project import open_stamp
@@ -49,7 +60,7 @@ def show(
     state_dir: StateDir = None,
 ) -> int:
     """What state records: address, live ID and applied attributes (or a saved plan file's plan)."""
-    if stamp.is_file():
+    if stamp.is_file() or stamp.suffix == ".fabricplan":
         the_plan, context = read_plan_file(stamp)
         if fmt is Format.json:
             doc = {**plan_to_json(the_plan), "created": context.created, "stamp_dir": context.stamp_dir}
@@ -80,21 +91,24 @@ def show(
 
 @reports_errors
 def graph(
-    stamp: StampDir,
+    stamp: StampDir = HERE,
     fmt: Annotated[GraphFormat, typer.Option("--format", help="mermaid or dot.")] = GraphFormat.mermaid,
     with_plan: Annotated[
         bool,
         typer.Option("--plan", help="Plan against the live fabric and state; mark each node with its action."),
     ] = False,
     state_dir: StateDir = None,
+    var: VarAssignments = None,
+    var_file: VarFiles = None,
 ) -> int:
     """The dependency graph of the stamp's resources, as mermaid or Graphviz DOT: nodes coloured
     by kind and grouped by location; with `--plan`, each marked with its planned action."""
+    variables = engine.stamp_variables(stamp, var, var_file)
     if with_plan:
-        with engine.open_session(stamp, state_dir) as session:
+        with engine.open_session(stamp, state_dir, variables=variables) as session:
             g, shown = drawing(session.fabric.resources, engine.plan(session))
     else:
-        g, shown = drawing(open_stamp(stamp).resources)
+        g, shown = drawing(open_stamp(stamp, variables=variables).resources)
     out.print(to_dot(g, shown) if fmt is GraphFormat.dot else to_mermaid(g, shown), markup=False, end="")
     return 0
 

@@ -28,12 +28,13 @@ from fabric.cli.common import (
     reports_errors,
     write,
 )
-from fabric.errors import ConfigError, Diagnostic, FabricError
+from fabric.errors import ConfigError, Diagnostic, FabricError, SourceLocation
 from fabric.plan.change import Plan
+from fabric.plan.lifecycle import refuse_plan
 from fabric.plan.planfile import PlanContext, dump_plan, load_plan
 from fabric.plan.targeting import select
 from fabric.project import open_stamp
-from fabric.providers.registry import available
+from fabric.providers.registry import settings_models
 from fabric.render.jsonplan import plan_to_json
 from fabric.render.markdown import plan_markdown
 from fabric.render.text import plan_compact, plan_text
@@ -70,20 +71,23 @@ def emit_plan(the_plan: Plan, fmt: PlanFormat, compact: bool = False) -> None:
 
 
 def targeted(session: engine.Session, the_plan: Plan, targets: list[str] | None, excludes: list[str] | None) -> Plan:
-    """Apply --target/--exclude to a plan (unchanged if neither is given)."""
-    if not targets and not excludes:
-        return the_plan
-    assert session.fabric.graph is not None
-    return select(the_plan, session.fabric.graph, targets or [], excludes or [])
+    """Apply --target/--exclude to a plan (all of it if neither is given), then refuse it if what is
+    left must not be applied (prevent_destroy, another stamp's objects, an adoption that destroys)."""
+    if targets or excludes:
+        assert session.fabric.graph is not None
+        the_plan = select(the_plan, session.fabric.graph, targets or [], excludes or [])
+    refuse_plan(the_plan.changes)
+    return the_plan
 
 
-def save_plan(path: Path, session: engine.Session, the_plan: Plan, fingerprint: str) -> None:
+def save_plan(path: Path, session: engine.Session, the_plan: Plan, basis: engine.Basis) -> None:
     """Write a plan file that `fabric apply FILE` will carry out exactly."""
     context = PlanContext(
         stamp_dir=str(Path(session.fabric.root).resolve()),
         state_dir=str(session.work_dir.resolve()),
         provider=session.fabric.config.provider.model_dump(),
-        inventory_fingerprint=fingerprint,
+        inventory_fingerprint=basis.fingerprint,
+        footprint=basis.footprint.to_json(),
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         fabric_version=__version__,
         desired={a: {"kind": r.KIND, "attributes": r.canonical} for a, r in session.fabric.resources.items()},
@@ -122,21 +126,35 @@ def validate(
 ) -> int:
     """Check a stamp without touching any provider: every problem, file:line:col each."""
     if fmt is ValidateFormat.text:
-        fabric = open_stamp(stamp, available(), engine.stamp_variables(stamp, var, var_file))
+        fabric = open_stamp(stamp, settings_models(), engine.stamp_variables(stamp, var, var_file))
         where = stamp if stamp != HERE else Path.cwd().name  # `fabric validate` in the stamp directory
         out.print(f"{where}: valid ({len(fabric.resources)} resources).", markup=False)
         return 0
     try:
-        fabric = open_stamp(stamp, available(), engine.stamp_variables(stamp, var, var_file))
+        fabric = open_stamp(stamp, settings_models(), engine.stamp_variables(stamp, var, var_file))
     except ConfigError as exc:
-        write(json.dumps(validation_json(str(stamp), None, exc.diagnostics), indent=2, ensure_ascii=False))
+        write(json.dumps(validation_json(_stamp_name(stamp), None, exc.diagnostics), indent=2, ensure_ascii=False))
         return 1
-    write(json.dumps(validation_json(str(stamp), len(fabric.resources), []), indent=2, ensure_ascii=False))
+    except FabricError as exc:  # not a stamp at all: one problem, no position
+        problem = Diagnostic(SourceLocation(str(stamp), 0, 0), str(exc))
+        write(json.dumps(validation_json(str(stamp), None, [problem]), indent=2, ensure_ascii=False))
+        return 1
+    doc = validation_json(fabric.config.stamp, len(fabric.resources), [])
+    write(json.dumps(doc, indent=2, ensure_ascii=False))
     return 0
 
 
+def _stamp_name(root: Path) -> str:
+    """The stamp's name from fabric.yaml if that much can be read, else the directory."""
+    try:
+        return engine.load_config(root).stamp
+    except FabricError:
+        return str(root)
+
+
 def validation_json(stamp: str, resources: int | None, diagnostics: list[Diagnostic]) -> dict[str, object]:
-    """`fabric validate --format json` (format version 1): valid, resource count, one item per problem."""
+    """`fabric validate --format json` (format version 1): the stamp's name, valid, resource count, one
+    item per problem (a problem without a position — not a stamp directory — has line and column 0)."""
     return {
         "format_version": "1",
         "stamp": stamp,
@@ -182,16 +200,19 @@ def plan(
 ) -> int:
     """Show what apply would change: + create, <= adopt, ~ update, -/+ replace, - delete, => forget."""
     variables = engine.stamp_variables(stamp, var, var_file)
+    notices: list[str] = []
     with (
         engine.open_session(stamp, state_dir, lock_timeout, inventory, variables) as session,
         session.state.lock("plan") if lock else nullcontext(),
     ):
-        the_plan, fingerprint = engine.plan_with_fingerprint(
-            session, destroy=destroy, fingerprint=out_file is not None, replace=replace or ()
+        the_plan, basis = engine.plan_with_fingerprint(
+            session, destroy=destroy, fingerprint=out_file is not None, replace=replace or (), notices=notices
         )
         the_plan = targeted(session, the_plan, target, exclude)
         if out_file is not None:
-            save_plan(out_file, session, the_plan, fingerprint)
+            save_plan(out_file, session, the_plan, basis)
+    for line in notices:  # what an interrupted run left pending, settled
+        err.print(line, markup=False)
     emit_plan(the_plan, fmt, compact)
     if out_file is not None:
         err.print(f"Saved the plan to {out_file}; apply exactly this plan with: fabric apply {out_file}", markup=False)

@@ -22,8 +22,9 @@ from pydantic import BaseModel, ValidationError
 
 from fabric.errors import ConfigError, Diagnostic, SourceLocation, StampPathError
 from fabric.load.cascade import Cascade, Dropped, FollowOn
-from fabric.load.expand import META_KEYS, RawResource, expand_file
+from fabric.load.expand import META_KEYS, RawResource, Work, expand_file
 from fabric.load.suggest import NameIndex, did_you_mean
+from fabric.load.templating import budget
 from fabric.load.yamlfile import Locator, decode_error_location, parse_yaml
 from fabric.model.refs import DEPENDS_ON
 from fabric.model.resources import KINDS, Resource
@@ -277,27 +278,28 @@ def load_stamp_details(root: Path, variables: Mapping[str, Any] | None = None) -
         diagnostics += diags
         if text is not None:
             texts.append((name, text))
-    for (name, text), (data, diags) in zip(texts, _parse_all(texts), strict=True):
-        _lose_file(cascade, diags)
-        diagnostics += diags
-        templated = "{{" in text or "{%" in text
-        secrets = templated or "${env:" in text
-        raws, problems = expand_file(name, data, set(KINDS), values, templated=templated, secrets=secrets)
-        findings += problems
-        for raw in raws:
-            if raw.address in resources or raw.address in sources:
-                first = sources[raw.address]
-                msg = f"duplicate address, first declared at {locator.locate(first.file, first.path, at_key=True)}"
-                findings.append(Finding(raw.source, msg, True, raw.address))
-                continue
-            sources[raw.address] = raw.source
-            model, model_findings, bad_refs = _model(raw, len(findings))
-            findings += model_findings
-            pending += bad_refs
-            if model is not None:
-                resources[raw.address] = model
-            else:
-                invalid_bodies[raw.address] = raw.body
+    work = Work()
+    with budget("stamp"):  # template work is counted across all files, as well as per file
+        for (name, text), (data, diags) in zip(texts, _parse_all(texts), strict=True):
+            _lose_file(cascade, diags)
+            diagnostics += diags
+            raws, problems = _expand(name, text, data, values, work)
+            findings += problems
+            for raw in raws:
+                if raw.address in resources or raw.address in sources:
+                    first = sources[raw.address]
+                    where = locator.locate(first.file, first.path, at_key=True)
+                    message = f"duplicate address, first declared at {where}"
+                    findings.append(Finding(raw.source, message, True, raw.address))
+                    continue
+                sources[raw.address] = raw.source
+                model, model_findings, bad_refs = _model(raw, len(findings))
+                findings += model_findings
+                pending += bad_refs
+                if model is not None:
+                    resources[raw.address] = model
+                else:
+                    invalid_bodies[raw.address] = raw.body
     if pending:  # only when some reference is not an address: index the names once
         dropped = [f.declared for f in findings if isinstance(f, Dropped) and f.declared]
         names = NameIndex(lambda: ((a, r.name) for a, r in resources.items()), [*sources, *dropped])
@@ -307,6 +309,20 @@ def load_stamp_details(root: Path, variables: Mapping[str, Any] | None = None) -
     cascade.bodies = {a: b for a, b in invalid_bodies.items() if a in cascade.invalid}
     fabric = Fabric(str(root), config, resources, sources, config_file=display_path(root / STAMP_FILE))
     return LoadedStamp(fabric, locator, diagnostics, cascade)
+
+
+def _expand(
+    name: str, text: str, data: Any, variables: dict[str, Any], work: Work
+) -> tuple[list[RawResource], list[Finding]]:
+    """One parsed file's resources and problems; none once the stamp's expansion had to stop
+    for good (the resource limit) or, for a file with templates, once their budget ran out
+    (that problem says where, and counts as losing resources of any kind)."""
+    templated = "{{" in text or "{%" in text
+    if work.stopped is not None and (templated or work.stopped_for_resources):
+        return [], []
+    secrets = templated or "${env:" in text
+    raws, problems = expand_file(name, data, set(KINDS), variables, templated=templated, secrets=secrets, work=work)
+    return raws, list(problems)
 
 
 def _lose_file(cascade: Cascade, diagnostics: list[Diagnostic]) -> None:

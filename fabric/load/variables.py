@@ -40,8 +40,8 @@ from fabric.load.suggest import did_you_mean
 from fabric.load.yamlfile import Locator, parse_yaml
 
 VAR = "-var"
-_INT = re.compile(r"^[+-]?\d+$")
-_FLOAT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_INT = re.compile(r"[+-]?\d+")  # whole text (fullmatch)
+_FLOAT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")  # whole text (fullmatch)
 _BOOLS = {"true": True, "yes": True, "false": False, "no": False}
 _SHOWN = 40  # characters of an argument repeated in a message
 _TYPE_NAMES = {
@@ -129,11 +129,11 @@ def _from_text(text: str, default: Any) -> Any:
             raise _Bad(f"expected a boolean (true, false, yes or no), got {text!r}")
         return value
     if isinstance(default, int):
-        if not _INT.match(text.strip()):
+        if not _INT.fullmatch(text.strip()):
             raise _Bad(f"expected a whole number, got {text!r}")
         return int(text)
     if isinstance(default, float):
-        if not _FLOAT.match(text.strip()) or not math.isfinite(float(text)):
+        if not _FLOAT.fullmatch(text.strip()) or not math.isfinite(float(text)):
             raise _Bad(f"expected a number, got {text!r}")
         return float(text)
     if isinstance(default, list):

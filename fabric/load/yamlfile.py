@@ -25,18 +25,33 @@ _TAG = "tag:yaml.org,2002:"
 _STR, _MAP, _SEQ, _MERGE = _TAG + "str", _TAG + "map", _TAG + "seq", _TAG + "merge"
 
 
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TIMESTAMP = yaml.constructor.SafeConstructor.timestamp_regexp
+
+
 def _null(constructor: Any, node: Any) -> None:
+    if node.value not in _NULLS:  # `!!null text`: dropping the text silently would lose what was meant
+        raise ValueError(f"{node.value!r} is not null")
     return None
 
 
 def _timestamp(constructor: Any, node: Any) -> str:
+    if not _TIMESTAMP.fullmatch(node.value):  # fabric has no dates: a timestamp keeps its text
+        raise ValueError(f"{node.value!r} is not a timestamp")
     return str(node.value)
+
+
+def _bool(constructor: Any, node: Any) -> bool:
+    value = constructor.bool_values.get(node.value.lower())
+    if value is None:
+        raise ValueError(f"{node.value!r} is not a boolean")
+    return bool(value)
 
 
 _SCALARS: dict[str, Callable[[Any, Any], Any]] = {
     _TAG + "int": yaml.constructor.SafeConstructor.construct_yaml_int,
     _TAG + "float": yaml.constructor.SafeConstructor.construct_yaml_float,
-    _TAG + "bool": yaml.constructor.SafeConstructor.construct_yaml_bool,
+    _TAG + "bool": _bool,
     _TAG + "null": _null,
     _TAG + "timestamp": _timestamp,
 }
@@ -57,6 +72,26 @@ class _YamlProblem(Exception):
         super().__init__(message)
         self.message = message
         self.mark = mark
+
+
+def _shown_tag(tag: str) -> str:
+    """A tag as written: `!!int`, `!local`."""
+    return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+
+
+_NODE_KINDS = {yaml.ScalarNode: "a scalar", yaml.SequenceNode: "a list", yaml.MappingNode: "a mapping"}
+_READS = "fabric reads strings, numbers, booleans, null, lists and mappings"
+_WANTS = {_STR: "a scalar", _SEQ: "a list", _MAP: "a mapping", **{tag: "a scalar" for tag in _SCALARS}}
+
+
+def _tag_problem(node: Any) -> _YamlProblem:
+    """A tag fabric does not read, or one on a node of another kind (`!!map text`, `!!seq {…}`, `!!int [1]`)."""
+    wanted = _WANTS.get(node.tag)
+    if wanted is None:
+        message = f"unsupported YAML tag {_shown_tag(node.tag)} ({_READS})"
+    else:
+        message = f"YAML tag {_shown_tag(node.tag)} needs {wanted}, not {_NODE_KINDS.get(type(node), 'this node')}"
+    return _YamlProblem(message, node.start_mark)
 
 
 if _Parser is not None:
@@ -96,10 +131,15 @@ class _Converter:
     def convert(self, node: Any, depth: int = 0) -> Any:
         tag = node.tag
         if tag == _STR:
-            return node.value
+            value = node.value
+            if value.__class__ is str:
+                return value
+            raise _tag_problem(node)  # `!!str [a]`
         if depth > MAX_DEPTH:
             raise _YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
         if tag in _SCALARS:
+            if not isinstance(node, yaml.ScalarNode):
+                raise _tag_problem(node)
             return self._scalar(node)
         key = id(node)
         found = self.done.get(key)
@@ -109,24 +149,34 @@ class _Converter:
             self.alias_reused = True
             return found
         if tag == _SEQ:
+            if not isinstance(node, yaml.SequenceNode):
+                raise _tag_problem(node)
             self.done[key] = _IN_PROGRESS
             out = [self.convert(child, depth + 1) for child in node.value]
             self.done[key] = out
             return out
         if tag == _MAP:
+            if not isinstance(node, yaml.MappingNode):
+                raise _tag_problem(node)
             self.done[key] = _IN_PROGRESS
             mapping: dict[str, Any] = {}
             self._mapping(node, mapping, depth)
             self.done[key] = mapping
             return mapping
-        raise _YamlProblem(f"unsupported YAML tag {tag!r}", node.start_mark)
+        raise _tag_problem(node)
 
     def _scalar(self, node: Any) -> Any:
         try:  # the per-tag constructors only read the node, so one shared instance is safe
             return _SCALARS[node.tag](_SAFE, node)
         except ValueError as exc:
             digits = re.search(r"has (\d+) digits", str(exc))
-            what = f"integer too large ({digits.group(1)} digits)" if digits else f"invalid value: {exc}"
+            if digits:
+                what = f"integer too large ({digits.group(1)} digits)"
+            elif node.tag in (_TAG + "int", _TAG + "float"):  # `!!int abc`: only an explicit tag gets here
+                kind = "an integer" if node.tag == _TAG + "int" else "a number"
+                what = f"{node.value!r} is not {kind} (YAML tag {_shown_tag(node.tag)})"
+            else:
+                what = f"{exc} (YAML tag {_shown_tag(node.tag)})"
             raise _YamlProblem(what, node.start_mark) from None
 
     def _mapping(self, node: Any, out: dict[str, Any], depth: int) -> None:
@@ -157,8 +207,21 @@ class _Converter:
         pairs = node.value
         _duplicates(pairs, [k.value for k, _ in pairs if k.tag != _MERGE])
         if any(k.tag == _MERGE for k, _ in pairs):
+            for key_node, value_node in pairs:
+                if key_node.tag == _MERGE:
+                    _merge_sources(value_node)
             _SAFE.flatten_mapping(node)  # merged keys first, written keys override them
         return list(node.value)
+
+
+def _merge_sources(node: Any) -> None:
+    """A merge (`<<:`) takes mappings, or a list of them: their tags must say so (flatten_mapping
+    looks at node kinds only, and would merge `!!seq {a: 1}` as a mapping)."""
+    if isinstance(node, yaml.SequenceNode) and node.tag != _SEQ:
+        raise _tag_problem(node)
+    for item in node.value if isinstance(node, yaml.SequenceNode) else [node]:
+        if isinstance(item, yaml.MappingNode) and item.tag != _MAP:
+            raise _tag_problem(item)
 
 
 def _duplicates(pairs: list[Any], keys: list[Any]) -> None:
@@ -223,6 +286,25 @@ def _syntax_error(text: str, name: str, exc: yaml.MarkedYAMLError) -> Diagnostic
     return Diagnostic(_location(name, mark), f"invalid YAML: {what}")
 
 
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks, as its marks count them
+
+
+def offset_location(name: str, text: str, offset: int, *, in_bytes: bool) -> SourceLocation:
+    """line:column of an offset into `text` (of its UTF-8 bytes if `in_bytes`: what libyaml counts)."""
+    before = text.encode("utf-8")[:offset].decode("utf-8", errors="replace") if in_bytes else text[:offset]
+    line, start = 1, 0
+    for match in _BREAK.finditer(before):
+        line, start = line + 1, match.end()
+    return SourceLocation(name, line, len(before) - start + 1)
+
+
+def _reader_error(text: str, name: str, exc: yaml.reader.ReaderError) -> Diagnostic:
+    character = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    where = offset_location(name, text, exc.position, in_bytes=_Parser is not None)
+    allowed = "YAML takes printable characters, tab and line breaks"
+    return Diagnostic(where, f"invalid YAML: character U+{character:04X} is not allowed ({allowed})")
+
+
 def parse_yaml(text: str, name: str) -> tuple[Any, list[Diagnostic]]:
     """Parse one YAML document safely; return its data or diagnostics (never raises)."""
     if len(text) > MAX_ITEMS and _items(text) > MAX_ITEMS:  # composing every node would need gigabytes
@@ -239,6 +321,8 @@ def parse_yaml(text: str, name: str) -> tuple[Any, list[Diagnostic]]:
         return None, [Diagnostic(_location(name, exc.mark), exc.message)]
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_error(text, name, exc)]
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses: the reader gives an offset, not a mark
+        return None, [_reader_error(text, name, exc)]
     except yaml.YAMLError as exc:
         return None, [Diagnostic(SourceLocation(name, 1, 1), f"invalid YAML: {exc}")]
     except RecursionError:
@@ -267,14 +351,19 @@ class Locator:
 
     def _root(self, name: str) -> Any:
         if name not in self._roots:
+            text = self.texts.get(name, "")
             try:
-                self._roots[name] = yaml.compose(self.texts.get(name, ""), Loader=_NodeLoader)  # type: ignore[arg-type]
+                if "&" in text and "*" in text:  # anchors and aliases: keep where each alias was written
+                    self._roots[name] = yaml.compose(text, Loader=_AliasLoader)  # type: ignore[arg-type]
+                else:
+                    self._roots[name] = yaml.compose(text, Loader=_NodeLoader)  # type: ignore[arg-type]
             except (yaml.YAMLError, RecursionError):
                 self._roots[name] = None
         return self._roots[name]
 
     def locate(self, name: str, path: Path, *, at_key: bool = False) -> SourceLocation:
-        """Best location for `path` in file `name`: the deepest node the path reaches."""
+        """Best location for `path` in file `name`: the deepest node the path reaches, or the
+        alias the path goes through (`b: *body`: a problem in b's copy of the body is b's)."""
         node = self._root(name)
         if node is None:
             return SourceLocation(name, 1, 1)
@@ -285,6 +374,8 @@ class Locator:
             if found is None:
                 break
             key_node, node = found
+            if isinstance(node, _Alias):
+                return _location(name, key_node.start_mark if (last and at_key and key_node is not None) else node.mark)
             mark = key_node.start_mark if (last and at_key and key_node is not None) else node.start_mark
         return _location(name, mark)
 
@@ -295,21 +386,77 @@ class Locator:
             found = self._child(node, step) if node is not None else None
             if found is None:
                 return None
-            node = found[1]
+            node = found[1].target if isinstance(found[1], _Alias) else found[1]
         return node.value if isinstance(node, yaml.ScalarNode) else None
 
     def _child(self, node: Any, step: str | int) -> tuple[Any, Any] | None:
+        if isinstance(node, _Alias):
+            node = node.target
         if isinstance(node, yaml.MappingNode):  # indexed once: a mapping with many errors stays linear
             keys = self._keys.get(id(node))
             if keys is None:
                 keys = self._keys[id(node)] = {}
+                merges = []
                 for key_node, value_node in node.value:
                     if isinstance(key_node, yaml.ScalarNode):
+                        if key_node.tag == _MERGE:
+                            merges.append((key_node, value_node))
                         keys.setdefault(key_node.value, (key_node, value_node))
+                for key, merged in self._merged_keys(merges).items():
+                    keys.setdefault(key, merged)  # written keys override merged ones
             return keys.get(str(step))
         if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
             return None, node.value[step]
         return None
+
+    def _merged_keys(self, merges: list[tuple[Any, Any]]) -> dict[str, tuple[Any, Any]]:
+        """Keys a mapping takes from its `<<:` merges, each located at its `<<:` (the copy is this
+        mapping's, not the merged mapping's)."""
+        out: dict[str, tuple[Any, Any]] = {}
+        for merge_key, merge in merges:
+            sources = merge.target if isinstance(merge, _Alias) else merge
+            for source in sources.value if isinstance(sources, yaml.SequenceNode) else [sources]:
+                mapping = source.target if isinstance(source, _Alias) else source
+                if not isinstance(mapping, yaml.MappingNode):
+                    continue
+                for key_node, value_node in mapping.value:
+                    if isinstance(key_node, yaml.ScalarNode) and key_node.value not in out:
+                        out[key_node.value] = (merge_key, _Alias(value_node, merge_key.start_mark))
+        return out
+
+
+@dataclass(frozen=True)
+class _Alias:
+    """Where an alias (`*body`) was written, and the node it stands for."""
+
+    target: Any
+    mark: Any
+
+
+class _AliasComposer(yaml.composer.Composer):
+    """Composes nodes in Python, so that each alias keeps its own position (for `Locator` only)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):  # type: ignore[attr-defined]
+            mark = self.peek_event().start_mark  # type: ignore[attr-defined]
+            return _Alias(super().compose_node(parent, index), mark)
+        return super().compose_node(parent, index)
+
+
+if _Parser is not None:
+
+    class _AliasLoader(_AliasComposer, _Parser, yaml.resolver.Resolver):
+        """libyaml's events, composed by `_AliasComposer`."""
+
+        def __init__(self, stream: str) -> None:
+            _Parser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+else:  # pragma: no cover - PyYAML without libyaml
+
+    class _AliasLoader(_AliasComposer, yaml.SafeLoader):  # type: ignore[no-redef]
+        """Pure-Python events, composed by `_AliasComposer`."""
 
 
 def decode_error_location(name: str, raw: bytes, exc: UnicodeDecodeError) -> SourceLocation:

@@ -24,6 +24,14 @@ BUILT_IN: dict[str, frozenset[str]] = {
 }
 
 
+# The ranges of the MAC pools VMM ships (scvmm-domain.md 1.7): VMM refuses a pool overlapping
+# them while they exist, and fabric never deletes them.
+BUILT_IN_MAC_RANGES: dict[str, tuple[str, str]] = {
+    "Default MAC address pool": ("00:1D:D8:B7:1C:00", "00:1D:D8:F4:1F:FF"),
+    "Default VMware MAC address pool": ("00:50:56:00:00:00", "00:50:56:3F:FF:FF"),
+}
+
+
 def is_built_in(kind: str, name: str) -> bool:
     """True if VMM ships an object of this kind and (case-insensitive) name."""
     return name.casefold() in BUILT_IN.get(kind, frozenset())

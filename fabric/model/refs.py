@@ -84,6 +84,16 @@ def identity(kind: str, attributes: Mapping[str, Any]) -> tuple[str, str, str]:
     return kind, scope_value(kind, dict(attributes)), str(attributes.get("name", "")).casefold()
 
 
+def names_unique(kind: str, attributes: Mapping[str, Any]) -> bool:
+    """False where VMM lets objects share a name in their scope: HNV VM networks, which tenants
+    own (every Windows Azure Pack tenant has a "Default" network on the one PA logical network).
+
+    Such an object is known by its ID alone: `identity` still names what adoption looks for,
+    but several live objects can answer it.
+    """
+    return not (kind == "vm_network" and attributes.get("isolation") == "hnv")
+
+
 def without_refs(spec: dict[RefPath, str], data: dict[str, Any], drop: set[str]) -> dict[str, Any] | None:
     """A copy of `data` without the list items or map keys that hold a reference (per `spec`) in `drop`.
 
@@ -108,3 +118,24 @@ def without_refs(spec: dict[RefPath, str], data: dict[str, Any], drop: set[str])
             parent = parent[step]
         del parent[path[-1]]
     return out
+
+
+def keeps_minimums(kind: str, attributes: Mapping[str, Any]) -> bool:
+    """False if a list drops below the length the model demands (a site with no host group):
+    such an intermediate step would be a state VMM does not allow, or one that empties the object."""
+    for name, field in KINDS[kind].model_fields.items():
+        value = attributes.get(name)
+        least = max((getattr(rule, "min_length", 0) for rule in field.metadata), default=0)
+        if isinstance(value, list) and len(value) < least:
+            return False
+    return True
+
+
+def detached(kind: str, attributes: Mapping[str, Any], drop: set[str]) -> dict[str, Any] | None:
+    """`attributes` without the list items and map keys that point at `drop` — an object that left
+    them for a while — or None if that is impossible: a plain reference (a site's logical network, a
+    host group's parent) cannot be dropped, and no list may fall below the model's minimum."""
+    first = without_refs(KINDS[kind].REFS, dict(attributes), drop)
+    if first is None or not keeps_minimums(kind, first):
+        return None
+    return first

@@ -30,7 +30,7 @@ from fabric.model.ipmath import ip, network
 
 RefPath = tuple[str, ...]
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # C0, DEL, C1 (CSI, NEL, …), line separators
-_REF = re.compile(r"^[a-z_]+\.\S.*$")
+_REF = re.compile(r"[a-z_]+\.\S.*")  # the whole value (fullmatch): `$` would let a trailing newline through
 
 
 def _name(value: str) -> str:
@@ -40,7 +40,7 @@ def _name(value: str) -> str:
 
 
 def _ref(value: str) -> str:
-    if not _REF.match(value):
+    if not _REF.fullmatch(value):
         raise ValueError(f"{value!r} is not an address of the form KIND.KEY (e.g. host_group.Oslo/IaaS)")
     return value
 
@@ -51,8 +51,16 @@ def _unlimited(value: Any) -> Any:
 
 Name = Annotated[str, Field(min_length=1, max_length=256), AfterValidator(_name)]
 Ref = Annotated[str, AfterValidator(_ref)]
-Vlan = Annotated[int, Field(ge=0, le=4094)]
-Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
+def _whole_number(value: Any) -> Any:
+    # YAML 1.1 reads on/off/yes/no as booleans and pydantic takes True as 1: `vlan: on` would be VLAN 1
+    if isinstance(value, bool):
+        raise ValueError("expected a whole number, not a boolean (YAML reads on, off, yes and no as booleans)")
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(_whole_number)]
+Vlan = Annotated[Whole, Field(ge=0, le=4094)]
+Count = Annotated[Whole, Field(ge=0, le=1_000_000_000)]
 Quota = Annotated[
     Count | None,
     BeforeValidator(_unlimited),
@@ -84,7 +92,7 @@ def _address(value: str) -> str:
 
 IPAddress = Annotated[str, AfterValidator(_address)]
 IPNetwork = Annotated[str, AfterValidator(_network)]
-_MAC = re.compile(r"^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$")
+_MAC = re.compile(r"[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}")  # the whole value: fullmatch
 
 
 class Strict(BaseModel):
@@ -118,6 +126,10 @@ class Lifecycle(Strict):
     ignore_changes: list[str] = Field(
         default_factory=list, description="Attribute paths (capacity.vm_count) whose live value is left alone."
     )
+    replace_adopted: bool = Field(
+        default=False,
+        description="Allow a plan to replace (delete and re-create) the existing object this resource adopts.",
+    )
 
 
 _NO_LIFECYCLE = Lifecycle()
@@ -131,6 +143,9 @@ class Resource(Strict):
     SCOPE: ClassVar[str | None] = None
     SETS: ClassVar[frozenset[str]] = frozenset()
     KEYED: ClassVar[dict[str, str]] = {}  # list attribute → the field of its items that identifies them
+    # keyed list → item fields that cannot change in place: a change re-creates that item (VM subnet CIDR)
+    ITEM_IMMUTABLE: ClassVar[dict[str, frozenset[str]]] = {}
+    SITS_ON: ClassVar[tuple[tuple[str, str, str, str], ...]] = ()  # see IpPool
     COMPUTED: ClassVar[frozenset[str]] = frozenset()  # left to the provider when not set (null)
     IMMUTABLE: ClassVar[frozenset[str]] = frozenset()  # no Set- parameter in VMM (scvmm-domain.md)
     OWNER_TAG: ClassVar[bool] = True  # the VMM object has a description to carry fabric's ownership tag
@@ -295,6 +310,16 @@ class IpPool(Resource):
         ("vm_network",): "vm_network",
     }
     SCOPE: ClassVar[str | None] = "network_site"
+    # default gateways all get an automatic metric, and the reserved and VIP sets are one comma-separated
+    # set in VMM: order means nothing; DNS servers and search suffixes are used in the order listed
+    SETS: ClassVar[frozenset[str]] = frozenset({"gateways", "reserved", "vips"})
+
+    # where a pool sits: (its reference to the container, its own field, the container's keyed list,
+    # the items' key): a site's subnet, or a VM network's VM subnet, which cannot go while the pool is on it
+    SITS_ON: ClassVar[tuple[tuple[str, str, str, str], ...]] = (
+        ("network_site", "subnet", "subnets", "subnet"),
+        ("vm_network", "vm_subnet", "subnets", "name"),
+    )
 
     network_site: Ref | None = None
     vm_network: Ref | None = None
@@ -340,6 +365,7 @@ class VmNetwork(Resource):
     }
     SCOPE: ClassVar[str | None] = "logical_network"
     KEYED: ClassVar[dict[str, str]] = {"subnets": "name"}
+    ITEM_IMMUTABLE: ClassVar[dict[str, frozenset[str]]] = {"subnets": frozenset({"subnet"})}
 
     logical_network: Ref
     isolation: Literal["no_isolation", "vlan", "hnv"] = "no_isolation"
@@ -360,7 +386,7 @@ class MacPool(Resource):
     @field_validator("range_start", "range_end")
     @classmethod
     def _mac(cls, value: str) -> str:
-        if not _MAC.match(value):
+        if not _MAC.fullmatch(value):
             raise ValueError(f"{value!r} is not a MAC address like 00:1D:D8:B7:1C:00")
         return value.replace("-", ":").upper()
 
@@ -385,7 +411,7 @@ class VirtualPortProfile(Resource):
     enable_router_guard: bool = False
     allow_teaming: bool = False
     allow_ieee_priority_tagging: bool = False
-    minimum_bandwidth_weight: Annotated[int, Field(ge=0, le=100)] = 0
+    minimum_bandwidth_weight: Annotated[Whole, Field(ge=0, le=100)] = 0
     minimum_bandwidth_absolute_mbps: Count = 0
     maximum_bandwidth_mbps: Count = 0
 
@@ -445,7 +471,7 @@ class IpGrant(Resource):
 
     ip_pool: Ref
     vm: Name = Field(description="The VM's name in VMM (VMs are not managed by fabric).")
-    adapter: Annotated[int, Field(ge=0, le=63)] = Field(default=0, description="Index of the VM's network adapter.")
+    adapter: Annotated[Whole, Field(ge=0, le=63)] = Field(default=0, description="Index of the VM's network adapter.")
     address: IPAddress | None = Field(default=None, description="A fixed address; null = the next free one.")
 
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import networkx as nx
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import BeforeValidator, ConfigDict, Field, field_validator
 
-from fabric.model.resources import Resource, Strict
+from fabric.model.resources import Name, Ref, Resource, Strict
 
 
 class ProviderConfig(Strict):
@@ -63,6 +63,79 @@ class Removed(Strict):
     from_: str = Field(alias="from", pattern=r"^[a-z_]+\.\S.*$", description="The address to forget.")
 
 
+# Kinds whose objects sit in host groups: host groups themselves, objects naming host groups
+# (clouds, sites, MAC pools) and objects placed through the sites, pools and VM networks they use
+# (pools, VM networks, uplink port profiles, grants). `under:` means something only for these.
+PLACED_KINDS = frozenset(
+    {"host_group", "cloud", "network_site", "ip_pool", "vm_network", "mac_pool", "uplink_port_profile", "ip_grant"}
+)
+
+
+class UnmanagedRule(Strict):
+    """Which live objects of one kind, made outside fabric, drift expects: by name or by where they sit.
+
+    An object is expected if its name matches one of `names` or it sits under one of `under`.
+    """
+
+    names: list[Name] = Field(
+        default_factory=list,
+        description="Name patterns (globs: * any text, ? one character, [abc] one of them), compared "
+        "case-insensitively as VMM compares names. For host groups a pattern holding / is matched "
+        "against the path (Oslo/Tenants/*), one without against the name.",
+    )
+    under: list[Ref] = Field(
+        default_factory=list,
+        description="Addresses of host groups declared in code (host_group.Oslo/Tenants). A host group is "
+        "expected if it is below one of them (at any depth); any other object if every host group it sits "
+        "in is one of them or below one: a cloud's, site's or MAC pool's own host groups, a pool's or "
+        "uplink port profile's sites' host groups, a VM network's subnets' sites' host groups (for a VM "
+        "network naming no site — HNV, no isolation —, the host groups of its logical network's sites).",
+    )
+
+
+def _all_is_every_name(value: Any) -> Any:
+    """`all` stands for every name (`names: ["*"]`); anything else must be the mapping form."""
+    if value == "all":
+        return {"names": ["*"]}
+    if not isinstance(value, dict | UnmanagedRule):
+        raise ValueError("write `all`, or a mapping with names and/or under")
+    return value
+
+
+UnmanagedEntry = Annotated[
+    UnmanagedRule, BeforeValidator(_all_is_every_name, json_schema_input_type=Literal["all"] | UnmanagedRule)
+]
+_GLOBAL = "`all` or names (global: it sits in no host group)."
+
+
+class Unmanaged(Strict):
+    """Live objects no code declares that drift should expect (say, what tenants make through
+    Windows Azure Pack), per kind: `all`, or `{names: [PATTERN…], under: [HOST_GROUP…]}`."""
+
+    host_group: UnmanagedEntry | None = Field(
+        default=None, description="Host groups: `all`, names (or paths), or under (the subtree below)."
+    )
+    cloud: UnmanagedEntry | None = Field(default=None, description="Clouds: `all`, names, or under.")
+    logical_network: UnmanagedEntry | None = Field(default=None, description=f"Logical networks: {_GLOBAL}")
+    network_site: UnmanagedEntry | None = Field(default=None, description="Network sites: `all`, names, or under.")
+    ip_pool: UnmanagedEntry | None = Field(default=None, description="Static IP pools: `all`, names, or under.")
+    vm_network: UnmanagedEntry | None = Field(default=None, description="VM networks: `all`, names, or under.")
+    mac_pool: UnmanagedEntry | None = Field(default=None, description="MAC pools: `all`, names, or under.")
+    port_classification: UnmanagedEntry | None = Field(default=None, description=f"Port classifications: {_GLOBAL}")
+    virtual_port_profile: UnmanagedEntry | None = Field(default=None, description=f"Virtual port profiles: {_GLOBAL}")
+    uplink_port_profile: UnmanagedEntry | None = Field(
+        default=None, description="Uplink port profiles: `all`, names, or under."
+    )
+    logical_switch: UnmanagedEntry | None = Field(default=None, description=f"Logical switches: {_GLOBAL}")
+    custom_property: UnmanagedEntry | None = Field(default=None, description=f"Custom properties: {_GLOBAL}")
+    ip_grant: UnmanagedEntry | None = Field(default=None, description="IP grants: `all`, names, or under.")
+
+    def rules(self) -> dict[str, UnmanagedRule]:
+        """The rule of each kind that has one, by kind."""
+        found = {kind: getattr(self, kind) for kind in type(self).model_fields}
+        return {kind: rule for kind, rule in found.items() if rule is not None}
+
+
 class StampConfig(Strict):
     """The contents of `fabric.yaml`."""
 
@@ -74,6 +147,10 @@ class StampConfig(Strict):
     moved: list[Moved] = Field(default_factory=list, description="Renamed addresses: [{from: OLD, to: NEW}].")
     removed: list[Removed] = Field(
         default_factory=list, description="Addresses to forget without deleting their objects: [{from: ADDRESS}]."
+    )
+    unmanaged: Unmanaged = Field(
+        default_factory=Unmanaged,
+        description="Objects made outside fabric that drift expects (reported apart, not drift), per kind.",
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from fabric.errors import FabricError
 from fabric.inventory import Inventory, ObservedObject
+from fabric.model.refs import iter_refs
 from fabric.model.resources import KINDS
 from fabric.plan.liveview import LiveView
 from fabric.snapshot import StateSnapshot
@@ -71,6 +72,24 @@ def export_addresses(inventory: Inventory) -> dict[str, str]:
         used[obj.kind].add(key)
         out[obj.id] = f"{obj.kind}.{key}"
     return out
+
+
+def exportable(inventory: Inventory, stamp: str) -> tuple[Inventory, list[ObservedObject]]:
+    """The objects `fabric export` may write for a stamp exporting from `stamp`'s VMM: all but those
+    another stamp's tag names, and what references them (left out with them, so that no reference
+    points at an object not exported). Returns the objects kept and those left out."""
+    left_out = {o.id for o in inventory if o.owner not in (None, stamp)}
+    changed = bool(left_out)
+    while changed:
+        changed = False
+        for obj in inventory:
+            if obj.id in left_out or obj.kind not in KINDS:
+                continue
+            if any(t in left_out for _, t, _ in iter_refs(KINDS[obj.kind].REFS, dict(obj.attributes))):
+                left_out.add(obj.id)
+                changed = True
+    kept = Inventory({i: o for i, o in inventory.objects.items() if i not in left_out})
+    return kept, sorted((inventory.objects[i] for i in left_out), key=lambda o: (o.kind, o.name))
 
 
 def export_documents(inventory: Inventory) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:

@@ -33,8 +33,10 @@ class Change:
     old_depends_on: tuple[str, ...] = ()
     moved_from: str | None = None
     protected: bool = False
+    rejoins: tuple[str, ...] = ()  # replaced members this update leaves before their delete, rejoins after
     takes_over: bool = False  # adopts a live object no stamp created (shown as Action.ADOPT)
     owner_tag: bool = False  # apply writes this stamp's ownership tag onto the object
+    refusal: str = ""  # why this change must not be applied (another stamp's object, an adoption that destroys)
     # path → value fabric last applied, where the live object differs from it (changed outside fabric)
     changed_outside: Mapping[str, Any] = field(default_factory=dict)
 

@@ -1,9 +1,11 @@
 """Drift: compare what fabric last applied (state) with the live fabric and with the code.
 
-Four categories, kept apart: *changed* outside fabric (live differs from last applied),
+Five categories, kept apart: *changed* outside fabric (live differs from last applied),
 *deleted* outside fabric (in state, gone live), *unmanaged* (live objects of managed kinds
-that no state entry claims and that touch this stamp), and *pending* (code differs from
-what was last applied: a change not yet applied, not drift). Pure: no I/O, no clock.
+that no state entry claims and that belong to this stamp), *pending* (code differs from what
+was last applied: a change not yet applied, not drift), and *expected* outside fabric (such
+objects that `fabric.yaml`'s `unmanaged:` rules expect — tenants' VM networks, say: reported,
+not drift). Pure: no I/O, no clock.
 """
 
 from __future__ import annotations
@@ -11,12 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from fnmatch import fnmatchcase
+from functools import partial
 from typing import Any
 
 from fabric import secrets
 from fabric.inventory import Inventory, ObservedObject
+from fabric.model.overlap import ancestors
 from fabric.model.refs import iter_refs, map_refs
 from fabric.model.resources import KINDS, Resource, fill_computed
+from fabric.model.stamp import Unmanaged, UnmanagedRule
 from fabric.plan.diff import changed_paths
 from fabric.plan.lifecycle import without_ignored
 from fabric.plan.liveview import LiveView
@@ -31,6 +37,10 @@ class Category(StrEnum):
     DELETED = "deleted_outside"
     UNMANAGED = "unmanaged"
     PENDING = "pending"
+    EXPECTED = "expected_outside"  # last: the least to look at (tenants' objects, hundreds of them)
+
+
+DRIFT = frozenset({Category.CHANGED, Category.DELETED, Category.UNMANAGED})  # what makes has_drift true
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,7 @@ class DriftItem:
     # Empty: a global object (logical network, switch, …) or, for a host group, the top level.
     host_groups: tuple[str, ...] = ()
     live: Mapping[str, Any] | None = None  # pending items: the live object (references as addresses), if any
+    host_group_path: str = ""  # host groups: the path (`Oslo/Tenants/Contoso`; live names for unmanaged ones)
 
 
 @dataclass(frozen=True)
@@ -79,8 +90,8 @@ class DriftReport:
 
     @property
     def has_drift(self) -> bool:
-        """True if anything changed outside fabric (pending changes are not drift)."""
-        return any(i.category is not Category.PENDING for i in self.items)
+        """True if anything changed outside fabric (pending changes and expected objects are not drift)."""
+        return any(i.category in DRIFT for i in self.items)
 
     def count(self, category: Category) -> int:
         """How many items of one category."""
@@ -108,9 +119,55 @@ def _applied(address: str, entry: StateEntry, labels: LiveView, desired: Mapping
     return DriftItem(Category.CHANGED, address, entry.kind, name, obj.id, paths, *shown)
 
 
-def _touches_stamp(obj: ObservedObject, managed: set[str]) -> bool:
-    targets = [t for _, t, _ in iter_refs(KINDS[obj.kind].REFS, dict(obj.attributes))]
-    return not targets or any(t in managed for t in targets)
+def _outside(inventory: Inventory, managed: set[str], stamp: str) -> list[ObservedObject]:
+    """Live objects of the managed kinds that no state entry claims and that belong to this stamp:
+    global objects (no references: logical networks, switches, …), and objects that reference a
+    managed object directly or through other such objects (a tenant's host group below a tenant's
+    host group below a managed one). Objects tagged for another stamp are that stamp's."""
+    memo: dict[str, bool] = {}
+    parent_of = partial(_parent, inventory)
+
+    def rooted(obj: ObservedObject) -> bool:
+        known = memo.get(obj.id)
+        if known is not None:
+            return known
+        memo[obj.id] = False  # a reference loop ends here
+        if obj.kind == "host_group":  # walked, not recursed: trees can be deep
+            found = any(g in managed for g in ancestors(parent_of(obj.id) or "", parent_of))
+        else:
+            found = False
+            for _, target, _ in iter_refs(KINDS[obj.kind].REFS, dict(obj.attributes)):
+                other = inventory.get(target)
+                if target in managed or (other is not None and other.kind in KINDS and rooted(other)):
+                    found = True
+                    break
+        memo[obj.id] = found
+        return found
+
+    out = []
+    for obj in inventory:
+        if obj.id in managed or obj.kind not in KINDS or (obj.owner is not None and obj.owner != stamp):
+            continue
+        if not any(True for _ in iter_refs(KINDS[obj.kind].REFS, dict(obj.attributes))) or rooted(obj):
+            out.append(obj)
+    return out
+
+
+def _live_path(inventory: Inventory, live_id: str) -> str:
+    """A live host group's path from the top (`Oslo/Tenants/Contoso`), by the names VMM holds."""
+    names = []
+    for group in ancestors(live_id, partial(_parent, inventory)):
+        obj = inventory.get(group)
+        if obj is None:
+            break
+        names.append(obj.name)
+    return "/".join(reversed(names))
+
+
+def _parent(inventory: Inventory, live_id: str) -> str | None:
+    obj = inventory.get(live_id)
+    parent = obj.attributes.get("parent") if obj is not None else None
+    return parent if isinstance(parent, str) else None
 
 
 def _pending(desired: Mapping[str, Resource], state: StateSnapshot) -> list[DriftItem]:
@@ -217,6 +274,68 @@ class Placement:
         return placed
 
 
+class _LivePlacement(Placement):
+    """Placement of live objects (references as live IDs), where a VM network that names no site
+    (HNV, no isolation) sits where the sites of its logical network are: where VMM offers it."""
+
+    def __init__(self, inventory: Inventory) -> None:
+        super().__init__(self._record)
+        self._inventory = inventory
+        self._sites: dict[str, list[ObservedObject]] | None = None
+
+    def _record(self, ref: str) -> tuple[str, Mapping[str, Any]] | None:
+        obj = self._inventory.get(ref)
+        return (obj.kind, obj.attributes) if obj is not None else None
+
+    def host_groups(self, kind: str, attributes: Mapping[str, Any]) -> tuple[str, ...]:
+        """As `Placement.host_groups`, with the VM network rule above."""
+        placed = super().host_groups(kind, attributes)
+        if placed or kind != "vm_network":
+            return placed
+        if self._sites is None:
+            self._sites = {}
+            for obj in self._inventory:
+                if obj.kind == "network_site":
+                    self._sites.setdefault(str(obj.attributes.get("logical_network")), []).append(obj)
+        found: set[str] = set()
+        for site in self._sites.get(str(attributes.get("logical_network")), []):
+            found.update(super().host_groups(site.kind, site.attributes))
+        return tuple(sorted(found))
+
+
+class _Expected:
+    """`unmanaged:` rules applied to live objects: why one is expected, or None."""
+
+    def __init__(self, rules: Mapping[str, UnmanagedRule], inventory: Inventory, state: StateSnapshot) -> None:
+        self._rules = rules
+        self._inventory = inventory
+        self._live = {address: entry.live_id for address, entry in state.entries.items()}
+        self._placement = _LivePlacement(inventory)
+
+    def reason(self, obj: ObservedObject) -> str | None:
+        """`unmanaged.KIND: …` naming the rule that expects `obj`, or None if none does."""
+        rule = self._rules.get(obj.kind)
+        if rule is None:
+            return None
+        where = f"unmanaged.{obj.kind}"
+        for pattern in rule.names:
+            if pattern == "*":
+                return f"{where}: all"
+            by_path = obj.kind == "host_group" and "/" in pattern
+            subject = _live_path(self._inventory, obj.id) if by_path else obj.name
+            if fnmatchcase(subject.casefold(), pattern.casefold()):
+                return f"{where}: {'path' if by_path else 'name'} matches {pattern!r}"
+        placed = self._placement.host_groups(obj.kind, obj.attributes) if rule.under else ()
+        tops = {self._live[a]: a for a in rule.under if a in self._live}
+        used: list[str] = []
+        for group in placed:  # every host group it sits in must be at or below one named
+            top = next((tops[g] for g in ancestors(group, partial(_parent, self._inventory)) if g in tops), None)
+            if top is None:
+                return None
+            used.append(top)
+        return f"{where}: under {', '.join(dict.fromkeys(used))}" if used else None
+
+
 def _placed(
     items: list[DriftItem], desired: Mapping[str, Resource], labels: LiveView, state: StateSnapshot
 ) -> list[DriftItem]:
@@ -266,27 +385,38 @@ def _placed(
 
 
 def drift_report(
-    stamp: str, desired: Mapping[str, Resource], inventory: Inventory, state: StateSnapshot
+    stamp: str,
+    desired: Mapping[str, Resource],
+    inventory: Inventory,
+    state: StateSnapshot,
+    unmanaged: Unmanaged | None = None,
 ) -> DriftReport:
-    """Compare state with the live inventory (drift) and with the code (pending)."""
+    """Compare state with the live inventory (drift) and with the code (pending); `unmanaged`:
+    `fabric.yaml`'s rules for objects made outside fabric that are expected, not drift."""
     labels = LiveView(inventory, {e.live_id: a for a, e in state.entries.items()})
     items = [i for a, e in state.entries.items() if (i := _applied(a, e, labels, desired)) is not None]
-    managed = set(labels.address)
-    for obj in inventory:
-        if obj.id not in managed and obj.kind in KINDS and _touches_stamp(obj, managed):
-            items.append(
-                DriftItem(
-                    Category.UNMANAGED,
-                    None,
-                    obj.kind,
-                    obj.name,
-                    obj.id,
-                    actual=labels.view(obj),
-                    detail="no code declares it",
-                )
+    rules = unmanaged.rules() if unmanaged is not None else {}
+    expected = _Expected(rules, inventory, state) if rules else None
+    for obj in _outside(inventory, set(labels.address), stamp):
+        # this stamp's tag: fabric made it (an apply died before state recorded it), no tenant did
+        why = expected.reason(obj) if expected is not None and obj.owner is None else None
+        items.append(
+            DriftItem(
+                Category.EXPECTED if why else Category.UNMANAGED,
+                None,
+                obj.kind,
+                obj.name,
+                obj.id,
+                actual=labels.view(obj),
+                detail=why or "no code declares it",
+                host_group_path=_live_path(inventory, obj.id) if obj.kind == "host_group" else "",
             )
+        )
     items += _pending(desired, state)
-    items = _placed(items, desired, labels, state)
+    items = [
+        replace(i, host_group_path=i.address.removeprefix("host_group.")) if i.kind == "host_group" and i.address else i
+        for i in _placed(items, desired, labels, state)
+    ]
     order = list(Category)
     items.sort(key=lambda i: (order.index(i.category), i.address or "", i.kind, i.name))
     groups = {o.id: o.attributes.get("parent") for o in inventory if o.kind == "host_group"}

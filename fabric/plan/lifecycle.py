@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
 from fabric.errors import FabricError
+from fabric.model.resources import KINDS
 from fabric.plan.action import Action
 from fabric.plan.change import Change
+from fabric.plan.diff import parse_path
 from fabric.snapshot import StateSnapshot
 
 
@@ -39,34 +41,67 @@ def without_ignored(paths: tuple[str, ...], ignore: list[str]) -> tuple[str, ...
     return tuple(p for p in paths if not any(_covers(i, p) for i in ignore))
 
 
-def keep_ignored(after: Mapping[str, Any], before: Mapping[str, Any], ignore: list[str]) -> dict[str, Any]:
-    """`after` with the live (`before`) value at every ignored path, so apply leaves it alone."""
+def keep_ignored(
+    after: Mapping[str, Any], before: Mapping[str, Any], ignore: list[str], kind: str = ""
+) -> dict[str, Any]:
+    """`after` with the live (`before`) value at every ignored path, so apply leaves it alone. Paths
+    are written as plans show them: `capacity.vm_count`, `custom_properties["custom_property.x"]`,
+    and items of `kind`'s keyed lists by key, `subnets["web"].vlan`."""
     out = copy.deepcopy(dict(after))
+    keyed = KINDS[kind].KEYED if kind in KINDS else {}
     for path in ignore:
-        parts = path.split(".")
+        parts = parse_path(path)
+        if not parts:
+            continue
+        key = keyed.get(str(parts[0]))
         source: Any = before
         target: Any = out
         try:
             for part in parts[:-1]:
-                source, target = source[part], target[part]
-            target[parts[-1]] = copy.deepcopy(source[parts[-1]])
-        except (KeyError, TypeError):
+                source, target = _step(source, part, key), _step(target, part, key)
+            _put(target, parts[-1], copy.deepcopy(_step(source, parts[-1], key)), key)
+        except (KeyError, IndexError, TypeError):
             continue
     return out
 
 
-def guard_destroy(changes: list[Change], protected: set[str]) -> None:
-    """Raise PlanRefused naming every protected resource (`protected`: their addresses) the plan
-    deletes or replaces."""
-    hits = []
+def _step(node: Any, part: str | int, key: str | None) -> Any:
+    """`node[part]`, where a string part of a keyed list names the item by its key."""
+    if isinstance(node, list) and isinstance(part, str) and key is not None:
+        for item in node:
+            if isinstance(item, Mapping) and str(item.get(key)) == part:
+                return item
+        raise KeyError(part)
+    return node[part]
+
+
+def _put(node: Any, part: str | int, value: Any, key: str | None) -> None:
+    if isinstance(node, list) and isinstance(part, str) and key is not None:
+        for i, item in enumerate(node):
+            if isinstance(item, Mapping) and str(item.get(key)) == part:
+                node[i] = value
+                return
+        raise KeyError(part)
+    node[part] = value
+
+
+def refuse_plan(changes: Iterable[Change]) -> None:
+    """Raise PlanRefused, one line per problem, if any of these changes must not be applied: a
+    delete or replace of a protected resource (`lifecycle.prevent_destroy`), or a change the planner
+    refused (`Change.refusal`). Called on the plan that will be shown or applied — after targeting,
+    so that an unrelated guard does not block a targeted plan."""
+    hits, refusals = [], []
     for change in changes:
-        if change.action not in (Action.DELETE, Action.REPLACE):
-            continue
-        if change.address in protected:
+        if change.refusal:
+            refusals.append(change.refusal)
+        if change.protected and change.action in (Action.DELETE, Action.REPLACE):
             hits.append(f"{change.address} would be {'deleted' if change.action is Action.DELETE else 'replaced'}")
+    lines = sorted(refusals)
     if hits:
-        raise PlanRefused(
+        lines.append(
             "lifecycle.prevent_destroy forbids this plan: "
             + "; ".join(hits)
             + " (remove prevent_destroy first if this is intended)"
         )
+    if lines:
+        raise PlanRefused("\n".join(lines))

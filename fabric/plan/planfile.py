@@ -17,7 +17,9 @@ from fabric.plan.change import Change, Plan
 from fabric.secrets import fingerprint, from_references, redact_like, referenced_names, to_references, unnamed_at
 
 PLANFILE_FORMAT = "fabric-plan"
-PLANFILE_VERSION = 2  # 2: fingerprints of secrets (a version-1 file has none, so it is refused)
+# 2: fingerprints of secrets (a version-1 file has none, so it is refused); 3: the footprint (what the
+# plan relies on in the live fabric), and the changes' ownership, rejoin and outside-change fields
+PLANFILE_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class PlanContext:
     desired: dict[str, Any] = field(default_factory=dict)
     state_backend: dict[str, Any] = field(default_factory=dict)  # fabric.yaml's state: (no DSN)
     secrets: dict[str, str] = field(default_factory=dict)  # variable → fingerprint of its value then
+    footprint: dict[str, Any] = field(default_factory=dict)  # what of the live fabric it relies on
 
 
 def change_record(c: Change) -> dict[str, Any]:
@@ -52,8 +55,10 @@ def change_record(c: Change) -> dict[str, Any]:
         "old_depends_on": list(c.old_depends_on),
         "moved_from": c.moved_from,
         "protected": c.protected,
+        "rejoins": list(c.rejoins),
         "takes_over": c.takes_over,
         "owner_tag": c.owner_tag,
+        "refusal": c.refusal,
         "changed_outside": dict(c.changed_outside),
     }
 
@@ -74,9 +79,11 @@ def _change_from_dict(d: dict[str, Any]) -> Change:
         tuple(d["old_depends_on"]),
         d.get("moved_from"),
         bool(d.get("protected")),
-        bool(d.get("takes_over")),
-        bool(d.get("owner_tag")),
-        dict(d.get("changed_outside") or {}),
+        rejoins=tuple(d.get("rejoins") or ()),
+        takes_over=bool(d.get("takes_over")),
+        owner_tag=bool(d.get("owner_tag")),
+        refusal=str(d.get("refusal") or ""),
+        changed_outside=dict(d.get("changed_outside") or {}),
     )
 
 
@@ -107,6 +114,7 @@ def dump_plan(plan: Plan, context: PlanContext) -> dict[str, Any]:
             "created": context.created,
             "fabric_version": context.fabric_version,
             "state_backend": context.state_backend,
+            "footprint": context.footprint,
         },
         "desired": context.desired,
         "changes": [_masked_record(c) for c in plan.changes],
@@ -153,6 +161,7 @@ def load_plan(doc: Any) -> tuple[Plan, PlanContext]:
             dict(doc.get("desired", {})),
             dict(ctx.get("state_backend", {})),
             dict(prints),
+            dict(ctx.get("footprint") or {}),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise FabricError(f"plan file is damaged: {type(exc).__name__}: {exc}") from None

@@ -7,7 +7,7 @@ an object created by an apply that died before writing state is not created twic
 
 from __future__ import annotations
 
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -16,12 +16,12 @@ import networkx as nx
 
 from fabric.graph import attribute_references, build_graph, topological_order
 from fabric.inventory import Inventory, ObservedObject
-from fabric.model.refs import identity, map_refs, scope_value
-from fabric.model.resources import KINDS, Resource, fill_computed
+from fabric.model.refs import detached, identity, iter_refs, map_refs, names_unique, scope_value
+from fabric.model.resources import KINDS, IpGrant, Resource, fill_computed
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
 from fabric.plan.diff import changed_paths, lookup, top_level
-from fabric.plan.lifecycle import PlanRefused, apply_moves, guard_destroy, keep_ignored, without_ignored
+from fabric.plan.lifecycle import apply_moves, keep_ignored, refuse_plan, without_ignored
 from fabric.plan.liveview import LiveView
 from fabric.secrets import redact_like
 from fabric.snapshot import StateEntry, StateSnapshot
@@ -47,14 +47,15 @@ class _Matcher:
             if entry.live_id in inventory:
                 self.ids[address] = entry.live_id
         claimed = set(self.ids.values())
-        self._identity: dict[tuple[str, str, str], str] = {}
+        self._identity: dict[tuple[str, str, str], list[str]] = defaultdict(list)
         for obj in inventory:
             if obj.id not in claimed and obj.kind in KINDS:
                 key = (obj.kind, scope_value(obj.kind, dict(obj.attributes)), obj.name.casefold())
-                self._identity.setdefault(key, obj.id)
+                self._identity[key].append(obj.id)
         self.adopted: set[str] = set()
         self.taken_over: set[str] = set()
-        self.conflicts: list[str] = []
+        self.conflicts: dict[str, str] = {}  # address → why its change must not be applied
+        self.notes: dict[str, str] = {}  # address → why nothing was adopted although names match
         self._addresses = {v: k for k, v in self.ids.items()}
         self._live = LiveView(inventory, self._addresses)  # shares _addresses, which match() extends
 
@@ -64,19 +65,29 @@ class _Matcher:
             return self.ids[address]
         attrs = map_refs(type(resource), resource.canonical, lambda a: self.ids.get(a, "?"))
         key = (resource.KIND, scope_value(resource.KIND, attrs), resource.name.casefold())
-        live_id = self._identity.get(key)
-        if live_id is None:
+        candidates = self._identity.get(key) or []
+        if not candidates:
             return None
+        if not names_unique(resource.KIND, attrs):  # several may share the name: never guess
+            mine = [c for c in candidates if self.inventory.objects[c].owner == self.stamp]
+            if len(mine) != 1:
+                self.notes[address] = (
+                    f"{len(candidates)} live {resource.KIND}(s) named {resource.name!r} exist and VMM lets them "
+                    f"share it; none is adopted by name (fabric import {address} LIVE_ID takes one)"
+                )
+                return None
+            candidates = mine
+        live_id = candidates[0]
         owner = self.inventory.objects[live_id].owner
         if owner is not None and owner != self.stamp:
-            self.conflicts.append(
+            self.conflicts[address] = (
                 f"{address}: the live {resource.KIND} {resource.name!r} ({live_id}) is managed by stamp "
                 f"{owner!r} (its description ends in [fabric stamp={owner}]); give this resource another name, "
-                f"or release the object from stamp {owner!r} first (a removed: block there, then delete the tag "
-                "in VMM)"
+                f"or have stamp {owner!r} let go of it first (a removed: block there), then delete the tag in VMM "
+                f"or take it over with fabric import --force"
             )
             return None
-        del self._identity[key]
+        candidates.remove(live_id)
         self.ids[address] = live_id
         self._addresses[live_id] = address
         self.adopted.add(address)
@@ -115,7 +126,7 @@ def _existing(
     ignore = resource.guards.ignore_changes
     paths = without_ignored(changed_paths(before, after, resource.KIND), ignore)
     if ignore and paths:
-        after = keep_ignored(after, before, ignore)
+        after = keep_ignored(after, before, ignore, resource.KIND)
     action = Action.NOOP
     reason = ""
     if paths:
@@ -126,9 +137,10 @@ def _existing(
         action, reason = Action.REPLACE, "replacement requested with -replace"
     takes_over = address in m.taken_over
     if obj.owner not in (None, m.stamp) and address not in m.adopted and action is not Action.NOOP:
-        m.conflicts.append(
+        m.conflicts[address] = (
             f"{address}: the live {resource.KIND} {resource.name!r} ({obj.id}) is now tagged as managed by stamp "
-            f"{obj.owner!r}; two stamps must not manage one object (release it there, or fabric state rm it here)"
+            f"{obj.owner!r}; two stamps must not manage one object (take it back with fabric import --force, or "
+            "fabric state rm it here)"
         )
     if action is Action.REPLACE:
         after = _fresh_after(resource, before)
@@ -157,13 +169,17 @@ def _outside(change: Change, entry: StateEntry | None) -> Change:
     change, that the update only reverts them)."""
     if entry is None or change.action is Action.NOOP or change.before is None or change.after is None:
         return change
+    if not entry.attributes:  # nothing recorded to compare with
+        return change
     applied = dict(entry.attributes)
     before = redact_like(change.before, applied)
     last = {k: applied.get(k) for k in before}
     outside = changed_paths(last, before, change.kind)
     if not outside:
         return change
-    reverts = change.action is Action.UPDATE and set(change.changed_paths) <= set(outside)
+    reverts = (
+        change.action is Action.UPDATE and bool(change.changed_paths) and set(change.changed_paths) <= set(outside)
+    )
     reverts = reverts and all(applied.get(k) == change.after.get(k) for k in top_level(change.changed_paths))
     reason = "; ".join(filter(None, [change.reason, "reverts changes made outside fabric" if reverts else ""]))
     return replace(change, changed_outside={p: lookup(last, p, change.kind) for p in outside}, reason=reason)
@@ -182,32 +198,92 @@ def _fresh_after(resource: Resource, before: Mapping[str, Any]) -> dict[str, Any
     """What a replacement is created with: the code's values, and whatever the provider chose
     before (a granted address, say) left for it to choose anew."""
     ignore = resource.guards.ignore_changes
-    return keep_ignored(resource.canonical, before, ignore) if ignore else dict(resource.canonical)
+    return keep_ignored(resource.canonical, before, ignore, resource.KIND) if ignore else dict(resource.canonical)
 
 
-def _cascade(changes: dict[str, Change], graph: nx.DiGraph[str], desired: Mapping[str, Resource]) -> None:
-    """A replaced resource gets a new ID: every existing resource that references it is replaced after it.
+def _cascade(
+    changes: dict[str, Change], graph: nx.DiGraph[str], desired: Mapping[str, Resource], immutable: Immutables
+) -> None:
+    """A replaced resource gets a new ID; what references it follows, as VMM forces.
 
-    Only attribute references count: `depends_on` orders operations but holds no ID.
+    Through an immutable reference (a site's logical network, a pool's site) the dependent is
+    replaced too. Through a membership it can leave and rejoin (an uplink's sites, a switch's
+    uplinks, a cloud's logical networks) it is updated in two steps instead: it leaves the old
+    object before that is deleted and joins the new one once created (`Change.rejoins`). A plain
+    reference that must always name something (a host group's parent), or a list that would fall
+    below its minimum, leaves no such way: replaced. `depends_on` holds no ID and never cascades.
     """
     queue = deque(a for a, c in changes.items() if c.action is Action.REPLACE)
+    created = {a for a, c in changes.items() if c.action is Action.CREATE}
     while queue:
         address = queue.popleft()
         for dependent in graph.successors(address):
             change = changes[dependent]
-            holds_id = any(a == address for a, _ in desired[dependent].typed_references)
-            if holds_id and change.action in (Action.NOOP, Action.UPDATE):
+            fields = _fields_holding(desired[dependent], address)
+            if not fields or change.action not in (Action.NOOP, Action.UPDATE) or change.after is None:
+                continue
+            fixed = sorted(fields & immutable(change.kind))
+            leave = {*change.rejoins, address}
+            # the first step comes before any create: what the dependent joins that is new is left out too
+            joining = desired[dependent].references & created
+            first = None if fixed else detached(change.kind, change.after, leave | joining)
+            if first is not None:
+                note = f"leaves {address} before it is replaced and joins the new one"
                 changes[dependent] = replace(
                     change,
-                    action=Action.REPLACE,
-                    after=_fresh_after(desired[dependent], change.before or {}),
-                    reason=f"replaced because {address} is replaced",
+                    action=Action.UPDATE,
+                    rejoins=tuple(sorted(leave)),
+                    reason="; ".join(filter(None, [change.reason, note])),
                     old_depends_on=_old_references(change.kind, change.before or {}),
                 )
-                queue.append(dependent)
+                continue
+            field = fixed[0] if fixed else sorted(fields)[0]
+            why = "cannot change" if fixed else "cannot be left without it while it is replaced"
+            changes[dependent] = replace(
+                change,
+                action=Action.REPLACE,
+                after=_fresh_after(desired[dependent], change.before or {}),
+                reason=f"replaced because {address} is replaced and {change.kind}.{field} {why}",
+                old_depends_on=_old_references(change.kind, change.before or {}),
+                rejoins=(),
+            )
+            queue.append(dependent)
 
 
-def _deletes(desired: Mapping[str, Resource], state: StateSnapshot, m: _Matcher, rules: _Rules) -> list[Change]:
+def _release_declared_addresses(changes: dict[str, Change], desired: Mapping[str, Resource]) -> None:
+    """A grant left to the pool's next free address that holds an address another grant declares
+    gives it up: it is granted anew (a replace), after the declared one has taken its address."""
+    declared = {
+        (r.ip_pool, r.address): a for a, r in desired.items() if isinstance(r, IpGrant) and r.address is not None
+    }
+    if not declared:
+        return
+    for address, change in changes.items():
+        resource = desired[address]
+        if not isinstance(resource, IpGrant) or resource.address is not None or change.before is None:
+            continue
+        if change.action not in (Action.NOOP, Action.UPDATE):
+            continue
+        held = (str(change.before.get("ip_pool")), str(change.before.get("address")))
+        other = declared.get(held)
+        if other is not None and other != address:
+            changes[address] = replace(
+                change,
+                action=Action.REPLACE,
+                after=_fresh_after(resource, {}),
+                reason=f"its address {held[1]} is declared by {other}: granted anew from the pool",
+                old_depends_on=_old_references(change.kind, change.before),
+            )
+
+
+def _fields_holding(resource: Resource, address: str) -> set[str]:
+    """The top-level attributes of `resource` whose references include `address`."""
+    return {str(path[0]) for path, target, _ in iter_refs(type(resource).REFS, resource.canonical) if target == address}
+
+
+def _deletes(
+    desired: Mapping[str, Resource], state: StateSnapshot, m: _Matcher, rules: _Rules, protected: set[str]
+) -> list[Change]:
     out = []
     for address, entry in state.entries.items():
         if address in desired:
@@ -219,11 +295,11 @@ def _deletes(desired: Mapping[str, Resource], state: StateSnapshot, m: _Matcher,
         name = str(before.get("name", address))
         action = Action.DELETE
         if address in rules.removed:
-            action, reason = Action.FORGET, "removed block: no longer managed by fabric; the object stays in VMM"
+            action, reason = Action.FORGET, "listed under removed: in fabric.yaml"
         elif obj is not None and rules.built_in(entry.kind, name):
             obj, reason = None, "built into VMM: left in place, only removed from state"
         elif obj is not None and obj.owner not in (None, m.stamp):
-            m.conflicts.append(
+            m.conflicts[address] = (
                 f"{address}: will not delete the live {entry.kind} {name!r} ({obj.id}): it is tagged as managed by "
                 f"stamp {obj.owner!r}. If this stamp should let go of it, list it in removed: instead"
             )
@@ -241,21 +317,29 @@ def _deletes(desired: Mapping[str, Resource], state: StateSnapshot, m: _Matcher,
                 False,
                 (),
                 tuple(sorted(old)),
+                protected=address in protected,
             )
         )
     return out
 
 
-def _refuse_destructive_take_overs(changes: Mapping[str, Change], m: _Matcher, rules: _Rules) -> None:
+def _refuse_destructive_take_overs(
+    changes: Mapping[str, Change], desired: Mapping[str, Resource], m: _Matcher, rules: _Rules
+) -> None:
     """Adoption never destroys: a take-over that would be replaced (its own immutable difference, or
-    a cascade) is a conflict unless -replace asked for it."""
+    a cascade) is a conflict unless -replace or `lifecycle.replace_adopted` asks for it."""
     for address, c in changes.items():
-        if c.takes_over and c.action is Action.REPLACE and address not in rules.replace:
-            why = f"differs in {c.reason}" if "cannot change" in c.reason else f"would be replaced: {c.reason}"
-            m.conflicts.append(
+        allowed = address in rules.replace or desired[address].guards.replace_adopted
+        if c.takes_over and c.action is Action.REPLACE and not allowed:
+            if c.reason.endswith("cannot change in place"):
+                why = f"differs where VMM cannot change it ({c.reason.removesuffix(' cannot change in place')})"
+            else:
+                why = f"would be {c.reason}"
+            m.conflicts[address] = (
                 f"{address}: the live {c.kind} {c.name!r} ({c.live_id}) was not created by fabric and {why}; "
-                "adopting it would delete it and create a new one. Make the code match it, or give the resource "
-                f"another name (or ask for the replacement with -replace {address})"
+                "adopting it would delete it and create a new one. Make the code match it (fabric import "
+                f"{address} {c.live_id} records it as it is), give the resource another name, or allow the "
+                "replacement with lifecycle.replace_adopted: true"
             )
 
 
@@ -292,6 +376,7 @@ def make_plan(
     built_in: BuiltIn = lambda kind, name: False,
     replace_addresses: frozenset[str] = frozenset(),
     removed: frozenset[str] = frozenset(),
+    refuse: bool = True,
 ) -> Plan:
     """The plan that brings the live fabric (and state) to `desired` (or to nothing if destroy).
 
@@ -301,7 +386,9 @@ def make_plan(
     although nothing forces it (-replace); `removed`: addresses to forget without deleting.
     Raises PlanRefused if the plan would delete or replace a resource with
     `lifecycle.prevent_destroy`, or touch an object another stamp manages, or destroy an
-    object it would adopt.
+    object it would adopt — unless `refuse` is False: then such changes carry their refusal
+    (`Change.refusal`, `Change.protected`) and `lifecycle.refuse_plan` is the caller's to call,
+    once the plan is cut to its targets.
     """
     # the code's lifecycle guards hold for every plan made from code, destroy included, whatever
     # state recorded; state's flag covers only what code no longer declares
@@ -323,7 +410,7 @@ def make_plan(
         live_id = m.ids.get(address)
         obj = inventory.get(live_id) if live_id else None
         if obj is None:
-            reason = "deleted outside fabric" if address in state.entries else ""
+            reason = "deleted outside fabric" if address in state.entries else m.notes.get(address, "")
             changes[address] = Change(
                 address,
                 resource.KIND,
@@ -340,16 +427,17 @@ def make_plan(
             )
         else:
             changes[address] = _existing(address, resource, obj, m, rules, deps)
-    _cascade(changes, graph, desired)
-    _refuse_destructive_take_overs(changes, m, rules)
+    _release_declared_addresses(changes, desired)
+    _cascade(changes, graph, desired, immutable)
+    _refuse_destructive_take_overs(changes, desired, m, rules)
     for new, old in moved_from.items():
         if new in changes:
             changes[new] = replace(changes[new], moved_from=old)
-    deletes = _deletes(desired, state, m, rules)
-    if m.conflicts:
-        raise PlanRefused("\n".join(sorted(m.conflicts)))
+    deletes = _deletes(desired, state, m, rules, protected)
     all_changes = [_mask_old_secrets(c, state) for c in [*changes.values(), *deletes]]
     all_changes = [_outside(c, state.entries.get(c.address)) for c in _hint_renamed_keys(all_changes)]
-    guard_destroy(all_changes, protected)
+    all_changes = [replace(c, refusal=m.conflicts[c.address]) if c.address in m.conflicts else c for c in all_changes]
+    if refuse:
+        refuse_plan(all_changes)
     ordered = tuple(sorted(all_changes, key=lambda c: c.address))
     return Plan(stamp, ordered, state.serial, destroy, state_lineage=state.lineage)

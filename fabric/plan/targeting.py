@@ -7,6 +7,7 @@ object still in use). An exclusion removes a resource and everything that depend
 
 from __future__ import annotations
 
+import difflib
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import replace
@@ -46,7 +47,9 @@ def select(plan: Plan, graph: nx.DiGraph[str], targets: list[str], excludes: lis
     by_address = plan.by_address()
     unknown = [a for a in (*targets, *excludes) if a not in by_address]
     if unknown:
-        raise FabricError(f"not in code or state: {', '.join(unknown)}")
+        close = difflib.get_close_matches(unknown[0], list(by_address), n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise FabricError(f"not in code or state: {', '.join(unknown)}{hint}")
     needs, users = _edges(plan, graph)
     keep = set(by_address)
     if targets:

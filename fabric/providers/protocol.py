@@ -63,7 +63,8 @@ class ScriptWriter(Protocol):
 
     def plan_script(self, stamp: str, steps: Sequence[Mapping[str, Any]], live_ids: Mapping[str, str]) -> str:
         """One script for `steps` (in order): each {op, address, kind, attributes, live_id,
-        changed_paths, reason} (the last two for the script's header).
+        changed_paths, changes, reason} (the last three for the script's header; `changes` is the
+        structured diff of `fabric.plan.diff.Entry.to_json`).
 
         `attributes` hold references as addresses; `live_ids` maps the addresses that exist
         already to their IDs (the others are created earlier in the same script).

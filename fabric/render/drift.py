@@ -2,7 +2,8 @@
 
 Every arrow reads `live → code` (`ARROWS`): on the left what VMM holds now, on the right what
 apply would make it. For a change outside fabric that is `live → last applied`; for a pending
-change `live → the code`.
+change `live → the code`. Objects that `unmanaged:` expects are listed apart and never shown as
+drift (their own neutral colour on the page, folded when there are many).
 """
 
 from __future__ import annotations
@@ -15,28 +16,34 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from fabric.plan.drift import Category, DriftItem, DriftReport
-from fabric.render.text import _MISSING, ARROWS, lookup, value
+from fabric.plan.diff import Entry, diff_entries
+from fabric.plan.drift import DRIFT, Category, DriftItem, DriftReport
+from fabric.render.markdown import _cell, _code, entry_cell
+from fabric.render.text import _MISSING, ARROWS, entry_line, flow, key_field, lookup, member, value
 
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 LABELS = {
     Category.CHANGED: "Changed outside fabric",
     Category.DELETED: "Deleted outside fabric",
     Category.UNMANAGED: "Unmanaged",
     Category.PENDING: "Pending (code not applied yet)",
+    Category.EXPECTED: "Expected outside fabric",
 }
 SHORT = {
     Category.CHANGED: "changed",
     Category.DELETED: "deleted",
     Category.UNMANAGED: "unmanaged",
     Category.PENDING: "pending",
+    Category.EXPECTED: "expected",
 }
 CONVENTION = (
     f"Values read {ARROWS} (what apply would set); for changes outside fabric, code is what fabric last applied."
 )
-FOLD_AT = 8  # more unchanged sibling host groups than this are folded into one closed line
+FOLD_AT = 8  # more unchanged (or only expected) siblings than this are folded into one closed line
+LISTED_EXPECTED = 20  # text and markdown list this many expected objects, then count the rest
 _ORDER = {c: n for n, c in enumerate(Category)}
-_DRIFT = frozenset(c.value for c in Category if c is not Category.PENDING)
+_DRIFT = frozenset(c.value for c in DRIFT)
+_EXPECTED = Category.EXPECTED.value
 _TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "report" / "drift.html.j2"
 _HTML = SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
@@ -46,15 +53,25 @@ def summary(report: DriftReport) -> dict[str, int]:
     return {c.value: report.count(c) for c in Category}
 
 
+def _two_sides(item: DriftItem) -> tuple[Any, Any]:
+    """(live, code) of an item. Changed outside fabric: code is what fabric last applied (apply puts
+    it back). Pending: live is the live object's value (what was last applied, if it is gone)."""
+    if item.category is Category.CHANGED:
+        return item.actual, item.expected
+    return (item.live if item.live is not None else item.expected), item.actual
+
+
 def sides(item: DriftItem) -> list[tuple[str, Any, Any]]:
     """(path, live, code) per changed path; a side without the path is the `(absent)` marker of
-    `fabric.render.text`. Changed outside fabric: code is what fabric last applied (apply puts it
-    back). Pending: live is the live object's value (what was last applied, if it is gone)."""
-    if item.category is Category.CHANGED:
-        live, code = item.actual, item.expected
-    else:
-        live, code = (item.live if item.live is not None else item.expected), item.actual
+    `fabric.render.text`."""
+    live, code = _two_sides(item)
     return [(p, lookup(live, p, item.kind), lookup(code, p, item.kind)) for p in item.changed_paths]
+
+
+def entries(item: DriftItem) -> tuple[Entry, ...]:
+    """What differs, as plans show it: members of sets added and removed, keyed items by key."""
+    live, code = _two_sides(item)
+    return diff_entries(item.kind, live, code, item.changed_paths)
 
 
 def _native(v: Any) -> Any:
@@ -62,11 +79,22 @@ def _native(v: Any) -> Any:
 
 
 def _shown(item: DriftItem) -> list[dict[str, str]]:
-    return [{"path": p, "live": value(a, p), "code": value(b, p)} for p, a, b in sides(item)]
+    """Rows {path, live, code} for the HTML page, one per difference."""
+    rows = []
+    for e in entries(item):
+        shown = member(e.value) if e.member else flow(e.value, e.path, key_field(item.kind, e.path))
+        if e.op == "change":
+            rows.append({"path": e.path, "live": value(e.before, e.path), "code": value(e.after, e.path)})
+        elif e.op == "add":
+            rows.append({"path": e.path, "live": "(absent)", "code": shown})
+        else:
+            rows.append({"path": e.path, "live": shown, "code": "(absent)"})
+    return rows
 
 
 def drift_json(report: DriftReport, generated_at: str) -> dict[str, Any]:
-    """The versioned JSON document (format 2: `changes` hold native `live` and `code` values)."""
+    """The versioned JSON document (format 3: the `expected_outside` category and `host_group_path`;
+    since format 2, `changes` hold native `live` and `code` values)."""
     report = report.redacted()
     return {
         "format_version": FORMAT_VERSION,
@@ -83,7 +111,9 @@ def drift_json(report: DriftReport, generated_at: str) -> dict[str, Any]:
                 "live_id": i.live_id,
                 "changed_paths": list(i.changed_paths),
                 "changes": [{"path": p, "live": _native(a), "code": _native(b)} for p, a, b in sides(i)],
+                "diff": [e.to_json() for e in entries(i)],
                 "detail": i.detail,
+                "host_group_path": i.host_group_path or None,
             }
             for i in report.items
         ],
@@ -94,10 +124,15 @@ def _has_arrows(report: DriftReport) -> bool:
     return any(i.changed_paths for i in report.items)
 
 
+def _named(item: DriftItem) -> str:
+    """How an item is named: its address; else (objects outside fabric) its name, a host group's path."""
+    return item.address or item.host_group_path or item.name
+
+
 def _line(item: DriftItem) -> list[str]:
-    who = item.address or f"{item.kind} {item.name!r} ({item.live_id})"
+    who = item.address or f"{item.kind} {_named(item)!r} ({item.live_id})"
     lines = [f"  {who}" + (f"  # {item.detail}" if item.detail else "")]
-    lines += [f"      ~ {c['path']}: {c['live']} → {c['code']}" for c in _shown(item)]
+    lines += [f"      {entry_line(item.kind, e)}" for e in entries(item)]
     return lines
 
 
@@ -110,8 +145,18 @@ def drift_text(report: DriftReport) -> str:
     for category in Category:
         items = [i for i in report.items if i.category is category]
         out += ["", f"{LABELS[category]} ({len(items)}):"]
-        out += [line for i in items for line in _line(i)] or ["  none"]
+        shown, rest = _listed(category, items)
+        out += [line for i in shown for line in _line(i)] or ["  none"]
+        out += [f"  … and {rest} more (--format json or html lists every one)"] if rest else []
     return "\n".join(out)
+
+
+def _listed(category: Category, items: list[DriftItem]) -> tuple[list[DriftItem], int]:
+    """The items a text or markdown report lists, and how many it leaves out (expected objects
+    only: a tenant fabric has hundreds, and they must not bury the drift)."""
+    if category is not Category.EXPECTED or len(items) <= LISTED_EXPECTED:
+        return items, 0
+    return items[:LISTED_EXPECTED], len(items) - LISTED_EXPECTED
 
 
 def drift_markdown(report: DriftReport, generated_at: str) -> str:
@@ -128,9 +173,13 @@ def drift_markdown(report: DriftReport, generated_at: str) -> str:
         if not items:
             continue
         out += ["", f"<details><summary>{LABELS[category]} ({len(items)})</summary>", ""]
-        for i in items:
-            changes = "; ".join(f"`{c['path']}`: `{c['live']}` → `{c['code']}`" for c in _shown(i))
-            out.append(f"- `{i.address or i.name}` ({i.kind}) {changes} {i.detail}".rstrip())
+        shown, rest = _listed(category, items)
+        for i in shown:
+            changes = "; ".join(entry_cell(i.kind, e) for e in entries(i))
+            # names and details come from VMM: code spans and escapes keep them from forming markup
+            detail = _cell(i.detail).replace("`", "'").replace("<", "&lt;")
+            out.append(" ".join(filter(None, [f"- {_code(_named(i))} ({i.kind})", changes, detail])))
+        out += [f"- … and {rest} more (`fabric drift --format json` lists every one)"] if rest else []
         out += ["", "</details>"]
     return "\n".join(out) + "\n"
 
@@ -154,6 +203,12 @@ class _Node:
     @property
     def interesting(self) -> bool:
         return self.category is not None or bool(self.inside)
+
+    @property
+    def only_expected(self) -> bool:
+        """Shown, but nothing in it is drift or pending: only objects `unmanaged:` expects."""
+        own = {self.category} if self.category is not None else set()
+        return self.interesting and own | self.inside <= {_EXPECTED}
 
 
 def _what(item: DriftItem) -> str:
@@ -202,6 +257,8 @@ def _nodes(report: DriftReport) -> tuple[dict[str, _Node], list[dict[str, Any]]]
                 node.note = "deleted outside fabric"
             elif item.category is Category.UNMANAGED:
                 node.note = f"unmanaged, live ID {item.live_id}"
+            elif item.category is Category.EXPECTED:
+                node.note = f"expected ({item.detail}), live ID {item.live_id}"
             else:
                 node.note = f"{SHORT[item.category]}: {_what(item)}"
     for node in nodes.values():
@@ -277,14 +334,25 @@ def _node_row(node: _Node, row: str) -> dict[str, Any]:
     }
 
 
-def _fold_row(quiet: list[_Node]) -> dict[str, Any]:
+def _fold_row(quiet: list[_Node], category: str = "none") -> dict[str, Any]:
     below = sum(n.size - 1 for n in quiet)
     return {
         "row": "fold",
+        "category": category,
         "count": f"{len(quiet):,}",
         "below": f"{below:,}" if below else "",
         "names": ", ".join(n.name for n in quiet),
     }
+
+
+def _object_rows(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Object rows; more than FOLD_AT expected objects in one place fold into one closed line."""
+    expected = [o for o in objects if o["category"] == _EXPECTED]
+    if len(expected) <= FOLD_AT:
+        return [{"row": "object", **o} for o in objects]
+    rows = [{"row": "object", **o} for o in objects if o["category"] != _EXPECTED]
+    names = ", ".join(f"{o['name']} ({o['kind']})" for o in expected)
+    return [*rows, {"row": "fold_objects", "category": _EXPECTED, "count": f"{len(expected):,}", "names": names}]
 
 
 def _branch_row(row: str, categories: set[str]) -> dict[str, Any]:
@@ -307,9 +375,16 @@ def _rows(roots: list[_Node], unplaced: list[dict[str, Any]]) -> list[dict[str, 
         children = [c for c in children if c.key not in seen]
         seen.update(c.key for c in children)
         quiet = [c for c in children if not c.interesting]
-        if len(quiet) <= FOLD_AT:
-            return [("node" if c.interesting else "leaf", c) for c in children]
-        return [("node", c) for c in children if c.interesting] + [("fold", quiet)]
+        expected = [c for c in children if c.only_expected]
+        fold_quiet, fold_expected = len(quiet) > FOLD_AT, len(expected) > FOLD_AT
+        out: list[tuple[str, Any]] = []
+        for c in children:
+            if not c.interesting:
+                out += [] if fold_quiet else [("leaf", c)]
+            elif not (fold_expected and c.only_expected):
+                out.append(("node", c))
+        out += [("fold_expected", expected)] if fold_expected else []
+        return out + ([("fold", quiet)] if fold_quiet else [])
 
     todo = list(reversed(entries(roots)))
     while todo:
@@ -318,6 +393,8 @@ def _rows(roots: list[_Node], unplaced: list[dict[str, Any]]) -> list[dict[str, 
             rows.append({"row": "close"})
         elif what == "fold":
             rows.append(_fold_row(arg))
+        elif what == "fold_expected":
+            rows.append(_fold_row(arg, _EXPECTED))
         elif what == "leaf":
             rows.append(_node_row(arg, "leaf"))
         else:
@@ -327,13 +404,13 @@ def _rows(roots: list[_Node], unplaced: list[dict[str, Any]]) -> list[dict[str, 
                 rows.append(_node_row(node, "leaf"))
                 continue
             rows.append(_node_row(node, "open"))
-            rows += [{"row": "object", **o} for o in node.objects]
+            rows += _object_rows(node.objects)
             todo.append(("close", None))
             todo += reversed(below)
     if unplaced:
         rows.append(_branch_row("global", {o["category"] for o in unplaced}))
         unplaced = sorted(unplaced, key=lambda o: (_ORDER[Category(o["category"])], o["kind"], o["address"]))
-        rows += [{"row": "object", **o} for o in unplaced]
+        rows += _object_rows(unplaced)
         rows.append({"row": "close"})
     return rows
 
@@ -356,7 +433,7 @@ def drift_html(report: DriftReport, generated_at: str, version: str) -> str:
             "category": i.category.value,
             "address": i.address,
             "kind": i.kind,
-            "name": i.name,
+            "name": i.host_group_path if i.host_group_path and not i.address else i.name,
             "live_id": i.live_id or "",
             "changes": _shown(i),
             "detail": i.detail,
@@ -368,9 +445,11 @@ def drift_html(report: DriftReport, generated_at: str, version: str) -> str:
         generated_at=generated_at,
         version=version,
         has_drift=report.has_drift,
+        expected=report.count(Category.EXPECTED),
         summary=summary(report),
         categories=[(c.value, LABELS[c]) for c in Category],
         convention=CONVENTION if _has_arrows(report) else "",
         rows=tree_rows(report),
         items=items,
+        fold_at=FOLD_AT,
     )

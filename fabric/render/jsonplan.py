@@ -1,6 +1,10 @@
-"""The JSON plan format (`format_version` 2), kept apart from the in-memory `Plan`.
+"""The JSON plan format (`format_version` 3), kept apart from the in-memory `Plan`.
 
 2: actions `adopt` and `forget`, `changed_outside`, summary counts for both.
+3: `diff`, the structured difference of each change (`fabric.plan.diff`): a set list's members
+added and removed, a keyed list's items by key, every other attribute as before → after; set
+lists appear in `changed_paths` (and `changed_outside`) by their own path (`network_sites`),
+no longer by position.
 """
 
 from __future__ import annotations
@@ -9,8 +13,9 @@ from typing import Any
 
 from fabric.plan.change import Change, Plan
 from fabric.plan.planfile import change_record
+from fabric.render.text import entries_of
 
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 
 
 PUBLIC = (
@@ -22,6 +27,7 @@ PUBLIC = (
     "before",
     "after",
     "changed_paths",
+    "diff",
     "changed_outside",
     "reason",
     "moved_from",
@@ -32,6 +38,7 @@ def change_to_json(change: Change) -> dict[str, Any]:
     """One change in the documented JSON shape (the action as plans show it: `adopt` for a take-over)."""
     record = change_record(change)
     record["action"] = change.shown.value
+    record["diff"] = [e.to_json() for e in entries_of(change)]
     record["changed_outside"] = [{"path": p, "applied": v} for p, v in change.changed_outside.items()]
     return {key: record[key] for key in PUBLIC}
 

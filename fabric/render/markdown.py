@@ -10,7 +10,8 @@ from collections import defaultdict
 
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
-from fabric.render.text import lookup, value
+from fabric.plan.diff import Entry, diff_at
+from fabric.render.text import entries_of, flow, key_field, lookup, member, value
 
 LIMIT = 65_000
 _WORDS = {
@@ -49,23 +50,39 @@ def _summary(plan: Plan, changed: list[Change]) -> list[str]:
     return lines
 
 
+def entry_cell(kind: str, e: Entry) -> str:
+    """One difference in a table cell: `` `network_sites`: + `network_site.b` ``, `` `subnets["web"].vlan`:
+    `10` → `11` ``, `` `subnets["app"]` added: `{…}` ``, `` `subnets["old"]` removed ``."""
+    if e.member:
+        return f"{_code(e.path)}: {'+' if e.op == 'add' else '-'} {_code(member(e.value))}"
+    if e.op == "change":
+        return f"{_code(e.path)}: {_code(value(e.before, e.path))} → {_code(value(e.after, e.path))}"
+    if e.op == "add":
+        return f"{_code(e.path)} added: {_code(flow(e.after, e.path, key_field(kind, e.path)))}"
+    return f"{_code(e.path)} removed"
+
+
 def _detail_rows(change: Change) -> list[str]:
     action = change.shown
     sym = action.symbol
     why = f" — {_cell(change.reason)}" if change.reason else ""
+    address = _code(change.address)
     rows = [
-        f"| ~ | {_code(change.address)} | changed outside fabric: {_code(p)}: "
-        f"{_code(value(lookup(change.before, p, change.kind), p))} → {_code(value(v, p))} (last applied) |"
+        f"| ~ | {address} | changed outside fabric: {_cell(entry_cell(change.kind, e))} (last applied) |"
         for p, v in change.changed_outside.items()
+        for e in diff_at(change.kind, p, lookup(change.before, p, change.kind), v)
     ]
+    entries = entries_of(change) if action in (Action.UPDATE, Action.REPLACE, Action.ADOPT) else ()
+    if entries:
+        return rows + [f"| {sym} | {address} | {_cell(entry_cell(change.kind, e))}{why} |" for e in entries]
     if action in (Action.UPDATE, Action.REPLACE, Action.ADOPT) and change.changed_paths:
         return rows + [
-            f"| {sym} | {_code(change.address)} | {_code(p)}: "
+            f"| {sym} | {address} | {_code(p)}: "
             f"{_code(value(lookup(change.before, p, change.kind), p))} → "
             f"{_code(value(lookup(change.after, p, change.kind), p))}{why} |"
             for p in change.changed_paths
         ]
-    return [*rows, f"| {sym} | {_code(change.address)} | {_WORDS.get(action, 'record in state')}{why} |"]
+    return [*rows, f"| {sym} | {address} | {_WORDS.get(action, 'record in state')}{why} |"]
 
 
 def _by_kind(changed: list[Change], detailed: bool) -> list[str]:

@@ -7,10 +7,10 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from fabric.model.resources import default_attributes
+from fabric.model.resources import KINDS, default_attributes
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
-from fabric.plan.diff import MISSING, format_path
+from fabric.plan.diff import MISSING, Entry, diff_at, diff_entries, format_path, parse_path
 from fabric.plan.diff import lookup as lookup  # re-exported: renderers show values by path
 from fabric.snapshot import StateSnapshot
 
@@ -42,6 +42,69 @@ def value(v: Any, path: str = "") -> str:
     return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(v, ensure_ascii=False))
 
 
+# a set member shown bare (an address, an IP, a range, a member type); anything else as JSON
+_BARE = re.compile(r"[\w.:/@-]+( [\w.:/@-]+)*")
+
+
+def member(v: Any) -> str:
+    """A member of a set list as shown after `+`/`-`: bare where that cannot mislead, else JSON."""
+    return v if isinstance(v, str) and _BARE.fullmatch(v) else value(v)
+
+
+def flow(v: Any, path: str = "", skip: str = "") -> str:
+    """A mapping as `{field: value, …}` (leaving out `skip`), anything else as `value`."""
+    if isinstance(v, Mapping):
+        return "{" + ", ".join(f"{k}: {flow(x, f'{path}.{k}')}" for k, x in v.items() if k != skip) + "}"
+    return value(v, path)
+
+
+def key_field(kind: str, path: str) -> str:
+    """The identifying field of the keyed item at `path` (shown in the path, so left out of the value)."""
+    cls = KINDS.get(kind)
+    steps = parse_path(path)
+    return cls.KEYED.get(str(steps[0]), "") if cls is not None and len(steps) == 2 else ""
+
+
+def entry_line(kind: str, e: Entry) -> str:
+    """One difference: `~ network_sites: + network_site.b` (a set's member), `~ subnets["web"].vlan:
+    10 → 11`, `+ subnets["app"] = {subnet: …}`, `- subnets["old"]`."""
+    if e.member:
+        return f"~ {e.path}: {'+' if e.op == 'add' else '-'} {member(e.value)}"
+    if e.op == "change":
+        return f"~ {e.path}: {value(e.before, e.path)} → {value(e.after, e.path)}"
+    if e.op == "add":
+        return f"+ {e.path} = {flow(e.after, e.path, key_field(kind, e.path))}"
+    shown = "" if isinstance(e.before, (Mapping, list)) else f" = {value(e.before, e.path)}"
+    return f"- {e.path}{shown}"
+
+
+def entries_summary(entries: tuple[Entry, ...]) -> str:
+    """The differences in a few words: `network_sites +1 -1, +subnets["app"], subnets["web"].vlan`."""
+    counts: dict[str, dict[str, int]] = {}
+    parts: list[str] = []
+    for e in entries:
+        if e.member:
+            if e.path not in counts:
+                counts[e.path] = {"add": 0, "remove": 0}
+                parts.append(e.path)
+            counts[e.path][e.op] += 1
+        else:
+            text = {"add": "+", "remove": "-"}.get(e.op, "") + e.path
+            parts += [] if text in parts else [text]
+    out = []
+    for part in parts:
+        if part in counts:
+            n = counts[part]
+            part += "".join(f" {sign}{n[op]}" for sign, op in (("+", "add"), ("-", "remove")) if n[op])
+        out.append(part)
+    return ", ".join(out)
+
+
+def entries_of(change: Change) -> tuple[Entry, ...]:
+    """What an update, replace or adoption changes, as plans show it (ignored changes left out)."""
+    return diff_entries(change.kind, change.before, change.after, change.changed_paths)
+
+
 def leaves(data: Any, prefix: tuple[str | int, ...] = ()) -> Iterator[tuple[str, Any]]:
     """Flatten nested attributes to (path, value); lists of scalars stay whole."""
     if isinstance(data, Mapping) and data:
@@ -59,7 +122,7 @@ def change_lines(change: Change) -> list[str]:
     action = change.shown
     sym = action.symbol
     why = f"  # {change.reason}" if change.reason else ""
-    own = change.adopt and action not in (Action.CREATE, Action.ADOPT)
+    own = change.adopt and not change.takes_over and action is not Action.CREATE
     adopt = "  # taking back the object this stamp created (state had not recorded it)" if own else ""
     heading = _HEADINGS[action]
     if change.moved_from:
@@ -70,7 +133,9 @@ def change_lines(change: Change) -> list[str]:
     elif action in (Action.DELETE, Action.FORGET):
         lines += [f"      - name = {value(change.name)}"]
     else:
-        for path in change.changed_paths:
+        entries = entries_of(change)
+        lines += [f"      {entry_line(change.kind, e)}" for e in entries]
+        for path in () if entries else change.changed_paths:  # paths the walk does not find (a hand-made plan)
             old, new = lookup(change.before, path, change.kind), lookup(change.after, path, change.kind)
             lines.append(f"      ~ {path}: {value(old, path)} → {value(new, path)}")
     return lines
@@ -99,10 +164,8 @@ def outside_lines(plan: Plan) -> list[str]:
     lines = ["Objects changed outside fabric since it last applied them (values live → last applied):", ""]
     for c in changed:
         lines.append(f"  ~ {c.address}")
-        lines += [
-            f"      ~ {p}: {value(lookup(c.before, p, c.kind), p)} → {value(v, p)}"
-            for p, v in c.changed_outside.items()
-        ]
+        for p, v in c.changed_outside.items():
+            lines += [f"      {entry_line(c.kind, e)}" for e in diff_at(c.kind, p, lookup(c.before, p, c.kind), v)]
     lines += ["", "The actions below include undoing these where the code still says otherwise.", ""]
     return lines
 
@@ -142,7 +205,9 @@ def plan_compact(plan: Plan) -> str:
     for c in plan.changes:
         if not c.records_state:
             continue
-        what = ", ".join(c.changed_paths) if c.shown in (Action.UPDATE, Action.REPLACE, Action.ADOPT) else ""
+        what = ""
+        if c.shown in (Action.UPDATE, Action.REPLACE, Action.ADOPT):
+            what = entries_summary(entries_of(c)) or ", ".join(c.changed_paths)
         extra = "; ".join(x for x in (what, c.reason, f"moved from {c.moved_from}" if c.moved_from else "") if x)
         lines.append(f"{c.shown.symbol:>3} {c.address}" + (f"  ({extra})" if extra else ""))
     lines.append(summary_line(plan.summary()))

@@ -9,6 +9,7 @@ lost network). Who holds it is kept beside it in the `locks` table, for the mess
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
 import time
@@ -25,7 +26,7 @@ from fabric import secrets
 from fabric.errors import FabricError, StateLockedError
 from fabric.snapshot import StateEntry, StateSnapshot
 from fabric.state.lock import LockInfo, locked_message, process_alive
-from fabric.state.protocol import STATE_FORMAT_VERSION, HistoryEvent, stored_attributes
+from fabric.state.protocol import STATE_FORMAT_VERSION, HistoryEvent, PendingOperation, stored_attributes
 from fabric.state.sqlite import LazyJson
 
 ACTIVE_SECONDS = 30.0  # a session that ran a query this recently is at work, not stuck
@@ -45,6 +46,10 @@ CREATE TABLE IF NOT EXISTS {s}.history (
 CREATE TABLE IF NOT EXISTS {s}.locks (
   stamp text PRIMARY KEY, id text NOT NULL, pid int NOT NULL, host text NOT NULL, started text NOT NULL,
   operation text NOT NULL, backend_pid int NOT NULL);
+CREATE TABLE IF NOT EXISTS {s}.pending (
+  stamp text NOT NULL, address text NOT NULL, kind text NOT NULL, operation text NOT NULL, live_id text NOT NULL,
+  attributes jsonb NOT NULL, moved_from text, protected boolean NOT NULL DEFAULT false, lock_id text NOT NULL,
+  at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (stamp, address));
 """
 
 
@@ -108,6 +113,7 @@ class PostgresState:
         self._lock_timeout = lock_timeout
         self._held: LockInfo | None = None
         self._mutex = threading.Lock()  # one transaction at a time on the one connection
+        self._journal = False  # whether the pending-operations table exists (see _ensure_tables)
         self._db = connect(dsn_env)
         try:
             self._ensure_tables()
@@ -128,21 +134,31 @@ class PostgresState:
         return self._db.execute(self._sql(text), params)
 
     def _ensure_tables(self) -> None:
-        found = self._db.execute(
-            "SELECT 1 FROM information_schema.columns WHERE table_schema = %s AND table_name = 'stamps' "
-            "AND column_name = 'migrated_to'",
-            (self._schema,),
-        ).fetchone()
-        if found:  # current tables: nothing to do, and no lock taken
+        migrated, journal = self._db.execute(
+            "SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = %s "
+            "AND table_name = 'stamps' AND column_name = 'migrated_to'), "
+            "to_regclass(format('%%I.pending', %s::text)) IS NOT NULL",
+            (self._schema, self._schema),
+        ).fetchone() or (False, False)
+        self._journal = bool(journal)
+        if migrated and journal:  # current tables: nothing to do, and no lock taken
             return
-        # creating tables concurrently can collide in the catalog; a transaction-scoped lock on
-        # the schema serialises only this one-time setup, never a stamp's runs
-        with self._db.transaction():
-            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(self._schema, ""),))
-            self._db.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {s}").format(s=sql.Identifier(self._schema)))
-            self._db.execute(self._sql(TABLES))
-            # tables made by an earlier version lack what was added since
-            self._db.execute(self._sql("ALTER TABLE {s}.stamps ADD COLUMN IF NOT EXISTS migrated_to text"))
+        try:
+            # creating tables concurrently can collide in the catalog; a transaction-scoped lock on
+            # the schema serialises only this one-time setup, never a stamp's runs
+            with self._db.transaction():
+                self._db.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(self._schema, ""),))
+                self._db.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {s}").format(s=sql.Identifier(self._schema)))
+                self._db.execute(self._sql(TABLES))
+                # tables made by an earlier version lack what was added since
+                self._db.execute(self._sql("ALTER TABLE {s}.stamps ADD COLUMN IF NOT EXISTS migrated_to text"))
+        except psycopg.errors.InsufficientPrivilege:
+            if not migrated:
+                raise
+            # a read-only role on tables an earlier version made: it can plan, show and drift; no
+            # run wrote a journal there (writing one creates the table), so there is none to settle
+            return
+        self._journal = True
 
     def read(self) -> StateSnapshot:
         """All of this stamp's entries at the current serial."""
@@ -185,16 +201,85 @@ class PostgresState:
                 (self._stamp, entry.address, entry.kind, entry.live_id, attributes, serial, entry.protected),
             )
             self._log(serial, entry.address, "record", entry.live_id)
+            settled = [entry.address]
             if forget is not None:
                 self._q("DELETE FROM {s}.resources WHERE stamp = %s AND address = %s", (self._stamp, forget))
+                settled.append(forget)
+            self._settle(settled)
         return serial
 
     def forget(self, address: str) -> int:
-        """Remove one entry, bump the serial and log it."""
+        """Remove one entry and its pending operation, bump the serial and log it."""
         with self._transaction() as serial:
             self._q("DELETE FROM {s}.resources WHERE stamp = %s AND address = %s", (self._stamp, address))
             self._log(serial, address, "forget", "")
+            self._settle([address])
         return serial
+
+    def _settle(self, addresses: list[str]) -> None:
+        if self._journal:
+            self._q("DELETE FROM {s}.pending WHERE stamp = %s AND address = ANY(%s)", (self._stamp, addresses))
+
+    def begin(self, operation: PendingOperation) -> None:
+        """Journal an operation before the provider runs it (committed when this returns)."""
+        if not self._journal:
+            raise FabricError(
+                "PostgreSQL state: the pending-operations table is missing; run once with a role that may create tables"
+            )
+        held = self._held
+        with _reported(), self._mutex:
+            self._q(
+                "INSERT INTO {s}.pending (stamp, address, kind, operation, live_id, attributes, moved_from, protected, "
+                "lock_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (stamp, address) DO UPDATE SET "
+                "kind = excluded.kind, operation = excluded.operation, live_id = excluded.live_id, "
+                "attributes = excluded.attributes, moved_from = excluded.moved_from, protected = excluded.protected, "
+                "lock_id = excluded.lock_id, at = now()",
+                (
+                    self._stamp,
+                    operation.address,
+                    operation.kind,
+                    operation.operation,
+                    operation.live_id,
+                    stored_attributes(operation),
+                    operation.moved_from,
+                    operation.protected,
+                    held.id if held else "",
+                ),
+            )
+
+    def clear_pending(self, address: str) -> None:
+        """Drop the pending operation of `address`."""
+        if not self._journal:
+            return
+        with _reported(), self._mutex:
+            self._q("DELETE FROM {s}.pending WHERE stamp = %s AND address = %s", (self._stamp, address))
+
+    def pending(self) -> list[PendingOperation]:
+        """The journal of this stamp, by address."""
+        if not self._journal:
+            return []
+        with _reported(), self._mutex:
+            try:
+                rows = self._q(
+                    "SELECT address, kind, operation, live_id, attributes::text, moved_from, protected, lock_id, "
+                    "to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS+00:00') FROM {s}.pending "
+                    "WHERE stamp = %s ORDER BY address",
+                    (self._stamp,),
+                ).fetchall()
+            except psycopg.errors.InsufficientPrivilege:
+                # a reader granted SELECT before the table existed: it plans as if no run had been
+                # interrupted; the next apply (which holds the lock, with a role that may write) settles it
+                return []
+        return [PendingOperation(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], bool(r[6]), r[7], r[8]) for r in rows]
+
+    def held(self) -> LockInfo | None:
+        """The lock this connection's session holds."""
+        return self._held
+
+    def live_lock_id(self) -> str | None:
+        """The ID of the lock a live session holds (PostgreSQL drops a dead session's lock)."""
+        holder = self.lock_holder()
+        return holder.id if holder else None
 
     def mark_migrated(self, to: str) -> None:
         """Remember that this stamp's state moved to `to`."""

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from fabric.secrets import redact_value
 from fabric.snapshot import StateEntry, StateSnapshot
@@ -27,8 +28,30 @@ class HistoryEvent:
     live_id: str
 
 
+@dataclass(frozen=True)
+class PendingOperation:
+    """A provider operation fabric is about to run, in the journal of pending operations.
+
+    The executor writes it before the provider call; the transaction that records (or forgets)
+    the operation's result removes it. One left behind means the run died in between: the next
+    run settles it (`fabric.apply.reconcile`). At most one per address: an address's operations
+    run one after the other.
+    """
+
+    address: str
+    kind: str
+    operation: str  # create | update | delete | detach
+    live_id: str = ""  # the object's ID ('' for a create)
+    # what the operation applies, stored as state stores attributes (secrets as `(sensitive)`)
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    moved_from: str | None = None  # a moved resource's old address, forgotten when the result is recorded
+    protected: bool = False  # lifecycle.prevent_destroy, recorded with the result
+    lock_id: str = ""  # the lock of the run that wrote it (set by the backend)
+    at: str = ""  # when it was written (set by the backend)
+
+
 class StateBackend(Protocol):
-    """Where state lives. `record`/`forget` must be durable when they return."""
+    """Where state lives. `record`/`forget`/`begin` must be durable when they return."""
 
     name: str
 
@@ -38,11 +61,34 @@ class StateBackend(Protocol):
 
     def record(self, entry: StateEntry, forget: str | None = None) -> int:
         """Insert or replace an entry (and remove `forget`, a moved entry's old address, in the
-        same transaction); return the new serial."""
+        same transaction, with any pending operation of either address); return the new serial."""
         ...
 
     def forget(self, address: str) -> int:
-        """Remove an entry; return the new serial."""
+        """Remove an entry (and any pending operation of its address); return the new serial."""
+        ...
+
+    def begin(self, operation: PendingOperation) -> None:
+        """Journal an operation about to run on the provider (replacing any earlier one of its
+        address), with the lock this backend holds; the serial does not change."""
+        ...
+
+    def clear_pending(self, address: str) -> None:
+        """Drop the pending operation of `address` without touching its entry (it failed, or
+        reconciliation found nothing to write)."""
+        ...
+
+    def pending(self) -> list[PendingOperation]:
+        """The journal: operations begun and never recorded, by address."""
+        ...
+
+    def held(self) -> LockInfo | None:
+        """The lock this backend holds now (None if it holds none)."""
+        ...
+
+    def live_lock_id(self) -> str | None:
+        """The ID of the lock a live process holds now (None if the lock is free or only a dead
+        holder's note is left): pending operations written under it are in flight, not interrupted."""
         ...
 
     def lock(self, operation: str) -> AbstractContextManager[LockInfo]:
@@ -82,6 +128,7 @@ class StateBackend(Protocol):
         ...
 
 
-def stored_attributes(entry: StateEntry) -> str:
-    """An entry's attributes as every backend stores them: sorted JSON, secrets redacted."""
+def stored_attributes(entry: StateEntry | PendingOperation) -> str:
+    """An entry's (or a pending operation's) attributes as every backend stores them: sorted JSON,
+    secrets redacted."""
     return json.dumps(redact_value(dict(entry.attributes)), sort_keys=True)

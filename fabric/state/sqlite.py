@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
 import uuid
 from collections.abc import Iterator, Mapping
@@ -14,8 +15,15 @@ from typing import Any
 
 from fabric.errors import FabricError
 from fabric.snapshot import StateEntry, StateSnapshot
-from fabric.state.lock import LockInfo, file_holder_alive, file_lock, force_unlock_file, read_holder
-from fabric.state.protocol import STATE_FORMAT_VERSION, HistoryEvent, stored_attributes
+from fabric.state.lock import (
+    LockInfo,
+    file_holder_alive,
+    file_lock,
+    force_unlock_file,
+    process_alive,
+    read_holder,
+)
+from fabric.state.protocol import STATE_FORMAT_VERSION, HistoryEvent, PendingOperation, stored_attributes
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -25,6 +33,10 @@ CREATE TABLE IF NOT EXISTS resources (
 CREATE TABLE IF NOT EXISTS history (
   serial INTEGER PRIMARY KEY, at TEXT NOT NULL, lock_id TEXT NOT NULL, operation TEXT NOT NULL,
   address TEXT NOT NULL, event TEXT NOT NULL, live_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pending (
+  address TEXT PRIMARY KEY, kind TEXT NOT NULL, operation TEXT NOT NULL, live_id TEXT NOT NULL,
+  attributes TEXT NOT NULL, moved_from TEXT, protected INTEGER NOT NULL DEFAULT 0, lock_id TEXT NOT NULL,
+  at TEXT NOT NULL);
 """
 STATE_FILE = "state.db"
 
@@ -69,35 +81,53 @@ class SqliteState:
         if not path.exists():
             path.touch(mode=0o600)
         os.chmod(path, 0o600)
+        self._path = path
         self._lock_path = directory / "state.lock"
         self._lock_timeout = lock_timeout
         self._held: LockInfo | None = None
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # WAL + NORMAL: a commit survives the process being killed (the write is in the OS);
-        # only a power loss can drop the last commits, and the next plan adopts those objects.
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(resources)")}
-        if "protected" not in columns:  # state written before lifecycle.prevent_destroy existed
-            self._db.execute("ALTER TABLE resources ADD COLUMN protected INTEGER NOT NULL DEFAULT 0")
-        self._db.execute(
-            "INSERT OR IGNORE INTO meta VALUES ('serial', '0'), ('lineage', ?), ('format_version', ?)",
-            (str(uuid.uuid4()), str(STATE_FORMAT_VERSION)),
-        )
+        try:
+            with self._checked():
+                self._db.execute("PRAGMA journal_mode=WAL")
+                # WAL + NORMAL: a commit survives the process being killed (the write is in the OS);
+                # only a power loss can drop the last commits, and the next plan adopts those objects.
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.executescript(SCHEMA)  # also gives state files older than the journal its table
+                columns = {row[1] for row in self._db.execute("PRAGMA table_info(resources)")}
+                if "protected" not in columns:  # state written before lifecycle.prevent_destroy existed
+                    self._db.execute("ALTER TABLE resources ADD COLUMN protected INTEGER NOT NULL DEFAULT 0")
+                self._db.execute(
+                    "INSERT OR IGNORE INTO meta VALUES ('serial', '0'), ('lineage', ?), ('format_version', ?)",
+                    (str(uuid.uuid4()), str(STATE_FORMAT_VERSION)),
+                )
+        except BaseException:
+            self._db.close()
+            raise
+
+    @contextmanager
+    def _checked(self) -> Iterator[None]:
+        """SQLite's "file is not a database" or "malformed" as one FabricError naming the file."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            name = str(getattr(exc, "sqlite_errorname", ""))
+            if name == "SQLITE_NOTADB" or name.startswith("SQLITE_CORRUPT"):
+                raise FabricError(f"the state database {self._path} is damaged or not a database: {exc}") from None
+            raise
 
     def _meta(self, key: str) -> str:
         return str(self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()[0])
 
     def read(self) -> StateSnapshot:
         """All entries at the current serial (one read transaction: entries and serial agree)."""
-        self._db.execute("BEGIN")
-        try:
-            rows = self._db.execute("SELECT address, kind, live_id, attributes, serial, protected FROM resources")
-            entries = {r[0]: StateEntry(r[0], r[1], r[2], LazyJson(r[3]), r[4], bool(r[5])) for r in rows}
-            serial, lineage = int(self._meta("serial")), self._meta("lineage")
-        finally:
-            self._db.execute("COMMIT")
+        with self._checked():
+            self._db.execute("BEGIN")
+            try:
+                rows = self._db.execute("SELECT address, kind, live_id, attributes, serial, protected FROM resources")
+                entries = {r[0]: StateEntry(r[0], r[1], r[2], LazyJson(r[3]), r[4], bool(r[5])) for r in rows}
+                serial, lineage = int(self._meta("serial")), self._meta("lineage")
+            finally:
+                self._db.execute("COMMIT")
         return StateSnapshot(serial, lineage, entries)
 
     def _bump(self) -> int:
@@ -106,34 +136,84 @@ class SqliteState:
         return serial
 
     def record(self, entry: StateEntry, forget: str | None = None) -> int:
-        """Upsert one entry (dropping `forget`), bump the serial and log it, in one durable transaction."""
+        """Upsert one entry (dropping `forget`) and settle its pending operation, bump the serial and
+        log it, in one durable transaction."""
         attributes = stored_attributes(entry)
         with self._transaction() as serial:
             self._db.execute(
                 "INSERT OR REPLACE INTO resources VALUES (?, ?, ?, ?, ?, ?)",
                 (entry.address, entry.kind, entry.live_id, attributes, serial, int(entry.protected)),
             )
+            self._db.execute("DELETE FROM pending WHERE address = ?", (entry.address,))
             self._log(serial, entry.address, "record", entry.live_id)
             if forget is not None:
                 self._db.execute("DELETE FROM resources WHERE address = ?", (forget,))
+                self._db.execute("DELETE FROM pending WHERE address = ?", (forget,))
         return serial
 
     def forget(self, address: str) -> int:
-        """Remove one entry, bump the serial and log it."""
+        """Remove one entry and its pending operation, bump the serial and log it."""
         with self._transaction() as serial:
             self._db.execute("DELETE FROM resources WHERE address = ?", (address,))
+            self._db.execute("DELETE FROM pending WHERE address = ?", (address,))
             self._log(serial, address, "forget", "")
         return serial
 
+    def begin(self, operation: PendingOperation) -> None:
+        """Journal an operation before the provider runs it (one statement: its own durable commit)."""
+        held = self._held
+        with self._checked():
+            self._db.execute(
+                "INSERT OR REPLACE INTO pending VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    operation.address,
+                    operation.kind,
+                    operation.operation,
+                    operation.live_id,
+                    stored_attributes(operation),
+                    operation.moved_from,
+                    int(operation.protected),
+                    held.id if held else "",
+                    _now(),
+                ),
+            )
+
+    def clear_pending(self, address: str) -> None:
+        """Drop the pending operation of `address`."""
+        with self._checked():
+            self._db.execute("DELETE FROM pending WHERE address = ?", (address,))
+
+    def pending(self) -> list[PendingOperation]:
+        """The journal, by address."""
+        with self._checked():
+            rows = self._db.execute(
+                "SELECT address, kind, operation, live_id, attributes, moved_from, protected, lock_id, at "
+                "FROM pending ORDER BY address"
+            ).fetchall()
+        return [PendingOperation(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], bool(r[6]), r[7], r[8]) for r in rows]
+
+    def held(self) -> LockInfo | None:
+        """The lock this process holds through this backend."""
+        return self._held
+
+    def live_lock_id(self) -> str | None:
+        """The lock file's holder, unless it is a process of this host that is gone (its note stays
+        behind after a kill; on another host, a live holder cannot be told from a dead one)."""
+        holder = read_holder(self._lock_path)
+        if holder is None or (holder.host == socket.gethostname() and not process_alive(holder)):
+            return None
+        return holder.id
+
     @contextmanager
     def _transaction(self) -> Iterator[int]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._bump()
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+        with self._checked():
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._bump()
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def _log(self, serial: int, address: str, event: str, live_id: str) -> None:
         held = self._held

@@ -12,9 +12,10 @@ from fabric.graph import build_graph, cycles
 from fabric.load.cascade import Cascade, FollowOn
 from fabric.load.suggest import AddressIndex, NameIndex, split_address
 from fabric.model import ownership
+from fabric.model.builtins import BUILT_IN_MAC_RANGES
 from fabric.model.ipmath import IPRange, Net, ip, mac_to_int, network, network_range, parse_range
 from fabric.model.overlap import SubnetIndex, ancestors, related_groups
-from fabric.model.refs import DEPENDS_ON, iter_refs
+from fabric.model.refs import DEPENDS_ON, iter_refs, names_unique
 from fabric.model.resources import (
     Cloud,
     CustomProperty,
@@ -31,6 +32,9 @@ from fabric.model.resources import (
     VmNetwork,
 )
 from fabric.model.stamp import Fabric, Finding, SourceRef
+from fabric.secrets import secret_name
+from fabric.validate.ignore_paths import problem as ignore_path_problem
+from fabric.validate.unmanaged import unmanaged_entries
 from fabric.validate.vm_networks import SITE_VLAN_PATH, vm_network_problems
 
 Path = tuple[str | int, ...]
@@ -146,6 +150,8 @@ def _scope_of(resource: Resource) -> str:
 def _unique_names(ctx: _Ctx) -> None:
     seen: dict[tuple[str, str, str], str] = {}
     for address, resource in ctx.res.items():
+        if not names_unique(resource.KIND, resource.canonical):
+            continue  # VMM lets them share a name (tenants' HNV VM networks)
         key = (type(resource).KIND, _scope_of(resource), resource.name.casefold())
         if key in seen:
             where = f" in {key[1]}" if key[1] else ""
@@ -272,6 +278,7 @@ def _pool_ranges(ctx: _Ctx) -> None:
 
 
 def _pool_sets(ctx: _Ctx, address: str, pool: IpPool, full: IPRange) -> None:
+    reserved: list[IPRange] = []
     for field in ("reserved", "vips"):
         for i, text in enumerate(cast(list[str], getattr(pool, field))):
             try:
@@ -281,6 +288,13 @@ def _pool_sets(ctx: _Ctx, address: str, pool: IpPool, full: IPRange) -> None:
                 continue
             if not part.within(full):
                 ctx.error(address, (field, i), f"{field} {part} is outside the pool range {full}")
+            if field == "reserved":
+                reserved.append(part)
+                continue
+            clash = next((r for r in reserved if r.overlaps(part)), None)
+            if clash is not None:
+                msg = f"vips {part} overlaps reserved {clash}: an address is reserved or a VIP, not both"
+                ctx.error(address, (field, i), msg)
 
 
 def _switches(ctx: _Ctx) -> None:
@@ -349,14 +363,32 @@ def _maybe_site_follow_on(ctx: _Ctx, address: str, path: Path, message: str, log
 
 
 def _mac_pools(ctx: _Ctx) -> None:
+    declared = {pool.name.casefold() for _, pool in ctx.of(MacPool)}
+    # VMM's own pools hold their ranges unless the stamp declares (adopts) them: then the code's range counts
+    spans: list[tuple[int, int, str, str]] = [
+        (mac_to_int(start), mac_to_int(end), f"VMM's built-in {name!r}", f"{start}-{end}")
+        for name, (start, end) in BUILT_IN_MAC_RANGES.items()
+        if name.casefold() not in declared
+    ]
     for address, pool in ctx.of(MacPool):
         start, end = pool.range_start, pool.range_end
         if start[:8] != end[:8]:
             ctx.error(address, ("range_end",), "the first three octets of start and end must match")
         if mac_to_int(end) < mac_to_int(start):
             ctx.error(address, ("range_end",), "range end is before range start")
+            continue
         if int(start[:2], 16) & 1:
             ctx.error(address, ("range_start",), "the multicast bit must not be set")
+        spans.append((mac_to_int(start), mac_to_int(end), address, f"{start}-{end}"))
+    # sorted by first address, each range meets the one reaching furthest so far: no pairwise comparison
+    widest: tuple[int, int, str, str] | None = None
+    for current in sorted(spans, key=lambda s: (s[0], s[1], s[2] in ctx.res)):
+        if widest is not None and current[0] <= widest[1]:
+            later, other = (current, widest) if current[2] in ctx.res else (widest, current)
+            msg = f"range {later[3]} overlaps {other[2]} ({other[3]}); VMM refuses overlapping MAC pools"
+            ctx.error(later[2], ("range_start",), msg)
+        if widest is None or current[1] > widest[1]:
+            widest = current
 
 
 def _profiles(ctx: _Ctx) -> None:
@@ -383,6 +415,7 @@ def _profiles(ctx: _Ctx) -> None:
 def _ip_grants(ctx: _Ctx) -> None:
     taken: dict[tuple[str, str], str] = {}
     adapters: dict[tuple[str, int], str] = {}
+    by_pool: dict[str, list[str]] = defaultdict(list)
     for address, grant in ctx.of(IpGrant):
         if grant.description:
             ctx.error(address, ("description",), "an ip_grant has no description of its own: VMM keeps its name there")
@@ -391,24 +424,92 @@ def _ip_grants(ctx: _Ctx) -> None:
             ctx.error(address, ("adapter",), f"{grant.vm} adapter {grant.adapter} already has {adapters[nic]}")
         adapters.setdefault(nic, address)
         pool = ctx.res.get(grant.ip_pool)
-        if grant.address is None or not isinstance(pool, IpPool):
+        if not isinstance(pool, IpPool):
             continue
-        where = parse_range(grant.address)
-        if not where.within(parse_range(f"{pool.range_start}-{pool.range_end}")):
-            ctx.error(address, ("address",), f"address {grant.address} is outside {grant.ip_pool}'s range")
-        elif any(where.within(parse_range(t)) for t in [*pool.reserved, *pool.vips]):
-            ctx.error(address, ("address",), f"address {grant.address} is reserved in {grant.ip_pool}")
+        by_pool[grant.ip_pool].append(address)
+        if grant.address is None:
+            continue
+        problem = _grant_address_problem(grant.address, grant.ip_pool, pool)
+        if problem is not None:
+            ctx.error(address, ("address",), problem)
         key = (grant.ip_pool, grant.address)
         if key in taken:
             ctx.error(address, ("address",), f"address {grant.address} is also granted by {taken[key]}")
         taken.setdefault(key, address)
+    for pool_address, grants in by_pool.items():
+        free = _free_addresses(cast(IpPool, ctx.res[pool_address]))
+        if free is None or len(grants) <= free:
+            continue
+        msg = f"{pool_address} has {free} free address(es) (range minus reserved and VIPs) for {len(grants)} grants"
+        for address in grants[free:]:
+            ctx.error(address, ("ip_pool",), msg)
+
+
+def _pool_range(pool: IpPool) -> IPRange | None:
+    """The pool's range, or None if it is not one (reported on the pool)."""
+    try:
+        return parse_range(f"{pool.range_start}-{pool.range_end}")
+    except ValueError:
+        return None
+
+
+def _grant_address_problem(text: str, pool_address: str, pool: IpPool) -> str | None:
+    """Why a grant cannot have this address of its pool, or None (Grant-SCIPAddress -IPAddress)."""
+    full = _pool_range(pool)
+    if full is None:
+        return None
+    where = parse_range(text)
+    if not where.within(full):
+        return f"address {text} is outside {pool_address}'s range {full}"
+    for field, what in (("reserved", "is reserved in"), ("vips", "is a VIP of")):
+        for written in cast(list[str], getattr(pool, field)):
+            try:
+                held = parse_range(written)
+            except ValueError:
+                continue  # reported on the pool
+            if where.within(held):
+                return f"address {text} {what} {pool_address} ({field} {held})"
+    return None
+
+
+def _free_addresses(pool: IpPool) -> int | None:
+    """How many addresses the pool can grant: its range minus the reserved and VIP sets (None: no range)."""
+    full = _pool_range(pool)
+    if full is None:
+        return None
+    held: list[tuple[int, int]] = []
+    for written in [*pool.reserved, *pool.vips]:
+        try:
+            part = parse_range(written)
+        except ValueError:
+            continue
+        if part.overlaps(full):  # only what lies inside the range takes from it
+            held.append((max(int(part.start), int(full.start)), min(int(part.end), int(full.end))))
+    taken, reach = 0, int(full.start) - 1
+    for low, high in sorted(held):  # the union of the sets, so an address in both counts once
+        low = max(low, reach + 1)
+        if high >= low:
+            taken += high - low + 1
+            reach = high
+    return int(full.end) - int(full.start) + 1 - taken
 
 
 def _moved(ctx: _Ctx) -> None:
+    sources: dict[str, int] = {}
+    targets: dict[str, int] = {}
     for i, move in enumerate(ctx.fabric.config.moved):
         where = SourceRef(ctx.fabric.config_file, ("moved", i))
         problem = None
-        if move.from_ in ctx.res:
+        first_to, first_from = targets.setdefault(move.to, i), sources.setdefault(move.from_, i)
+        if first_to != i:  # both old objects would be taken for one address, and one of them lost
+            other = ctx.fabric.config.moved[first_to].from_
+            problem = f"moved to {move.to} again (moved[{first_to}] moves {other} there); one address holds one object"
+            where = SourceRef(ctx.fabric.config_file, ("moved", i, "to"))
+        elif first_from != i:
+            other = ctx.fabric.config.moved[first_from].to
+            problem = f"moved from {move.from_} again (moved[{first_from}] moves it to {other})"
+            where = SourceRef(ctx.fabric.config_file, ("moved", i, "from"))
+        elif move.from_ in ctx.res:
             problem = f"moved from {move.from_}, which is still declared"
         elif move.to not in ctx.res and move.to not in ctx.known:
             problem = f"moved to {move.to}, which is not declared"
@@ -420,11 +521,17 @@ def _moved(ctx: _Ctx) -> None:
 
 def _ignore_changes(ctx: _Ctx) -> None:
     for address, resource in ctx.res.items():
-        for i, path in enumerate(resource.guards.ignore_changes):
-            top = path.split(".")[0].split("[")[0]
-            if top not in resource.canonical or top == "name":
-                msg = f"ignore_changes: {resource.KIND} has no attribute {top!r} (or it cannot be ignored)"
-                ctx.error(address, ("lifecycle", "ignore_changes", i), msg)
+        ignored = resource.guards.ignore_changes
+        if not ignored:
+            continue
+        keys = {
+            field: [str(getattr(item, key)) for item in getattr(resource, field)]
+            for field, key in type(resource).KEYED.items()
+        }
+        for i, path in enumerate(ignored):
+            problem = ignore_path_problem(type(resource), path, keys)
+            if problem is not None:
+                ctx.error(address, ("lifecycle", "ignore_changes", i), problem)
 
 
 def _removed(ctx: _Ctx) -> None:
@@ -448,6 +555,13 @@ def _descriptions(ctx: _Ctx) -> None:
             )
         elif ownership.MARKER in resource.description:
             ctx.error(address, ("description",), f"a description may not contain {ownership.MARKER!r} (fabric's tag)")
+        elif secret_name(resource.description) is not None:
+            ctx.error(
+                address,
+                ("description",),
+                "a description cannot be a secret: VMM shows it to everyone who reads the object, and it carries "
+                "fabric's ownership tag; keep secrets in custom property values",
+            )
 
 
 RULES: tuple[Rule, ...] = (
@@ -467,4 +581,5 @@ RULES: tuple[Rule, ...] = (
     _ip_grants,
     _removed,
     _descriptions,
+    unmanaged_entries,
 )

@@ -1,16 +1,19 @@
 """VMM's VM network rules (domain reference, sections 1.5 and 1.6), pure.
 
-No-isolation: one per logical network. VLAN: exactly one VM subnet, a subnet/VLAN pair of a
-network site of the same logical network (the site named on private-VLAN networks), one VM
-network per such pair. HNV: only on a logical network with network virtualization. Pools
-go on a VM subnet only for HNV VM networks.
+No-isolation: one per logical network, with no VM subnets. VLAN: exactly one VM subnet, a
+subnet/VLAN pair of a network site of the same logical network (the site named on
+private-VLAN networks), one VM network per such pair. HNV: only on a logical network with
+network virtualization; its VM subnets are its own address space (a subnet each, no VLAN, no
+site, none overlapping another). Every VM subnet has a subnet (New-SCVMSubnet binds a
+SubnetVLan) and a name of its own in its VM network. Pools go on a VM subnet only for HNV VM
+networks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from fabric.model.ipmath import network
+from fabric.model.ipmath import network, network_range
 from fabric.model.resources import IpPool, LogicalNetwork, Resource, VmNetwork
 from fabric.model.slots import SiteVlan, Slot, describe, site_vlans, slots
 
@@ -24,6 +27,7 @@ def vm_network_problems(resources: Mapping[str, Resource]) -> Iterator[Problem]:
     taken: dict[Slot, str] = {}
     for address, vmn in resources.items():  # in file order: the later one is reported
         if isinstance(vmn, VmNetwork):
+            yield from _subnets(address, vmn)
             yield from _one(address, vmn, resources.get(vmn.logical_network), held)
             for slot in sorted(slots(vmn.KIND, _site_named(vmn, held))):
                 if slot in taken:
@@ -52,8 +56,7 @@ def _one(address: str, vmn: VmNetwork, ln: Resource | None, held: Mapping[SiteVl
         return
     pair = vmn.subnets[0]
     if pair.subnet is None:
-        yield address, ("subnets", 0), "a vlan VM network's subnet needs `subnet` (one of a network site's)"
-        return
+        return  # reported by _subnets
     sites = set(held.get((vmn.logical_network, str(network(pair.subnet)), pair.vlan), ()))
     if pair.network_site is not None:
         sites = sites & {pair.network_site}
@@ -63,6 +66,56 @@ def _one(address: str, vmn: VmNetwork, ln: Resource | None, held: Mapping[SiteVl
         yield address, SITE_VLAN_PATH, msg
     if ln.isolation == "pvlan" and pair.network_site is None:
         yield address, ("subnets", 0), "on a private-VLAN logical network the subnet names its network_site"
+
+
+def _subnets(address: str, vmn: VmNetwork) -> Iterator[Problem]:
+    """The VM subnets' own shape, whatever the logical network."""
+    if vmn.isolation == "no_isolation":
+        if vmn.subnets:
+            msg = "a no_isolation VM network has no VM subnets (it uses its logical network's sites); remove subnets"
+            yield address, ("subnets",), msg
+        return
+    names: dict[str, int] = {}
+    for i, sub in enumerate(vmn.subnets):
+        first = names.setdefault(sub.name.casefold(), i)
+        if first != i:
+            msg = f"VM subnet name {sub.name!r} is already used by subnets[{first}] ({vmn.subnets[first].name!r})"
+            yield address, ("subnets", i, "name"), msg
+        if sub.subnet is None:
+            if vmn.isolation == "vlan":
+                yield address, ("subnets", i), "a vlan VM network's subnet needs `subnet` (one of a network site's)"
+            else:
+                yield address, ("subnets", i), "an hnv VM subnet needs `subnet` (its own address space)"
+        if vmn.isolation != "hnv":
+            continue
+        if sub.vlan:
+            msg = "an hnv VM subnet takes no vlan: HNV carries its traffic encapsulated on the provider network"
+            yield address, ("subnets", i, "vlan"), msg
+        if sub.network_site is not None:
+            msg = "an hnv VM subnet takes no network_site: HNV spans the sites of its logical network"
+            yield address, ("subnets", i, "network_site"), msg
+    if vmn.isolation == "hnv":
+        yield from _overlaps(address, vmn)
+
+
+def _overlaps(address: str, vmn: VmNetwork) -> Iterator[Problem]:
+    """VM subnets of one HNV VM network that overlap: sorted by first address, each is compared with
+    the one reaching furthest so far (CIDRs nest or are disjoint), never pairwise."""
+    spans = []
+    for i, sub in enumerate(vmn.subnets):
+        if sub.subnet is not None:
+            span = network_range(network(sub.subnet))
+            spans.append((span.start.version, int(span.start), -int(span.end), i, sub.subnet))
+    widest: tuple[int, int, int, int, str] | None = None
+    for current in sorted(spans):
+        if widest is not None and widest[0] == current[0] and current[1] <= -widest[2]:
+            # reported on the one written later, naming the other
+            (*_, j, other), (*_, i, net) = sorted((widest, current), key=lambda s: s[3])
+            name = vmn.subnets[j].name
+            msg = f"subnet {net} overlaps VM subnet {name!r} ({other}) of the same hnv VM network"
+            yield address, ("subnets", i, "subnet"), msg
+        if widest is None or widest[0] != current[0] or -current[2] > -widest[2]:
+            widest = current
 
 
 def _site_named(vmn: VmNetwork, held: Mapping[SiteVlan, list[str]]) -> dict[str, object]:

@@ -99,7 +99,7 @@ def test_adoption_that_would_replace_is_refused(cli: Cli, lab: Path) -> None:
     refused = cli("plan", lab)
     assert refused.code == 1
     assert "logical_network.management: the live logical_network 'Management'" in refused.err
-    assert "was not created by fabric" in refused.err and "-replace logical_network.management" in refused.err
+    assert "was not created by fabric" in refused.err and "lifecycle.replace_adopted: true" in refused.err
     assert cli("apply", lab, "--auto-approve").code == 1
     assert len(_live(cli, lab)) == 1  # nothing was created, nothing deleted
 

@@ -26,8 +26,7 @@ def _env(**extra: str) -> dict[str, str]:
 
 def _with_secret(stamp: Path) -> Path:
     doc = stamp / "lab.yaml"
-    secret = '    name: VM Roles\n    description: "${env:LAB_DESCRIPTION}"\n'
-    doc.write_text(doc.read_text().replace("    name: VM Roles\n", secret, 1))
+    doc.write_text(doc.read_text().replace(': "true"', ': "${env:LAB_DESCRIPTION}"'))  # a custom property value
     return stamp
 
 

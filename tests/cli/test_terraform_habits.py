@@ -32,7 +32,7 @@ def test_validate_json_for_a_valid_and_an_invalid_stamp(cli: Cli, lab: Path) -> 
     ok = cli("validate", lab, "--format", "json")
     assert ok.code == 0
     doc = json.loads(ok.out)
-    assert doc == {"format_version": "1", "stamp": str(lab), "valid": True, "resources": 12, "problems": []}
+    assert doc == {"format_version": "1", "stamp": "lab", "valid": True, "resources": 12, "problems": []}
     doc_file = lab / "lab.yaml"
     doc_file.write_text(doc_file.read_text().replace("vm_count: 20", "vm_count: lots"))
     bad = cli("validate", lab, "--format", "json")
@@ -48,8 +48,7 @@ def test_fabric_log_records_provider_calls_and_timings_without_secrets(
     cli: Cli, lab: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     doc = lab / "lab.yaml"
-    secret = '    name: VM Roles\n    description: "${env:LOG_SECRET}"\n'
-    doc.write_text(doc.read_text().replace("    name: VM Roles\n", secret, 1))
+    doc.write_text(doc.read_text().replace(': "true"', ': "${env:LOG_SECRET}"'))  # a custom property value
     log = tmp_path / "fabric.log"
     monkeypatch.setenv("LOG_SECRET", SECRET)
     monkeypatch.setenv("FABRIC_LOG", "debug")
@@ -109,3 +108,10 @@ def test_var_and_var_file_on_every_command_that_loads_code(cli: Cli, lab: Path, 
     values.write_text("location: Bergen\nvlan: fifty\n")
     bad_file = cli("plan", lab, "-var-file", values)
     assert bad_file.code == 1 and f"{values}:2:7: error: vlan:" in bad_file.err
+
+
+def test_validate_json_for_a_path_that_is_not_a_stamp(cli: Cli, tmp_path: Path) -> None:
+    result = cli("validate", tmp_path / "nope", "--format", "json")
+    assert result.code == 1
+    doc = json.loads(result.out)
+    assert doc["valid"] is False and doc["problems"][0]["message"].startswith("no such directory")

@@ -24,7 +24,7 @@ def test_valid_keys_follow_the_model_down_to_nested_items() -> None:
     quotas = ["vm_count", "cpu_count", "memory_mb", "storage_gb", "custom_quota_count"]
     assert valid_keys(Cloud, ("capacity",)) == quotas
     assert valid_keys(LogicalSwitch, ("virtual_ports", 3)) == ["port_classification", "profile", "default"]
-    assert set(valid_keys(Cloud, ("lifecycle",))) == {"prevent_destroy", "ignore_changes"}
+    assert set(valid_keys(Cloud, ("lifecycle",))) == {"prevent_destroy", "ignore_changes", "replace_adopted"}
     host = valid_keys(HostGroup, ())
     assert "children" in host and "parent" not in host  # parent is never written by hand
     assert "schema" in valid_keys(StampConfig, ("state",))  # the alias, as written in fabric.yaml

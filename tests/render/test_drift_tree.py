@@ -1,5 +1,5 @@
 """The drift report's host-group tree (every kind placed where it sits, drift marked on the way
-up, unchanged subtrees folded) and the drift JSON format 2 (native `live` and `code` values)."""
+up, unchanged subtrees folded) and the drift JSON (format 3; native `live` and `code` values since format 2)."""
 
 from __future__ import annotations
 
@@ -158,18 +158,18 @@ def test_placement_follows_sites_pools_and_vm_networks() -> None:
     assert looping.of("pool.x") == ()
 
 
-def test_json_v2_carries_native_live_and_code_values() -> None:
+def test_json_carries_native_live_and_code_values() -> None:
     fabric = lab()
     pool = dict(fabric.inventory.objects[fabric.ids["ip_pool.management"]].attributes)
     fabric.edit("ip_pool.management", dns_servers=None, gateways=["192.168.50.1", "192.168.50.254"])
     cloud = fabric.inventory.objects[fabric.ids["cloud.iaas"]].attributes
     fabric.edit("cloud.iaas", capacity={**cloud["capacity"], "vm_count": None, "memory_mb": 1024})
     doc = json.loads(json.dumps(drift_json(fabric.report(), "2026-01-01T00:00:00+00:00")))
-    assert doc["format_version"] == "2"
+    assert doc["format_version"] == "3"  # 3: the expected_outside category and host_group_path
     changes = {(i["address"], c["path"]): c for i in doc["items"] for c in i["changes"]}
     assert set(changes) == {
         ("ip_pool.management", "dns_servers"),
-        ("ip_pool.management", "gateways[1]"),
+        ("ip_pool.management", "gateways"),  # a set: named by its own path
         ("cloud.iaas", "capacity.vm_count"),
         ("cloud.iaas", "capacity.memory_mb"),
     }
@@ -179,11 +179,13 @@ def test_json_v2_carries_native_live_and_code_values() -> None:
         "code": pool["dns_servers"],  # a list stays a list
     }
     assert isinstance(pool["dns_servers"], list) and pool["dns_servers"]
-    assert changes[("ip_pool.management", "gateways[1]")] == {
-        "path": "gateways[1]",
-        "live": "192.168.50.254",
-        "code": None,  # no such element in what was applied
+    assert changes[("ip_pool.management", "gateways")] == {
+        "path": "gateways",
+        "live": ["192.168.50.1", "192.168.50.254"],
+        "code": ["192.168.50.1"],
     }
+    pool_item = next(i for i in doc["items"] if i["address"] == "ip_pool.management")
+    assert {"path": "gateways", "op": "remove", "value": "192.168.50.254"} in pool_item["diff"]
     assert changes[("cloud.iaas", "capacity.vm_count")] == {"path": "capacity.vm_count", "live": None, "code": 20}
     assert changes[("cloud.iaas", "capacity.memory_mb")] == {
         "path": "capacity.memory_mb",

@@ -270,7 +270,8 @@ def test_update_script_matches_the_golden_file(tmp_path: Path) -> None:
     _edit(changed / "switching.yaml", "minimum_bandwidth_mode: weight", "minimum_bandwidth_mode: absolute")
     _edit(changed / "switching.yaml", "Default class for Windows Azure Pack", "Gold class for Windows Azure Pack")
     script = _script_for(changed, applied)
-    assert '#   update  network_site.management-oslo  (changes: subnets["10.100.0.0/24"].vlan)\n' in script
+    header = '#   update  network_site.management-oslo\n#             ~ subnets["10.100.0.0/24"].vlan: 100 → 200\n'
+    assert header in script
     assert "New-SCSubnetVLan -Subnet '10.100.0.0/24' -VLanID 200 -ErrorAction Stop" in script
     assert "#   delete  logical_switch.fabric  (replace: minimum_bandwidth_mode cannot change in place" in script
     assert script.index("Remove-SCLogicalSwitch") < script.index("New-SCLogicalSwitch")

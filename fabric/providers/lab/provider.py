@@ -20,7 +20,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from pydantic import ValidationError
 from fabric.errors import ProviderError
 from fabric.inventory import Inventory, ObservedObject
 from fabric.model.ipmath import parse_range
-from fabric.model.refs import iter_refs, map_refs, scope_value
+from fabric.model.refs import iter_refs, map_refs, names_unique, scope_value
 from fabric.model.resources import KINDS
 from fabric.providers.lab import indexes, rules
 
@@ -54,6 +54,8 @@ def _check_types(kind: str, attrs: Mapping[str, Any]) -> None:
     cls = KINDS[kind]
     try:
         cls.model_validate(map_refs(cls, dict(attrs), lambda live_id: f"ref.{live_id}"))
+    except (AttributeError, TypeError):  # a value of the wrong shape where references live
+        raise ProviderError(f"VMM refused {kind} {attrs.get('name')!r}: wrong type") from None
     except ValidationError as exc:
         problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']} (got {e.get('input')!r})" for e in exc.errors()]
         raise ProviderError(f"VMM refused {kind} {attrs.get('name')!r}: wrong type: {'; '.join(problems)}") from None
@@ -63,8 +65,11 @@ def open_lab(stamp_dir: Path, settings: Mapping[str, Any], work_dir: Path) -> La
     """Provider factory: the lab lives in `work_dir/lab.db` unless `settings['path']` says."""
     if settings.get("inventory"):
         raise ProviderError("the lab provider reads its own database; --inventory is for providers of real servers")
-    path = Path(str(settings["path"])) if "path" in settings else work_dir / LAB_FILE
-    return LabProvider(path)
+    if settings.get("path") is None:
+        return LabProvider(work_dir / LAB_FILE)
+    path = Path(str(settings["path"])).expanduser()
+    # relative to the stamp, like every other path a stamp names: the same lab from any directory
+    return LabProvider(path if path.is_absolute() else stamp_dir / path)
 
 
 class LabProvider:
@@ -76,11 +81,16 @@ class LabProvider:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not path.exists():  # it holds what VMM holds, secrets included: owner only
             path.touch(mode=0o600)
+        self._path = path
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
-        indexes.ensure(self._db)
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(SCHEMA)
+            indexes.ensure(self._db)
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise self._damaged(exc) from None
         self._lock = threading.Lock()
         self._latency = _env_number("FABRIC_LAB_LATENCY_MS", 600_000, "milliseconds") / 1000
         self._fail = {a.strip() for a in os.environ.get("FABRIC_LAB_FAIL", "").split(",") if a.strip()}
@@ -91,6 +101,12 @@ class LabProvider:
     def close(self) -> None:
         """Close the database."""
         self._db.close()
+
+    def _damaged(self, exc: sqlite3.DatabaseError) -> Exception:
+        """A damaged file as the user's one-line error; any other database error as it is."""
+        if getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+            return ProviderError(f"the lab database {self._path} is damaged or not a database: {exc}")
+        return exc
 
     @contextmanager
     def _tx(self, address: str | None) -> Iterator[sqlite3.Connection]:
@@ -107,6 +123,10 @@ class LabProvider:
             except (ValueError, TypeError, KeyError, sqlite3.IntegrityError) as exc:
                 self._db.execute("ROLLBACK")  # a malformed value, as VMM's own validation would refuse
                 raise ProviderError(f"VMM refused the operation: invalid value ({type(exc).__name__}: {exc})") from None
+            except sqlite3.DatabaseError as exc:
+                with suppress(sqlite3.Error):  # a damaged file may refuse the rollback too
+                    self._db.execute("ROLLBACK")
+                raise self._damaged(exc) from None
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
@@ -154,6 +174,10 @@ class LabProvider:
             if users:
                 names = ", ".join(f"{k} {n!r}" for k, n in users[:5])
                 raise ProviderError(f"cannot delete {kind} {live_id}: still used by {names}")
+            problems = indexes.delete_problems(db, kind, live_id)
+            if problems:
+                name = db.execute("SELECT name FROM objects WHERE id = ?", (live_id,)).fetchone()[0]
+                raise ProviderError(f"VMM refused deleting {kind} {name!r}: " + "; ".join(problems))
             grants = db.execute("SELECT COUNT(*) FROM ip_grants WHERE pool_id = ?", (live_id,)).fetchone()[0]
             if grants:
                 raise ProviderError(f"cannot delete ip_pool {live_id}: {grants} address(es) granted; revoke first")
@@ -164,18 +188,23 @@ class LabProvider:
 
     def edit(self, live_id: str, path: list[str | int], value: Any) -> ObservedObject:
         """Change one attribute as an admin would in the VMM console (same rules apply)."""
+        return self.edit_many(live_id, [(path, value)])
+
+    def edit_many(self, live_id: str, changes: list[tuple[list[str | int], Any]]) -> ObservedObject:
+        """Change several attributes in one console edit: all of them, or (refused) none."""
         with self._tx(None) as db:
             kind, attrs = self._get(db, live_id, None)
             attrs = json.loads(json.dumps(attrs))
-            node: Any = attrs
-            try:
-                for step in path[:-1]:
-                    node = node[step]
-                if isinstance(node, dict) and path[-1] not in node:
-                    raise KeyError(path[-1])
-                node[path[-1]] = value
-            except (KeyError, IndexError, TypeError):
-                raise ProviderError(f"{kind} has no attribute {'.'.join(map(str, path))}") from None
+            for path, value in changes:
+                node: Any = attrs
+                try:
+                    for step in path[:-1]:
+                        node = node[step]
+                    if isinstance(node, dict) and path[-1] not in node:
+                        raise KeyError(path[-1])
+                    node[path[-1]] = value
+                except (KeyError, IndexError, TypeError):
+                    raise ProviderError(f"{kind} has no attribute {'.'.join(map(str, path))}") from None
             _check_types(kind, attrs)
             return self._update(db, live_id, kind, attrs)
 
@@ -183,6 +212,23 @@ class LabProvider:
         """Grant the next free address of a pool (Grant-SCIPAddress), as VM deployment would."""
         with self._tx(None) as db:
             return self._allocate(db, {"ip_pool": pool_id, "address": None}, granted_to)
+
+    def revoke_ip(self, pool_id: str, address: str) -> str:
+        """Give back an address `grant_ip` granted (Revoke-SCIPAddress); returns whom it was granted to.
+        An address an `ip_grant` object holds goes with that object, so it is refused here."""
+        with self._tx(None) as db:
+            self._get(db, pool_id, "ip_pool")
+            where = (pool_id, str(parse_range(address).start))
+            row = db.execute("SELECT granted_to FROM ip_grants WHERE pool_id = ? AND address = ?", where).fetchone()
+            if row is None:
+                raise ProviderError(f"address {where[1]} is not granted from ip_pool {pool_id}")
+            holder = db.execute("SELECT kind, name FROM objects WHERE id = ?", (row[0],)).fetchone()
+            if holder is not None:
+                raise ProviderError(
+                    f"address {where[1]} is held by {holder[0]} {holder[1]!r} ({row[0]}); delete that object instead"
+                )
+            db.execute("DELETE FROM ip_grants WHERE pool_id = ? AND address = ?", where)
+            return str(row[0])
 
     def _allocate(self, db: sqlite3.Connection, attrs: Mapping[str, Any], granted_to: str) -> str:
         pool_id = str(attrs["ip_pool"])
@@ -230,10 +276,12 @@ class LabProvider:
         problems = rules.reference_problems(kind, attrs, lookup)
         if not problems:
             problems = self._kind_problems(kind, attrs, lookup)
-        clash = db.execute(
-            "SELECT id FROM objects WHERE kind = ? AND scope = ? AND name = ? COLLATE NOCASE AND id IS NOT ?",
-            (kind, scope_value(kind, dict(attrs)), attrs["name"], self_id),
-        ).fetchone()
+        clash = None
+        if names_unique(kind, attrs):
+            clash = db.execute(
+                "SELECT id FROM objects WHERE kind = ? AND scope = ? AND name = ? COLLATE NOCASE AND id IS NOT ?",
+                (kind, scope_value(kind, dict(attrs)), attrs["name"], self_id),
+            ).fetchone()
         if clash:
             problems.append(f"a {kind} named {attrs['name']!r} already exists in this scope ({clash[0]})")
         if not problems:
@@ -243,10 +291,12 @@ class LabProvider:
 
     def _kind_problems(self, kind: str, attrs: Mapping[str, Any], lookup: Mapping[str, tuple[str, Any]]) -> list[str]:
         if kind == "ip_pool":
-            site = lookup.get(str(attrs.get("network_site")))
-            return rules.pool_problems(attrs, site[1] if site else None)
+            site, vm_network = lookup.get(str(attrs.get("network_site"))), lookup.get(str(attrs.get("vm_network")))
+            return rules.pool_problems(attrs, site[1] if site else None, vm_network[1] if vm_network else None)
         if kind == "network_site":
             return rules.site_problems(attrs)
+        if kind == "vm_network":
+            return rules.vm_subnet_problems(attrs)
         if kind == "logical_switch":
             return rules.switch_problems(attrs)
         return []
@@ -255,7 +305,10 @@ class LabProvider:
         self, db: sqlite3.Connection, live_id: str, kind: str, attributes: Mapping[str, Any], *, insert: bool
     ) -> ObservedObject:
         attrs = dict(attributes)
-        row = (kind, attrs["name"], scope_value(kind, dict(attrs)), json.dumps(attrs, sort_keys=True), live_id)
+        scope = scope_value(kind, attrs)
+        if not names_unique(kind, attrs):  # its own scope: the identity index must let the name repeat
+            scope = f"{scope}/{live_id}"
+        row = (kind, attrs["name"], scope, json.dumps(attrs, sort_keys=True), live_id)
         if insert:
             db.execute("INSERT INTO objects (kind, name, scope, attributes, id) VALUES (?, ?, ?, ?, ?)", row)
         else:

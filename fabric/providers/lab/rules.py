@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from fabric.model.ipmath import ip, network, network_range, parse_range
+from fabric.model.ipmath import Net, ip, network, network_range, parse_range
 from fabric.model.refs import iter_refs
 from fabric.model.resources import KINDS
 
@@ -31,12 +31,20 @@ def reference_problems(kind: str, attrs: Obj, lookup: Mapping[str, tuple[str, Ob
     return out
 
 
-def pool_problems(attrs: Obj, site: Obj | None) -> list[str]:
-    """A pool's range, gateways and sets must lie in its subnet; the subnet in its site."""
+def pool_problems(attrs: Obj, site: Obj | None, vm_network: Obj | None = None) -> list[str]:
+    """A pool's range, gateways and sets must lie in its subnet, the reserved and VIP sets apart;
+    the subnet must be one of its site's, or its VM subnet's."""
     out = []
     net = network(attrs["subnet"])
-    if site is not None and attrs["subnet"] not in {s["subnet"] for s in site.get("subnets", [])}:
+    if site is not None and net not in {network(s["subnet"]) for s in site.get("subnets", [])}:
         out.append(f"subnet {net} is not one of the network site's subnets")
+    if vm_network is not None:
+        named = {str(s.get("name")): s for s in vm_network.get("subnets") or []}
+        sub = named.get(str(attrs.get("vm_subnet")))
+        if sub is None:
+            out.append(f"the VM network has no VM subnet named {attrs.get('vm_subnet')!r}")
+        elif not sub.get("subnet") or network(sub["subnet"]) != net:
+            out.append(f"subnet {net} is not the subnet of VM subnet {attrs.get('vm_subnet')!r}")
     full = parse_range(f"{attrs['range_start']}-{attrs['range_end']}")
     if not full.within(network_range(net)):
         out.append(f"IP address range {full} is outside subnet {net}")
@@ -46,6 +54,46 @@ def pool_problems(attrs: Obj, site: Obj | None) -> list[str]:
     for text in [*attrs.get("reserved", []), *attrs.get("vips", [])]:
         if not parse_range(text).within(full):
             out.append(f"address set {text} is outside the pool range {full}")
+    reserved = [parse_range(t) for t in attrs.get("reserved", [])]
+    for text in attrs.get("vips", []):
+        vip = parse_range(text)
+        clash = next((r for r in reserved if r.overlaps(vip)), None)
+        if clash is not None:
+            out.append(f"VIP address set {vip} overlaps reserved address set {clash}")
+    return out
+
+
+def vm_subnet_problems(attrs: Obj) -> list[str]:
+    """A VM network's VM subnets: none on a no-isolation network; each with a subnet and a name of its
+    own; an HNV network's without VLAN or site, its own address space not overlapping itself."""
+    isolation = attrs.get("isolation")
+    subnets = attrs.get("subnets") or []
+    if isolation == "no_isolation":
+        return ["a no-isolation VM network has no VM subnets"] if subnets else []
+    out = []
+    names: set[str] = set()
+    nets: list[tuple[int, int, int, str, Net]] = []
+    for sub in subnets:
+        name = str(sub.get("name"))
+        if name.casefold() in names:
+            out.append(f"two VM subnets are named {name!r}")
+        names.add(name.casefold())
+        if not sub.get("subnet"):
+            out.append(f"VM subnet {name!r} has no subnet (New-SCVMSubnet binds one -SubnetVLan)")
+        elif isolation == "hnv":
+            net = network(str(sub["subnet"]))
+            span = network_range(net)
+            nets.append((net.version, int(span.start), -int(span.end), name, net))
+        if isolation == "hnv" and int(sub.get("vlan") or 0):
+            out.append(f"HNV VM subnet {name!r} cannot have VLAN {sub.get('vlan')}")
+        if isolation == "hnv" and sub.get("network_site"):
+            out.append(f"HNV VM subnet {name!r} cannot be on a network site")
+    widest: tuple[int, int, int, str, Net] | None = None
+    for current in sorted(nets, key=lambda n: n[:3]):  # CIDRs nest or are disjoint: one sweep finds overlaps
+        if widest is not None and widest[0] == current[0] and current[1] <= -widest[2]:
+            out.append(f"VM subnets {widest[3]!r} ({widest[4]}) and {current[3]!r} ({current[4]}) overlap")
+        if widest is None or widest[0] != current[0] or -current[2] > -widest[2]:
+            widest = current
     return out
 
 

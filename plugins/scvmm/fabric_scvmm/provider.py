@@ -12,35 +12,25 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from fabric import secrets
 from fabric.errors import ProviderError
 from fabric.inventory import Inventory, ObservedObject
 from fabric.model.builtins import is_built_in
 from fabric.model.refs import map_refs
 from fabric.model.resources import KINDS
+from fabric.plan.diff import MISSING, Entry, entry_from_json
+from fabric.render.text import entry_line
 from fabric_scvmm.inventory import PARSERS, parse_inventory
 from fabric_scvmm.quoting import PsCode, ps, secrets_as_env
 from fabric_scvmm.scripts import environment, render
+from fabric_scvmm.settings import ScvmmSettings, check_settings
 from fabric_scvmm.transport import Connection, PsrpRunner, Runner
 
 # Attributes with no Set- parameter (scvmm-domain.md, "Immutable" rows): a change is a replace.
 IMMUTABLE: dict[str, frozenset[str]] = {kind: cls.IMMUTABLE for kind, cls in KINDS.items()}
 
 
-SETTINGS = frozenset(
-    {
-        "type",
-        "server",
-        "port",
-        "ssl",
-        "cert_validation",
-        "auth",
-        "username_env",
-        "password_env",
-        "vmm_server",
-        "inventory",
-        "script_only",
-    }
-)
+SETTINGS_MODEL = ScvmmSettings  # the registry hands it to `fabric validate` for fabric.yaml's provider block
 
 
 def read_script(vmm_server: str | None = None) -> str:
@@ -142,12 +132,7 @@ def load_offline_inventory(path: Path) -> Inventory:
 
 def open_scvmm(stamp_dir: Path, settings: Mapping[str, Any], work_dir: Path) -> ScvmmProvider:
     """Provider factory (entry point `fabric.providers: scvmm`)."""
-    unknown = sorted(set(settings) - SETTINGS)
-    if unknown:  # settings are copied into plan files: refuse anything that could be a secret
-        raise ProviderError(
-            f"provider scvmm: unknown setting(s) {', '.join(unknown)} (known: {', '.join(sorted(SETTINGS))}); "
-            "credentials never go in fabric.yaml, use FABRIC_SCVMM_USERNAME and FABRIC_SCVMM_PASSWORD"
-        )
+    check_settings(settings)  # also for settings read back from a saved plan
     vmm = str(settings["vmm_server"]) if settings.get("vmm_server") else None
     if settings.get("script_only"):
         return ScvmmProvider(None, vmm_server=vmm)  # writing scripts needs no connection
@@ -177,11 +162,31 @@ def _comment(text: str) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
-def _note(step: Mapping[str, Any], replaced: bool) -> str:
-    """What a header line says after op and address: a replace and its reason, the changed attributes.
+def _masked(value: Any, other: Any) -> Any:
+    """`value` as a header may show it: a secret (or the old value where the new one is a secret) masked."""
+    return value if value is MISSING else secrets.redact_value(secrets.redact_like(value, other))
 
-    `reason` and `changed_paths` are read if the engine passes them (the ScriptWriter protocol
-    promises neither); a replace shows from the steps alone, as a delete and a create of one address.
+
+def _details(step: Mapping[str, Any]) -> list[str]:
+    """The step's changes as plans show them (`~ network_sites: + network_site.b`), from the
+    structured `changes` (`fabric.plan.diff.Entry.to_json`) if the engine passes them."""
+    if step["op"] == "delete":
+        return []
+    kind = str(step["kind"])
+    out = []
+    for data in step.get("changes") or ():
+        e = entry_from_json(kind, data)
+        shown = Entry(e.path, e.op, _masked(e.before, e.after), _masked(e.after, e.before), e.member)
+        out.append(entry_line(kind, shown))
+    return out
+
+
+def _note(step: Mapping[str, Any], replaced: bool) -> str:
+    """What a header line says after op and address: a replace and its reason, the changed attributes
+    (their paths, when the step carries no structured `changes` to list below it).
+
+    `reason`, `changed_paths` and `changes` are read if the engine passes them (the ScriptWriter
+    protocol promises none); a replace shows from the steps alone, as a delete and a create of one address.
     """
     why = str(step.get("reason") or "")
     notes = []
@@ -190,13 +195,14 @@ def _note(step: Mapping[str, Any], replaced: bool) -> str:
     elif why:
         notes.append(why)
     paths = [str(path) for path in step.get("changed_paths") or ()]
-    if paths and step["op"] != "delete":
+    if paths and step["op"] != "delete" and not step.get("changes"):
         notes.append("changes: " + ", ".join(paths))
     return f"  ({'; '.join(notes)})" if notes else ""
 
 
 def plan_header(stamp: str, steps: Sequence[Mapping[str, Any]]) -> list[str]:
-    """The comment lines that open a plan script: one line per step, with what changes and why."""
+    """The comment lines that open a plan script: one line per step, with why, then what changes
+    (one line each, as plans show it)."""
     ops: dict[str, set[str]] = {}
     for step in steps:
         ops.setdefault(step["address"], set()).add(step["op"])
@@ -207,7 +213,10 @@ def plan_header(stamp: str, steps: Sequence[Mapping[str, Any]]) -> list[str]:
     ]
     if replaced:
         header.append("# (a replaced object is deleted, then created again: it gets a new ID)")
-    lines = [f"#   {s['op']:<7} {s['address']}{_note(s, s['address'] in replaced)}" for s in steps]
+    lines = []
+    for s in steps:
+        lines.append(f"#   {s['op']:<7} {s['address']}{_note(s, s['address'] in replaced)}")
+        lines += [f"#{' ' * 13}{detail}" for detail in _details(s)]
     return [_comment(line) for line in [*header, *lines]]
 
 

@@ -23,7 +23,8 @@
 #   create  ip_pool.management-oslo
 #   create  network_site.management-stockholm
 #   create  ip_pool.management-stockholm
-#   update  port_classification.host-management  (changes: description)
+#   update  port_classification.host-management
+#             ~ description: "Classification used for host management vNICs" → ""
 #   create  port_classification.live-migration
 #   create  port_classification.vm-roles
 #   create  cloud.iaas-copenhagen

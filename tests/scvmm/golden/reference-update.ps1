@@ -2,14 +2,22 @@
 # Review, then run in a PowerShell session with the VMM console module:
 # (a replaced object is deleted, then created again: it gets a new ID)
 #   delete  logical_switch.fabric  (replace: minimum_bandwidth_mode cannot change in place)
-#   update  network_site.management-copenhagen  (changes: subnets["10.100.2.0/24"].vlan)
-#   update  network_site.management-oslo  (changes: subnets["10.100.0.0/24"].vlan)
-#   update  network_site.management-stockholm  (changes: subnets["10.100.1.0/24"].vlan)
-#   update  port_classification.vm-roles  (changes: description)
-#   update  cloud.iaas-copenhagen  (changes: capacity.vm_count)
-#   update  cloud.iaas-oslo  (changes: capacity.vm_count)
-#   update  cloud.iaas-stockholm  (changes: capacity.vm_count)
-#   create  logical_switch.fabric  (replace: minimum_bandwidth_mode cannot change in place; changes: minimum_bandwidth_mode)
+#   update  network_site.management-copenhagen
+#             ~ subnets["10.100.2.0/24"].vlan: 102 → 202
+#   update  network_site.management-oslo
+#             ~ subnets["10.100.0.0/24"].vlan: 100 → 200
+#   update  network_site.management-stockholm
+#             ~ subnets["10.100.1.0/24"].vlan: 101 → 201
+#   update  port_classification.vm-roles
+#             ~ description: "Default class for Windows Azure Pack VM roles" → "Gold class for Windows Azure Pack VM roles"
+#   update  cloud.iaas-copenhagen
+#             ~ capacity.vm_count: 100 → 150
+#   update  cloud.iaas-oslo
+#             ~ capacity.vm_count: 100 → 150
+#   update  cloud.iaas-stockholm
+#             ~ capacity.vm_count: 100 → 150
+#   create  logical_switch.fabric  (replace: minimum_bandwidth_mode cannot change in place)
+#             ~ minimum_bandwidth_mode: "weight" → "absolute"
 $ErrorActionPreference = 'Stop'
 $ids = @{}
 Write-Host ('delete ' + 'logical_switch.fabric')
