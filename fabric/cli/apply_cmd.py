@@ -27,6 +27,7 @@ from fabric.cli.common import (
     StateDir,
     VarAssignments,
     VarFiles,
+    announce_waits,
     err,
     is_tty,
     out,
@@ -226,7 +227,7 @@ def _apply(stamp: Path, options: _Options, destroy: bool) -> int:
         engine.open_session(
             stamp, options.state_dir, options.lock_timeout, options.inventory, options.variables
         ) as session,
-        session.state.lock("destroy" if destroy else "apply"),
+        announce_waits(session.state).lock("destroy" if destroy else "apply"),
     ):
         notices: list[str] = []
         full = engine.plan(session, destroy=destroy, replace=options.replace, notices=notices)
@@ -257,7 +258,7 @@ def _apply_saved(path: Path, options: _Options) -> int:
     the_plan, context = read_plan_file(path)
     provider, state = engine.saved_plan_backends(the_plan, context, options.lock_timeout)
     try:
-        with state.lock("apply"):
+        with announce_waits(state).lock("apply"):
             for line in engine.reconcile(provider, state, the_plan.stamp):  # before the staleness check
                 err.print(line, markup=False)
             reason = engine.stale_reason(the_plan, context, provider, state)

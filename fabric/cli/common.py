@@ -193,6 +193,18 @@ def _escaped(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}"
 
 
+def announce_waits(state: Any) -> Any:
+    """Make `state` say, once, that it waits for another holder of its lock (Terraform's
+    "Acquiring state lock…"); returns it."""
+
+    def waiting(holder: Any, timeout: float) -> None:
+        who = holder.describe() if holder is not None else "another process"
+        err.print(f"The state is locked by {who}; waiting up to {timeout:g} s for it…", markup=False)
+
+    state.on_wait = waiting
+    return state
+
+
 def write(text: str) -> None:
     """Write text to stdout as is (secrets masked): fast (no rich rendering) for large plans and pipes."""
     sys.stdout.write(redact_text(text if text.endswith("\n") else text + "\n"))

@@ -22,6 +22,7 @@ from fabric.cli.common import (
     StateDir,
     VarAssignments,
     VarFiles,
+    announce_waits,
     err,
     out,
     print_plan_text,
@@ -203,7 +204,7 @@ def plan(
     notices: list[str] = []
     with (
         engine.open_session(stamp, state_dir, lock_timeout, inventory, variables) as session,
-        session.state.lock("plan") if lock else nullcontext(),
+        announce_waits(session.state).lock("plan") if lock else nullcontext(),
     ):
         the_plan, basis = engine.plan_with_fingerprint(
             session, destroy=destroy, fingerprint=out_file is not None, replace=replace or (), notices=notices

@@ -14,7 +14,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -88,15 +88,25 @@ def _locked_fd(path: Path) -> int | None:
     return fd
 
 
+WaitNotice = Callable[["LockInfo | None", float], None]  # (who holds it, how long fabric will wait)
+
+
 @contextmanager
-def file_lock(path: Path, operation: str, timeout: float = 0.0) -> Iterator[LockInfo]:
-    """Hold an exclusive lock on `path`; wait up to `timeout` seconds, then StateLockedError."""
+def file_lock(
+    path: Path, operation: str, timeout: float = 0.0, on_wait: WaitNotice | None = None
+) -> Iterator[LockInfo]:
+    """Hold an exclusive lock on `path`; wait up to `timeout` seconds (telling `on_wait` once, when
+    the wait begins), then StateLockedError."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     deadline = time.monotonic() + timeout
+    told = False
     while (fd := _locked_fd(path)) is None:
         if time.monotonic() >= deadline:
             holder = read_holder(path)
             raise StateLockedError(locked_message(holder, "another process"))
+        if on_wait is not None and not told:
+            told = True
+            on_wait(read_holder(path), timeout)
         time.sleep(0.1)
     info = LockInfo.mine(operation)
     try:

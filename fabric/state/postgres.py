@@ -25,7 +25,7 @@ from psycopg.conninfo import conninfo_to_dict
 from fabric import secrets
 from fabric.errors import FabricError, StateLockedError
 from fabric.snapshot import StateEntry, StateSnapshot
-from fabric.state.lock import LockInfo, locked_message, process_alive
+from fabric.state.lock import LockInfo, WaitNotice, locked_message, process_alive
 from fabric.state.protocol import STATE_FORMAT_VERSION, HistoryEvent, PendingOperation, stored_attributes
 from fabric.state.sqlite import LazyJson
 
@@ -103,6 +103,8 @@ def _first_line(exc: BaseException) -> str:
 
 class PostgresState:
     """One stamp's state in PostgreSQL schema `schema`."""
+
+    on_wait: WaitNotice | None = None  # told once when a lock() starts waiting for another holder
 
     name = "postgres"
 
@@ -342,10 +344,14 @@ class PostgresState:
     def lock(self, operation: str) -> Iterator[LockInfo]:
         """The stamp's advisory lock, held by this connection's session."""
         deadline = time.monotonic() + self._lock_timeout
+        told = False
         while not self._try_lock():
             if time.monotonic() >= deadline:
                 holder = self.lock_holder()
                 raise StateLockedError(locked_message(holder, "another session"))
+            if self.on_wait is not None and not told:
+                told = True
+                self.on_wait(self.lock_holder(), self._lock_timeout)
             time.sleep(0.1)
         info = LockInfo.mine(operation)
         try:

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from fabric.secrets import redact_value
 from fabric.snapshot import StateEntry, StateSnapshot
-from fabric.state.lock import LockInfo
+from fabric.state.lock import LockInfo, WaitNotice
 
 STATE_FORMAT_VERSION = 1
 
@@ -54,6 +54,7 @@ class StateBackend(Protocol):
     """Where state lives. `record`/`forget`/`begin` must be durable when they return."""
 
     name: str
+    on_wait: WaitNotice | None  # told once (holder, timeout) when lock() starts waiting
 
     def read(self) -> StateSnapshot:
         """The current state."""

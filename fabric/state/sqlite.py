@@ -17,6 +17,7 @@ from fabric.errors import FabricError
 from fabric.snapshot import StateEntry, StateSnapshot
 from fabric.state.lock import (
     LockInfo,
+    WaitNotice,
     file_holder_alive,
     file_lock,
     force_unlock_file,
@@ -74,6 +75,7 @@ class SqliteState:
     """State in one SQLite file; the lock is a sibling `state.lock` file."""
 
     name = "sqlite"
+    on_wait: WaitNotice | None = None  # told once when a lock() starts waiting for another holder
 
     def __init__(self, directory: Path, lock_timeout: float = 0.0) -> None:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -268,7 +270,7 @@ class SqliteState:
     @contextmanager
     def lock(self, operation: str) -> Iterator[LockInfo]:
         """The per-stamp file lock."""
-        with file_lock(self._lock_path, operation, self._lock_timeout) as info:
+        with file_lock(self._lock_path, operation, self._lock_timeout, self.on_wait) as info:
             self._held = info
             try:
                 yield info

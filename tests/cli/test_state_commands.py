@@ -179,6 +179,7 @@ def test_the_lock_message_says_what_to_do(cli: Cli, lab: Path) -> None:
         started = time.monotonic()
         waited = cli("plan", lab, "--lock", "--lock-timeout", "300ms")
         assert waited.code == 1 and time.monotonic() - started >= 0.3
+        assert f"The state is locked by pid {held.pid}" in waited.err and "waiting up to 0.3 s" in waited.err
     finally:
         held.kill()
         held.wait(30)
