@@ -336,7 +336,7 @@ def machine(version: str) -> list[tuple[str, str]]:
         libyaml = "with libyaml" if getattr(yaml, "__with_libyaml__", False) else "pure Python"
     except ImportError:
         libyaml = "?"
-    libs = ", ".join(f"{name} {_version(name)}" for name in ("pydantic", "networkx", "PyYAML"))
+    libs = ", ".join(f"{name} {_version(name)}" for name in ("pydantic", "PyYAML", "jinja2", "typer"))
     return [
         ("CPU", f"{cpu} ({nproc} CPUs available, `nproc`)"),
         ("Memory", mem),

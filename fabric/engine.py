@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from fabric.apply.retry import call_with_retries
 from fabric.errors import FabricError
 from fabric.inventory import Inventory, ObservedObject
 from fabric.load.stamp import load_config as load_config  # re-exported: the CLI reads fabric.yaml alone
-from fabric.load.variables import resolve_variables
+from fabric.load.variables import stamp_variables as stamp_variables  # re-exported for the CLI
 from fabric.model.resources import KINDS
 from fabric.model.stamp import Fabric, StateConfig
 from fabric.plan.action import Action
@@ -111,16 +111,6 @@ def refuse_migrated(state: StateBackend) -> None:
             f"this stamp's {state.name} state was migrated to {to}: set state.backend: {to} in fabric.yaml "
             f"(the {state.name} copy is kept only as a backup), and plan again"
         )
-
-
-def stamp_variables(
-    root: Path, assignments: Sequence[str] | None, files: Sequence[Path] | None
-) -> Mapping[str, Any] | None:
-    """The stamp's variables with `-var` and `-var-file` applied (None if neither is given);
-    ConfigError naming each bad or undeclared one."""
-    if not assignments and not files:
-        return None
-    return resolve_variables(load_config(root).variables, assignments or (), files or ())
 
 
 def open_session(

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-import networkx as nx
-
+from fabric import digraph
 from fabric.model.ipmath import network
 from fabric.model.refs import DEPENDS_ON, iter_refs
 from fabric.model.resources import KINDS, Resource, VmNetwork
@@ -25,9 +24,9 @@ def attribute_references(kind: str, attributes: Mapping[str, Any]) -> set[str]:
     return {a for _, a, _ in iter_refs({**cls.REFS, **DEPENDS_ON}, dict(attributes))}
 
 
-def build_graph(resources: Mapping[str, Resource]) -> nx.DiGraph[str]:
+def build_graph(resources: Mapping[str, Resource]) -> digraph.DiGraph[str]:
     """DAG candidate: node per address, edge dependency → dependent (dangling refs skipped)."""
-    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph: digraph.DiGraph[str] = digraph.DiGraph()
     graph.add_nodes_from(resources)
     for address, resource in resources.items():
         for target in resource.references:
@@ -55,14 +54,14 @@ def implied_dependencies(resources: Mapping[str, Resource]) -> Iterator[tuple[st
                     yield from ((site, address) for site in held.get(key, ()))
 
 
-def cycles(graph: nx.DiGraph[str]) -> list[list[str]]:
+def cycles(graph: digraph.DiGraph[str]) -> list[list[str]]:
     """Each cycle as a list of addresses (strongly connected components of size > 1, self-loops)."""
-    found = [sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1]
-    found += [[n] for n in nx.nodes_with_selfloops(graph)]
+    found = [sorted(c) for c in digraph.strongly_connected_components(graph) if len(c) > 1]
+    found += [[n] for n in digraph.nodes_with_selfloops(graph)]
     return sorted(found)
 
 
-def topological_order(graph: nx.DiGraph[str], nodes: Iterable[str] | None = None) -> list[str]:
+def topological_order(graph: digraph.DiGraph[str], nodes: Iterable[str] | None = None) -> list[str]:
     """Dependencies first; deterministic for a given graph (it follows insertion order)."""
     sub = graph if nodes is None else graph.subgraph(nodes)
-    return list(nx.topological_sort(sub))
+    return list(digraph.topological_sort(sub))

@@ -18,8 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
-
+from fabric import digraph
 from fabric.apply.operations import Operation, OpKind, ensure_orderable, operation_graph, provider_attributes
 from fabric.apply.retry import call_with_retries
 from fabric.errors import FabricError
@@ -144,10 +143,10 @@ class _Run:
         self.state.record(entry, forget=change.moved_from)  # one transaction: a crash cannot split a move
 
 
-def _heights(graph: nx.DiGraph[str]) -> dict[str, int]:
+def _heights(graph: digraph.DiGraph[str]) -> dict[str, int]:
     """Length of the longest chain of operations from each node to the end of the graph."""
     height: dict[str, int] = {}
-    for node in reversed(list(nx.topological_sort(graph))):
+    for node in reversed(list(digraph.topological_sort(graph))):
         height[node] = 1 + max((height[s] for s in graph.successors(node)), default=0)
     return height
 
@@ -155,7 +154,7 @@ def _heights(graph: nx.DiGraph[str]) -> dict[str, int]:
 class _Scheduler:
     """Which operations may start: dependencies done, longest remaining chain first."""
 
-    def __init__(self, graph: nx.DiGraph[str]) -> None:
+    def __init__(self, graph: digraph.DiGraph[str]) -> None:
         self.graph = graph
         self.height = _heights(graph)
         self.waiting = {n: graph.in_degree(n) for n in graph}
@@ -182,7 +181,7 @@ class _Scheduler:
     def failed(self, key: str) -> list[str]:
         """Mark `key` and everything after it finished; return the skipped operations."""
         self.finished.add(key)
-        skipped = sorted(nx.descendants(self.graph, key) - self.finished)
+        skipped = sorted(digraph.descendants(self.graph, key) - self.finished)
         self.finished.update(skipped)
         return skipped
 
@@ -209,7 +208,7 @@ def apply_plan(
     `on_start` once, with the number of operations, before the first starts.
     """
     run = _Run(plan, provider, state, on_retry)
-    if not nx.is_directed_acyclic_graph(run.graph):
+    if not digraph.is_directed_acyclic_graph(run.graph):
         ensure_orderable(plan)  # raises FabricError naming the cycle, before anything is changed
     sched = _Scheduler(run.graph)
     result = ApplyResult(total=run.graph.number_of_nodes())

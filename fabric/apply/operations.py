@@ -22,8 +22,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-import networkx as nx
-
+from fabric import digraph
 from fabric.apply.in_use import gone_items, in_use_edges
 from fabric.apply.subnet_order import changes_subnets, subnet_edges
 from fabric.errors import FabricError
@@ -118,8 +117,8 @@ def ensure_orderable(plan: Plan) -> dict[str, str]:
     """
     graph = operation_graph(plan)
     try:
-        cycle = nx.find_cycle(graph)
-    except nx.NetworkXNoCycle:
+        cycle = digraph.find_cycle(graph)
+    except digraph.NoCycle:
         ops = (graph.nodes[key]["op"] for key in graph)
         return {op.change.address: op.change.reason for op in ops if op.kind is OpKind.DETACH}
     steps = " → ".join(f"{a.replace('#', ' (')})" for a, _ in cycle)
@@ -161,7 +160,7 @@ MEMBERSHIP = frozenset(
 )
 
 
-def operation_graph(plan: Plan) -> nx.DiGraph[str]:
+def operation_graph(plan: Plan) -> digraph.DiGraph[str]:
     """Nodes are operation keys (attribute `op`); an edge means 'must finish first'.
 
     A graph with a cycle is loosened, in this order, only as far as needed: updates in the
@@ -171,14 +170,14 @@ def operation_graph(plan: Plan) -> nx.DiGraph[str]:
     """
     forced = _rejoin_detaches(plan)
     graph = _graph(plan, forced)
-    if nx.is_directed_acyclic_graph(graph):
+    if digraph.is_directed_acyclic_graph(graph):
         return graph
     detaches = {**_detaches(plan, graph), **forced}
     if len(detaches) > len(forced):
         graph = _graph(plan, detaches)
-        if nx.is_directed_acyclic_graph(graph):
+        if digraph.is_directed_acyclic_graph(graph):
             return graph
-    for component in list(nx.strongly_connected_components(graph)):
+    for component in list(digraph.strongly_connected_components(graph)):
         if len(component) > 1:
             inside = graph.subgraph(component).edges
             graph.remove_edges_from([(a, b) for a, b in inside if graph.edges[a, b].get("soft")])
@@ -206,10 +205,10 @@ def _rejoin_detaches(plan: Plan) -> dict[str, Change]:
     return out
 
 
-def _detaches(plan: Plan, graph: nx.DiGraph[str]) -> dict[str, Change]:
+def _detaches(plan: Plan, graph: digraph.DiGraph[str]) -> dict[str, Change]:
     """The first steps of the updates in a cycle that can be split in two (see the module docstring)."""
     in_cycle: set[str] = set()
-    for component in nx.strongly_connected_components(graph):
+    for component in digraph.strongly_connected_components(graph):
         if len(component) > 1:
             in_cycle |= component
     created = {c.address for c in plan.changes if c.action in (Action.CREATE, Action.REPLACE)}
@@ -305,8 +304,8 @@ def implied_old_users(plan: Plan) -> Iterator[tuple[str, str]]:
             yield from ((site, change.address) for site in held.get(key, ()))
 
 
-def _graph(plan: Plan, detaches: Mapping[str, Change]) -> nx.DiGraph[str]:
-    graph: nx.DiGraph[str] = nx.DiGraph()
+def _graph(plan: Plan, detaches: Mapping[str, Change]) -> digraph.DiGraph[str]:
+    graph: digraph.DiGraph[str] = digraph.DiGraph()
     apply_op: dict[str, str] = {}
     delete_op: dict[str, str] = {}
     detach_op: dict[str, str] = {}
@@ -380,7 +379,7 @@ def ordered_steps(plan: Plan) -> list[dict[str, Any]]:
 def _ordered_steps(plan: Plan) -> list[dict[str, Any]]:
     graph = operation_graph(plan)
     steps = []
-    for key in nx.lexicographical_topological_sort(graph):
+    for key in digraph.lexicographical_topological_sort(graph):
         op: Operation = graph.nodes[key]["op"]
         if op.kind in (OpKind.RECORD, OpKind.FORGET):
             continue  # state-only: nothing to run on the server

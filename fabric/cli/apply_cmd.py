@@ -32,6 +32,7 @@ from fabric.cli.common import (
     is_tty,
     out,
     print_plan_text,
+    real_console,
     reports_errors,
     write,
     write_file,
@@ -154,7 +155,7 @@ def _run(provider: Provider, state: StateBackend, plan: Plan, parallelism: int) 
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         TextColumn("{task.fields[last]}"),
-        console=out,
+        console=real_console(out),
         redirect_stdout=False,
         redirect_stderr=False,
     ) as bar:

@@ -5,21 +5,24 @@ from __future__ import annotations
 import io
 import os
 import re
+import signal
 import sqlite3
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TextIO, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, TextIO, TypeVar, cast
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from fabric.cli.entry import EXIT_INTERRUPTED as EXIT_INTERRUPTED
 from fabric.errors import ConfigError, FabricError
 from fabric.secrets import redact_text
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 class _Redacting(io.TextIOBase):
@@ -56,8 +59,35 @@ class _Redacting(io.TextIOBase):
         return getattr(self._target(), "encoding", None) or "utf-8"
 
 
-out = Console(file=cast(TextIO, _Redacting(lambda: sys.stdout)), highlight=False, soft_wrap=True, emoji=False)
-err = Console(file=cast(TextIO, _Redacting(lambda: sys.stderr)), highlight=False, soft_wrap=True, emoji=False)
+class _LazyConsole:
+    """A rich Console made on first use: rich costs 10 ms to import, and a command whose output is
+    plain (a plan to a pipe, `validate`) never needs it."""
+
+    def __init__(self, stream: Callable[[], TextIO]) -> None:
+        self._stream = stream
+        self._console: Console | None = None
+
+    def console(self) -> Console:
+        """The Console itself (for rich objects that want a real one, such as a progress bar)."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(
+                file=cast(TextIO, _Redacting(self._stream)), highlight=False, soft_wrap=True, emoji=False
+            )
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.console(), name)
+
+
+def real_console(console: Console) -> Console:
+    """`out` or `err` as the rich Console it stands for."""
+    return console.console() if isinstance(console, _LazyConsole) else console
+
+
+out = cast("Console", _LazyConsole(lambda: sys.stdout))
+err = cast("Console", _LazyConsole(lambda: sys.stderr))
 
 StampDir = Annotated[
     Path,
@@ -151,6 +181,7 @@ def reports_errors(fn: F) -> F:
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            _interrupt_with_exception()
             return fn(*args, **kwargs)
         except KeyboardInterrupt:  # Ctrl-C: whatever was open has been closed on the way here
             err.print("\nInterrupted.", markup=False)
@@ -177,6 +208,14 @@ def reports_errors(fn: F) -> F:
             return 1
 
     return wrapper  # type: ignore[return-value]
+
+
+def _interrupt_with_exception() -> None:
+    # Until a command's own code runs, Ctrl-C ends the process with one line (`fabric.cli.entry`);
+    # from here on it raises KeyboardInterrupt, so that open files, transactions and locks are
+    # released on the way out (apply and destroy trap it to finish changes in flight).
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
@@ -222,6 +261,8 @@ def print_plan_text(text: str) -> None:
     if not is_tty():
         write(text)
         return
+    from rich.text import Text
+
     styled = Text()
     for line in text.splitlines():
         stripped = line.lstrip()

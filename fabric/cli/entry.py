@@ -20,6 +20,8 @@ def _interrupted_while_starting(signum: int, frame: FrameType | None) -> None:
 def main() -> None:
     """Entry point of the `fabric` command."""
     signal.signal(signal.SIGINT, _interrupted_while_starting)
+    # fabric's models use no pydantic plug-ins: skip pydantic's scan of every installed package for one
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from fabric.cli.app import main as run
 
     run(sys.argv[1:])

@@ -24,18 +24,15 @@ from fabric.cli.common import (
     VarFiles,
     announce_waits,
     err,
-    out,
     print_plan_text,
     reports_errors,
     write,
 )
-from fabric.errors import ConfigError, Diagnostic, FabricError, SourceLocation
+from fabric.errors import FabricError
 from fabric.plan.change import Plan
 from fabric.plan.lifecycle import refuse_plan
 from fabric.plan.planfile import PlanContext, dump_plan, load_plan
 from fabric.plan.targeting import select
-from fabric.project import open_stamp
-from fabric.providers.registry import settings_models
 from fabric.render.jsonplan import plan_to_json
 from fabric.render.markdown import plan_markdown
 from fabric.render.text import plan_compact, plan_text
@@ -107,72 +104,6 @@ def read_plan_file(path: Path) -> tuple[Plan, PlanContext]:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FabricError(f"{path}: cannot read plan file: {exc}") from None
     return load_plan(doc)
-
-
-class ValidateFormat(StrEnum):
-    """Output formats of `fabric validate`."""
-
-    text = "text"
-    json = "json"
-
-
-@reports_errors
-def validate(
-    stamp: StampDir = HERE,
-    fmt: Annotated[
-        ValidateFormat, typer.Option("--format", help="text (problems on stderr) or json (one document on stdout).")
-    ] = ValidateFormat.text,
-    var: VarAssignments = None,
-    var_file: VarFiles = None,
-) -> int:
-    """Check a stamp without touching any provider: every problem, file:line:col each."""
-    if fmt is ValidateFormat.text:
-        fabric = open_stamp(stamp, settings_models(), engine.stamp_variables(stamp, var, var_file))
-        where = stamp if stamp != HERE else Path.cwd().name  # `fabric validate` in the stamp directory
-        out.print(f"{where}: valid ({len(fabric.resources)} resources).", markup=False)
-        return 0
-    try:
-        fabric = open_stamp(stamp, settings_models(), engine.stamp_variables(stamp, var, var_file))
-    except ConfigError as exc:
-        write(json.dumps(validation_json(_stamp_name(stamp), None, exc.diagnostics), indent=2, ensure_ascii=False))
-        return 1
-    except FabricError as exc:  # not a stamp at all: one problem, no position
-        problem = Diagnostic(SourceLocation(str(stamp), 0, 0), str(exc))
-        write(json.dumps(validation_json(str(stamp), None, [problem]), indent=2, ensure_ascii=False))
-        return 1
-    doc = validation_json(fabric.config.stamp, len(fabric.resources), [])
-    write(json.dumps(doc, indent=2, ensure_ascii=False))
-    return 0
-
-
-def _stamp_name(root: Path) -> str:
-    """The stamp's name from fabric.yaml if that much can be read, else the directory."""
-    try:
-        return engine.load_config(root).stamp
-    except FabricError:
-        return str(root)
-
-
-def validation_json(stamp: str, resources: int | None, diagnostics: list[Diagnostic]) -> dict[str, object]:
-    """`fabric validate --format json` (format version 1): the stamp's name, valid, resource count, one
-    item per problem (a problem without a position — not a stamp directory — has line and column 0)."""
-    return {
-        "format_version": "1",
-        "stamp": stamp,
-        "valid": not diagnostics,
-        "resources": resources,
-        "problems": [
-            {
-                "file": d.location.file,
-                "line": d.location.line,
-                "column": d.location.column,
-                "severity": d.severity,
-                "message": d.message,
-                "address": d.address,
-            }
-            for d in diagnostics
-        ],
-    }
 
 
 @reports_errors

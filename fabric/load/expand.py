@@ -13,9 +13,9 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
+from fabric.load.budget import OverBudget, TemplateProblem, budget, is_template
 from fabric.load.cascade import Dropped
 from fabric.load.suggest import close_match
-from fabric.load.templating import OverBudget, TemplateProblem, budget, is_template, render
 from fabric.model.stamp import Finding as Problem
 from fabric.model.stamp import SourceRef
 from fabric.secrets import reference_name, resolve
@@ -76,6 +76,8 @@ def render_tree(value: Any, ctx: dict[str, Any], path: Path) -> Any:
     if isinstance(value, str):
         if not is_template(value):
             return value
+        from fabric.load.templating import render  # jinja2 is loaded only for a stamp with templates
+
         try:
             return render(value, ctx)
         except OverBudget as exc:

@@ -8,12 +8,10 @@ validate each resource against its model, refuse duplicate addresses. Semantic r
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import stat
 import typing
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,10 +19,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from fabric.errors import ConfigError, Diagnostic, SourceLocation, StampPathError
+from fabric.load.budget import budget
 from fabric.load.cascade import Cascade, Dropped, FollowOn
 from fabric.load.expand import META_KEYS, RawResource, Work, expand_file
 from fabric.load.suggest import NameIndex, did_you_mean
-from fabric.load.templating import budget
 from fabric.load.yamlfile import Locator, decode_error_location, parse_yaml
 from fabric.model.refs import DEPENDS_ON
 from fabric.model.resources import KINDS, Resource
@@ -161,6 +159,9 @@ def _parse_all(texts: list[tuple[str, str]]) -> list[tuple[Any, list[Diagnostic]
     workers = min(len(texts), os.cpu_count() or 1)
     if workers < 2 or sum(len(t) for _, t in texts) < PARALLEL_PARSE_BYTES:
         return [parse_yaml(text, name) for name, text in texts]
+    import multiprocessing  # only for a large stamp: 10 ms of imports a small one need not pay
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         return list(pool.map(parse_yaml, [t for _, t in texts], [n for n, _ in texts], chunksize=1))

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from fabric.errors import ConfigError, Diagnostic, SourceLocation
-from fabric.load.stamp import display_path, read_text
+from fabric.load.stamp import display_path, load_config, read_text
 from fabric.load.suggest import did_you_mean
 from fabric.load.yamlfile import Locator, parse_yaml
 
@@ -269,3 +269,13 @@ def _file_value_problem(value: Any, default: Any, written: str | None) -> tuple[
             if kind is not None and not _fits(item, kind()):
                 return (i,), f"item {i + 1}: expected {_type_name(kind())}, got {_type_name(item)} {item!r}"
     return None
+
+
+def stamp_variables(
+    root: Path, assignments: Sequence[str] | None, files: Sequence[Path] | None
+) -> Mapping[str, Any] | None:
+    """The stamp's variables with `-var` and `-var-file` applied (None if neither is given);
+    ConfigError naming each bad or undeclared one."""
+    if not assignments and not files:
+        return None
+    return resolve_variables(load_config(root).variables, assignments or (), files or ())

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-import networkx as nx
 from pydantic import BeforeValidator, ConfigDict, Field, field_validator
 
+from fabric import digraph
 from fabric.model.resources import Name, Ref, Resource, Strict
 
 
@@ -170,7 +170,7 @@ class Fabric:
     config: StampConfig
     resources: Mapping[str, Resource]
     sources: Mapping[str, SourceRef]
-    graph: nx.DiGraph[str] | None = None  # the dependency graph, once built
+    graph: digraph.DiGraph[str] | None = None  # the dependency graph, once built
     config_file: str = "fabric.yaml"  # fabric.yaml as shown in messages
 
 

@@ -12,8 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-import networkx as nx
-
+from fabric import digraph
 from fabric.graph import attribute_references, build_graph, topological_order
 from fabric.inventory import Inventory, ObservedObject
 from fabric.model.refs import detached, identity, iter_refs, map_refs, names_unique, scope_value
@@ -202,7 +201,7 @@ def _fresh_after(resource: Resource, before: Mapping[str, Any]) -> dict[str, Any
 
 
 def _cascade(
-    changes: dict[str, Change], graph: nx.DiGraph[str], desired: Mapping[str, Resource], immutable: Immutables
+    changes: dict[str, Change], graph: digraph.DiGraph[str], desired: Mapping[str, Resource], immutable: Immutables
 ) -> None:
     """A replaced resource gets a new ID; what references it follows, as VMM forces.
 
@@ -371,7 +370,7 @@ def make_plan(
     immutable: Immutables,
     *,
     destroy: bool = False,
-    graph: nx.DiGraph[str] | None = None,
+    graph: digraph.DiGraph[str] | None = None,
     moves: Mapping[str, str] | None = None,
     built_in: BuiltIn = lambda kind, name: False,
     replace_addresses: frozenset[str] = frozenset(),

@@ -18,8 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-import networkx as nx
-
+from fabric import digraph
 from fabric.graph import build_graph
 from fabric.inventory import Inventory, ObservedObject
 from fabric.model.refs import map_refs
@@ -65,16 +64,16 @@ class CodeChange:
     refused: str = ""
 
 
-def _graph(fabric: Fabric) -> nx.DiGraph[str]:
+def _graph(fabric: Fabric) -> digraph.DiGraph[str]:
     return fabric.graph if fabric.graph is not None else build_graph(fabric.resources)
 
 
-def _reaching_clouds(site: Resource, resources: dict[str, Resource], graph: nx.DiGraph[str]) -> set[str]:
+def _reaching_clouds(site: Resource, resources: dict[str, Resource], graph: digraph.DiGraph[str]) -> set[str]:
     if not isinstance(site, NetworkSite):
         return set()
     scope = set(site.host_groups)
     for group in site.host_groups:
-        scope |= nx.descendants(graph, group) if group in graph else set()
+        scope |= digraph.descendants(graph, group) if group in graph else set()
     return {
         a
         for a, r in resources.items()
@@ -84,7 +83,7 @@ def _reaching_clouds(site: Resource, resources: dict[str, Resource], graph: nx.D
 
 def _affected(address: str, fabric: Fabric) -> tuple[str, ...]:
     graph = _graph(fabric)
-    hit = set(nx.descendants(graph, address)) if address in graph else set()
+    hit = set(digraph.descendants(graph, address)) if address in graph else set()
     resource = fabric.resources.get(address)
     if resource is not None:
         hit |= _reaching_clouds(resource, dict(fabric.resources), graph)

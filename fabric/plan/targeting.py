@@ -12,8 +12,7 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import replace
 
-import networkx as nx
-
+from fabric import digraph
 from fabric.errors import FabricError
 from fabric.plan.action import Action
 from fabric.plan.change import Plan
@@ -30,7 +29,7 @@ def _closure(start: Iterable[str], step: dict[str, set[str]]) -> set[str]:
     return seen
 
 
-def _edges(plan: Plan, graph: nx.DiGraph[str]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+def _edges(plan: Plan, graph: digraph.DiGraph[str]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """needs[a]: what a needs done first (nothing, for a delete: deleting X never needs what X
     points at gone); users[a]: what depends on a (desired or before)."""
     deleted = {c.address for c in plan.changes if c.action is Action.DELETE}
@@ -42,7 +41,7 @@ def _edges(plan: Plan, graph: nx.DiGraph[str]) -> tuple[dict[str, set[str]], dic
     return needs, users
 
 
-def select(plan: Plan, graph: nx.DiGraph[str], targets: list[str], excludes: list[str]) -> Plan:
+def select(plan: Plan, graph: digraph.DiGraph[str], targets: list[str], excludes: list[str]) -> Plan:
     """The part of `plan` for `targets` (all if none) minus `excludes`; FabricError on unknown addresses."""
     by_address = plan.by_address()
     unknown = [a for a in (*targets, *excludes) if a not in by_address]

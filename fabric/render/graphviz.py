@@ -13,8 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
-
+from fabric import digraph
 from fabric.graph import attribute_references, build_graph
 from fabric.model.overlap import ancestors
 from fabric.model.resources import Resource
@@ -131,7 +130,7 @@ def locations(records: Mapping[str, tuple[str, Mapping[str, Any]]]) -> dict[str,
     return out
 
 
-def drawing(resources: Mapping[str, Resource], the_plan: Plan | None = None) -> tuple[nx.DiGraph[str], Drawing]:
+def drawing(resources: Mapping[str, Resource], the_plan: Plan | None = None) -> tuple[digraph.DiGraph[str], Drawing]:
     """The graph to draw (the dependency graph, plus nodes the plan deletes that code no longer
     has) and how to draw it: kinds, locations and, with a plan, each node's action."""
     graph = build_graph(resources)
@@ -153,11 +152,11 @@ def drawing(resources: Mapping[str, Resource], the_plan: Plan | None = None) -> 
     return graph, Drawing(kinds, locations(records), actions, frozenset(removed))
 
 
-def _plain(graph: nx.DiGraph[str]) -> Drawing:
+def _plain(graph: digraph.DiGraph[str]) -> Drawing:
     return Drawing({n: kind_of(n) for n in graph.nodes})
 
 
-def _clusters(graph: nx.DiGraph[str], shown: Drawing) -> list[tuple[str, list[str]]]:
+def _clusters(graph: digraph.DiGraph[str], shown: Drawing) -> list[tuple[str, list[str]]]:
     """(title, addresses) per location, by title with Global last; ("", …) when there are none."""
     if not shown.locations:
         return [("", sorted(graph.nodes))]
@@ -201,7 +200,7 @@ def _legend_actions(shown: Drawing) -> list[str]:
     return [a for a in ACTION_STYLES if a in ("create", "update", "replace", "delete") or a in used]
 
 
-def to_dot(graph: nx.DiGraph[str], shown: Drawing | None = None) -> str:
+def to_dot(graph: digraph.DiGraph[str], shown: Drawing | None = None) -> str:
     """DOT text; nodes are addresses, edges point from a dependency to its dependent.
 
     Nodes are filled by kind and grouped in one `cluster_N` subgraph per location; with actions,
@@ -263,7 +262,7 @@ def _mermaid_classes(ids: Mapping[str, str], kinds: list[str], shown: Drawing) -
         yield f"  class {','.join([*members[kind], f'k{i}'])} kind_{kind or 'other'}"
 
 
-def to_mermaid(graph: nx.DiGraph[str], shown: Drawing | None = None) -> str:
+def to_mermaid(graph: digraph.DiGraph[str], shown: Drawing | None = None) -> str:
     """Mermaid flowchart text with stable node IDs n0, n1, … in address order, a subgraph per
     location, a class per kind, a style per planned action and a legend subgraph."""
     shown = shown or _plain(graph)

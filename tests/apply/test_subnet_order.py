@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import networkx as nx
 import pytest
 from conftest import Cli
 
+from fabric import digraph
 from fabric.apply.operations import operation_graph
 from fabric.engine import open_session, plan
 
@@ -76,7 +76,7 @@ def test_a_subnet_moved_between_sites_applies_in_one_go(cli: Cli, tmp_path: Path
     assert cli("plan", stamp, "--detailed-exitcode").code == 0
 
 
-def _graph_after_move(cli: Cli, stamp: Path, base: str, moved: str) -> nx.DiGraph[str]:
+def _graph_after_move(cli: Cli, stamp: Path, base: str, moved: str) -> digraph.DiGraph[str]:
     assert cli("apply", write(stamp, base), "--auto-approve").code == 0
     write(stamp, moved)
     session = open_session(stamp)
