@@ -42,6 +42,7 @@ from importlib import metadata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sidebyside import TerraformRun, interactive, run_terraform, terraform_binary, terraform_version
 from stampgen import GeneratedStamp, generate
 
 REPO = Path(__file__).resolve().parent.parent
@@ -125,6 +126,10 @@ class Bench:
     profile_size: int = 0
     profile_wall: float = 0.0
     started: float = field(default_factory=time.monotonic)
+    interactive: dict[str, float] = field(default_factory=dict)  # command → median wall s
+    terraform: dict[int, TerraformRun] = field(default_factory=dict)
+    terraform_note: str = ""  # its version, or why it did not run
+    previous: dict[tuple[str, int], float] = field(default_factory=dict)  # the last report's wall times
 
 
 def log(message: str) -> None:
@@ -256,6 +261,9 @@ def bench_size(bench: Bench, size: int, root: Path, args: argparse.Namespace) ->
     run_phase(bench, "noop", size, lambda i: [*plan_args, applied], work, expect={0}, repeat=repeat)
     if args.profile and size == max(bench.sizes):
         profile_noop(bench, size, stamp, applied, work)
+    binary = terraform_binary() if args.terraform else None
+    if binary is not None and size <= args.terraform_max:
+        bench.terraform[size] = run_terraform(binary, work, stamp.resources, stamp.critical_path, repeat, log)
 
     ideal = ideal_seconds(stamp.resources, stamp.critical_path, LATENCY_MS, PARALLELISM)
     estimate = max(ideal * latency_ratio(bench), bench.results[("apply", size)].wall)
@@ -386,6 +394,27 @@ def verdict(value: float | None, limit: float, unit: str, fmt: str = "{:.2f}") -
     return shown, "**MISS**", f"over by {excess} ({value / limit - 1:.0%} over the limit)"
 
 
+def previous_walls(report_path: Path) -> dict[tuple[str, int], float]:
+    """The wall times of the report this run replaces (its Results table), by (phase, size)."""
+    try:
+        text = report_path.read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    by_title = {title: phase for phase, title in PHASES}
+    found: dict[tuple[str, int], float] = {}
+    for line in text.split("## Results", 1)[-1].split("\n## ", 1)[0].splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 3 and cells[0] in by_title and cells[1].endswith("k"):
+            try:
+                found[(by_title[cells[0]], int(cells[1][:-1]) * 1000)] = float(cells[2])
+            except ValueError:
+                continue
+    return found
+
+
+NOISE = 1.10  # "no slower than before": within 10 % of the previous report (runs on a shared machine vary that much)
+
+
 def targets(bench: Bench) -> list[tuple[str, str, str, str, str]]:
     """Rows: target, limit, measured, verdict, margin."""
     rows = []
@@ -393,6 +422,18 @@ def targets(bench: Bench) -> list[tuple[str, str, str, str, str]]:
     def wall(phase: str, size: int) -> float | None:
         r = bench.results.get((phase, size))
         return r.wall if r else None
+
+    rows.append(("`fabric version` (median of 5)", "≤ 0.10 s", *verdict(bench.interactive.get("version"), 0.10, " s")))
+    validate_lab = bench.interactive.get("validate stamps/lab")
+    rows.append(("`fabric validate stamps/lab` (median of 5)", "≤ 0.20 s", *verdict(validate_lab, 0.20, " s")))
+    rows.append(("no-op plan at 1k", "≤ 0.20 s", *verdict(wall("noop", 1000), 0.20, " s")))
+    for phase in ("validate", "plan", "noop"):
+        for size in (10_000, 100_000):
+            before, now = bench.previous.get((phase, size)), wall(phase, size)
+            if before is None or now is None:
+                continue
+            label = f"{TITLES[phase]} at {size_label(size)}: now / previous report ({before:.2f} s)"
+            rows.append((label, f"≤ {NOISE:.2f}×", *verdict(now / before, NOISE, "×")))
 
     rows.append(("no-op plan at 10k", "≤ 1.5 s", *verdict(wall("noop", 10_000), 1.5, " s")))
     rows.append(("no-op plan at 100k", "≤ 10 s", *verdict(wall("noop", 100_000), 10.0, " s")))
@@ -582,6 +623,9 @@ def report(bench: Bench, args: argparse.Namespace) -> str:
                 f"{bench.latency_skipped[s]} | | | | |"
             )
 
+    lines += interactive_section(bench)
+    lines += terraform_section(bench, sizes)
+    lines += previous_section(bench, sizes)
     lines += ["", "## Targets", "", "| target | limit | measured | verdict | margin |", "|---|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in targets(bench)]
 
@@ -597,6 +641,75 @@ def report(bench: Bench, args: argparse.Namespace) -> str:
         ]
         lines += profile_tables(bench.profile, args.profile_top)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def interactive_section(bench: Bench) -> list[str]:
+    """Start-up as a person at a terminal feels it."""
+    lines = [
+        "",
+        "## Interactive commands",
+        "",
+        "Median of five runs each (after one run that fills the bytecode cache); `stamps/lab` is the "
+        "repository's lab stamp. A command imports only what it uses (`docs/design.md`, Start-up).",
+        "",
+        "| command | wall s |",
+        "|---|---:|",
+    ]
+    lines += [f"| `fabric {name}` | {wall:.3f} |" for name, wall in bench.interactive.items()]
+    return lines
+
+
+def terraform_section(bench: Bench, sizes: list[int]) -> list[str]:
+    """fabric beside Terraform, phase by phase."""
+    lines = ["", "## Side by side with Terraform", ""]
+    if not bench.terraform:
+        return [*lines, f"Terraform: {bench.terraform_note or 'not run'}."]
+    lines += [
+        f"{bench.terraform_note}, on the same machine in the same run. Terraform gets the same number of "
+        "resources as the fabric stamp, as `terraform_data` resources (the built-in provider: nothing "
+        "is downloaded, nothing remote is read) in parent → child chains as long as the stamp's "
+        "critical path, each child's `input` its parent's `output`; local state, `-parallelism=8`. "
+        "Each phase is a fresh process, median of the same number of runs as fabric's. The work is "
+        "not the same — fabric validates VMM's rules and diffs typed attributes against a provider's "
+        "inventory, Terraform evaluates HCL and diffs `terraform_data` — so the ratio says how each "
+        "tool's fixed costs and per-resource costs compare, not which one does more.",
+        "",
+        "| phase | size | fabric s | terraform s | fabric / terraform |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for phase in ("validate", "plan", "apply", "noop"):
+        for s in sizes:
+            tf, fab = bench.terraform.get(s), bench.results.get((phase, s))
+            theirs = tf.wall(phase) if tf else None
+            if fab is None or theirs is None:
+                continue
+            lines.append(
+                f"| {TITLES[phase]} | {size_label(s)} | {fab.wall:.2f} | {theirs:.2f} | {fab.wall / theirs:.2f}× |"
+            )
+    return lines
+
+
+def previous_section(bench: Bench, sizes: list[int]) -> list[str]:
+    """This run against the report it replaces."""
+    rows = []
+    for phase, title in PHASES:
+        for s in sizes:
+            before, r = bench.previous.get((phase, s)), bench.results.get((phase, s))
+            if before is not None and r is not None:
+                rows.append(f"| {title} | {size_label(s)} | {before:.2f} | {r.wall:.2f} | {r.wall / before:.2f}× |")
+    if not rows:
+        return []
+    return [
+        "",
+        "## Against the previous report",
+        "",
+        "The wall times of the report this one replaced (same machine type; other runs share it, so "
+        f"within {NOISE - 1:.0%} is noise).",
+        "",
+        "| phase | size | previous s | now s | now / previous |",
+        "|---|---|---:|---:|---:|",
+        *rows,
+    ]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -629,6 +742,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="import fabric/ live instead of a copy taken at the start (edits during the run then count)",
     )
     p.add_argument("--keep", action="store_true", help="keep the temporary directory (stamps, logs, profile)")
+    p.add_argument("--no-terraform", dest="terraform", action="store_false", help="skip the Terraform side-by-side")
+    p.add_argument(
+        "--terraform-max", type=int, default=10_000, help="largest size Terraform runs at (default: %(default)s)"
+    )
     args = p.parse_args(argv)
     args.sizes = [1000] if args.quick else sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s})
     return args
@@ -653,6 +770,15 @@ def main(argv: list[str] | None = None) -> int:
         bench.version = _git_version(fingerprint)
         bench.startup = measure_startup(root)
         log(f"start-up (`fabric version`): {bench.startup:.2f} s")
+        bench.interactive = interactive(fabric_cmd, child_env(), REPO)
+        log("interactive: " + ", ".join(f"fabric {k} {v:.3f} s" for k, v in bench.interactive.items()))
+        binary = terraform_binary() if args.terraform else None
+        if binary is None:
+            bench.terraform_note = "not run: " + ("--no-terraform" if not args.terraform else "no terraform on PATH")
+        else:
+            bench.terraform_note = terraform_version(binary)
+        out_path = args.out if args.out.is_absolute() else Path.cwd() / args.out
+        bench.previous = previous_walls(out_path)
         for size in args.sizes:
             bench_size(bench, size, root, args)
         text = report(bench, args)

@@ -11,10 +11,9 @@ import os
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fabric import secrets
-from fabric.apply.executor import ApplyResult, OpEvent, RetryEventHook, apply_plan, ignore_retries
 from fabric.apply.operations import ensure_orderable, needs_order_check, ordered_steps, provider_attributes
 from fabric.apply.reconcile import settle
 from fabric.apply.retry import call_with_retries
@@ -37,6 +36,9 @@ from fabric.providers.registry import open_provider, settings_models
 from fabric.snapshot import StateSnapshot
 from fabric.state.backends import open_state
 from fabric.state.protocol import StateBackend
+
+if TYPE_CHECKING:  # the executor (threads, futures) is imported by `apply`, not by every command
+    from fabric.apply.executor import ApplyResult, OpEvent, RetryEventHook
 
 WORK_DIR = ".fabric"
 
@@ -377,10 +379,13 @@ def apply(
     parallelism: int,
     on_event: Callable[[OpEvent], None],
     should_stop: Callable[[], bool],
-    on_retry: RetryEventHook = ignore_retries,
+    on_retry: RetryEventHook | None = None,
     on_start: Callable[[int], None] = lambda total: None,
 ) -> ApplyResult:
-    """Apply a plan; the caller holds the state lock (across plan and apply)."""
+    """Apply a plan; the caller holds the state lock (across plan and apply). `on_retry`: told of
+    each retried operation (default: nobody)."""
+    from fabric.apply.executor import apply_plan, ignore_retries
+
     return apply_plan(
         the_plan,
         provider,
@@ -388,7 +393,7 @@ def apply(
         parallelism=parallelism,
         on_event=on_event,
         should_stop=should_stop,
-        on_retry=on_retry,
+        on_retry=on_retry if on_retry is not None else ignore_retries,
         on_start=on_start,
     )
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
-
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from typing import TYPE_CHECKING, TypeVar
 
 from fabric.errors import ProviderError
+
+if TYPE_CHECKING:
+    from tenacity import RetryCallState
 
 T = TypeVar("T")
 
@@ -40,7 +41,29 @@ def is_transient(error: BaseException) -> bool:
 def call_with_retries(
     fn: Callable[[], T], policy: RetryPolicy = DEFAULT_POLICY, on_retry: RetryHook | None = None
 ) -> T:
-    """`fn()`, retried on transient provider errors; the last error is raised as it was."""
+    """`fn()`, retried on transient provider errors; the last error is raised as it was.
+
+    The first attempt runs on its own: tenacity is imported only once one has failed (most
+    commands never retry, and need not pay for its import)."""
+    try:
+        return fn()
+    except ProviderError as error:
+        if not is_transient(error) or policy.attempts < 2:
+            raise
+        failed = error
+    return _retry(fn, failed, policy, on_retry)
+
+
+def _retry(fn: Callable[[], T], failed: ProviderError, policy: RetryPolicy, on_retry: RetryHook | None) -> T:
+    """The attempts after a first one that failed with `failed` (tenacity counts that one as its first)."""
+    from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+
+    pending: list[ProviderError] = [failed]
+
+    def attempt() -> T:
+        if pending:
+            raise pending.pop()
+        return fn()
 
     def before_sleep(state: RetryCallState) -> None:
         if on_retry is not None and state.outcome is not None:
@@ -55,4 +78,4 @@ def call_with_retries(
         before_sleep=before_sleep,
         reraise=True,
     )
-    return retrying(fn)
+    return retrying(attempt)
