@@ -37,7 +37,7 @@ from fabric.cli.common import (
     write,
     write_file,
 )
-from fabric.cli.plan_cmd import Excludes, Targets, read_plan_file, targeted
+from fabric.cli.plan_cmd import Excludes, Targets
 from fabric.errors import FabricError, StaleInputError
 from fabric.load.stamp import check_stamp_dir
 from fabric.plan.action import Action
@@ -234,7 +234,7 @@ def _apply(stamp: Path, options: _Options, destroy: bool) -> int:
         full = engine.plan(session, destroy=destroy, replace=options.replace, notices=notices)
         for line in notices:  # what an interrupted run left pending, settled
             err.print(line, markup=False)
-        the_plan = targeted(session, full, options.target, options.exclude)
+        the_plan = engine.target_plan(session, full, options.target, options.exclude)
         if options.emit_script is not None:
             return _emit(session.provider, the_plan, options.emit_script)
         _show(the_plan, options.compact)
@@ -256,7 +256,7 @@ def _apply(stamp: Path, options: _Options, destroy: bool) -> int:
 
 def _apply_saved(path: Path, options: _Options) -> int:
     """Apply a saved plan exactly, refusing it if state or the live inventory moved on."""
-    the_plan, context = read_plan_file(path)
+    the_plan, context = engine.read_plan_file(path)
     provider, state = engine.saved_plan_backends(the_plan, context, options.lock_timeout)
     try:
         with announce_waits(state).lock("apply"):
@@ -355,7 +355,7 @@ def script(
     ] = None,
 ) -> int:
     """Write a saved plan as one PowerShell script for a change board to review and run by hand."""
-    the_plan, context = read_plan_file(planfile)
+    the_plan, context = engine.read_plan_file(planfile)
     # the script needs the provider only: a change board's machine need not reach the state database
     settings = {**context.provider, "script_only": True}
     provider = open_provider(Path(context.stamp_dir), settings, Path(context.state_dir))

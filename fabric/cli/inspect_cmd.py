@@ -23,7 +23,6 @@ from fabric.cli.common import (
     reports_errors,
     write,
 )
-from fabric.cli.plan_cmd import read_plan_file
 from fabric.load.schema import render_schemas
 from fabric.project import open_stamp
 from fabric.render.graphviz import drawing, to_dot, to_mermaid
@@ -61,7 +60,7 @@ def show(
 ) -> int:
     """What state records: address, live ID and applied attributes (or a saved plan file's plan)."""
     if stamp.is_file() or stamp.suffix == ".fabricplan":
-        the_plan, context = read_plan_file(stamp)
+        the_plan, context = engine.read_plan_file(stamp)
         if fmt is Format.json:
             doc = {**plan_to_json(the_plan), "created": context.created, "stamp_dir": context.stamp_dir}
             write(json.dumps(doc, indent=2, ensure_ascii=False))

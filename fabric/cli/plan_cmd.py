@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 from contextlib import nullcontext
-from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from fabric import __version__, engine
+from fabric import engine
 from fabric.cli.common import (
     HERE,
     InventoryFile,
@@ -28,11 +26,7 @@ from fabric.cli.common import (
     reports_errors,
     write,
 )
-from fabric.errors import FabricError
 from fabric.plan.change import Plan
-from fabric.plan.lifecycle import refuse_plan
-from fabric.plan.planfile import PlanContext, dump_plan, load_plan
-from fabric.plan.targeting import select
 from fabric.render.jsonplan import plan_to_json
 from fabric.render.markdown import plan_markdown
 from fabric.render.text import plan_compact, plan_text
@@ -66,44 +60,6 @@ def emit_plan(the_plan: Plan, fmt: PlanFormat, compact: bool = False) -> None:
         print_plan_text(plan_compact(the_plan))
     else:
         print_plan_text(plan_text(the_plan))
-
-
-def targeted(session: engine.Session, the_plan: Plan, targets: list[str] | None, excludes: list[str] | None) -> Plan:
-    """Apply --target/--exclude to a plan (all of it if neither is given), then refuse it if what is
-    left must not be applied (prevent_destroy, another stamp's objects, an adoption that destroys)."""
-    if targets or excludes:
-        assert session.fabric.graph is not None
-        the_plan = select(the_plan, session.fabric.graph, targets or [], excludes or [])
-    refuse_plan(the_plan.changes)
-    return the_plan
-
-
-def save_plan(path: Path, session: engine.Session, the_plan: Plan, basis: engine.Basis) -> None:
-    """Write a plan file that `fabric apply FILE` will carry out exactly."""
-    context = PlanContext(
-        stamp_dir=str(Path(session.fabric.root).resolve()),
-        state_dir=str(session.work_dir.resolve()),
-        provider=session.fabric.config.provider.model_dump(),
-        inventory_fingerprint=basis.fingerprint,
-        footprint=basis.footprint.to_json(),
-        created=datetime.now(UTC).isoformat(timespec="seconds"),
-        fabric_version=__version__,
-        desired={a: {"kind": r.KIND, "attributes": r.canonical} for a, r in session.fabric.resources.items()},
-        state_backend=session.fabric.config.state.model_dump(by_alias=True),
-    )
-    path.write_text(json.dumps(dump_plan(the_plan, context), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.chmod(path, 0o600)
-
-
-def read_plan_file(path: Path) -> tuple[Plan, PlanContext]:
-    """Load a saved plan file (FabricError if unreadable or not a plan)."""
-    if not path.exists():
-        raise FabricError(f"no such plan file: {path} (fabric plan --out {path} saves one)")
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FabricError(f"{path}: cannot read plan file: {exc}") from None
-    return load_plan(doc)
 
 
 @reports_errors
@@ -140,9 +96,9 @@ def plan(
         the_plan, basis = engine.plan_with_fingerprint(
             session, destroy=destroy, fingerprint=out_file is not None, replace=replace or (), notices=notices
         )
-        the_plan = targeted(session, the_plan, target, exclude)
+        the_plan = engine.target_plan(session, the_plan, target, exclude)
         if out_file is not None:
-            save_plan(out_file, session, the_plan, basis)
+            engine.save_plan(out_file, session, the_plan, basis)
     for line in notices:  # what an interrupted run left pending, settled
         err.print(line, markup=False)
     emit_plan(the_plan, fmt, compact)

@@ -1,7 +1,9 @@
 """The engine: open a stamp with its state and provider, plan, and apply.
 
 This is what the CLI drives. It owns the wiring (which state directory, which provider)
-but no output: results come back as values.
+but no output: results come back as values. Saved plans and targeting are in
+`fabric.engine.planfiles`, import and export in `fabric.engine.adopt`; both are re-exported here,
+so a command needs only `engine`.
 """
 
 from __future__ import annotations
@@ -14,14 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fabric import secrets
-from fabric.apply.operations import ensure_orderable, needs_order_check, ordered_steps, provider_attributes
+from fabric.apply.operations import ensure_orderable, needs_order_check, ordered_steps
 from fabric.apply.reconcile import settle
 from fabric.apply.retry import call_with_retries
+from fabric.engine.adopt import Exported, Imported, export_stamp, import_object, take_over
+from fabric.engine.planfiles import read_plan_file, save_plan, target_plan
 from fabric.errors import FabricError
-from fabric.inventory import Inventory, ObservedObject
+from fabric.inventory import Inventory
 from fabric.load.stamp import load_config as load_config  # re-exported: the CLI reads fabric.yaml alone
 from fabric.load.variables import stamp_variables as stamp_variables  # re-exported for the CLI
-from fabric.model.resources import KINDS
 from fabric.model.stamp import Fabric, StateConfig
 from fabric.plan.action import Action
 from fabric.plan.adoption import import_attributes
@@ -41,6 +44,17 @@ if TYPE_CHECKING:  # the executor (threads, futures) is imported by `apply`, not
     from fabric.apply.executor import ApplyResult, OpEvent, RetryEventHook
 
 WORK_DIR = ".fabric"
+
+__all__ = [  # what the commands use from the submodules
+    "Exported",
+    "Imported",
+    "export_stamp",
+    "import_object",
+    "read_plan_file",
+    "save_plan",
+    "take_over",
+    "target_plan",
+]
 
 
 @dataclass
@@ -198,17 +212,6 @@ def forget(state: StateBackend, addresses: list[str]) -> list[str]:
     return list(dict.fromkeys(addresses))
 
 
-def take_over(session: Session, address: str, obj: ObservedObject) -> bool:
-    """Write this stamp's ownership tag onto a live object (`fabric import --force`), so that the
-    stamp that tagged it before sees it as another's from now on. False if its kind carries no tag
-    (a site or grant belongs to its logical network's or pool's owner)."""
-    if not KINDS[obj.kind].OWNER_TAG:
-        return False
-    attributes = provider_attributes(obj.kind, dict(obj.attributes), session.fabric.config.stamp)
-    call_with_retries(lambda: session.provider.update(address, obj.id, obj.kind, attributes))
-    return True
-
-
 def accept_drift(session: Session, addresses: list[str]) -> list[str]:
     """`fabric drift --accept`: record the live values of these resources in state as what fabric
     last applied (the console edit is right), so drift no longer reports them. Returns those that
@@ -362,7 +365,7 @@ def _make(
         built_in=session.provider.is_built_in,
         replace_addresses=forced,
         removed=removed,
-        refuse=False,  # refused once cut to its targets: `fabric.cli.plan_cmd.targeted`
+        refuse=False,  # refused once cut to its targets: `planfiles.target_plan`
     )
 
 
