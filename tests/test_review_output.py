@@ -21,7 +21,7 @@ def test_saved_plan_applies_exactly_and_is_refused_when_stale(cli: Cli, lab: Pat
     made = cli("plan", lab, "--out", planfile)
     assert made.code == 0 and "Saved the plan" in made.err
     doc = json.loads(planfile.read_text())
-    assert doc["format"] == "fabric-plan" and doc["format_version"] == 3
+    assert doc["format"] == "fabric-plan" and doc["format_version"] == 4
     assert set(doc["desired"]) >= {"cloud.iaas", "host_group.Lab/IaaS"}
     shown = json.loads(cli("show", planfile, "--format", "json").out)
     assert shown["summary"]["create"] == 12

@@ -42,7 +42,7 @@ def apply_ok(cli: Cli, stamp: Path, *extra: str) -> str:
 
 def test_reference_plans_expected_counts_then_applies_and_converges(cli: Cli, reference: Path) -> None:
     plan = plan_json(cli, reference)
-    assert plan["format_version"] == "3"
+    assert plan["format_version"] == "4"
     assert plan["stamp"] == "reference"
     kinds: dict[str, int] = {}
     for change in plan["changes"]:

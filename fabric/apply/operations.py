@@ -35,6 +35,7 @@ from fabric.model.slots import slots
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
 from fabric.plan.diff import diff_entries
+from fabric.plan.reason import Reason, Why
 from fabric.secrets import secret_name
 
 
@@ -110,7 +111,7 @@ def needs_order_check(plan: Plan) -> bool:
     )
 
 
-def ensure_orderable(plan: Plan) -> dict[str, str]:
+def ensure_orderable(plan: Plan) -> dict[str, Why]:
     """Raise FabricError if the plan's operations cannot be ordered (a dependency cycle).
 
     Returns, for each update that runs in two steps, what its first step does (for the plan).
@@ -120,7 +121,7 @@ def ensure_orderable(plan: Plan) -> dict[str, str]:
         cycle = digraph.find_cycle(graph)
     except digraph.NoCycle:
         ops = (graph.nodes[key]["op"] for key in graph)
-        return {op.change.address: op.change.reason for op in ops if op.kind is OpKind.DETACH}
+        return {op.change.address: op.change.why[0] for op in ops if op.kind is OpKind.DETACH}
     steps = " → ".join(f"{a.replace('#', ' (')})" for a, _ in cycle)
     renamed = [c.address for c in plan.changes if c.action.value == "create"]
     hint = (
@@ -199,9 +200,8 @@ def _rejoin_detaches(plan: Plan) -> dict[str, Change]:
             raise FabricError(f"{change.address}: cannot leave {', '.join(change.rejoins)} for a while")
         before = change.before or {}
         paths = tuple(sorted(k for k in {*before, *first} if before.get(k) != first.get(k)))
-        out[change.address] = replace(
-            change, after=first, changed_paths=paths, reason=f"leave {', '.join(change.rejoins)}"
-        )
+        why = (Why(Reason.LEAVE, subjects=tuple(change.rejoins)),)
+        out[change.address] = replace(change, after=first, changed_paths=paths, why=why)
     return out
 
 
@@ -225,10 +225,8 @@ def _detaches(plan: Plan, graph: digraph.DiGraph[str]) -> dict[str, Change]:
             before = change.before or {}
             paths = tuple(sorted(k for k in {*before, *first} if before.get(k) != first.get(k)))
             joins = sorted(waits & referenced(KINDS[change.kind], dict(change.after)))
-            reason = (
-                f"detach from {', '.join(sorted(leaves))} before it is deleted; {', '.join(joins)} joined once created"
-            )
-            out[change.address] = replace(change, after=first, changed_paths=paths, reason=reason)
+            why = (Why(Reason.DETACH, subjects=tuple(sorted(leaves)), detail=tuple(joins)),)
+            out[change.address] = replace(change, after=first, changed_paths=paths, why=why)
     return out
 
 

@@ -32,6 +32,7 @@ from fabric.plan.change import Plan
 from fabric.plan.drift import DriftReport, drift_report
 from fabric.plan.planfile import PlanContext
 from fabric.plan.planner import make_plan
+from fabric.plan.reason import Reason, Why
 from fabric.plan.staleness import Footprint, footprint, moved_on
 from fabric.project import open_stamp
 from fabric.providers.protocol import Provider, ScriptWriter
@@ -337,7 +338,7 @@ def _plan(
         first_steps = ensure_orderable(the_plan)
         if first_steps:  # say so in the plan: the object passes through an intermediate state
             changes = tuple(
-                replace(c, reason="; ".join(filter(None, [c.reason, f"in two steps, first: {first_steps[c.address]}"])))
+                c.because(Why(Reason.TWO_STEP, step=first_steps[c.address]))
                 if c.address in first_steps and not c.rejoins  # a rejoin's reason says so already
                 else c
                 for c in the_plan.changes

@@ -13,6 +13,7 @@ from typing import Any
 
 from fabric import secrets
 from fabric.plan.action import Action
+from fabric.plan.reason import Why
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Change:
     after: Mapping[str, Any] | None
     changed_paths: tuple[str, ...] = ()
     live_id: str | None = None
-    reason: str = ""
+    why: tuple[Why, ...] = ()  # the reasons, as data (`fabric.plan.reason`); in words: `reason`
     adopt: bool = False
     depends_on: tuple[str, ...] = ()
     old_depends_on: tuple[str, ...] = ()
@@ -39,6 +40,19 @@ class Change:
     refusal: str = ""  # why this change must not be applied (another stamp's object, an adoption that destroys)
     # path → value fabric last applied, where the live object differs from it (changed outside fabric)
     changed_outside: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str:
+        """The reasons in words, as plans print them (made by `fabric.render.reasons`)."""
+        if not self.why:
+            return ""
+        from fabric.render.reasons import reason_text  # words are made in render/, from the data
+
+        return reason_text(self.why)
+
+    def because(self, *why: Why) -> Change:
+        """This change with more reasons."""
+        return replace(self, why=(*self.why, *why))
 
     @property
     def shown(self) -> Action:

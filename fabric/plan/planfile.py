@@ -14,12 +14,14 @@ from typing import Any
 from fabric.errors import FabricError
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
+from fabric.plan.reason import Why
 from fabric.secrets import fingerprint, from_references, redact_like, referenced_names, to_references, unnamed_at
 
 PLANFILE_FORMAT = "fabric-plan"
 # 2: fingerprints of secrets (a version-1 file has none, so it is refused); 3: the footprint (what the
-# plan relies on in the live fabric), and the changes' ownership, rejoin and outside-change fields
-PLANFILE_VERSION = 3
+# plan relies on in the live fabric), and the changes' ownership, rejoin and outside-change fields;
+# 4: each change's reasons as data (`why`, `fabric.plan.reason`), `reason` only their words
+PLANFILE_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,8 @@ def change_record(c: Change) -> dict[str, Any]:
         "after": c.after,
         "changed_paths": list(c.changed_paths),
         "live_id": c.live_id,
-        "reason": c.reason,
+        "reason": c.reason,  # in words, for people reading the file; `why` is what is read back
+        "why": [w.to_json() for w in c.why],
         "adopt": c.adopt,
         "depends_on": list(c.depends_on),
         "old_depends_on": list(c.old_depends_on),
@@ -73,7 +76,7 @@ def _change_from_dict(d: dict[str, Any]) -> Change:
         d["after"],
         tuple(d["changed_paths"]),
         d["live_id"],
-        d["reason"],
+        tuple(Why.from_json(w) for w in d.get("why") or ()),
         bool(d["adopt"]),
         tuple(d["depends_on"]),
         tuple(d["old_depends_on"]),

@@ -22,6 +22,7 @@ from fabric.plan.change import Change, Plan
 from fabric.plan.diff import changed_paths, lookup, top_level
 from fabric.plan.lifecycle import apply_moves, keep_ignored, refuse_plan, without_ignored
 from fabric.plan.liveview import LiveView
+from fabric.plan.reason import Reason, Why
 from fabric.secrets import redact_like
 from fabric.snapshot import StateEntry, StateSnapshot
 
@@ -54,7 +55,7 @@ class _Matcher:
         self.adopted: set[str] = set()
         self.taken_over: set[str] = set()
         self.conflicts: dict[str, str] = {}  # address → why its change must not be applied
-        self.notes: dict[str, str] = {}  # address → why nothing was adopted although names match
+        self.notes: dict[str, Why] = {}  # address → why nothing was adopted although names match
         self._addresses = {v: k for k, v in self.ids.items()}
         self._live = LiveView(inventory, self._addresses)  # shares _addresses, which match() extends
 
@@ -70,9 +71,8 @@ class _Matcher:
         if not names_unique(resource.KIND, attrs):  # several may share the name: never guess
             mine = [c for c in candidates if self.inventory.objects[c].owner == self.stamp]
             if len(mine) != 1:
-                self.notes[address] = (
-                    f"{len(candidates)} live {resource.KIND}(s) named {resource.name!r} exist and VMM lets them "
-                    f"share it; none is adopted by name (fabric import {address} LIVE_ID takes one)"
+                self.notes[address] = Why(
+                    Reason.SHARED_NAME, subjects=(address,), detail=(str(len(candidates)), resource.KIND, resource.name)
                 )
                 return None
             candidates = mine
@@ -127,13 +127,13 @@ def _existing(
     if ignore and paths:
         after = keep_ignored(after, before, ignore, resource.KIND)
     action = Action.NOOP
-    reason = ""
+    why: tuple[Why, ...] = ()
     if paths:
         forced = sorted(top_level(paths) & rules.immutable(resource.KIND))
         action = Action.REPLACE if forced else Action.UPDATE
-        reason = f"{', '.join(forced)} cannot change in place" if forced else ""
+        why = (Why(Reason.CANNOT_UPDATE, paths=tuple(forced)),) if forced else ()
     if address in rules.replace and action is not Action.REPLACE:
-        action, reason = Action.REPLACE, "replacement requested with -replace"
+        action, why = Action.REPLACE, (Why(Reason.REQUESTED),)
     takes_over = address in m.taken_over
     if obj.owner not in (None, m.stamp) and address not in m.adopted and action is not Action.NOOP:
         m.conflicts[address] = (
@@ -153,7 +153,7 @@ def _existing(
         after,
         paths,
         obj.id,
-        reason,
+        why,
         address in m.adopted,
         deps,
         old,
@@ -180,8 +180,8 @@ def _outside(change: Change, entry: StateEntry | None) -> Change:
         change.action is Action.UPDATE and bool(change.changed_paths) and set(change.changed_paths) <= set(outside)
     )
     reverts = reverts and all(applied.get(k) == change.after.get(k) for k in top_level(change.changed_paths))
-    reason = "; ".join(filter(None, [change.reason, "reverts changes made outside fabric" if reverts else ""]))
-    return replace(change, changed_outside={p: lookup(last, p, change.kind) for p in outside}, reason=reason)
+    change = change.because(Why(Reason.REVERTS_OUTSIDE)) if reverts else change
+    return replace(change, changed_outside={p: lookup(last, p, change.kind) for p in outside})
 
 
 def _mask_old_secrets(change: Change, state: StateSnapshot) -> Change:
@@ -227,22 +227,20 @@ def _cascade(
             joining = desired[dependent].references & created
             first = None if fixed else detached(change.kind, change.after, leave | joining)
             if first is not None:
-                note = f"leaves {address} before it is replaced and joins the new one"
                 changes[dependent] = replace(
-                    change,
+                    change.because(Why(Reason.REJOINS, subjects=(address,))),
                     action=Action.UPDATE,
                     rejoins=tuple(sorted(leave)),
-                    reason="; ".join(filter(None, [change.reason, note])),
                     old_depends_on=_old_references(change.kind, change.before or {}),
                 )
                 continue
             field = fixed[0] if fixed else sorted(fields)[0]
-            why = "cannot change" if fixed else "cannot be left without it while it is replaced"
+            why = Why(Reason.CASCADE if fixed else Reason.CANNOT_LEAVE, (f"{change.kind}.{field}",), (address,))
             changes[dependent] = replace(
                 change,
                 action=Action.REPLACE,
                 after=_fresh_after(desired[dependent], change.before or {}),
-                reason=f"replaced because {address} is replaced and {change.kind}.{field} {why}",
+                why=(why,),
                 old_depends_on=_old_references(change.kind, change.before or {}),
                 rejoins=(),
             )
@@ -270,7 +268,7 @@ def _release_declared_addresses(changes: dict[str, Change], desired: Mapping[str
                 change,
                 action=Action.REPLACE,
                 after=_fresh_after(resource, {}),
-                reason=f"its address {held[1]} is declared by {other}: granted anew from the pool",
+                why=(Why(Reason.ADDRESS_DECLARED, subjects=(other,), detail=(held[1],)),),
                 old_depends_on=_old_references(change.kind, change.before),
             )
 
@@ -290,13 +288,13 @@ def _deletes(
         obj = m.inventory.get(entry.live_id)
         before = m.view(obj) if obj else dict(entry.attributes)
         old = attribute_references(entry.kind, before) | attribute_references(entry.kind, entry.attributes)
-        reason = "" if obj else "already deleted outside fabric; only state is updated"
+        why: tuple[Why, ...] = () if obj else (Why(Reason.GONE_OUTSIDE),)
         name = str(before.get("name", address))
         action = Action.DELETE
         if address in rules.removed:
-            action, reason = Action.FORGET, "listed under removed: in fabric.yaml"
+            action, why = Action.FORGET, (Why(Reason.REMOVED),)
         elif obj is not None and rules.built_in(entry.kind, name):
-            obj, reason = None, "built into VMM: left in place, only removed from state"
+            obj, why = None, (Why(Reason.BUILT_IN),)
         elif obj is not None and obj.owner not in (None, m.stamp):
             m.conflicts[address] = (
                 f"{address}: will not delete the live {entry.kind} {name!r} ({obj.id}): it is tagged as managed by "
@@ -312,7 +310,7 @@ def _deletes(
                 None,
                 (),
                 obj.id if obj else None,
-                reason,
+                why,
                 False,
                 (),
                 tuple(sorted(old)),
@@ -330,8 +328,9 @@ def _refuse_destructive_take_overs(
     for address, c in changes.items():
         allowed = address in rules.replace or desired[address].guards.replace_adopted
         if c.takes_over and c.action is Action.REPLACE and not allowed:
-            if c.reason.endswith("cannot change in place"):
-                why = f"differs where VMM cannot change it ({c.reason.removesuffix(' cannot change in place')})"
+            forced = next((w for w in c.why if w.reason is Reason.CANNOT_UPDATE), None)
+            if forced is not None:
+                why = f"differs where VMM cannot change it ({', '.join(forced.paths)})"
             else:
                 why = f"would be {c.reason}"
             m.conflicts[address] = (
@@ -355,9 +354,8 @@ def _hint_renamed_keys(changes: list[Change]) -> list[Change]:
     out = []
     for c in changes:
         old = deleted.get(identity(c.kind, c.after)) if c.action is Action.CREATE and c.after else None
-        if old and not c.reason:
-            hint = f"moved: [{{from: {old}, to: {c.address}}}]"
-            c = replace(c, reason=f"takes the name of {old}, deleted first; if you renamed the key, {hint} keeps it")
+        if old and not c.why:
+            c = c.because(Why(Reason.RENAMED_KEY, subjects=(old, c.address)))
         out.append(c)
     return out
 
@@ -409,7 +407,8 @@ def make_plan(
         live_id = m.ids.get(address)
         obj = inventory.get(live_id) if live_id else None
         if obj is None:
-            reason = "deleted outside fabric" if address in state.entries else m.notes.get(address, "")
+            note = m.notes.get(address)
+            why = (Why(Reason.DELETED_OUTSIDE),) if address in state.entries else (note,) if note else ()
             changes[address] = Change(
                 address,
                 resource.KIND,
@@ -419,7 +418,7 @@ def make_plan(
                 resource.canonical,
                 (),
                 None,
-                reason,
+                why,
                 False,
                 deps,
                 protected=resource.guards.prevent_destroy,

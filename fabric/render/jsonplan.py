@@ -1,10 +1,12 @@
-"""The JSON plan format (`format_version` 3), kept apart from the in-memory `Plan`.
+"""The JSON plan format (`format_version` 4), kept apart from the in-memory `Plan`.
 
 2: actions `adopt` and `forget`, `changed_outside`, summary counts for both.
 3: `diff`, the structured difference of each change (`fabric.plan.diff`): a set list's members
 added and removed, a keyed list's items by key, every other attribute as before → after; set
 lists appear in `changed_paths` (and `changed_outside`) by their own path (`network_sites`),
 no longer by position.
+4: `why`, each change's reasons as data beside `reason`, their words: a list of `{reason, paths,
+subjects, detail, step}` (`fabric.plan.reason.Reason` names the closed set; empty fields are left out).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from fabric.plan.change import Change, Plan
 from fabric.plan.planfile import change_record
 from fabric.render.text import entries_of
 
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 
 
 PUBLIC = (
@@ -30,6 +32,7 @@ PUBLIC = (
     "diff",
     "changed_outside",
     "reason",
+    "why",
     "moved_from",
 )
 

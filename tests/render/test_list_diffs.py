@@ -21,6 +21,7 @@ from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
 from fabric.plan.diff import MISSING, Entry, changed_paths, diff_at, diff_entries, entry_from_json
 from fabric.plan.planner import make_plan
+from fabric.plan.reason import Reason, Why
 from fabric.project import open_stamp
 from fabric.render.jsonplan import plan_to_json
 from fabric.render.markdown import plan_markdown
@@ -191,7 +192,7 @@ def test_a_member_added_outside_fabric_reads_as_what_apply_removes() -> None:
         _cloud(["host_group.A", "host_group.Tenant"]),
         _cloud(["host_group.A"]),
         ("host_groups",),
-        reason="reverts changes made outside fabric",
+        why=(Why(Reason.REVERTS_OUTSIDE),),
         changed_outside={"host_groups": ["host_group.A"]},
     )
     plan = Plan("s", (change,))
@@ -270,7 +271,7 @@ def test_a_plan_at_the_command_line_shows_members(cli: Cli, lab: Path) -> None:
     text = cli("plan", lab).out
     assert "  ~ cloud.iaas will be updated in place\n      ~ host_groups: + host_group.Lab/Fabric Management\n" in text
     plan = json.loads(cli("plan", lab, "--format", "json").out)
-    assert plan["format_version"] == "3"
+    assert plan["format_version"] == "4"
     (cloud,) = [c for c in plan["changes"] if c["address"] == "cloud.iaas"]
     assert cloud["changed_paths"] == ["host_groups"]
     assert cloud["diff"] == [{"path": "host_groups", "op": "add", "value": "host_group.Lab/Fabric Management"}]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
+from fabric.plan.reason import Reason, Why
 from fabric.render.text import plan_compact, plan_text
 
 
@@ -47,7 +48,7 @@ def test_changes_outside_fabric_come_first_and_arrows_are_labelled() -> None:
         _cloud(vm_count=7),
         _cloud(vm_count=20),
         ("capacity.vm_count",),
-        reason="reverts changes made outside fabric",
+        why=(Why(Reason.REVERTS_OUTSIDE),),
         changed_outside={"capacity.vm_count": 20},
     )
     text = plan_text(Plan("s", (change,)))
