@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from fabric.errors import ConfigError
 from fabric.graph import build_graph
-from fabric.load.provider_settings import provider_findings
+from fabric.load.provider_settings import provider_findings, resource_findings
 from fabric.load.stamp import STAMP_FILE, display_path, load_stamp_details, to_diagnostics
 from fabric.model.stamp import Fabric, Finding, SourceRef
 from fabric.validate import check
@@ -25,7 +25,9 @@ def open_stamp(root: Path, providers: Providers | None = None, variables: Mappin
     `providers`: the provider names that exist; the stamp's `provider.type` must be one. Given
     as a mapping name → settings model (`fabric.providers.registry.settings_models()`), the
     `provider:` block is also checked against the model of its type, and secret-looking
-    settings not written as `${env:NAME}` are refused (a model of None: only that check).
+    settings not written as `${env:NAME}` are refused (a model of None: only that check); a
+    model with `resource_findings` (`fabric.load.provider_settings.ResourceChecks`) also
+    refuses the resources the provider cannot manage with those settings.
     `variables`: values overriding `fabric.yaml`'s `variables` (the result of
     `fabric.load.variables.resolve_variables`); None = the defaults in `fabric.yaml`.
     StampPathError (a FabricError) if `root` is not a stamp directory.
@@ -41,7 +43,9 @@ def open_stamp(root: Path, providers: Providers | None = None, variables: Mappin
             source = SourceRef(config_file, ("provider", "type"))
             findings.append(Finding(source, f"unknown provider {kind!r} (available: {', '.join(sorted(providers))})"))
         elif isinstance(providers, Mapping):
-            findings += provider_findings(config_file, fabric.config.provider, providers[kind])
+            model = providers[kind]
+            findings += provider_findings(config_file, fabric.config.provider, model)
+            findings += resource_findings(fabric, model)
         diagnostics = diagnostics + to_diagnostics(findings, loaded.locator)
     if diagnostics or fabric is None:
         raise ConfigError(diagnostics)

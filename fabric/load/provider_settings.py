@@ -4,18 +4,23 @@ Provider settings are copied into saved plan files, so anything that looks like 
 (`password`, `token`, `secret`, `api_key`, …) must be written as `${env:NAME}`; a setting the
 provider does not declare is refused with the closest known one. Each problem is a `Finding`
 at its key path under `provider`, located like every other problem in fabric.yaml.
+
+A provider may also refuse resources it cannot manage with these settings (a VMM version without
+a feature the stamp uses): its settings model defines `resource_findings(fabric)` (the
+`ResourceChecks` protocol), which `resource_findings` calls with the validated settings. Its
+findings point into the resource files like the core rules' (`fabric.sources[address]`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ValidationError
 
 from fabric.load.suggest import did_you_mean
-from fabric.model.stamp import Finding, ProviderConfig, SourceRef
+from fabric.model.stamp import Fabric, Finding, ProviderConfig, SourceRef
 from fabric.secrets import reference_name
 
 Path = tuple[str | int, ...]
@@ -115,6 +120,29 @@ def provider_findings(file: str, config: ProviderConfig, model: type[BaseModel] 
             message = f"provider {kind}: {where}: {text}{shown}" if where else f"provider {kind}: {text}"
             out.append(Finding(SourceRef(file, ("provider", *loc)), message, not where))
     return out
+
+
+@runtime_checkable
+class ResourceChecks(Protocol):
+    """A provider's settings that also check the stamp's resources against what the provider can do."""
+
+    def resource_findings(self, fabric: Fabric) -> Iterable[Finding]:
+        """Every resource (or attribute) these settings cannot manage, located at its source."""
+        ...
+
+
+def resource_findings(fabric: Fabric, model: type[BaseModel] | None) -> list[Finding]:
+    """The provider's own resource checks (`ResourceChecks`), run with the stamp's settings; none
+    if the model has no such checks or the settings are invalid (`provider_findings` reports those)."""
+    if model is None or not issubclass(model, ResourceChecks):
+        return []
+    try:
+        settings = model.model_validate(dict(fabric.config.provider.model_extra or {}))
+    except ValidationError:
+        return []
+    if not isinstance(settings, ResourceChecks):
+        return []
+    return list(settings.resource_findings(fabric))
 
 
 def _short(value: object) -> str:

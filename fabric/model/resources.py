@@ -471,7 +471,9 @@ class IpGrant(Resource):
 
     ip_pool: Ref
     vm: Name = Field(description="The VM's name in VMM (VMs are not managed by fabric).")
-    adapter: Annotated[Whole, Field(ge=0, le=63)] = Field(default=0, description="Index of the VM's network adapter.")
+    adapter: Annotated[Whole, Field(ge=0, le=63)] = Field(
+        default=0, description="The slot of the VM's network adapter (its SlotId; 0 is the first)."
+    )
     address: IPAddress | None = Field(default=None, description="A fixed address; null = the next free one.")
 
 

@@ -3,7 +3,10 @@
 Each provider declares its settings (what `provider:` in fabric.yaml may hold besides `type`)
 as a pydantic model beside its factory: the lab in `fabric.providers.lab.settings`, a plug-in
 as `SETTINGS_MODEL` in its entry point's module. `settings_models` hands them to
-`fabric.project.open_stamp`, which may not import providers itself.
+`fabric.project.open_stamp`, which may not import providers itself. A settings model may also
+check the stamp's resources against what the provider can do with those settings (a method
+`resource_findings(fabric)`, see `fabric.load.provider_settings.ResourceChecks`): that is how
+`fabric validate` refuses, at its line, what a provider's target cannot do.
 """
 
 from __future__ import annotations

@@ -169,8 +169,10 @@ def test_emit_script_writes_the_whole_plan_in_dependency_order(cli, tmp_path: Pa
     created = script.index("$ids['host_group.Oslo'] = $r.id")
     used = script.index("Get-SCVMHostGroup -ID $ids['host_group.Oslo']")
     assert created < used  # a child is created after its parent, through the parent's new ID
+    # VMM 2012 R2 (the default target) has no Get-SCLogicalNetworkDefinition -ID: sites are found by filtering
     assert script.index("$ids['network_site.management-oslo'] = $r.id") < script.index(
-        "Get-SCLogicalNetworkDefinition -ID $ids['network_site.management-oslo']"
+        "Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq "
+        "$ids['network_site.management-oslo'] }"
     )
 
 

@@ -67,6 +67,28 @@ def _literals(tree: tree_sitter.Tree) -> list[str]:
     return out
 
 
+def _values(tree: tree_sitter.Tree) -> list[str]:
+    """Every string value in the script: single-quoted literals, and the parenthesised concatenations
+    of literals and `[char]0x…` casts that `ps` writes for a string with control characters."""
+    out = []
+    for n in _nodes(tree.root_node):
+        if n.type == "parenthesized_expression" and n.text and re.fullmatch(_CONCAT, n.text.decode()):
+            out.append(_evaluate(n.text.decode()))
+    return _literals(tree) + out
+
+
+_PIECE = r"'(?:[^']|'')*'|\[char\]0x[0-9A-F]{4}"
+_CONCAT = re.compile(rf"\((?:{_PIECE})(?: \+ (?:{_PIECE}))+\)")
+
+
+def _evaluate(text: str) -> str:
+    """What PowerShell makes of such a concatenation."""
+    value = ""
+    for piece in re.findall(_PIECE, text[1:-1]):
+        value += chr(int(piece[8:], 16)) if piece.startswith("[char]") else piece[1:-1].replace("''", "'")
+    return value
+
+
 def _cases() -> list[tuple[str, str, dict[str, Any]]]:
     fabric = open_stamp(ROOT / "stamps" / "reference")
     out = []
@@ -161,7 +183,7 @@ def test_hostile_names_stay_literal_strings(hostile: str) -> None:
         tree = _parse(render("cloud", operation, attrs, live_id=_id("c")))
         assert not tree.root_node.has_error
         assert not {"Remove-SCVMHostGroup", "Remove-Item", "Remove-SCCloud", "Stop-Computer"} & _commands(tree)
-        assert _literals(tree).count(hostile) >= 3  # name, description, custom property value
+        assert _values(tree).count(hostile) >= 3  # name, description, custom property value
 
 
 def test_quoting_rules() -> None:
@@ -175,6 +197,18 @@ def test_quoting_rules() -> None:
         ps({"a": 1})
     with pytest.raises(ValueError):
         ps(float("nan"))
+
+
+@pytest.mark.parametrize(
+    "text", ["line one\nline two", "\r\n", "\u202eevil", "nul\x00", "sep\u2028x", "esc\x1b[2J", "x\ud800y"]
+)
+def test_characters_that_must_not_appear_raw_become_char_casts(text: str) -> None:
+    quoted = ps(text)
+    assert quoted.startswith("('") and quoted.endswith(")")  # a literal first: + concatenates strings
+    assert all(ch.isprintable() and ch not in "\u2028\u2029" for ch in quoted)
+    tree = _parse(f"$x = {quoted}")
+    assert not tree.root_node.has_error and _values(tree) == [*_literals(tree), text]
+    assert ps("a\nb") == "('a' + [char]0x000A + 'b')"
 
 
 def test_a_value_without_the_filter_is_refused() -> None:
@@ -256,13 +290,17 @@ def test_hnv_vm_networks_get_pool_types_and_the_line_still_ends() -> None:
 
 
 def test_every_sc_cmdlet_stops_on_error() -> None:
-    """Every kind x create/update/delete, the read script, the plan scripts: each SC cmdlet has -ErrorAction Stop."""
+    """Every kind x create/update/delete on the oldest and a newer target, the read script, the plan
+    scripts, the self-test: each SC cmdlet has -ErrorAction Stop."""
+    from fabric_scvmm.selftest import selftest_script
+
     assert {kind for _, kind, _ in ALL_CASES} == set(KINDS)
-    scripts = [read_script("vmm01.corp.example")]
+    scripts = [read_script("vmm01.corp.example"), selftest_script("2016", "vmm01.corp.example")]
     scripts += [golden.read_text() for golden in sorted((Path(__file__).parent / "golden").glob("*.ps1"))]
-    for address, kind, attrs in ALL_CASES:
-        for operation in OPERATIONS:
-            scripts.append(render(kind, operation, attrs, _id(address), address, "vmm01.corp.example"))
+    for version in ("2012r2", "2016"):
+        for address, kind, attrs in ALL_CASES:
+            for operation in OPERATIONS:
+                scripts.append(render(kind, operation, attrs, _id(address), address, "vmm01.corp.example", version))
     for script in scripts:
         tree = _parse(script)
         assert not tree.root_node.has_error
@@ -287,6 +325,7 @@ def test_a_host_group_moved_to_the_top_goes_back_under_all_hosts() -> None:
         "Get-SCVMHostGroup",
         "Get-SCVMHostGroup",
         "Move-SCVMHostGroup",
+        "Get-SCVMHostGroup",  # fetched again after the move, never taken from what Move- returns
         "Set-SCVMHostGroup",
     ]
     assert "-id" not in calls[1][1]  # the root, found as the group without a parent

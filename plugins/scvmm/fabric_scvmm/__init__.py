@@ -2,7 +2,9 @@
 
 `quoting` is the one filter every value passes through; `scripts` is the template environment
 that refuses unquoted values; `templates/` holds one script per kind and operation plus the
-one-round-trip read script, parsed by `inventory`; `transport` runs scripts over WinRM;
-`provider` implements the provider protocol, offline inventories and plan scripts; `cli`
-adds `fabric scvmm …`.
+one-round-trip read script, parsed by `inventory`; `versions` is what each target VMM version
+can do (`vmm_version`), `checks` what validation refuses for it, `properties` every VMM property
+the scripts read with its source; `transport` runs scripts over WinRM; `provider` implements the
+provider protocol, offline inventories and plan scripts; `selftest` is the lab check of what the
+cmdlet reference leaves open; `cli` adds `fabric scvmm …`.
 """

@@ -1,8 +1,10 @@
 """Parsing the read script's JSON (`templates/read_inventory.ps1.j2`) into an `Inventory`.
 
 One document, one list per kind. Each entry is built from the `Get-SC*` object named
-below (property names as in the domain reference, section 1), with IDs cast to strings
-and enumerations to their names. Fields:
+below, with IDs cast to strings and enumerations to their names; every property read, with
+its source or marked unverified, is in `fabric_scvmm.properties`. A field read from an
+unverified property must be present (`check_present`): a document without it was not written
+by the read script, which stops, naming the property, on a VMM whose objects lack it. Fields:
 
 - host_group (Get-SCVMHostGroup): ID, Name, Description, ParentID = ParentHostGroup.ID
   ('' for the root "All Hosts", which is not managed), InheritNetworkSettings.
@@ -12,7 +14,7 @@ and enumerations to their names. Fields:
   CustomPropertyValues = {CustomProperty.ID: Value}.
 - logical_network (Get-SCLogicalNetwork): NetworkVirtualizationEnabled,
   IsLogicalNetworkDefinitionIsolated, IsPVLAN.
-- network_site (Get-SCLogicalNetworkDefinition): LogicalNetworkID, HostGroupIDs,
+- network_site (Get-SCLogicalNetworkDefinition -ReturnAllTypes): LogicalNetworkID, HostGroupIDs,
   SubnetVLans[].{Subnet, VLanID, SecondaryVLanID}.
 - ip_pool (Get-SCStaticIPAddressPool): LogicalNetworkDefinitionID or VMNetworkID +
   VMSubnetName, Subnet, IPAddressRangeStart/End, DefaultGateways[] (IPAddress),
@@ -34,8 +36,7 @@ and enumerations to their names. Fields:
 - custom_property (Get-SCCustomProperty): Members (member type names).
 - ip_grant (Get-SCIPAddress -Assigned, VirtualNetworkAdapter grants; the VM found by its
   adapters): Description (fabric writes the resource name there), PoolID =
-  AllocatingAddressPool.ID, VMName, AdapterIndex, Address. The property names
-  AssignedToType, AssignedToID and AllocatingAddressPool are [unverified].
+  AllocatingAddressPool.ID, VMName, AdapterSlot (the adapter's SlotId), Address.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from typing import Any
 
 from fabric.errors import ProviderError
 from fabric.inventory import Inventory, ObservedObject
+from fabric_scvmm.properties import check_present
 
 FORMAT = "fabric-scvmm-inventory"
 Raw = Mapping[str, Any]
@@ -192,8 +194,8 @@ def _vm_network(raw: Raw) -> dict[str, Any]:
 def _mac_pool(raw: Raw) -> dict[str, Any]:
     return {
         **_base(raw),
-        "range_start": _text(raw, "MACAddressRangeStart").upper(),
-        "range_end": _text(raw, "MACAddressRangeEnd").upper(),
+        "range_start": _text(raw, "MACAddressRangeStart").upper().replace("-", ":"),  # D15: either form
+        "range_end": _text(raw, "MACAddressRangeEnd").upper().replace("-", ":"),
         "host_groups": _ids(raw, "HostGroupIDs"),
     }
 
@@ -258,7 +260,7 @@ def _ip_grant(raw: Raw) -> dict[str, Any]:
         "description": "",
         "ip_pool": _text(raw, "PoolID"),
         "vm": _text(raw, "VMName"),
-        "adapter": int(raw.get("AdapterIndex") or 0),
+        "adapter": int(raw.get("AdapterSlot") or 0),
         "address": _text(raw, "Address"),
     }
 
@@ -296,6 +298,7 @@ def parse_inventory(doc: Any) -> Inventory:
             for raw in doc.get(kind) or []:
                 if kind == "host_group" and str(raw["ID"]) in roots:
                     continue
+                check_present(kind, raw)
                 attributes = parse(raw)
                 if kind == "host_group" and attributes["parent"] in roots:
                     attributes["parent"] = None

@@ -1,6 +1,7 @@
 """`ScvmmProvider`: the provider protocol on a real VMM server, through rendered scripts.
 
-Each operation renders one template (`scripts.render`), runs it through a `Runner` and
+Each operation renders one template (`scripts.render`) for the stamp's target VMM version
+(`provider: {vmm_version: …}`, see `fabric_scvmm.versions`), runs it through a `Runner` and
 reads the one JSON object it prints. An offline inventory (`fabric plan --inventory FILE`)
 replaces the read script's output when the automation box cannot reach VMM.
 """
@@ -22,9 +23,10 @@ from fabric.plan.diff import MISSING, Entry, entry_from_json
 from fabric.render.text import entry_line
 from fabric_scvmm.inventory import PARSERS, parse_inventory
 from fabric_scvmm.quoting import PsCode, ps, secrets_as_env
-from fabric_scvmm.scripts import environment, render
+from fabric_scvmm.scripts import render, render_named, target
 from fabric_scvmm.settings import ScvmmSettings, check_settings
 from fabric_scvmm.transport import Connection, PsrpRunner, Runner
+from fabric_scvmm.versions import DEFAULT_VERSION, LABELS
 
 # Attributes with no Set- parameter (scvmm-domain.md, "Immutable" rows): a change is a replace.
 IMMUTABLE: dict[str, frozenset[str]] = {kind: cls.IMMUTABLE for kind, cls in KINDS.items()}
@@ -33,10 +35,10 @@ IMMUTABLE: dict[str, frozenset[str]] = {kind: cls.IMMUTABLE for kind, cls in KIN
 SETTINGS_MODEL = ScvmmSettings  # the registry hands it to `fabric validate` for fabric.yaml's provider block
 
 
-def read_script(vmm_server: str | None = None) -> str:
-    """The one-round-trip inventory script (also what export-inventory-script prints)."""
-    template = environment().get_template("read_inventory.ps1.j2")
-    return template.render(vmm_server=vmm_server, kinds=list(PARSERS))  # each kind's read.ps1.j2, in turn
+def read_script(vmm_server: str | None = None, vmm_version: str = DEFAULT_VERSION) -> str:
+    """The one-round-trip inventory script for `vmm_version` (also what export-inventory-script prints)."""
+    # each kind's read.ps1.j2, in turn
+    return render_named("read_inventory.ps1.j2", kinds=list(PARSERS), **target(vmm_version, vmm_server))
 
 
 def _result(output: str, what: str) -> dict[str, Any]:
@@ -58,11 +60,16 @@ class ScvmmProvider:
     name = "scvmm"
 
     def __init__(
-        self, runner: Runner | None, offline_inventory: Inventory | None = None, vmm_server: str | None = None
+        self,
+        runner: Runner | None,
+        offline_inventory: Inventory | None = None,
+        vmm_server: str | None = None,
+        vmm_version: str = DEFAULT_VERSION,
     ) -> None:
         self._runner = runner
         self._offline = offline_inventory
         self._vmm = vmm_server
+        self.vmm_version = vmm_version
 
     def _connected(self, what: str) -> Runner:
         if self._runner is None:
@@ -76,7 +83,13 @@ class ScvmmProvider:
         """The offline inventory if one was given, else one read script on the server."""
         if self._offline is not None:
             return self._offline
-        return parse_inventory(self._run(read_script(self._vmm), "reading the inventory", idempotent=True))
+        if self._runner is None:
+            raise ProviderError(
+                "reading the inventory: no connection to VMM (script_only): plan against a saved inventory, "
+                "--inventory FILE, written by the script `fabric scvmm export-inventory-script` prints"
+            )
+        script = read_script(self._vmm, self.vmm_version)
+        return parse_inventory(self._run(script, "reading the inventory", idempotent=True))
 
     def is_built_in(self, kind: str, name: str) -> bool:
         """Port classifications and MAC pools VMM ships (see fabric.model.builtins)."""
@@ -89,9 +102,8 @@ class ScvmmProvider:
     def create(self, address: str, kind: str, attributes: Mapping[str, Any]) -> ObservedObject:
         """New-SC* for the kind."""
         self._connected(f"creating {address}")
-        doc = self._run(
-            render(kind, "create", attributes, address=address, vmm_server=self._vmm), f"creating {address}"
-        )
+        script = render(kind, "create", attributes, address=address, **self._target())
+        doc = self._run(script, f"creating {address}")
         observed = dict(attributes)
         for key in KINDS[kind].COMPUTED:  # what VMM chose (the granted address)
             if observed.get(key) is None and doc.get(key):
@@ -101,25 +113,24 @@ class ScvmmProvider:
     def update(self, address: str, live_id: str, kind: str, attributes: Mapping[str, Any]) -> ObservedObject:
         """Set-SC* (and Move-/Add-/Remove- deltas) for the kind."""
         self._connected(f"updating {address}")
-        doc = self._run(
-            render(kind, "update", attributes, live_id=live_id, address=address, vmm_server=self._vmm),
-            f"updating {address}",
-        )
+        script = render(kind, "update", attributes, live_id=live_id, address=address, **self._target())
+        doc = self._run(script, f"updating {address}")
         return ObservedObject(str(doc.get("id") or live_id), kind, str(attributes.get("name")), dict(attributes))
 
     def delete(self, address: str, live_id: str, kind: str) -> None:
         """Remove-SC* for the kind."""
         self._connected(f"deleting {address}")
-        self._run(
-            render(kind, "delete", {}, live_id=live_id, address=address, vmm_server=self._vmm), f"deleting {address}"
-        )
+        self._run(render(kind, "delete", {}, live_id=live_id, address=address, **self._target()), f"deleting {address}")
+
+    def _target(self) -> dict[str, Any]:
+        return {"vmm_server": self._vmm, "vmm_version": self.vmm_version}
 
     def close(self) -> None:
         """Nothing to release: each call is one remoting command."""
 
     def plan_script(self, stamp: str, steps: Sequence[Mapping[str, Any]], live_ids: Mapping[str, str]) -> str:
         """See `write_plan_script`."""
-        return write_plan_script(stamp, steps, live_ids, self._vmm)
+        return write_plan_script(stamp, steps, live_ids, self._vmm, self.vmm_version)
 
 
 def load_offline_inventory(path: Path) -> Inventory:
@@ -132,23 +143,30 @@ def load_offline_inventory(path: Path) -> Inventory:
 
 def open_scvmm(stamp_dir: Path, settings: Mapping[str, Any], work_dir: Path) -> ScvmmProvider:
     """Provider factory (entry point `fabric.providers: scvmm`)."""
-    check_settings(settings)  # also for settings read back from a saved plan
-    vmm = str(settings["vmm_server"]) if settings.get("vmm_server") else None
-    if settings.get("script_only"):
-        return ScvmmProvider(None, vmm_server=vmm)  # writing scripts needs no connection
-    offline = settings.get("inventory")
-    if offline:
-        return ScvmmProvider(None, load_offline_inventory(Path(str(offline))), vmm)
-    return ScvmmProvider(PsrpRunner(Connection.from_settings(settings)), vmm_server=vmm)
+    checked = check_settings(settings)  # also for settings read back from a saved plan
+    vmm, version = checked.vmm_server, checked.vmm_version
+    if checked.inventory:  # planning against a saved inventory needs no connection either
+        return ScvmmProvider(None, load_offline_inventory(Path(checked.inventory)), vmm, version)
+    if checked.script_only:
+        return ScvmmProvider(None, vmm_server=vmm, vmm_version=version)  # writing scripts needs no connection
+    return ScvmmProvider(PsrpRunner(Connection.from_settings(settings)), vmm_server=vmm, vmm_version=version)
 
 
-def _step_script(step: Mapping[str, Any], live_ids: Mapping[str, str], vmm_server: str | None) -> str:
+def _step_script(step: Mapping[str, Any], live_ids: Mapping[str, str], vmm_server: str | None, vmm_version: str) -> str:
     def ref(address: str) -> str:
         return live_ids.get(address) or PsCode(f"$ids[{ps(address)}]")  # created earlier in this script
 
     attributes = map_refs(KINDS[step["kind"]], dict(step["attributes"]), ref) if step["attributes"] else {}
     live_id = step["live_id"] or (PsCode(f"$ids[{ps(step['address'])}]") if step["op"] != "create" else None)
-    body = render(step["kind"], step["op"], attributes, live_id=live_id, address=step["address"], vmm_server=vmm_server)
+    body = render(
+        step["kind"],
+        step["op"],
+        attributes,
+        live_id=live_id,
+        address=step["address"],
+        vmm_server=vmm_server,
+        vmm_version=vmm_version,
+    )
     address = ps(step["address"])
     record = f"$ids[{address}] = $r.id\n" if step["op"] == "create" else ""
     return (
@@ -200,9 +218,9 @@ def _note(step: Mapping[str, Any], replaced: bool) -> str:
     return f"  ({'; '.join(notes)})" if notes else ""
 
 
-def plan_header(stamp: str, steps: Sequence[Mapping[str, Any]]) -> list[str]:
-    """The comment lines that open a plan script: one line per step, with why, then what changes
-    (one line each, as plans show it)."""
+def plan_header(stamp: str, steps: Sequence[Mapping[str, Any]], vmm_version: str | None = None) -> list[str]:
+    """The comment lines that open a plan script: the target version (if given), one line per step,
+    with why, then what changes (one line each, as plans show it)."""
     ops: dict[str, set[str]] = {}
     for step in steps:
         ops.setdefault(step["address"], set()).add(step["op"])
@@ -211,6 +229,8 @@ def plan_header(stamp: str, steps: Sequence[Mapping[str, Any]]) -> list[str]:
         f"# fabric plan for stamp {stamp}: {len(steps)} operation(s), in dependency order.",
         "# Review, then run in a PowerShell session with the VMM console module:",
     ]
+    if vmm_version is not None:
+        header.insert(1, f"# Written for {LABELS[vmm_version]} (provider vmm_version: {vmm_version}).")
     if replaced:
         header.append("# (a replaced object is deleted, then created again: it gets a new ID)")
     lines = []
@@ -221,9 +241,13 @@ def plan_header(stamp: str, steps: Sequence[Mapping[str, Any]]) -> list[str]:
 
 
 def write_plan_script(
-    stamp: str, steps: Sequence[Mapping[str, Any]], live_ids: Mapping[str, str], vmm_server: str | None = None
+    stamp: str,
+    steps: Sequence[Mapping[str, Any]],
+    live_ids: Mapping[str, str],
+    vmm_server: str | None = None,
+    vmm_version: str = DEFAULT_VERSION,
 ) -> str:
-    """The whole plan as one reviewed script: a header listing the changes, then each step in order."""
-    lines = [*plan_header(stamp, steps), "$ErrorActionPreference = 'Stop'", "$ids = @{}", ""]
+    """The whole plan as one reviewed script for `vmm_version`: a header listing the changes, then each step."""
+    lines = [*plan_header(stamp, steps, vmm_version), "$ErrorActionPreference = 'Stop'", "$ids = @{}", ""]
     with secrets_as_env():
-        return "\n".join(lines) + "\n".join(_step_script(s, live_ids, vmm_server) for s in steps)
+        return "\n".join(lines) + "\n".join(_step_script(s, live_ids, vmm_server, vmm_version) for s in steps)

@@ -5,6 +5,14 @@ typographic quotes ‘ ’ ‚ ‛ as quote characters, so they are doubled too)
 single-quoted string is interpreted: no `$()`, no backtick escapes, newlines stay literal.
 Numbers and booleans are typed (`42`, `$true`), `None` is `$null`, lists are `@(…)`.
 
+Characters that must not appear raw in a script — control characters (C0, DEL, C1: NUL, CR,
+LF, ESC, …), the line and paragraph separators U+2028/2029, format characters such as the
+bidirectional overrides (which make a reviewed line read differently from what runs) and
+lone surrogates — are never written as they are: a string holding any of them becomes a
+parenthesised concatenation of single-quoted pieces and `[char]0x…` casts,
+`('a' + [char]0x00 + 'b')`, which PowerShell evaluates to the same string. The expression
+starts with a string literal, so `+` concatenates (a `[char]` on the left would add numbers).
+
 In a script written for people to review and run (`secrets_as_env`), a secret value from
 `${env:NAME}` becomes `$env:NAME`: the script reads it where it runs and never holds it.
 """
@@ -12,6 +20,7 @@ In a script written for people to review and run (`secrets_as_env`), a secret va
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -33,6 +42,36 @@ def secrets_as_env() -> Iterator[None]:
         yield
     finally:
         _SECRETS_AS_ENV.reset(token)
+
+
+def _raw_unsafe(ch: str) -> bool:
+    """A character that must not be written into a script as it is."""
+    return unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs")
+
+
+def _quoted(text: str) -> str:
+    return "'" + "".join(ch * 2 if ch in _QUOTES else ch for ch in text) + "'"
+
+
+def _string(text: str) -> str:
+    """A PowerShell expression for `text`: one single-quoted literal, or (with characters that must
+    not appear raw) a concatenation of literals and `[char]` casts, starting with a literal."""
+    if not any(_raw_unsafe(ch) for ch in text):
+        return _quoted(text)
+    parts: list[str] = []
+    piece = ""
+    for ch in text:
+        if _raw_unsafe(ch):
+            if piece or not parts:
+                parts.append(_quoted(piece))
+            piece = ""
+            units = ch.encode("utf-16-le", "surrogatepass")  # [char] is one UTF-16 code unit
+            parts += [f"[char]0x{int.from_bytes(units[i : i + 2], 'little'):04X}" for i in range(0, len(units), 2)]
+        else:
+            piece += ch
+    if piece:
+        parts.append(_quoted(piece))
+    return "(" + " + ".join(parts) + ")"
 
 
 class PsCode(Markup):
@@ -61,7 +100,7 @@ def ps(value: Any) -> PsCode:
         name = secret_name(value) if _SECRETS_AS_ENV.get() else None
         if name is not None:  # NAME is [A-Za-z_][A-Za-z0-9_]*: nothing to quote
             return PsCode(f"$env:{name}")
-        return PsCode("'" + "".join(ch * 2 if ch in _QUOTES else ch for ch in str(value)) + "'")
+        return PsCode(_string(str(value)))
     if isinstance(value, Mapping):
         raise TypeError("mappings are rendered field by field, not as one value")
     if isinstance(value, Sequence):

@@ -3,7 +3,9 @@
 `fabric validate` checks the block against `ScvmmSettings` (the registry finds it as
 `SETTINGS_MODEL` beside the factory, in `fabric_scvmm.provider`), so a wrong setting is
 reported at its line. `check_settings` repeats the check when the provider opens, for
-settings that come from a saved plan rather than from fabric.yaml.
+settings that come from a saved plan rather than from fabric.yaml. `vmm_version` is the target
+VMM (`fabric_scvmm.versions`): scripts render only what it has, and validation refuses what it
+cannot do (`resource_findings`, which `fabric validate` calls beside the settings check).
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError, field_validator
 
 from fabric.errors import ProviderError
+from fabric.model.stamp import Fabric, Finding
+from fabric_scvmm.versions import DEFAULT_VERSION, VmmVersion, normalise
 
 HostName = Annotated[str, Field(min_length=1, max_length=253, pattern=r"^[A-Za-z0-9._:%\[\]-]+$")]
 EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
@@ -38,6 +42,22 @@ class ScvmmSettings(BaseModel):
         default=None, description="A saved inventory to plan against instead of reading the server."
     )
     script_only: StrictBool = Field(default=False, description="Only write scripts (no connection).")
+    vmm_version: VmmVersion = Field(
+        default=DEFAULT_VERSION,
+        description="The target VMM: 2012r2, 2016, 2019, 2022 or 2025 (default 2012r2, the oldest).",
+    )
+
+    @field_validator("vmm_version", mode="before")
+    @classmethod
+    def _version(cls, value: Any) -> Any:
+        return normalise(value)  # `vmm_version: 2016` is a YAML integer; `2012 R2` is how people write it
+
+    def resource_findings(self, fabric: Fabric) -> list[Finding]:
+        """What this target cannot do (`fabric_scvmm.checks`); `fabric validate` calls it through
+        `fabric.load.provider_settings.ResourceChecks`."""
+        from fabric_scvmm.checks import resource_findings
+
+        return resource_findings(fabric, self.vmm_version)
 
 
 SETTINGS = frozenset({"type", *ScvmmSettings.model_fields})

@@ -1,4 +1,5 @@
 # fabric plan for stamp reference: 31 operation(s), in dependency order.
+# Written for VMM 2012 R2 (provider vmm_version: 2012r2).
 # Review, then run in a PowerShell session with the VMM console module:
 #   delete  cloud.iaas-copenhagen
 #   delete  cloud.iaas-oslo
@@ -38,8 +39,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCCloud -ID '69392826-2c3d-55cd-babc-aa69b70494a7' -ErrorAction Stop
+    $obj = @(Get-SCCloud -ID '69392826-2c3d-55cd-babc-aa69b70494a7' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'cloud' + ' with ID ' + '69392826-2c3d-55cd-babc-aa69b70494a7' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCCloud -Cloud $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -53,8 +57,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCCloud -ID 'fb20494c-2329-56bf-8bfa-e4ab7a7c1ad1' -ErrorAction Stop
+    $obj = @(Get-SCCloud -ID 'fb20494c-2329-56bf-8bfa-e4ab7a7c1ad1' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'cloud' + ' with ID ' + 'fb20494c-2329-56bf-8bfa-e4ab7a7c1ad1' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCCloud -Cloud $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -68,8 +75,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCCloud -ID '7c96eab6-bb82-5891-ba5c-a233863c1d23' -ErrorAction Stop
+    $obj = @(Get-SCCloud -ID '7c96eab6-bb82-5891-ba5c-a233863c1d23' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'cloud' + ' with ID ' + '7c96eab6-bb82-5891-ba5c-a233863c1d23' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCCloud -Cloud $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -83,8 +93,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCCustomProperty -ID 'cbb2632c-510e-589a-af16-a30947d783f4' -ErrorAction Stop
+    $obj = @(Get-SCCustomProperty -ID 'cbb2632c-510e-589a-af16-a30947d783f4' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'custom_property' + ' with ID ' + 'cbb2632c-510e-589a-af16-a30947d783f4' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCCustomProperty -CustomProperty $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -98,8 +111,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCVMHostGroup -ID '54a1b0f1-a8d6-595a-957f-6c89f4c40aa0' -ErrorAction Stop
+    $obj = @(Get-SCVMHostGroup -ID '54a1b0f1-a8d6-595a-957f-6c89f4c40aa0' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + '54a1b0f1-a8d6-595a-957f-6c89f4c40aa0' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -113,8 +129,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCVMHostGroup -ID '0ef9b42d-9c54-566b-a57d-8c3f461fb566' -ErrorAction Stop
+    $obj = @(Get-SCVMHostGroup -ID '0ef9b42d-9c54-566b-a57d-8c3f461fb566' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + '0ef9b42d-9c54-566b-a57d-8c3f461fb566' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -128,8 +147,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCVMHostGroup -ID '10699e27-30a6-5ed5-bf9c-53f26a712b8d' -ErrorAction Stop
+    $obj = @(Get-SCVMHostGroup -ID '10699e27-30a6-5ed5-bf9c-53f26a712b8d' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + '10699e27-30a6-5ed5-bf9c-53f26a712b8d' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -143,8 +165,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCVMHostGroup -ID '536e0b7d-02f7-59f1-82fa-7a98276d042d' -ErrorAction Stop
+    $obj = @(Get-SCVMHostGroup -ID '536e0b7d-02f7-59f1-82fa-7a98276d042d' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + '536e0b7d-02f7-59f1-82fa-7a98276d042d' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -158,8 +183,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCVMHostGroup -ID 'b85324c5-ff84-5352-bf5c-17bf48843642' -ErrorAction Stop
+    $obj = @(Get-SCVMHostGroup -ID 'b85324c5-ff84-5352-bf5c-17bf48843642' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + 'b85324c5-ff84-5352-bf5c-17bf48843642' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -173,8 +201,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCVMHostGroup -ID 'f985e9cb-b4da-5d56-af33-2c7b868b2d0b' -ErrorAction Stop
+    $obj = @(Get-SCVMHostGroup -ID 'f985e9cb-b4da-5d56-af33-2c7b868b2d0b' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + 'f985e9cb-b4da-5d56-af33-2c7b868b2d0b' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -188,8 +219,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCVMHostGroup -ID '9d0c3411-91ff-5957-9f50-8031cc3672e9' -ErrorAction Stop
+    $obj = @(Get-SCVMHostGroup -ID '9d0c3411-91ff-5957-9f50-8031cc3672e9' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + '9d0c3411-91ff-5957-9f50-8031cc3672e9' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -203,8 +237,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCVMHostGroup -ID 'a5e664a7-8523-5353-bfaf-25b3edb3cc90' -ErrorAction Stop
+    $obj = @(Get-SCVMHostGroup -ID 'a5e664a7-8523-5353-bfaf-25b3edb3cc90' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + 'a5e664a7-8523-5353-bfaf-25b3edb3cc90' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -218,8 +255,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCVMHostGroup -ID '0a1de175-9fcf-59f7-adfb-2e1bfb356b4a' -ErrorAction Stop
+    $obj = @(Get-SCVMHostGroup -ID '0a1de175-9fcf-59f7-adfb-2e1bfb356b4a' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + '0a1de175-9fcf-59f7-adfb-2e1bfb356b4a' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -233,8 +273,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCVMHostGroup -ID 'c06c78d9-2bee-5a5d-a9d7-75d59a816075' -ErrorAction Stop
+    $obj = @(Get-SCVMHostGroup -ID 'c06c78d9-2bee-5a5d-a9d7-75d59a816075' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + 'c06c78d9-2bee-5a5d-a9d7-75d59a816075' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -248,8 +291,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCVMHostGroup -ID '3c8e8372-5c66-5468-9c02-431a1ce0aa32' -ErrorAction Stop
+    $obj = @(Get-SCVMHostGroup -ID '3c8e8372-5c66-5468-9c02-431a1ce0aa32' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + '3c8e8372-5c66-5468-9c02-431a1ce0aa32' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -263,8 +309,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCVMHostGroup -ID 'dd015cfe-98ce-550f-9ede-c0635ca26f65' -ErrorAction Stop
+    $obj = @(Get-SCVMHostGroup -ID 'dd015cfe-98ce-550f-9ede-c0635ca26f65' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + 'dd015cfe-98ce-550f-9ede-c0635ca26f65' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -278,10 +327,13 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCStaticIPAddressPool -ID 'bc74473f-3e11-5b88-a64d-24ce29e1d85b' -ErrorAction Stop
+    $obj = @(Get-SCStaticIPAddressPool -ID 'bc74473f-3e11-5b88-a64d-24ce29e1d85b' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'ip_pool' + ' with ID ' + 'bc74473f-3e11-5b88-a64d-24ce29e1d85b' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     $granted = @(Get-SCIPAddress -StaticIPAddressPool $obj -Assigned -ErrorAction Stop)
     if ($granted.Count -gt 0) { throw "the pool has $($granted.Count) granted address(es); revoke them first" }
     Remove-SCStaticIPAddressPool -StaticIPAddressPool $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -295,10 +347,13 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCStaticIPAddressPool -ID '90486585-6903-56f1-b888-db056c6f7c06' -ErrorAction Stop
+    $obj = @(Get-SCStaticIPAddressPool -ID '90486585-6903-56f1-b888-db056c6f7c06' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'ip_pool' + ' with ID ' + '90486585-6903-56f1-b888-db056c6f7c06' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     $granted = @(Get-SCIPAddress -StaticIPAddressPool $obj -Assigned -ErrorAction Stop)
     if ($granted.Count -gt 0) { throw "the pool has $($granted.Count) granted address(es); revoke them first" }
     Remove-SCStaticIPAddressPool -StaticIPAddressPool $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -312,10 +367,13 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCStaticIPAddressPool -ID 'a8d2f338-decc-5dea-8313-7d8d2aa90768' -ErrorAction Stop
+    $obj = @(Get-SCStaticIPAddressPool -ID 'a8d2f338-decc-5dea-8313-7d8d2aa90768' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'ip_pool' + ' with ID ' + 'a8d2f338-decc-5dea-8313-7d8d2aa90768' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     $granted = @(Get-SCIPAddress -StaticIPAddressPool $obj -Assigned -ErrorAction Stop)
     if ($granted.Count -gt 0) { throw "the pool has $($granted.Count) granted address(es); revoke them first" }
     Remove-SCStaticIPAddressPool -StaticIPAddressPool $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -329,10 +387,13 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCLogicalSwitch -ID 'bf2c1d8f-0f7e-5f69-951a-24f73b517d52' -ErrorAction Stop
+    $obj = @(Get-SCLogicalSwitch -ID 'bf2c1d8f-0f7e-5f69-951a-24f73b517d52' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'logical_switch' + ' with ID ' + 'bf2c1d8f-0f7e-5f69-951a-24f73b517d52' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | ForEach-Object { Remove-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $_ -Confirm:$false -ErrorAction Stop | Out-Null }
     Get-SCUplinkPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | ForEach-Object { Remove-SCUplinkPortProfileSet -UplinkPortProfileSet $_ -Confirm:$false -ErrorAction Stop | Out-Null }
     Remove-SCLogicalSwitch -LogicalSwitch $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -346,8 +407,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCLogicalNetworkDefinition -ID '7ca8d606-77c7-5440-9140-a2a2af6543a0' -ErrorAction Stop
+    $obj = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq '7ca8d606-77c7-5440-9140-a2a2af6543a0' })
+    if ($obj.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + '7ca8d606-77c7-5440-9140-a2a2af6543a0' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCLogicalNetworkDefinition -LogicalNetworkDefinition $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -361,8 +425,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCVMHostGroup -ID '4e462120-afbd-5052-8945-4595e6ba8e36' -ErrorAction Stop
+    $obj = @(Get-SCVMHostGroup -ID '4e462120-afbd-5052-8945-4595e6ba8e36' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + '4e462120-afbd-5052-8945-4595e6ba8e36' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -376,8 +443,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCLogicalNetworkDefinition -ID 'cee0de52-68aa-55e6-a030-c57e329324f4' -ErrorAction Stop
+    $obj = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq 'cee0de52-68aa-55e6-a030-c57e329324f4' })
+    if ($obj.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + 'cee0de52-68aa-55e6-a030-c57e329324f4' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCLogicalNetworkDefinition -LogicalNetworkDefinition $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -391,8 +461,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCVMHostGroup -ID '0f3d5c93-5b44-5b8a-aed7-fb85d40dae2d' -ErrorAction Stop
+    $obj = @(Get-SCVMHostGroup -ID '0f3d5c93-5b44-5b8a-aed7-fb85d40dae2d' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + '0f3d5c93-5b44-5b8a-aed7-fb85d40dae2d' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -406,8 +479,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCPortClassification -ID 'aef999a0-f326-5ca2-8a82-ac97b854316a' -ErrorAction Stop
+    $obj = @(Get-SCPortClassification -ID 'aef999a0-f326-5ca2-8a82-ac97b854316a' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'port_classification' + ' with ID ' + 'aef999a0-f326-5ca2-8a82-ac97b854316a' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCPortClassification -PortClassification $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -421,8 +497,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCNativeUplinkPortProfile -ID '5622ef1c-60d1-5465-9248-df64a5c30d26' -ErrorAction Stop
+    $obj = @(Get-SCNativeUplinkPortProfile -ID '5622ef1c-60d1-5465-9248-df64a5c30d26' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'uplink_port_profile' + ' with ID ' + '5622ef1c-60d1-5465-9248-df64a5c30d26' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCNativeUplinkPortProfile -NativeUplinkPortProfile $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -436,8 +515,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCLogicalNetworkDefinition -ID '85e7b802-5fe0-57a2-89eb-b07f897de9fc' -ErrorAction Stop
+    $obj = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq '85e7b802-5fe0-57a2-89eb-b07f897de9fc' })
+    if ($obj.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + '85e7b802-5fe0-57a2-89eb-b07f897de9fc' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCLogicalNetworkDefinition -LogicalNetworkDefinition $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -451,8 +533,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCVMHostGroup -ID '315994f7-92d8-508e-a7e6-d0bca82a9d0d' -ErrorAction Stop
+    $obj = @(Get-SCVMHostGroup -ID '315994f7-92d8-508e-a7e6-d0bca82a9d0d' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + '315994f7-92d8-508e-a7e6-d0bca82a9d0d' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -466,8 +551,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCVirtualNetworkAdapterNativePortProfile -ID '7df4d285-a897-5dcb-a1ed-e7abfe7cbfdc' -ErrorAction Stop
+    $obj = @(Get-SCVirtualNetworkAdapterNativePortProfile -ID '7df4d285-a897-5dcb-a1ed-e7abfe7cbfdc' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'virtual_port_profile' + ' with ID ' + '7df4d285-a897-5dcb-a1ed-e7abfe7cbfdc' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCVirtualNetworkAdapterNativePortProfile -VirtualNetworkAdapterNativePortProfile $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -481,9 +569,12 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCVMNetwork -ID '0bb848b6-4a3a-51ce-9675-2e46741320dc' -ErrorAction Stop
-    Get-SCVMSubnet -VMNetwork $obj -ErrorAction Stop | ForEach-Object { Remove-SCVMSubnet -VMSubnet $_ -Confirm:$false -ErrorAction Stop | Out-Null }
+    $obj = @(Get-SCVMNetwork -ID '0bb848b6-4a3a-51ce-9675-2e46741320dc' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'vm_network' + ' with ID ' + '0bb848b6-4a3a-51ce-9675-2e46741320dc' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    @(if ($null -eq $obj) { throw 'no VM network to list the VM subnets of' } else { Get-SCVMSubnet -VMNetwork $obj -ErrorAction Stop }) | ForEach-Object { Remove-SCVMSubnet -VMSubnet $_ -Confirm:$false -ErrorAction Stop | Out-Null }
     Remove-SCVMNetwork -VMNetwork $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -497,8 +588,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCLogicalNetwork -ID '760edcb3-6246-59f9-a27d-54ce18d5eea2' -ErrorAction Stop
+    $obj = @(Get-SCLogicalNetwork -ID '760edcb3-6246-59f9-a27d-54ce18d5eea2' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + '760edcb3-6246-59f9-a27d-54ce18d5eea2' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
     Remove-SCLogicalNetwork -LogicalNetwork $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {

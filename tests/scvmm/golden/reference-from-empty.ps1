@@ -1,4 +1,5 @@
 # fabric plan for stamp reference: 35 operation(s), in dependency order.
+# Written for VMM 2012 R2 (provider vmm_version: 2012r2).
 # Review, then run in a PowerShell session with the VMM console module:
 #   create  custom_property.CreateHighlyAvailableVMRoles
 #   create  host_group.Copenhagen
@@ -44,6 +45,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $obj = New-SCCustomProperty -Name 'CreateHighlyAvailableVMRoles' -Description 'Deploy Windows Azure Pack VM roles as highly available VMs [fabric stamp=reference]' -AddMember @('Cloud') -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -58,8 +60,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ErrorAction Stop | Where-Object { -not $_.ParentHostGroup }
+    $parent = @(Get-SCVMHostGroup -ErrorAction Stop | Where-Object { -not $_.ParentHostGroup })
+    if ($parent.Count -ne 1) { throw ('expected one root host group (All Hosts), found ' + $parent.Count) }
+    $parent = $parent[0]
     $obj = New-SCVMHostGroup -Name 'Copenhagen' -ParentHostGroup $parent -Description 'Location Copenhagen [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -74,8 +79,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ID $ids['host_group.Copenhagen'] -ErrorAction Stop
+    $parent = @(Get-SCVMHostGroup -ID $ids['host_group.Copenhagen'] -ErrorAction Stop)
+    if ($parent.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $ids['host_group.Copenhagen'] + ' (found ' + $parent.Count + ')') }
+    $parent = $parent[0]
     $obj = New-SCVMHostGroup -Name 'DR' -ParentHostGroup $parent -Description 'Recovery target for another location''s IaaS cloud [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -90,8 +98,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ID $ids['host_group.Copenhagen'] -ErrorAction Stop
+    $parent = @(Get-SCVMHostGroup -ID $ids['host_group.Copenhagen'] -ErrorAction Stop)
+    if ($parent.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $ids['host_group.Copenhagen'] + ' (found ' + $parent.Count + ')') }
+    $parent = $parent[0]
     $obj = New-SCVMHostGroup -Name 'Edge' -ParentHostGroup $parent -Description 'Network virtualization gateway hosts [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -106,8 +117,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ID $ids['host_group.Copenhagen'] -ErrorAction Stop
+    $parent = @(Get-SCVMHostGroup -ID $ids['host_group.Copenhagen'] -ErrorAction Stop)
+    if ($parent.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $ids['host_group.Copenhagen'] + ' (found ' + $parent.Count + ')') }
+    $parent = $parent[0]
     $obj = New-SCVMHostGroup -Name 'Fabric Management' -ParentHostGroup $parent -Description 'The management stamp [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -122,8 +136,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ID $ids['host_group.Copenhagen'] -ErrorAction Stop
+    $parent = @(Get-SCVMHostGroup -ID $ids['host_group.Copenhagen'] -ErrorAction Stop)
+    if ($parent.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $ids['host_group.Copenhagen'] + ' (found ' + $parent.Count + ')') }
+    $parent = $parent[0]
     $obj = New-SCVMHostGroup -Name 'IaaS' -ParentHostGroup $parent -Description 'Tenant workloads [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -138,8 +155,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ErrorAction Stop | Where-Object { -not $_.ParentHostGroup }
+    $parent = @(Get-SCVMHostGroup -ErrorAction Stop | Where-Object { -not $_.ParentHostGroup })
+    if ($parent.Count -ne 1) { throw ('expected one root host group (All Hosts), found ' + $parent.Count) }
+    $parent = $parent[0]
     $obj = New-SCVMHostGroup -Name 'Oslo' -ParentHostGroup $parent -Description 'Location Oslo [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -154,8 +174,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ID $ids['host_group.Oslo'] -ErrorAction Stop
+    $parent = @(Get-SCVMHostGroup -ID $ids['host_group.Oslo'] -ErrorAction Stop)
+    if ($parent.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $ids['host_group.Oslo'] + ' (found ' + $parent.Count + ')') }
+    $parent = $parent[0]
     $obj = New-SCVMHostGroup -Name 'DR' -ParentHostGroup $parent -Description 'Recovery target for another location''s IaaS cloud [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -170,8 +193,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ID $ids['host_group.Oslo'] -ErrorAction Stop
+    $parent = @(Get-SCVMHostGroup -ID $ids['host_group.Oslo'] -ErrorAction Stop)
+    if ($parent.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $ids['host_group.Oslo'] + ' (found ' + $parent.Count + ')') }
+    $parent = $parent[0]
     $obj = New-SCVMHostGroup -Name 'Edge' -ParentHostGroup $parent -Description 'Network virtualization gateway hosts [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -186,8 +212,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ID $ids['host_group.Oslo'] -ErrorAction Stop
+    $parent = @(Get-SCVMHostGroup -ID $ids['host_group.Oslo'] -ErrorAction Stop)
+    if ($parent.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $ids['host_group.Oslo'] + ' (found ' + $parent.Count + ')') }
+    $parent = $parent[0]
     $obj = New-SCVMHostGroup -Name 'Fabric Management' -ParentHostGroup $parent -Description 'The management stamp [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -202,8 +231,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ID $ids['host_group.Oslo'] -ErrorAction Stop
+    $parent = @(Get-SCVMHostGroup -ID $ids['host_group.Oslo'] -ErrorAction Stop)
+    if ($parent.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $ids['host_group.Oslo'] + ' (found ' + $parent.Count + ')') }
+    $parent = $parent[0]
     $obj = New-SCVMHostGroup -Name 'IaaS' -ParentHostGroup $parent -Description 'Tenant workloads [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -218,8 +250,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ErrorAction Stop | Where-Object { -not $_.ParentHostGroup }
+    $parent = @(Get-SCVMHostGroup -ErrorAction Stop | Where-Object { -not $_.ParentHostGroup })
+    if ($parent.Count -ne 1) { throw ('expected one root host group (All Hosts), found ' + $parent.Count) }
+    $parent = $parent[0]
     $obj = New-SCVMHostGroup -Name 'Stockholm' -ParentHostGroup $parent -Description 'Location Stockholm [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -234,8 +269,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ID $ids['host_group.Stockholm'] -ErrorAction Stop
+    $parent = @(Get-SCVMHostGroup -ID $ids['host_group.Stockholm'] -ErrorAction Stop)
+    if ($parent.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $ids['host_group.Stockholm'] + ' (found ' + $parent.Count + ')') }
+    $parent = $parent[0]
     $obj = New-SCVMHostGroup -Name 'DR' -ParentHostGroup $parent -Description 'Recovery target for another location''s IaaS cloud [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -250,8 +288,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ID $ids['host_group.Stockholm'] -ErrorAction Stop
+    $parent = @(Get-SCVMHostGroup -ID $ids['host_group.Stockholm'] -ErrorAction Stop)
+    if ($parent.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $ids['host_group.Stockholm'] + ' (found ' + $parent.Count + ')') }
+    $parent = $parent[0]
     $obj = New-SCVMHostGroup -Name 'Edge' -ParentHostGroup $parent -Description 'Network virtualization gateway hosts [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -266,8 +307,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ID $ids['host_group.Stockholm'] -ErrorAction Stop
+    $parent = @(Get-SCVMHostGroup -ID $ids['host_group.Stockholm'] -ErrorAction Stop)
+    if ($parent.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $ids['host_group.Stockholm'] + ' (found ' + $parent.Count + ')') }
+    $parent = $parent[0]
     $obj = New-SCVMHostGroup -Name 'Fabric Management' -ParentHostGroup $parent -Description 'The management stamp [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -282,8 +326,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $parent = Get-SCVMHostGroup -ID $ids['host_group.Stockholm'] -ErrorAction Stop
+    $parent = @(Get-SCVMHostGroup -ID $ids['host_group.Stockholm'] -ErrorAction Stop)
+    if ($parent.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $ids['host_group.Stockholm'] + ' (found ' + $parent.Count + ')') }
+    $parent = $parent[0]
     $obj = New-SCVMHostGroup -Name 'IaaS' -ParentHostGroup $parent -Description 'Tenant workloads [fabric stamp=reference]' -InheritNetworkSettings $true -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -299,6 +346,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $obj = New-SCLogicalNetwork -Name 'Management' -Description 'Host and fabric management [fabric stamp=reference]' -EnableNetworkVirtualization $false -UseGRE $false -IsPVLAN $false -LogicalNetworkDefinitionIsolation $false -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -313,9 +361,13 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Copenhagen'] -ErrorAction Stop))
+    $logicalNetwork = @(Get-SCLogicalNetwork -ID $ids['logical_network.management'] -ErrorAction Stop)
+    if ($logicalNetwork.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $ids['logical_network.management'] + ' (found ' + $logicalNetwork.Count + ')') }
+    $logicalNetwork = $logicalNetwork[0]
+    $hostGroups = @(foreach ($lookupId in @(@($ids['host_group.Copenhagen']))) { $found = @(Get-SCVMHostGroup -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
     $subnetVlans = @((New-SCSubnetVLan -Subnet '10.100.2.0/24' -VLanID 102 -ErrorAction Stop))
-    $obj = New-SCLogicalNetworkDefinition -Name 'Management Copenhagen' -LogicalNetwork (Get-SCLogicalNetwork -ID $ids['logical_network.management'] -ErrorAction Stop) -VMHostGroup $hostGroups -SubnetVLan $subnetVlans -ErrorAction Stop
+    $obj = New-SCLogicalNetworkDefinition -Name 'Management Copenhagen' -LogicalNetwork $logicalNetwork -VMHostGroup $hostGroups -SubnetVLan $subnetVlans -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -330,16 +382,19 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $gateways = @((New-SCDefaultGateway -IPAddress '10.100.2.1' -Automatic -ErrorAction Stop))
+    $site = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq $ids['network_site.management-copenhagen'] })
+    if ($site.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + $ids['network_site.management-copenhagen'] + ' (found ' + $site.Count + ')') }
+    $site = $site[0]
     $params = @{
         Name = 'Management Copenhagen pool'; Description = '[fabric stamp=reference]'; Subnet = '10.100.2.0/24'
         IPAddressRangeStart = '10.100.2.10'; IPAddressRangeEnd = '10.100.2.250'
         DNSServer = @(@('10.100.0.5', '10.100.0.6')); DNSSuffix = 'fabric.local'; DNSSearchSuffix = @(@())
     }
-    if ($gateways.Count) { $params.DefaultGateway = $gateways }
+    $params.DefaultGateway = @((New-SCDefaultGateway -IPAddress '10.100.2.1' -Automatic -ErrorAction Stop))
     $params.IPAddressReservedSet = '10.100.2.10-10.100.2.19'
-    $params.LogicalNetworkDefinition = Get-SCLogicalNetworkDefinition -ID $ids['network_site.management-copenhagen'] -ErrorAction Stop
+    $params.LogicalNetworkDefinition = $site
     $obj = New-SCStaticIPAddressPool @params -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -354,9 +409,13 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Oslo'] -ErrorAction Stop))
+    $logicalNetwork = @(Get-SCLogicalNetwork -ID $ids['logical_network.management'] -ErrorAction Stop)
+    if ($logicalNetwork.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $ids['logical_network.management'] + ' (found ' + $logicalNetwork.Count + ')') }
+    $logicalNetwork = $logicalNetwork[0]
+    $hostGroups = @(foreach ($lookupId in @(@($ids['host_group.Oslo']))) { $found = @(Get-SCVMHostGroup -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
     $subnetVlans = @((New-SCSubnetVLan -Subnet '10.100.0.0/24' -VLanID 100 -ErrorAction Stop))
-    $obj = New-SCLogicalNetworkDefinition -Name 'Management Oslo' -LogicalNetwork (Get-SCLogicalNetwork -ID $ids['logical_network.management'] -ErrorAction Stop) -VMHostGroup $hostGroups -SubnetVLan $subnetVlans -ErrorAction Stop
+    $obj = New-SCLogicalNetworkDefinition -Name 'Management Oslo' -LogicalNetwork $logicalNetwork -VMHostGroup $hostGroups -SubnetVLan $subnetVlans -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -371,16 +430,19 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $gateways = @((New-SCDefaultGateway -IPAddress '10.100.0.1' -Automatic -ErrorAction Stop))
+    $site = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq $ids['network_site.management-oslo'] })
+    if ($site.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + $ids['network_site.management-oslo'] + ' (found ' + $site.Count + ')') }
+    $site = $site[0]
     $params = @{
         Name = 'Management Oslo pool'; Description = '[fabric stamp=reference]'; Subnet = '10.100.0.0/24'
         IPAddressRangeStart = '10.100.0.10'; IPAddressRangeEnd = '10.100.0.250'
         DNSServer = @(@('10.100.0.5', '10.100.0.6')); DNSSuffix = 'fabric.local'; DNSSearchSuffix = @(@())
     }
-    if ($gateways.Count) { $params.DefaultGateway = $gateways }
+    $params.DefaultGateway = @((New-SCDefaultGateway -IPAddress '10.100.0.1' -Automatic -ErrorAction Stop))
     $params.IPAddressReservedSet = '10.100.0.10-10.100.0.19'
-    $params.LogicalNetworkDefinition = Get-SCLogicalNetworkDefinition -ID $ids['network_site.management-oslo'] -ErrorAction Stop
+    $params.LogicalNetworkDefinition = $site
     $obj = New-SCStaticIPAddressPool @params -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -395,9 +457,13 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Stockholm'] -ErrorAction Stop))
+    $logicalNetwork = @(Get-SCLogicalNetwork -ID $ids['logical_network.management'] -ErrorAction Stop)
+    if ($logicalNetwork.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $ids['logical_network.management'] + ' (found ' + $logicalNetwork.Count + ')') }
+    $logicalNetwork = $logicalNetwork[0]
+    $hostGroups = @(foreach ($lookupId in @(@($ids['host_group.Stockholm']))) { $found = @(Get-SCVMHostGroup -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
     $subnetVlans = @((New-SCSubnetVLan -Subnet '10.100.1.0/24' -VLanID 101 -ErrorAction Stop))
-    $obj = New-SCLogicalNetworkDefinition -Name 'Management Stockholm' -LogicalNetwork (Get-SCLogicalNetwork -ID $ids['logical_network.management'] -ErrorAction Stop) -VMHostGroup $hostGroups -SubnetVLan $subnetVlans -ErrorAction Stop
+    $obj = New-SCLogicalNetworkDefinition -Name 'Management Stockholm' -LogicalNetwork $logicalNetwork -VMHostGroup $hostGroups -SubnetVLan $subnetVlans -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -412,16 +478,19 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $gateways = @((New-SCDefaultGateway -IPAddress '10.100.1.1' -Automatic -ErrorAction Stop))
+    $site = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq $ids['network_site.management-stockholm'] })
+    if ($site.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + $ids['network_site.management-stockholm'] + ' (found ' + $site.Count + ')') }
+    $site = $site[0]
     $params = @{
         Name = 'Management Stockholm pool'; Description = '[fabric stamp=reference]'; Subnet = '10.100.1.0/24'
         IPAddressRangeStart = '10.100.1.10'; IPAddressRangeEnd = '10.100.1.250'
         DNSServer = @(@('10.100.0.5', '10.100.0.6')); DNSSuffix = 'fabric.local'; DNSSearchSuffix = @(@())
     }
-    if ($gateways.Count) { $params.DefaultGateway = $gateways }
+    $params.DefaultGateway = @((New-SCDefaultGateway -IPAddress '10.100.1.1' -Automatic -ErrorAction Stop))
     $params.IPAddressReservedSet = '10.100.1.10-10.100.1.19'
-    $params.LogicalNetworkDefinition = Get-SCLogicalNetworkDefinition -ID $ids['network_site.management-stockholm'] -ErrorAction Stop
+    $params.LogicalNetworkDefinition = $site
     $obj = New-SCStaticIPAddressPool @params -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -436,8 +505,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = Get-SCPortClassification -ID '8f1e0b5a-2c44-4c5e-9d1e-77aa00000001' -ErrorAction Stop
-    $obj = Set-SCPortClassification -PortClassification $obj -Name 'Host management' -Description '[fabric stamp=reference]' -ErrorAction Stop
+    $obj = @(Get-SCPortClassification -ID '8f1e0b5a-2c44-4c5e-9d1e-77aa00000001' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'port_classification' + ' with ID ' + '8f1e0b5a-2c44-4c5e-9d1e-77aa00000001' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    Set-SCPortClassification -PortClassification $obj -Name 'Host management' -Description '[fabric stamp=reference]' -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -452,6 +524,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $obj = New-SCPortClassification -Name 'Live migration workload' -Description '[fabric stamp=reference]' -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -467,6 +540,7 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $obj = New-SCPortClassification -Name 'VM Roles' -Description 'Default class for Windows Azure Pack VM roles [fabric stamp=reference]' -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -482,19 +556,23 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $jobGroup = [guid]::NewGuid()
-    $hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Copenhagen/IaaS'] -ErrorAction Stop))
-    $resources = @()
-    $resources += Get-SCLogicalNetwork -ID $ids['logical_network.management'] -ErrorAction Stop
-    $resources += Get-SCPortClassification -ID $ids['port_classification.vm-roles'] -ErrorAction Stop
+    $hostGroups = @(foreach ($lookupId in @(@($ids['host_group.Copenhagen/IaaS']))) { $found = @(Get-SCVMHostGroup -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $networks = @(foreach ($lookupId in @(@($ids['logical_network.management']))) { $found = @(Get-SCLogicalNetwork -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $classes = @(foreach ($lookupId in @(@($ids['port_classification.vm-roles']))) { $found = @(Get-SCPortClassification -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'port_classification' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
     Set-SCCloudCapacity -JobGroup $jobGroup -VMCount 100 -UseVMCountMaximum $false -CPUCount 400 -UseCPUCountMaximum $false -MemoryMB 1048576 -UseMemoryMBMaximum $false -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true -ErrorAction Stop | Out-Null
-    if ($resources.Count -gt 0) { Set-SCCloud -JobGroup $jobGroup -AddCloudResource $resources -ErrorAction Stop | Out-Null }
+    Set-SCCloud -JobGroup $jobGroup -AddCloudResource (@($networks) + @($classes)) -ErrorAction Stop | Out-Null
     $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Copenhagen' -Description 'Tenant cloud for Copenhagen [fabric stamp=reference]' -VMHostGroup $hostGroups -DisasterRecoverySupported $false -ErrorAction Stop
+    if ($null -eq $obj) { throw ('New-SCCloud' + ' returned no object') }
     $wantedProperties = @(@($ids['custom_property.CreateHighlyAvailableVMRoles']))
     Get-SCCustomProperty -ErrorAction Stop | Where-Object { @($_.Members | ForEach-Object { [string]$_ }) -contains 'Cloud' } | Where-Object { $wantedProperties -notcontains [string]$_.ID } | ForEach-Object {
         $value = Get-SCCustomPropertyValue -CustomProperty $_ -InputObject $obj -ErrorAction Stop
-        if ($value) { Remove-SCCustomPropertyValue -CustomPropertyValue $value -ErrorAction Stop | Out-Null }
+        if ($value) { Remove-SCCustomPropertyValue -CustomPropertyValue $value -Confirm:$false -ErrorAction Stop | Out-Null }
     }
-    Set-SCCustomPropertyValue -CustomProperty (Get-SCCustomProperty -ID $ids['custom_property.CreateHighlyAvailableVMRoles'] -ErrorAction Stop) -InputObject $obj -Value 'true' -ErrorAction Stop | Out-Null
+    $property = @(Get-SCCustomProperty -ID $ids['custom_property.CreateHighlyAvailableVMRoles'] -ErrorAction Stop)
+    if ($property.Count -ne 1) { throw ('no single ' + 'custom_property' + ' with ID ' + $ids['custom_property.CreateHighlyAvailableVMRoles'] + ' (found ' + $property.Count + ')') }
+    $property = $property[0]
+    Set-SCCustomPropertyValue -CustomProperty $property -InputObject $obj -Value 'true' -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -510,19 +588,23 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $jobGroup = [guid]::NewGuid()
-    $hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Oslo/IaaS'] -ErrorAction Stop))
-    $resources = @()
-    $resources += Get-SCLogicalNetwork -ID $ids['logical_network.management'] -ErrorAction Stop
-    $resources += Get-SCPortClassification -ID $ids['port_classification.vm-roles'] -ErrorAction Stop
+    $hostGroups = @(foreach ($lookupId in @(@($ids['host_group.Oslo/IaaS']))) { $found = @(Get-SCVMHostGroup -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $networks = @(foreach ($lookupId in @(@($ids['logical_network.management']))) { $found = @(Get-SCLogicalNetwork -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $classes = @(foreach ($lookupId in @(@($ids['port_classification.vm-roles']))) { $found = @(Get-SCPortClassification -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'port_classification' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
     Set-SCCloudCapacity -JobGroup $jobGroup -VMCount 100 -UseVMCountMaximum $false -CPUCount 400 -UseCPUCountMaximum $false -MemoryMB 1048576 -UseMemoryMBMaximum $false -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true -ErrorAction Stop | Out-Null
-    if ($resources.Count -gt 0) { Set-SCCloud -JobGroup $jobGroup -AddCloudResource $resources -ErrorAction Stop | Out-Null }
+    Set-SCCloud -JobGroup $jobGroup -AddCloudResource (@($networks) + @($classes)) -ErrorAction Stop | Out-Null
     $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Oslo' -Description 'Tenant cloud for Oslo [fabric stamp=reference]' -VMHostGroup $hostGroups -DisasterRecoverySupported $false -ErrorAction Stop
+    if ($null -eq $obj) { throw ('New-SCCloud' + ' returned no object') }
     $wantedProperties = @(@($ids['custom_property.CreateHighlyAvailableVMRoles']))
     Get-SCCustomProperty -ErrorAction Stop | Where-Object { @($_.Members | ForEach-Object { [string]$_ }) -contains 'Cloud' } | Where-Object { $wantedProperties -notcontains [string]$_.ID } | ForEach-Object {
         $value = Get-SCCustomPropertyValue -CustomProperty $_ -InputObject $obj -ErrorAction Stop
-        if ($value) { Remove-SCCustomPropertyValue -CustomPropertyValue $value -ErrorAction Stop | Out-Null }
+        if ($value) { Remove-SCCustomPropertyValue -CustomPropertyValue $value -Confirm:$false -ErrorAction Stop | Out-Null }
     }
-    Set-SCCustomPropertyValue -CustomProperty (Get-SCCustomProperty -ID $ids['custom_property.CreateHighlyAvailableVMRoles'] -ErrorAction Stop) -InputObject $obj -Value 'true' -ErrorAction Stop | Out-Null
+    $property = @(Get-SCCustomProperty -ID $ids['custom_property.CreateHighlyAvailableVMRoles'] -ErrorAction Stop)
+    if ($property.Count -ne 1) { throw ('no single ' + 'custom_property' + ' with ID ' + $ids['custom_property.CreateHighlyAvailableVMRoles'] + ' (found ' + $property.Count + ')') }
+    $property = $property[0]
+    Set-SCCustomPropertyValue -CustomProperty $property -InputObject $obj -Value 'true' -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -538,19 +620,23 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $jobGroup = [guid]::NewGuid()
-    $hostGroups = @((Get-SCVMHostGroup -ID $ids['host_group.Stockholm/IaaS'] -ErrorAction Stop))
-    $resources = @()
-    $resources += Get-SCLogicalNetwork -ID $ids['logical_network.management'] -ErrorAction Stop
-    $resources += Get-SCPortClassification -ID $ids['port_classification.vm-roles'] -ErrorAction Stop
+    $hostGroups = @(foreach ($lookupId in @(@($ids['host_group.Stockholm/IaaS']))) { $found = @(Get-SCVMHostGroup -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $networks = @(foreach ($lookupId in @(@($ids['logical_network.management']))) { $found = @(Get-SCLogicalNetwork -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $classes = @(foreach ($lookupId in @(@($ids['port_classification.vm-roles']))) { $found = @(Get-SCPortClassification -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'port_classification' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
     Set-SCCloudCapacity -JobGroup $jobGroup -VMCount 100 -UseVMCountMaximum $false -CPUCount 400 -UseCPUCountMaximum $false -MemoryMB 1048576 -UseMemoryMBMaximum $false -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true -ErrorAction Stop | Out-Null
-    if ($resources.Count -gt 0) { Set-SCCloud -JobGroup $jobGroup -AddCloudResource $resources -ErrorAction Stop | Out-Null }
+    Set-SCCloud -JobGroup $jobGroup -AddCloudResource (@($networks) + @($classes)) -ErrorAction Stop | Out-Null
     $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Stockholm' -Description 'Tenant cloud for Stockholm [fabric stamp=reference]' -VMHostGroup $hostGroups -DisasterRecoverySupported $false -ErrorAction Stop
+    if ($null -eq $obj) { throw ('New-SCCloud' + ' returned no object') }
     $wantedProperties = @(@($ids['custom_property.CreateHighlyAvailableVMRoles']))
     Get-SCCustomProperty -ErrorAction Stop | Where-Object { @($_.Members | ForEach-Object { [string]$_ }) -contains 'Cloud' } | Where-Object { $wantedProperties -notcontains [string]$_.ID } | ForEach-Object {
         $value = Get-SCCustomPropertyValue -CustomProperty $_ -InputObject $obj -ErrorAction Stop
-        if ($value) { Remove-SCCustomPropertyValue -CustomPropertyValue $value -ErrorAction Stop | Out-Null }
+        if ($value) { Remove-SCCustomPropertyValue -CustomPropertyValue $value -Confirm:$false -ErrorAction Stop | Out-Null }
     }
-    Set-SCCustomPropertyValue -CustomProperty (Get-SCCustomProperty -ID $ids['custom_property.CreateHighlyAvailableVMRoles'] -ErrorAction Stop) -InputObject $obj -Value 'true' -ErrorAction Stop | Out-Null
+    $property = @(Get-SCCustomProperty -ID $ids['custom_property.CreateHighlyAvailableVMRoles'] -ErrorAction Stop)
+    if ($property.Count -ne 1) { throw ('no single ' + 'custom_property' + ' with ID ' + $ids['custom_property.CreateHighlyAvailableVMRoles'] + ' (found ' + $property.Count + ')') }
+    $property = $property[0]
+    Set-SCCustomPropertyValue -CustomProperty $property -InputObject $obj -Value 'true' -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -565,8 +651,9 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $sites = @((Get-SCLogicalNetworkDefinition -ID $ids['network_site.management-oslo'] -ErrorAction Stop))
+    $sites = @(foreach ($lookupId in @(@($ids['network_site.management-oslo']))) { $found = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq $lookupId }); if ($found.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
     $obj = New-SCNativeUplinkPortProfile -Name 'Uplink Oslo' -Description 'Native uplink for the main location [fabric stamp=reference]' -LogicalNetworkDefinition $sites -LBFOTeamMode 'SwitchIndependent' -LBFOLoadBalancingAlgorithm 'Dynamic' -EnableNetworkVirtualization $false -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -581,7 +668,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = New-SCVirtualNetworkAdapterNativePortProfile -Name 'Host management' -Description '[fabric stamp=reference]' -EnableVmq $true -EnableIPsecOffload $true -EnableIov $false -EnableVrss $false -AllowMacAddressSpoofing $false -EnableDhcpGuard $false -EnableRouterGuard $false -AllowTeaming $false -AllowIeeePriorityTagging $false -MinimumBandwidthWeight 10 -MaximumBandwidth 0 -ErrorAction Stop
+    $obj = New-SCVirtualNetworkAdapterNativePortProfile -Name 'Host management' -Description '[fabric stamp=reference]' -EnableVmq $true -EnableIPsecOffload $true -EnableIov $false -AllowMacAddressSpoofing $false -EnableDhcpGuard $false -EnableRouterGuard $false -AllowTeaming $false -AllowIeeePriorityTagging $false -MinimumBandwidthWeight 10 -MaximumBandwidth 0 -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -596,7 +684,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = New-SCVirtualNetworkAdapterNativePortProfile -Name 'Live migration workload' -Description '[fabric stamp=reference]' -EnableVmq $true -EnableIPsecOffload $true -EnableIov $false -EnableVrss $false -AllowMacAddressSpoofing $false -EnableDhcpGuard $false -EnableRouterGuard $false -AllowTeaming $false -AllowIeeePriorityTagging $false -MinimumBandwidthWeight 40 -MaximumBandwidth 0 -ErrorAction Stop
+    $obj = New-SCVirtualNetworkAdapterNativePortProfile -Name 'Live migration workload' -Description '[fabric stamp=reference]' -EnableVmq $true -EnableIPsecOffload $true -EnableIov $false -AllowMacAddressSpoofing $false -EnableDhcpGuard $false -EnableRouterGuard $false -AllowTeaming $false -AllowIeeePriorityTagging $false -MinimumBandwidthWeight 40 -MaximumBandwidth 0 -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -611,7 +700,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = New-SCVirtualNetworkAdapterNativePortProfile -Name 'VM Roles' -Description '[fabric stamp=reference]' -EnableVmq $true -EnableIPsecOffload $true -EnableIov $false -EnableVrss $false -AllowMacAddressSpoofing $false -EnableDhcpGuard $true -EnableRouterGuard $true -AllowTeaming $false -AllowIeeePriorityTagging $false -MinimumBandwidthWeight 1 -MaximumBandwidth 0 -ErrorAction Stop
+    $obj = New-SCVirtualNetworkAdapterNativePortProfile -Name 'VM Roles' -Description '[fabric stamp=reference]' -EnableVmq $true -EnableIPsecOffload $true -EnableIov $false -AllowMacAddressSpoofing $false -EnableDhcpGuard $true -EnableRouterGuard $true -AllowTeaming $false -AllowIeeePriorityTagging $false -MinimumBandwidthWeight 1 -MaximumBandwidth 0 -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -627,39 +717,57 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
     $obj = New-SCLogicalSwitch -Name 'Fabric Switch' -Description 'The global logical switch [fabric stamp=reference]' -SwitchUplinkMode 'Team' -MinimumBandwidthMode 'Weight' -EnableSriov $false -ErrorAction Stop
-    $profile = Get-SCNativeUplinkPortProfile -ID $ids['uplink_port_profile.uplink-oslo'] -ErrorAction Stop
-    if (-not (Get-SCUplinkPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { [string]$_.NativeUplinkPortProfile.ID -eq $ids['uplink_port_profile.uplink-oslo'] })) {
-        New-SCUplinkPortProfileSet -Name ($obj.Name + '_' + $profile.Name) -LogicalSwitch $obj -NativeUplinkPortProfile $profile -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw ('New-SCLogicalSwitch' + ' returned no object') }
+    $uplink = @(Get-SCNativeUplinkPortProfile -ID $ids['uplink_port_profile.uplink-oslo'] -ErrorAction Stop)
+    if ($uplink.Count -ne 1) { throw ('no single ' + 'uplink_port_profile' + ' with ID ' + $ids['uplink_port_profile.uplink-oslo'] + ' (found ' + $uplink.Count + ')') }
+    $uplink = $uplink[0]
+    if (-not @(Get-SCUplinkPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { [string]$_.NativeUplinkPortProfile.ID -eq [string]$uplink.ID }).Count) {
+        New-SCUplinkPortProfileSet -Name ($obj.Name + '_' + $uplink.Name) -LogicalSwitch $obj -NativeUplinkPortProfile $uplink -ErrorAction Stop | Out-Null
     }
     $wantedUplinks = @(@($ids['uplink_port_profile.uplink-oslo']))
     Get-SCUplinkPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { $wantedUplinks -notcontains [string]$_.NativeUplinkPortProfile.ID } | ForEach-Object { Remove-SCUplinkPortProfileSet -UplinkPortProfileSet $_ -Confirm:$false -ErrorAction Stop | Out-Null }
     $wantedClasses = @(@('8f1e0b5a-2c44-4c5e-9d1e-77aa00000001', $ids['port_classification.live-migration'], $ids['port_classification.vm-roles']))
     Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { $wantedClasses -notcontains [string]$_.PortClassification.ID } | ForEach-Object { Remove-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $_ -Confirm:$false -ErrorAction Stop | Out-Null }
-    $class = Get-SCPortClassification -ID '8f1e0b5a-2c44-4c5e-9d1e-77aa00000001' -ErrorAction Stop
-    $vnic = Get-SCVirtualNetworkAdapterNativePortProfile -ID $ids['virtual_port_profile.host-management'] -ErrorAction Stop
-    $set = Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { [string]$_.PortClassification.ID -eq '8f1e0b5a-2c44-4c5e-9d1e-77aa00000001' }
-    if ($set) {
-        Set-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $set -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false -ErrorAction Stop | Out-Null
+    $class = @(Get-SCPortClassification -ID '8f1e0b5a-2c44-4c5e-9d1e-77aa00000001' -ErrorAction Stop)
+    if ($class.Count -ne 1) { throw ('no single ' + 'port_classification' + ' with ID ' + '8f1e0b5a-2c44-4c5e-9d1e-77aa00000001' + ' (found ' + $class.Count + ')') }
+    $class = $class[0]
+    $vnic = @(Get-SCVirtualNetworkAdapterNativePortProfile -ID $ids['virtual_port_profile.host-management'] -ErrorAction Stop)
+    if ($vnic.Count -ne 1) { throw ('no single ' + 'virtual_port_profile' + ' with ID ' + $ids['virtual_port_profile.host-management'] + ' (found ' + $vnic.Count + ')') }
+    $vnic = $vnic[0]
+    $set = @(Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { [string]$_.PortClassification.ID -eq [string]$class.ID })
+    if ($set.Count -gt 1) { throw ('the switch has ' + $set.Count + ' virtual ports for classification ' + $class.Name) }
+    if ($set.Count) {
+        Set-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $set[0] -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false -ErrorAction Stop | Out-Null
     } else {
         New-SCVirtualNetworkAdapterPortProfileSet -Name ($obj.Name + '_' + $class.Name) -LogicalSwitch $obj -PortClassification $class -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false -ErrorAction Stop | Out-Null
     }
-    $class = Get-SCPortClassification -ID $ids['port_classification.live-migration'] -ErrorAction Stop
-    $vnic = Get-SCVirtualNetworkAdapterNativePortProfile -ID $ids['virtual_port_profile.live-migration'] -ErrorAction Stop
-    $set = Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { [string]$_.PortClassification.ID -eq $ids['port_classification.live-migration'] }
-    if ($set) {
-        Set-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $set -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false -ErrorAction Stop | Out-Null
+    $class = @(Get-SCPortClassification -ID $ids['port_classification.live-migration'] -ErrorAction Stop)
+    if ($class.Count -ne 1) { throw ('no single ' + 'port_classification' + ' with ID ' + $ids['port_classification.live-migration'] + ' (found ' + $class.Count + ')') }
+    $class = $class[0]
+    $vnic = @(Get-SCVirtualNetworkAdapterNativePortProfile -ID $ids['virtual_port_profile.live-migration'] -ErrorAction Stop)
+    if ($vnic.Count -ne 1) { throw ('no single ' + 'virtual_port_profile' + ' with ID ' + $ids['virtual_port_profile.live-migration'] + ' (found ' + $vnic.Count + ')') }
+    $vnic = $vnic[0]
+    $set = @(Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { [string]$_.PortClassification.ID -eq [string]$class.ID })
+    if ($set.Count -gt 1) { throw ('the switch has ' + $set.Count + ' virtual ports for classification ' + $class.Name) }
+    if ($set.Count) {
+        Set-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $set[0] -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false -ErrorAction Stop | Out-Null
     } else {
         New-SCVirtualNetworkAdapterPortProfileSet -Name ($obj.Name + '_' + $class.Name) -LogicalSwitch $obj -PortClassification $class -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $false -ErrorAction Stop | Out-Null
     }
-    $class = Get-SCPortClassification -ID $ids['port_classification.vm-roles'] -ErrorAction Stop
-    $vnic = Get-SCVirtualNetworkAdapterNativePortProfile -ID $ids['virtual_port_profile.vm-roles'] -ErrorAction Stop
-    $set = Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { [string]$_.PortClassification.ID -eq $ids['port_classification.vm-roles'] }
-    if ($set) {
-        Set-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $set -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $true -ErrorAction Stop | Out-Null
+    $class = @(Get-SCPortClassification -ID $ids['port_classification.vm-roles'] -ErrorAction Stop)
+    if ($class.Count -ne 1) { throw ('no single ' + 'port_classification' + ' with ID ' + $ids['port_classification.vm-roles'] + ' (found ' + $class.Count + ')') }
+    $class = $class[0]
+    $vnic = @(Get-SCVirtualNetworkAdapterNativePortProfile -ID $ids['virtual_port_profile.vm-roles'] -ErrorAction Stop)
+    if ($vnic.Count -ne 1) { throw ('no single ' + 'virtual_port_profile' + ' with ID ' + $ids['virtual_port_profile.vm-roles'] + ' (found ' + $vnic.Count + ')') }
+    $vnic = $vnic[0]
+    $set = @(Get-SCVirtualNetworkAdapterPortProfileSet -LogicalSwitch $obj -ErrorAction Stop | Where-Object { [string]$_.PortClassification.ID -eq [string]$class.ID })
+    if ($set.Count -gt 1) { throw ('the switch has ' + $set.Count + ' virtual ports for classification ' + $class.Name) }
+    if ($set.Count) {
+        Set-SCVirtualNetworkAdapterPortProfileSet -VirtualNetworkAdapterPortProfileSet $set[0] -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $true -ErrorAction Stop | Out-Null
     } else {
         New-SCVirtualNetworkAdapterPortProfileSet -Name ($obj.Name + '_' + $class.Name) -LogicalSwitch $obj -PortClassification $class -VirtualNetworkAdapterNativePortProfile $vnic -IsDefaultPortProfileSet $true -ErrorAction Stop | Out-Null
     }
-
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
@@ -674,7 +782,11 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = New-SCVMNetwork -Name 'Management' -Description '[fabric stamp=reference]' -LogicalNetwork (Get-SCLogicalNetwork -ID $ids['logical_network.management'] -ErrorAction Stop) -IsolationType 'NoIsolation' -ErrorAction Stop
+    $logicalNetwork = @(Get-SCLogicalNetwork -ID $ids['logical_network.management'] -ErrorAction Stop)
+    if ($logicalNetwork.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $ids['logical_network.management'] + ' (found ' + $logicalNetwork.Count + ')') }
+    $logicalNetwork = $logicalNetwork[0]
+    $obj = New-SCVMNetwork -Name 'Management' -Description '[fabric stamp=reference]' -LogicalNetwork $logicalNetwork -IsolationType 'NoIsolation' -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
 }
 catch {
