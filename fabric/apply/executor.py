@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fabric import digraph
-from fabric.apply.operations import Operation, OpKind, ensure_orderable, operation_graph, provider_attributes
+from fabric.apply.operations import Operation, OpKind, ensure_orderable, operations_of, provider_attributes
 from fabric.apply.retry import call_with_retries
 from fabric.errors import FabricError
 from fabric.inventory import ObservedObject
@@ -73,7 +73,8 @@ class _Run:
         self.provider = provider
         self.state = state
         self.on_retry = on_retry
-        self.graph = operation_graph(plan)
+        self.operations = operations_of(plan)  # built once: the plan's order check may have made them
+        self.graph = self.operations.graph
         self.stamp = plan.stamp
         self.ids: dict[str, str] = {c.address: c.live_id for c in plan.changes if c.live_id}
 
@@ -211,7 +212,7 @@ def apply_plan(
     if not digraph.is_directed_acyclic_graph(run.graph):
         ensure_orderable(plan)  # raises FabricError naming the cycle, before anything is changed
     sched = _Scheduler(run.graph)
-    result = ApplyResult(total=run.graph.number_of_nodes())
+    result = ApplyResult(total=run.operations.total)
     on_start(result.total)
     running: dict[Future[Any], tuple[str, float]] = {}
     with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:

@@ -16,9 +16,10 @@ not created yet) before the deletes, and the full update after the creates.
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -116,12 +117,12 @@ def ensure_orderable(plan: Plan) -> dict[str, Why]:
 
     Returns, for each update that runs in two steps, what its first step does (for the plan).
     """
-    graph = operation_graph(plan)
+    ops = operations_of(plan)
+    graph = ops.graph
     try:
         cycle = digraph.find_cycle(graph)
     except digraph.NoCycle:
-        ops = (graph.nodes[key]["op"] for key in graph)
-        return {op.change.address: op.change.why[0] for op in ops if op.kind is OpKind.DETACH}
+        return ops.first_steps()
     steps = " → ".join(f"{a.replace('#', ' (')})" for a, _ in cycle)
     renamed = [c.address for c in plan.changes if c.action.value == "create"]
     hint = (
@@ -161,7 +162,72 @@ MEMBERSHIP = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class Operations:
+    """A plan's operations and the order between them, built once per plan (`operations_of`) and
+    read by everything that needs them: the plan-time order check, the executor, the script
+    writers and the progress bar."""
+
+    plan: Plan
+    graph: digraph.DiGraph[str]  # nodes: operation keys (attribute `op`); an edge: "must finish first"
+
+    @property
+    def total(self) -> int:
+        """How many operations apply runs (each reports one event), a two-step update's first step too."""
+        return self.graph.number_of_nodes()
+
+    def ordered(self) -> list[Operation]:
+        """Every operation in one valid order (the same for the same plan)."""
+        return [self.graph.nodes[k]["op"] for k in digraph.lexicographical_topological_sort(self.graph)]
+
+    def provider_steps(self) -> list[Operation]:
+        """The operations that reach the provider, in order (what a script holds)."""
+        return [op for op in self.ordered() if op.kind not in (OpKind.RECORD, OpKind.FORGET)]
+
+    def first_steps(self) -> dict[str, Why]:
+        """For each update that runs in two steps, why its first step does what it does."""
+        ops = (self.graph.nodes[key]["op"] for key in self.graph)
+        return {op.change.address: op.change.why[0] for op in ops if op.kind is OpKind.DETACH}
+
+    def for_plan(self, plan: Plan) -> Operations:
+        """The same operations for `plan`, a plan that differs from this one only in its changes'
+        reasons (the engine adds the two-step reasons after the order check)."""
+        by_address = {c.address: c for c in plan.changes}
+        graph: digraph.DiGraph[str] = digraph.DiGraph()
+        for key in self.graph:
+            op: Operation = self.graph.nodes[key]["op"]
+            change = op.change if op.kind is OpKind.DETACH else by_address[op.change.address]
+            graph.add_node(key, op=Operation(change, op.kind))
+        for a, b in self.graph.edges:
+            graph.add_edge(a, b, **self.graph.edges[a, b])
+        return remember(Operations(plan, graph))
+
+
+_BUILT: dict[int, tuple[weakref.ref[Plan], Operations]] = {}  # by id(plan), while the plan lives
+
+
+def operations_of(plan: Plan) -> Operations:
+    """The operations of `plan`, built the first time they are asked for and kept while the plan
+    object lives, so planning, applying and writing a script build them once."""
+    hit = _BUILT.get(id(plan))
+    if hit is not None and hit[0]() is plan:
+        return hit[1]
+    return remember(Operations(plan, _operation_graph(plan)))
+
+
+def remember(ops: Operations) -> Operations:
+    """Keep `ops` for its plan (see `operations_of`); returns it."""
+    key, built = id(ops.plan), _BUILT  # the dict itself: at exit the module's globals are gone first
+    built[key] = (weakref.ref(ops.plan, lambda _: built.pop(key, None)), ops)
+    return ops
+
+
 def operation_graph(plan: Plan) -> digraph.DiGraph[str]:
+    """The graph of `operations_of(plan)`."""
+    return operations_of(plan).graph
+
+
+def _operation_graph(plan: Plan) -> digraph.DiGraph[str]:
     """Nodes are operation keys (attribute `op`); an edge means 'must finish first'.
 
     A graph with a cycle is loosened, in this order, only as far as needed: updates in the
@@ -302,65 +368,143 @@ def implied_old_users(plan: Plan) -> Iterator[tuple[str, str]]:
             yield from ((site, change.address) for site in held.get(key, ()))
 
 
-def _graph(plan: Plan, detaches: Mapping[str, Change]) -> digraph.DiGraph[str]:
-    graph: digraph.DiGraph[str] = digraph.DiGraph()
-    apply_op: dict[str, str] = {}
-    delete_op: dict[str, str] = {}
-    detach_op: dict[str, str] = {}
+Edge = tuple[str, str, dict[str, Any]]  # (op that must finish first, op that waits, edge data)
+
+
+@dataclass
+class _Index:
+    """The operations of a plan by address, and what the edge rules share."""
+
+    plan: Plan
+    graph: digraph.DiGraph[str]
+    apply_op: dict[str, str] = field(default_factory=dict)
+    delete_op: dict[str, str] = field(default_factory=dict)
+    detach_op: dict[str, str] = field(default_factory=dict)
+    old_users: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    freed: dict[Claim, str] = field(default_factory=dict)  # a name or slot → the op after which nobody holds it
+
+    def change(self, key: str) -> Change:
+        """The change of operation `key`."""
+        op: Operation = self.graph.nodes[key]["op"]
+        return op.change
+
+
+def _references(ix: _Index, address: str, key: str) -> Iterator[Edge]:
+    """A create or update waits for the create or update of what it references."""
+    change = ix.change(key)
+    for dep in change.depends_on:
+        # a change that must finish before dep's old object goes cannot also wait for the
+        # new one: the old object, which exists then, is what it depended on (unless a
+        # detach step leaves the old object first)
+        before_delete = (
+            dep in ix.delete_op
+            and address not in ix.delete_op
+            and address not in ix.detach_op
+            and address in ix.old_users.get(dep, ())
+        )
+        if dep in ix.apply_op and not before_delete:
+            yield ix.apply_op[dep], key, {"soft": _soft(change, ix.graph.nodes[ix.apply_op[dep]]["op"])}
+
+
+def _replaces(ix: _Index, address: str, key: str) -> Iterator[Edge]:
+    """A replace creates after its delete; a two-step update's second step follows its first."""
+    for earlier in (ix.delete_op.get(address), ix.detach_op.get(address)):
+        if earlier:
+            yield earlier, key, {}
+
+
+def _claims_taken(ix: _Index, address: str, key: str) -> Iterator[Edge]:
+    """What a change takes (a name, a slot, a granted address) must have been let go of first."""
+    if not ix.freed:
+        return
+    change = ix.change(key)
+    claimer = ix.detach_op.get(address, key)
+    kept = _claims(change.kind, change.before or {}) if change.action is Action.UPDATE else set()
+    for claim in _claims(change.kind, change.after or {}) - kept:
+        holder = ix.freed.get(claim)
+        if holder and holder != claimer:
+            yield holder, claimer, {}
+
+
+def _subnets(ix: _Index) -> Iterator[Edge]:
+    """A subnet moving between sites is claimed after the site that held it lets go."""
+    return ((a, b, {}) for a, b in subnet_edges(ix.plan, ix.delete_op, ix.apply_op, ix.detach_op))
+
+
+def _in_use(ix: _Index) -> Iterator[Edge]:
+    """What sits on an item (a pool on a subnet) is deleted before the item is dropped."""
+    return ((a, b, {}) for a, b in in_use_edges(ix.plan, ix.delete_op, ix.apply_op))
+
+
+def _grants(ix: _Index) -> Iterator[Edge]:
+    """Declared addresses are granted before next-free ones on the same pool."""
+    return ((a, b, {}) for a, b in grant_edges(ix.plan, ix.apply_op))
+
+
+def _leaves(ix: _Index) -> Iterator[Edge]:
+    """An object is deleted after everything that referred to it let go (VMM refuses otherwise)."""
+    for address, key in ix.delete_op.items():
+        for user in ix.old_users.get(address, ()):
+            leaves = ix.delete_op.get(user) or ix.detach_op.get(user) or ix.apply_op.get(user)
+            if leaves and leaves != key:
+                yield leaves, key, {}
+
+
+# The edge rules, by name (an edge's `rule` says which added it first). Those per operation run
+# for each create/update in plan order, in this order; then those over the whole plan.
+PER_OPERATION_RULES: tuple[tuple[str, Callable[[_Index, str, str], Iterator[Edge]]], ...] = (
+    ("references", _references),
+    ("replaces", _replaces),
+    ("claims", _claims_taken),
+)
+PLAN_RULES: tuple[tuple[str, Callable[[_Index], Iterator[Edge]]], ...] = (
+    ("subnets", _subnets),
+    ("in-use", _in_use),
+    ("grants", _grants),
+    ("leaves", _leaves),
+)
+
+
+def _add(graph: digraph.DiGraph[str], rule: str, edges: Iterable[Edge]) -> None:
+    for a, b, data in edges:
+        if not graph.has_edge(a, b):
+            data = {**data, "rule": rule}
+        graph.add_edge(a, b, **data)
+
+
+def _index(plan: Plan, detaches: Mapping[str, Change]) -> _Index:
+    ix = _Index(plan, digraph.DiGraph())
     for change in plan.changes:
         for op in _ops_for(change, detaches.get(change.address)):
-            graph.add_node(op.key, op=op)
+            ix.graph.add_node(op.key, op=op)
             if op.kind is OpKind.DETACH:
-                detach_op[change.address] = op.key
+                ix.detach_op[change.address] = op.key
             else:
-                (delete_op if op.kind in (OpKind.DELETE, OpKind.FORGET) else apply_op)[change.address] = op.key
-    old_users: dict[str, list[str]] = defaultdict(list)
-    freed: dict[Claim, str] = {}  # a name or slot → the op after which nobody holds it
+                (ix.delete_op if op.kind in (OpKind.DELETE, OpKind.FORGET) else ix.apply_op)[change.address] = op.key
     for change in plan.changes:
         for target in change.old_depends_on:
-            old_users[target].append(change.address)
-        if change.address in delete_op and change.before is not None:
-            freed.update(dict.fromkeys(_claims(change.kind, change.before), delete_op[change.address]))
+            ix.old_users[target].append(change.address)
+        if change.address in ix.delete_op and change.before is not None:
+            ix.freed.update(dict.fromkeys(_claims(change.kind, change.before), ix.delete_op[change.address]))
         elif change.action is Action.UPDATE and change.before is not None and change.after is not None:
             # a split update renames in its first step
-            first = detach_op.get(change.address) or apply_op[change.address]
+            first = ix.detach_op.get(change.address) or ix.apply_op[change.address]
             gone = _claims(change.kind, change.before) - _claims(change.kind, change.after)
-            freed.update(dict.fromkeys(gone, first))
+            ix.freed.update(dict.fromkeys(gone, first))
     for site, user in implied_old_users(plan):
-        old_users[site].append(user)
-    for address, key in apply_op.items():
-        change = graph.nodes[key]["op"].change
-        for dep in change.depends_on:
-            # a change that must finish before dep's old object goes cannot also wait for the
-            # new one: the old object, which exists then, is what it depended on (unless a
-            # detach step leaves the old object first)
-            before_delete = (
-                dep in delete_op
-                and address not in delete_op
-                and address not in detach_op
-                and address in old_users.get(dep, ())
-            )
-            if dep in apply_op and not before_delete:
-                graph.add_edge(apply_op[dep], key, soft=_soft(change, graph.nodes[apply_op[dep]]["op"]))
-        for earlier in (delete_op.get(address), detach_op.get(address)):
-            if earlier:
-                graph.add_edge(earlier, key)
-        if freed:  # what this change takes must have been let go of first
-            claimer = detach_op.get(address, key)
-            kept = _claims(change.kind, change.before or {}) if change.action is Action.UPDATE else set()
-            for claim in _claims(change.kind, change.after or {}) - kept:
-                holder = freed.get(claim)
-                if holder and holder != claimer:
-                    graph.add_edge(holder, claimer)
-    graph.add_edges_from(subnet_edges(plan, delete_op, apply_op, detach_op))
-    graph.add_edges_from(in_use_edges(plan, delete_op, apply_op))
-    graph.add_edges_from(grant_edges(plan, apply_op))
-    for address, key in delete_op.items():
-        for user in old_users.get(address, ()):
-            leaves = delete_op.get(user) or detach_op.get(user) or apply_op.get(user)
-            if leaves and leaves != key:
-                graph.add_edge(leaves, key)
-    return graph
+        ix.old_users[site].append(user)
+    return ix
+
+
+def _graph(plan: Plan, detaches: Mapping[str, Change]) -> digraph.DiGraph[str]:
+    """The operation graph: a node per operation, the edges of every rule."""
+    ix = _index(plan, detaches)
+    for address, key in ix.apply_op.items():
+        for rule, edges in PER_OPERATION_RULES:
+            _add(ix.graph, rule, edges(ix, address, key))
+    for rule, plan_edges in PLAN_RULES:
+        _add(ix.graph, rule, plan_edges(ix))
+    return ix.graph
 
 
 def ordered_steps(plan: Plan) -> list[dict[str, Any]]:
@@ -375,12 +519,8 @@ def ordered_steps(plan: Plan) -> list[dict[str, Any]]:
 
 
 def _ordered_steps(plan: Plan) -> list[dict[str, Any]]:
-    graph = operation_graph(plan)
     steps = []
-    for key in digraph.lexicographical_topological_sort(graph):
-        op: Operation = graph.nodes[key]["op"]
-        if op.kind in (OpKind.RECORD, OpKind.FORGET):
-            continue  # state-only: nothing to run on the server
+    for op in operations_of(plan).provider_steps():  # state-only operations run nothing on the server
         change = op.change
         attributes = dict(change.after) if op.kind is not OpKind.DELETE and change.after is not None else {}
         steps.append(

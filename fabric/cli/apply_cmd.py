@@ -276,9 +276,8 @@ def _apply_saved(path: Path, options: _Options) -> int:
 
 
 def _emit(provider: Provider, the_plan: Plan, path: Path) -> int:
-    script = engine.plan_script(provider, the_plan)
-    write_file(path, script)
-    steps = script.count("\n$r = (& {")
+    write_file(path, engine.plan_script(provider, the_plan))
+    steps = engine.provider_steps(the_plan)
     err.print(f"wrote {path}: {steps} operation(s) in dependency order; nothing was applied.", markup=False)
     return 0
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fabric import secrets
-from fabric.apply.operations import ensure_orderable, needs_order_check, ordered_steps
+from fabric.apply.operations import ensure_orderable, needs_order_check, operations_of, ordered_steps
 from fabric.apply.reconcile import settle
 from fabric.apply.retry import call_with_retries
 from fabric.engine.adopt import Exported, Imported, export_stamp, import_object, take_over
@@ -298,6 +298,12 @@ def plan_script(provider: Provider, the_plan: Plan) -> str:
     return provider.plan_script(the_plan.stamp, ordered_steps(the_plan), live_ids)
 
 
+def provider_steps(the_plan: Plan) -> int:
+    """How many operations of the plan reach the provider (a script's steps; a two-step update
+    counts twice), from the plan's one operation graph."""
+    return len(operations_of(the_plan).provider_steps())
+
+
 def drift(session: Session, notices: list[str] | None = None) -> DriftReport:
     """Compare state with the live inventory (drift) and with the code (pending changes), once the
     operations an interrupted run left pending are settled (`notices` gets a line for each)."""
@@ -343,7 +349,9 @@ def _plan(
                 else c
                 for c in the_plan.changes
             )
+            planned = the_plan
             the_plan = replace(the_plan, changes=changes)
+            operations_of(planned).for_plan(the_plan)  # the graph is handed on, not built again
     return the_plan
 
 
