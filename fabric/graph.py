@@ -10,10 +10,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from fabric import digraph
-from fabric.model.ipmath import network
 from fabric.model.refs import DEPENDS_ON, iter_refs
-from fabric.model.resources import KINDS, Resource, VmNetwork
-from fabric.model.slots import site_vlans
+from fabric.model.resources import KINDS, Resource
 
 
 def attribute_references(kind: str, attributes: Mapping[str, Any]) -> set[str]:
@@ -37,21 +35,15 @@ def build_graph(resources: Mapping[str, Resource]) -> digraph.DiGraph[str]:
 
 
 # (dependent kind, dependency kind) of the dependencies `implied_dependencies` adds
-IMPLIED_KINDS = frozenset({("vm_network", "network_site")})
+IMPLIED_KINDS = frozenset((kind, dep) for kind, cls in KINDS.items() for dep in cls.IMPLIED)
 
 
 def implied_dependencies(resources: Mapping[str, Resource]) -> Iterator[tuple[str, str]]:
-    """(dependency, dependent) pairs no attribute names: a VLAN VM network that names no site
-    still needs the site that holds its subnet and VLAN to exist first."""
-    held = site_vlans(resources)
-    if not held:
-        return
-    for address, vmn in resources.items():
-        if isinstance(vmn, VmNetwork) and vmn.isolation == "vlan":
-            for sub in vmn.subnets:
-                if sub.subnet is not None and sub.network_site is None:
-                    key = (vmn.logical_network, str(network(sub.subnet)), sub.vlan)
-                    yield from ((site, address) for site in held.get(key, ()))
+    """(dependency, dependent) pairs no attribute names, from each kind that has some
+    (`Resource.implied`: a VLAN VM network that names no site needs the site holding its pair)."""
+    for cls in KINDS.values():
+        if cls.IMPLIED:
+            yield from cls.implied(resources)
 
 
 def cycles(graph: digraph.DiGraph[str]) -> list[list[str]]:

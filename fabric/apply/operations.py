@@ -147,19 +147,8 @@ def ensure_orderable(plan: Plan) -> dict[str, Why]:
 
 # (kind, referenced kind) where a reference is membership only: the object is valid whatever
 # the referenced object's attributes, so its update need not wait for the other's update
-MEMBERSHIP = frozenset(
-    {
-        ("uplink_port_profile", "network_site"),
-        ("logical_switch", "uplink_port_profile"),
-        ("logical_switch", "port_classification"),
-        ("logical_switch", "virtual_port_profile"),
-        ("cloud", "host_group"),
-        ("cloud", "logical_network"),
-        ("network_site", "host_group"),
-        ("mac_pool", "host_group"),
-        ("host_group", "host_group"),
-    }
-)
+# (each kind says so in its model: `Resource.MEMBERSHIP`)
+MEMBERSHIP = frozenset((kind, member) for kind, cls in KINDS.items() for member in cls.MEMBERSHIP)
 
 
 @dataclass(frozen=True)
@@ -450,6 +439,20 @@ def _leaves(ix: _Index) -> Iterator[Edge]:
                 yield leaves, key, {}
 
 
+def _users_gone(ix: _Index) -> Iterator[Edge]:
+    """An update of an object runs after the deletes of the objects that used it: they may need
+    what the update takes away (an HNV VM network its logical network's network virtualization),
+    and VMM refuses the update while they exist."""
+    for user in ix.plan.changes:
+        gone = ix.delete_op.get(user.address)
+        if gone is None or not user.live_id:
+            continue
+        for target in user.old_depends_on:
+            update = ix.apply_op.get(target)
+            if update is not None and ix.change(update).action is Action.UPDATE:
+                yield gone, update, {}
+
+
 # The edge rules, by name (an edge's `rule` says which added it first). Those per operation run
 # for each create/update in plan order, in this order; then those over the whole plan.
 PER_OPERATION_RULES: tuple[tuple[str, Callable[[_Index, str, str], Iterator[Edge]]], ...] = (
@@ -462,6 +465,7 @@ PLAN_RULES: tuple[tuple[str, Callable[[_Index], Iterator[Edge]]], ...] = (
     ("in-use", _in_use),
     ("grants", _grants),
     ("leaves", _leaves),
+    ("users-gone", _users_gone),
 )
 
 

@@ -276,7 +276,7 @@ def _apply_saved(path: Path, options: _Options) -> int:
 
 
 def _emit(provider: Provider, the_plan: Plan, path: Path) -> int:
-    write_file(path, engine.plan_script(provider, the_plan))
+    write_file(path, engine.plan_script(provider, the_plan), bom=True)  # a .ps1 for Windows PowerShell
     steps = engine.provider_steps(the_plan)
     err.print(f"wrote {path}: {steps} operation(s) in dependency order; nothing was applied.", markup=False)
     return 0

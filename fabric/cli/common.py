@@ -250,9 +250,12 @@ def write(text: str) -> None:
     sys.stdout.flush()
 
 
-def write_file(path: Path, text: str) -> None:
-    """Write an output file (a report, a script), secrets masked, readable by its owner only."""
-    path.write_text(redact_text(text if text.endswith("\n") else text + "\n"), encoding="utf-8")
+def write_file(path: Path, text: str, *, bom: bool = False) -> None:
+    """Write an output file (a report, a script), secrets masked, readable by its owner only.
+    `bom`: start with a UTF-8 byte order mark, which Windows PowerShell 5.1 needs to read a
+    script as UTF-8 rather than in the ANSI code page."""
+    masked = redact_text(text if text.endswith("\n") else text + "\n")
+    path.write_text(masked, encoding="utf-8-sig" if bom else "utf-8")
     os.chmod(path, 0o600)
 
 

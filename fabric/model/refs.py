@@ -73,10 +73,7 @@ def scope_value(kind: str, attributes: dict[str, Any]) -> str:
 
     Works on attributes with references as addresses or as live IDs alike.
     """
-    if kind == "ip_pool" and attributes.get("vm_network"):
-        return f"{attributes['vm_network']}/{attributes.get('vm_subnet')}"
-    scope = KINDS[kind].SCOPE
-    return str(attributes.get(scope) or "") if scope else ""
+    return KINDS[kind].scope_key(attributes)
 
 
 def identity(kind: str, attributes: Mapping[str, Any]) -> tuple[str, str, str]:

@@ -11,7 +11,7 @@ there either, and a change is told per key.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache, cached_property
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -51,6 +51,8 @@ def _unlimited(value: Any) -> Any:
 
 Name = Annotated[str, Field(min_length=1, max_length=256), AfterValidator(_name)]
 Ref = Annotated[str, AfterValidator(_ref)]
+
+
 def _whole_number(value: Any) -> Any:
     # YAML 1.1 reads on/off/yes/no as booleans and pydantic takes True as 1: `vlan: on` would be VLAN 1
     if isinstance(value, bool):
@@ -149,6 +151,32 @@ class Resource(Strict):
     COMPUTED: ClassVar[frozenset[str]] = frozenset()  # left to the provider when not set (null)
     IMMUTABLE: ClassVar[frozenset[str]] = frozenset()  # no Set- parameter in VMM (scvmm-domain.md)
     OWNER_TAG: ClassVar[bool] = True  # the VMM object has a description to carry fabric's ownership tag
+    # referenced kinds it is only a member of: valid whatever their attributes, so its update need
+    # not wait for theirs (what apply may loosen to break a cycle)
+    MEMBERSHIP: ClassVar[frozenset[str]] = frozenset()
+    BUILT_IN: ClassVar[frozenset[str]] = frozenset()  # names (casefolded) of the objects VMM ships: never deleted
+    IMPLIED: ClassVar[frozenset[str]] = frozenset()  # kinds it depends on that no attribute names (`implied`)
+    PLACED: ClassVar[bool] = False  # sits in host groups (directly or through what it uses): `unmanaged: under`
+    PLACES: ClassVar[bool] = False  # what refers to it sits where it sits (a site, a pool, a VM network)
+    PLURAL: ClassVar[str] = ""  # "Host groups": for help and messages
+    UNMANAGED_HELP: ClassVar[str] = ""  # the `unmanaged:` entry's help, if not the usual one
+
+    @classmethod
+    def scope_key(cls, attributes: Mapping[str, Any]) -> str:
+        """What scopes the display name (VMM identity), from attributes whose references are
+        addresses or live IDs alike: the `SCOPE` attribute's value."""
+        return str(attributes.get(cls.SCOPE) or "") if cls.SCOPE else ""
+
+    @classmethod
+    def slots(cls, attributes: Mapping[str, Any]) -> set[tuple[str, ...]]:
+        """What VMM lets only one object hold besides its name (`fabric.model.slots`)."""
+        return set()
+
+    @classmethod
+    def implied(cls, resources: Mapping[str, Resource]) -> Iterator[tuple[str, str]]:
+        """(dependency, dependent) pairs among `resources` that no attribute names, for kinds
+        with `IMPLIED`: the dependent of this kind still needs the dependency first."""
+        return iter(())
 
     name: Name = Field(description="VMM display name; defaults to the resource key.")
     description: str = ""
@@ -211,6 +239,10 @@ class HostGroup(Resource):
     KIND: ClassVar[str] = "host_group"
     REFS: ClassVar[dict[RefPath, str]] = {("parent",): "host_group"}
     SCOPE: ClassVar[str | None] = "parent"
+    MEMBERSHIP: ClassVar[frozenset[str]] = frozenset({"host_group"})
+    PLACED: ClassVar[bool] = True
+    PLURAL: ClassVar[str] = "Host groups"
+    UNMANAGED_HELP: ClassVar[str] = "Host groups: `all`, names (or paths), or under (the subtree below)."
 
     name: Annotated[Name, AfterValidator(_segment)]
     parent: Ref | None = Field(default=None, description="Set from the path; None = All Hosts.")
@@ -231,6 +263,9 @@ class Cloud(Resource):
     """A private cloud built from host groups, with exposed resources and quotas."""
 
     KIND: ClassVar[str] = "cloud"
+    MEMBERSHIP: ClassVar[frozenset[str]] = frozenset({"host_group", "logical_network"})
+    PLACED: ClassVar[bool] = True
+    PLURAL: ClassVar[str] = "Clouds"
     REFS: ClassVar[dict[RefPath, str]] = {
         ("host_groups", "*"): "host_group",
         ("logical_networks", "*"): "logical_network",
@@ -267,6 +302,7 @@ class LogicalNetwork(Resource):
     """A logical network and its isolation type."""
 
     KIND: ClassVar[str] = "logical_network"
+    PLURAL: ClassVar[str] = "Logical networks"
     IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"isolation"})
 
     isolation: Literal["connected", "vlan", "pvlan"] = "connected"
@@ -285,6 +321,10 @@ class NetworkSite(Resource):
     """A logical network definition: where a logical network exists and with which subnets."""
 
     KIND: ClassVar[str] = "network_site"
+    MEMBERSHIP: ClassVar[frozenset[str]] = frozenset({"host_group"})
+    PLACED: ClassVar[bool] = True
+    PLACES: ClassVar[bool] = True
+    PLURAL: ClassVar[str] = "Network sites"
     OWNER_TAG: ClassVar[bool] = False  # no description in VMM: owned with its logical network
     IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"logical_network"})
     REFS: ClassVar[dict[RefPath, str]] = {
@@ -304,6 +344,9 @@ class IpPool(Resource):
     """A static IP address pool on a network site or on a VM subnet."""
 
     KIND: ClassVar[str] = "ip_pool"
+    PLACED: ClassVar[bool] = True
+    PLACES: ClassVar[bool] = True
+    PLURAL: ClassVar[str] = "Static IP pools"
     IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"subnet", "network_site", "vm_network", "vm_subnet"})
     REFS: ClassVar[dict[RefPath, str]] = {
         ("network_site",): "network_site",
@@ -334,6 +377,13 @@ class IpPool(Resource):
     reserved: list[str] = Field(default_factory=list, description="Addresses or a-b ranges.")
     vips: list[str] = Field(default_factory=list, description="Addresses or a-b ranges.")
 
+    @classmethod
+    def scope_key(cls, attributes: Mapping[str, Any]) -> str:
+        """A pool on a VM subnet is scoped by the VM network and subnet, else by its site."""
+        if attributes.get("vm_network"):
+            return f"{attributes['vm_network']}/{attributes.get('vm_subnet')}"
+        return super().scope_key(attributes)
+
     @model_validator(mode="after")
     def _one_parent(self) -> IpPool:
         if (self.network_site is None) == (self.vm_network is None):
@@ -356,6 +406,10 @@ class VmNetwork(Resource):
     """A VM network on a logical network, with its VM subnets."""
 
     KIND: ClassVar[str] = "vm_network"
+    IMPLIED: ClassVar[frozenset[str]] = frozenset({"network_site"})
+    PLACED: ClassVar[bool] = True
+    PLACES: ClassVar[bool] = True
+    PLURAL: ClassVar[str] = "VM networks"
     # VM subnets are added and removed in place (New-/Remove-SCVMSubnet); a changed CIDR replaces
     # that VM subnet only (see fabric.plan.vm_subnets)
     IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"logical_network", "isolation"})
@@ -371,11 +425,61 @@ class VmNetwork(Resource):
     isolation: Literal["no_isolation", "vlan", "hnv"] = "no_isolation"
     subnets: list[VmSubnet] = Field(default_factory=list)
 
+    @classmethod
+    def slots(cls, attributes: Mapping[str, Any]) -> set[tuple[str, ...]]:
+        """A logical network holds at most one no-isolation VM network, and a site VLAN (a subnet
+        and VLAN of a network site) at most one VLAN VM network; one that names no site claims the
+        pair on its whole logical network."""
+        ln = str(attributes.get("logical_network") or "")
+        isolation = attributes.get("isolation")
+        if isolation == "no_isolation":
+            return {("no-isolation VM network", ln)}
+        if isolation != "vlan":
+            return set()
+        out: set[tuple[str, ...]] = set()
+        for pair in attributes.get("subnets") or []:
+            try:
+                subnet = str(network(str(pair["subnet"])))
+            except (KeyError, TypeError, ValueError):
+                continue  # no subnet (refused elsewhere) or a masked value: holds nothing
+            # the site VLAN: of the site named, else of the logical network (whichever site holds it)
+            holder = str(pair.get("network_site") or ln)
+            out.add(("VLAN VM network", holder, subnet, str(pair.get("vlan", 0))))
+        return out
+
+    @classmethod
+    def implied(cls, resources: Mapping[str, Resource]) -> Iterator[tuple[str, str]]:
+        """A VLAN VM network that names no site still needs the site that holds its subnet and
+        VLAN to exist first."""
+        from fabric.model.slots import site_vlans  # it reads NetworkSite, defined in this module
+
+        held = site_vlans(resources)
+        if not held:
+            return
+        for address, vmn in resources.items():
+            if isinstance(vmn, VmNetwork) and vmn.isolation == "vlan":
+                for sub in vmn.subnets:
+                    if sub.subnet is not None and sub.network_site is None:
+                        key = (vmn.logical_network, str(network(sub.subnet)), sub.vlan)
+                        yield from ((site, address) for site in held.get(key, ()))
+
 
 class MacPool(Resource):
     """A MAC address pool scoped to host groups."""
 
     KIND: ClassVar[str] = "mac_pool"
+    MEMBERSHIP: ClassVar[frozenset[str]] = frozenset({"host_group"})
+    BUILT_IN: ClassVar[frozenset[str]] = frozenset(
+        n.casefold() for n in ("Default MAC address pool", "Default VMware MAC address pool")
+    )
+    # the ranges of the pools VMM ships (scvmm-domain.md 1.7): VMM refuses a pool overlapping them
+    # while they exist, and fabric never deletes them
+    BUILT_IN_RANGES: ClassVar[dict[str, tuple[str, str]]] = {
+        "Default MAC address pool": ("00:1D:D8:B7:1C:00", "00:1D:D8:F4:1F:FF"),
+        "Default VMware MAC address pool": ("00:50:56:00:00:00", "00:50:56:3F:FF:FF"),
+    }
+    PLACED: ClassVar[bool] = True
+    PLURAL: ClassVar[str] = "MAC pools"
     REFS: ClassVar[dict[RefPath, str]] = {("host_groups", "*"): "host_group"}
     SETS: ClassVar[frozenset[str]] = frozenset({"host_groups"})
 
@@ -391,16 +495,37 @@ class MacPool(Resource):
         return value.replace("-", ":").upper()
 
 
+# Port classifications and virtual port profiles VMM creates on install (scvmm-domain.md). The list
+# is partly documented, so it errs on the side of sparing an object.
+_SHIPPED_CLASSES = (
+    "SR-IOV",
+    "Host management",
+    "Network load balancing",
+    "Guest dynamic IP",
+    "Live migration workload",
+    "High bandwidth",
+    "Medium bandwidth",
+    "Low bandwidth",
+    "Host Cluster Workload",
+    "iSCSI workload",
+)
+_SHIPPED_PROFILES = ("High Bandwidth Adapter", "Medium Bandwidth Adapter", "Low Bandwidth Adapter")
+
+
 class PortClassification(Resource):
     """An abstract port class (e.g. `Gold`) mapped to a profile by each logical switch."""
 
     KIND: ClassVar[str] = "port_classification"
+    BUILT_IN: ClassVar[frozenset[str]] = frozenset(n.casefold() for n in _SHIPPED_CLASSES)
+    PLURAL: ClassVar[str] = "Port classifications"
 
 
 class VirtualPortProfile(Resource):
     """A virtual network adapter (native) port profile."""
 
     KIND: ClassVar[str] = "virtual_port_profile"
+    BUILT_IN: ClassVar[frozenset[str]] = frozenset(n.casefold() for n in (*_SHIPPED_CLASSES, *_SHIPPED_PROFILES))
+    PLURAL: ClassVar[str] = "Virtual port profiles"
 
     enable_vmq: bool = True
     enable_ipsec_offload: bool = True
@@ -420,6 +545,9 @@ class UplinkPortProfile(Resource):
     """A native uplink port profile: the network sites a NIC team carries, and teaming."""
 
     KIND: ClassVar[str] = "uplink_port_profile"
+    MEMBERSHIP: ClassVar[frozenset[str]] = frozenset({"network_site"})
+    PLACED: ClassVar[bool] = True
+    PLURAL: ClassVar[str] = "Uplink port profiles"
     REFS: ClassVar[dict[RefPath, str]] = {("network_sites", "*"): "network_site"}
     SETS: ClassVar[frozenset[str]] = frozenset({"network_sites"})
 
@@ -443,6 +571,10 @@ class LogicalSwitch(Resource):
     """A logical switch with its uplink port profiles and virtual ports."""
 
     KIND: ClassVar[str] = "logical_switch"
+    MEMBERSHIP: ClassVar[frozenset[str]] = frozenset(
+        {"uplink_port_profile", "port_classification", "virtual_port_profile"}
+    )
+    PLURAL: ClassVar[str] = "Logical switches"
     IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"enable_sriov", "minimum_bandwidth_mode"})
     REFS: ClassVar[dict[RefPath, str]] = {
         ("uplink_port_profiles", "*"): "uplink_port_profile",
@@ -463,6 +595,8 @@ class IpGrant(Resource):
     """A static IP address granted from a pool to a VM's network adapter (the adapter is set to Static)."""
 
     KIND: ClassVar[str] = "ip_grant"
+    PLACED: ClassVar[bool] = True
+    PLURAL: ClassVar[str] = "IP grants"
     OWNER_TAG: ClassVar[bool] = False  # VMM keeps the grant's name in its description: owned with its pool
     IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"ip_pool", "vm", "adapter", "address"})
     REFS: ClassVar[dict[RefPath, str]] = {("ip_pool",): "ip_pool"}
@@ -499,6 +633,7 @@ class CustomProperty(Resource):
     """A custom property definition and the object types it applies to."""
 
     KIND: ClassVar[str] = "custom_property"
+    PLURAL: ClassVar[str] = "Custom properties"
     SETS: ClassVar[frozenset[str]] = frozenset({"members"})
 
     members: list[Member] = Field(default_factory=_cloud_only, min_length=1)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BeforeValidator, ConfigDict, Field, create_model, field_validator
 
 from fabric import digraph
-from fabric.model.resources import Name, Ref, Resource, Strict
+from fabric.model.resources import KINDS, Name, Ref, Resource, Strict
 
 
 class ProviderConfig(Strict):
@@ -65,10 +65,9 @@ class Removed(Strict):
 
 # Kinds whose objects sit in host groups: host groups themselves, objects naming host groups
 # (clouds, sites, MAC pools) and objects placed through the sites, pools and VM networks they use
-# (pools, VM networks, uplink port profiles, grants). `under:` means something only for these.
-PLACED_KINDS = frozenset(
-    {"host_group", "cloud", "network_site", "ip_pool", "vm_network", "mac_pool", "uplink_port_profile", "ip_grant"}
-)
+# (pools, VM networks, uplink port profiles, grants), as each kind's model says (`PLACED`).
+# `under:` means something only for these.
+PLACED_KINDS = frozenset(kind for kind, cls in KINDS.items() if cls.PLACED)
 
 
 class UnmanagedRule(Strict):
@@ -108,32 +107,32 @@ UnmanagedEntry = Annotated[
 _GLOBAL = "`all` or names (global: it sits in no host group)."
 
 
-class Unmanaged(Strict):
+class _UnmanagedRules(Strict):
     """Live objects no code declares that drift should expect (say, what tenants make through
     Windows Azure Pack), per kind: `all`, or `{names: [PATTERN…], under: [HOST_GROUP…]}`."""
-
-    host_group: UnmanagedEntry | None = Field(
-        default=None, description="Host groups: `all`, names (or paths), or under (the subtree below)."
-    )
-    cloud: UnmanagedEntry | None = Field(default=None, description="Clouds: `all`, names, or under.")
-    logical_network: UnmanagedEntry | None = Field(default=None, description=f"Logical networks: {_GLOBAL}")
-    network_site: UnmanagedEntry | None = Field(default=None, description="Network sites: `all`, names, or under.")
-    ip_pool: UnmanagedEntry | None = Field(default=None, description="Static IP pools: `all`, names, or under.")
-    vm_network: UnmanagedEntry | None = Field(default=None, description="VM networks: `all`, names, or under.")
-    mac_pool: UnmanagedEntry | None = Field(default=None, description="MAC pools: `all`, names, or under.")
-    port_classification: UnmanagedEntry | None = Field(default=None, description=f"Port classifications: {_GLOBAL}")
-    virtual_port_profile: UnmanagedEntry | None = Field(default=None, description=f"Virtual port profiles: {_GLOBAL}")
-    uplink_port_profile: UnmanagedEntry | None = Field(
-        default=None, description="Uplink port profiles: `all`, names, or under."
-    )
-    logical_switch: UnmanagedEntry | None = Field(default=None, description=f"Logical switches: {_GLOBAL}")
-    custom_property: UnmanagedEntry | None = Field(default=None, description=f"Custom properties: {_GLOBAL}")
-    ip_grant: UnmanagedEntry | None = Field(default=None, description="IP grants: `all`, names, or under.")
 
     def rules(self) -> dict[str, UnmanagedRule]:
         """The rule of each kind that has one, by kind."""
         found = {kind: getattr(self, kind) for kind in type(self).model_fields}
         return {kind: rule for kind, rule in found.items() if rule is not None}
+
+
+def _unmanaged_help(cls: type[Resource]) -> str:
+    if cls.UNMANAGED_HELP:
+        return cls.UNMANAGED_HELP
+    return f"{cls.PLURAL}: `all`, names, or under." if cls.PLACED else f"{cls.PLURAL}: {_GLOBAL}"
+
+
+# one optional entry per kind, made from the kinds' models: a new kind needs no line here
+_UNMANAGED_FIELDS: dict[str, Any] = {
+    kind: (UnmanagedEntry | None, Field(default=None, description=_unmanaged_help(cls))) for kind, cls in KINDS.items()
+}
+if TYPE_CHECKING:
+    Unmanaged = _UnmanagedRules
+else:
+    Unmanaged = create_model(
+        "Unmanaged", __base__=_UnmanagedRules, __module__=__name__, __doc__=_UnmanagedRules.__doc__, **_UNMANAGED_FIELDS
+    )
 
 
 class StampConfig(Strict):

@@ -223,7 +223,7 @@ def _pending(desired: Mapping[str, Resource], state: StateSnapshot) -> list[Drif
 # Kinds whose objects sit where the objects they reference sit: a pool where its site is, a
 # VM network where the sites of its subnets are. Every other kind without host groups of its
 # own (logical networks, switches, port classifications and profiles…) is global.
-_PLACED_BY = frozenset({"network_site", "ip_pool", "vm_network"})
+_PLACED_BY = frozenset(kind for kind, cls in KINDS.items() if cls.PLACES)  # a site, a pool, a VM network
 
 Lookup = Callable[[str], tuple[str, Mapping[str, Any]] | None]
 

@@ -142,6 +142,16 @@ def test_confirm_only_where_the_cmdlet_supports_should_process() -> None:
     _binds("Remove-SCCustomPropertyValue -CustomPropertyValue $v -Confirm:$false")
 
 
+def test_a_command_named_through_a_call_operator_is_checked() -> None:
+    _fails("& Get-SCCloud -Bogus 1", "line 1: Get-SCCloud: no parameter -Bogus")
+    _fails(". Get-SCCloud -Bogus 1", "line 1: Get-SCCloud: no parameter -Bogus")
+    _fails("& 'Get-SCCloud' -Confirm:$false", "Get-SCCloud: -Confirm: the cmdlet does not support ShouldProcess")
+    _fails("& Get-SCMacPool", "Get-SCMacPool: unknown command")
+    _binds("& Get-SCCloud -Name 'a'")
+    _binds("$r = (& { Get-SCCloud -ID 'x' }) | ConvertTo-Json")  # a script block: its own calls are checked
+    _binds("$f = 'Get-SCCloud'; & $f -Anything")  # a name known only at run time
+
+
 def test_an_unknown_command_fails_and_a_script_function_does_not() -> None:
     _fails("Get-SCMacPool -Name 'x'", "line 1: Get-SCMacPool: unknown command")
     _fails("$x = @(Get-Item 'C:\\x')", "Get-Item: unknown command")

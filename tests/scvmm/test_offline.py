@@ -56,6 +56,26 @@ def test_drift_against_a_saved_inventory(cli, stamp: Path) -> None:  # type: ign
     assert report["summary"]["pending"] == 3
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig", "utf-8"])
+def test_an_inventory_saved_by_windows_powershell_is_read(cli, stamp: Path, tmp_path: Path, encoding: str) -> None:  # type: ignore[no-untyped-def]
+    # `./Export-FabricInventory.ps1 > inventory.json` in Windows PowerShell 5.1 writes UTF-16 with a BOM
+    text = (FIXTURES / "inventory_empty.json").read_text(encoding="utf-8") + "\r\n"
+    saved = tmp_path / "inventory.json"
+    saved.write_bytes((("\ufeff" if encoding == "utf-16-be" else "") + text).encode(encoding))
+    result = cli("drift", stamp, "--format", "json", "--inventory", saved)
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["summary"]["pending"] == 3
+
+
+def test_an_inventory_that_is_not_text_is_one_error_line(cli, stamp: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    saved = tmp_path / "inventory.json"
+    saved.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff")
+    result = cli("plan", stamp, "--inventory", saved)
+    assert result.code == 1
+    assert "cannot read the inventory: not UTF-8 or UTF-16 text" in result.err
+    assert "internal error" not in result.err and "Traceback" not in result.err
+
+
 def test_without_credentials_the_error_says_what_to_set(cli, stamp: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("FABRIC_SCVMM_USERNAME", raising=False)
     result = cli("plan", stamp)
@@ -163,7 +183,9 @@ def test_emit_script_writes_the_whole_plan_in_dependency_order(cli, tmp_path: Pa
     result = cli("apply", stamp, "--emit-script", out, "--inventory", FIXTURES / "inventory_empty.json")
     assert result.code == 0, result.err
     assert "35 operation(s) in dependency order; nothing was applied" in result.err
-    script = out.read_text()
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM: how Windows PowerShell 5.1 reads it as UTF-8
+    script = out.read_text(encoding="utf-8-sig")
     assert not _parse(out).root_node.has_error
     assert script.startswith("# fabric plan for stamp reference: 35 operation(s), in dependency order.")
     created = script.index("$ids['host_group.Oslo'] = $r.id")
@@ -213,7 +235,7 @@ def test_reference_script_matches_the_golden_file(cli, tmp_path: Path) -> None: 
     out = tmp_path / "change.ps1"
     stamp = _scvmm_reference(tmp_path)
     assert cli("apply", stamp, "--emit-script", out, "--inventory", FIXTURES / "inventory_empty.json").code == 0
-    _check_golden("reference-from-empty.ps1", out.read_text())
+    _check_golden("reference-from-empty.ps1", out.read_text(encoding="utf-8-sig"))
 
 
 def _as_applied(stamp: Path):  # type: ignore[no-untyped-def]

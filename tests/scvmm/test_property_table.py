@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 import tree_sitter
-from fabric_scvmm.inventory import parse_inventory
+from fabric_scvmm.inventory import PARSERS, parse_inventory
 from fabric_scvmm.properties import CHECKLIST, PROPERTIES, SCRIPT_MEMBERS, lookup, unverified
 from fabric_scvmm.provider import read_script
-from fabric_scvmm.scripts import OPERATIONS, UnquotedValue, environment, render
+from fabric_scvmm.scripts import OPERATIONS, UnquotedValue, environment, render, render_named, target
 from fabric_scvmm.selftest import selftest_script
 from fabric_scvmm.versions import VERSIONS
 from test_audit_fixes import CASES
@@ -66,6 +66,45 @@ def test_every_property_a_script_reads_is_in_the_table() -> None:
     assert read - names - SCRIPT_MEMBERS == set(), "add these to fabric_scvmm.properties (with their source)"
     assert SCRIPT_MEMBERS & names == set()  # a VMM property is never excused as the script's own
     assert not (SCRIPT_MEMBERS - read), "SCRIPT_MEMBERS lists names no script reads any more"
+
+
+# what a kind's scripts may read besides its own rows: every script's result line reads `$obj.Address`
+# (a grant's address, $null for the rest), and the cloud's read and updates ask which custom properties
+# apply to clouds
+_BORROWED = {"cloud": {"custom_property"}}
+_RESULT_LINE = {"Address"}
+
+
+def _kind_scripts(kind: str) -> list[str]:
+    scripts = [render_named("read_inventory.ps1.j2", kinds=[kind], **target(v, "vmm01")) for v in VERSIONS]
+    for version in VERSIONS:
+        for address, case_kind, attrs in CASES:
+            if case_kind == kind:
+                for operation in OPERATIONS:
+                    scripts.append(render(kind, operation, attrs, _id(address), address, None, version))
+    return scripts
+
+
+def _unlisted_for_kind(kind: str, scripts: list[str]) -> set[str]:
+    kinds = {kind, *_BORROWED.get(kind, ())}
+    names = {p.name for p in PROPERTIES if p.kind in kinds}
+    read: set[str] = set()
+    for script in scripts:
+        read |= _read_members(_parse(script))
+    return read - names - SCRIPT_MEMBERS - _RESULT_LINE
+
+
+@pytest.mark.parametrize("kind", list(PARSERS))
+def test_each_kind_reads_only_properties_listed_for_that_kind(kind: str) -> None:
+    # a name listed for another kind is no source for this one: `$cloud.HostGroups` (a site's property
+    # name) would read as nothing, and the cloud's host groups as [] for ever
+    assert _unlisted_for_kind(kind, _kind_scripts(kind)) == set()
+
+
+def test_the_per_kind_check_sees_another_kinds_property_name() -> None:
+    script = "$out.cloud = @(Get-SCCloud -ErrorAction Stop | ForEach-Object { @($_.HostGroups); $_.HostGroup })"
+    assert _unlisted_for_kind("cloud", [script]) == {"HostGroups"}
+    assert "HostGroups" in {p.name for p in PROPERTIES}  # the name-only check would have let it through
 
 
 def test_the_check_sees_a_property_missing_from_the_table() -> None:

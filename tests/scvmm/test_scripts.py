@@ -86,7 +86,7 @@ def _evaluate(text: str) -> str:
     value = ""
     for piece in re.findall(_PIECE, text[1:-1]):
         value += chr(int(piece[8:], 16)) if piece.startswith("[char]") else piece[1:-1].replace("''", "'")
-    return value
+    return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")  # [char] pairs
 
 
 def _cases() -> list[tuple[str, str, dict[str, Any]]]:
@@ -188,7 +188,7 @@ def test_hostile_names_stay_literal_strings(hostile: str) -> None:
 
 def test_quoting_rules() -> None:
     assert ps("it's") == "'it''s'"
-    assert ps("a’b") == "'a’’b'"
+    assert ps("a’b") == "('a' + [char]0x2019 + 'b')"  # non-ASCII is never raw (see the ANSI tests below)
     assert ps(True) == "$true" and ps(False) == "$false"
     assert ps(None) == "$null"
     assert ps(42) == "42"
@@ -260,9 +260,45 @@ def test_ip_grant_update_renames_and_delete_revokes_then_resets_the_adapter() ->
 
 
 @pytest.mark.parametrize("quote", ["'", "\u2018", "\u2019", "\u201a", "\u201b"])
-def test_every_powershell_quote_character_is_doubled(quote: str) -> None:
-    # the test grammar does not know the typographic quotes; PowerShell does, so check the text itself
-    assert ps(f"a{quote}b") == f"'a{quote}{quote}b'"
+def test_no_powershell_quote_character_ends_a_literal(quote: str) -> None:
+    # the test grammar does not know the typographic quotes; PowerShell does, so check the text itself:
+    # `'` is doubled, the typographic ones are never raw (they become [char] casts)
+    expected = "'a''b'" if quote == "'" else f"('a' + [char]0x{ord(quote):04X} + 'b')"
+    assert ps(f"a{quote}b") == expected
+
+
+# Windows PowerShell 5.1 reads a script file without a BOM in the ANSI code page; UTF-8 bytes of
+# Ñ (C3 91), Ò (C3 92) and Â (C3 82) then read as Ã‘, Ã’ and Ã‚: a PowerShell quote in each
+ANSI = ["cp1252", "cp1250", "cp1251"]
+NON_ASCII = ["ESPAÑA", "Ò", "Â", "ђ", "Tromsø København", "Malmö ✓", "emoji \U0001f600", "Ñ; Stop-Computer -Force; #"]
+
+
+@pytest.mark.parametrize("text", NON_ASCII)
+def test_values_read_the_same_in_any_ansi_code_page(text: str) -> None:
+    quoted = str(ps(text))
+    assert quoted.isascii()
+    for codepage in ANSI:  # what Windows PowerShell 5.1 reads from the UTF-8 file
+        assert quoted.encode("utf-8").decode(codepage) == quoted
+    tree = _parse(f"$x = {quoted}")
+    assert not tree.root_node.has_error and text in _values(tree)
+
+
+def test_the_unfixed_quoting_would_run_code_when_read_as_ansi() -> None:
+    # what the check above guards against: the literal as written before, read by Windows PowerShell 5.1
+    raw = "'Ñ; Stop-Computer -Force; #'".encode().decode("cp1252")
+    assert raw == "'Ã\u2018; Stop-Computer -Force; #'"  # ‘ ends the literal after Ã; the rest is code
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_rendered_scripts_are_ascii_outside_comments(operation: str) -> None:
+    hostile = "Ñ’ København\u202e ✓"
+    for address, kind, attrs in ALL_CASES:
+        changed = {**attrs, "name": hostile, "description": hostile}
+        if kind == "ip_grant":
+            changed["vm"] = hostile
+        script = render(kind, operation, changed, live_id=_id(address), address=address)
+        code = [line for line in script.splitlines() if not line.lstrip().startswith("#")]
+        assert all(line.isascii() for line in code), (address, operation)
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from fabric_scvmm.selftest import CHECKS, SUBNET, VLAN, selftest_script
+from fabric_scvmm.selftest import CHECKS, MAC_END, MAC_START, SUBNET, VLAN, selftest_script
 from fabric_scvmm.versions import VERSIONS
 from test_scripts import SC_CMDLET, _calls, _nodes, _parse
 
@@ -27,6 +27,27 @@ def test_it_renders_and_parses_for_every_version(version: str) -> None:
     assert f"$Subnet = '{SUBNET}'" in script and f"$Vlan = {VLAN}" in script
     assert all(params.get("-erroraction") == "Stop" for _, params in _calls(tree, SC_CMDLET))
     assert "-EnableVrss" not in script  # a check binds on the oldest version too
+
+
+# the ranges of VMM's "Default MAC address pool" and "Default VMware MAC address pool" (learn.microsoft.com,
+# "Set up MAC address pools in the VMM fabric"; also fabric.model.builtins)
+DEFAULT_MAC_POOLS = [("00:1D:D8:B7:1C:00", "00:1D:D8:F4:1F:FF"), ("00:50:56:00:00:00", "00:50:56:3F:FF:FF")]
+
+
+def _mac(text: str) -> int:
+    return int(text.replace("-", "").replace(":", ""), 16)
+
+
+def test_the_scratch_mac_pool_overlaps_no_default_pool() -> None:
+    # VMM refuses a MAC pool overlapping another, and every VMM has its default pools: a range inside
+    # one would make the D11 and D15 checks fail on every lab VMM
+    script = selftest_script()
+    assert f"$MacStart = '{MAC_START}'" in script and f"$MacEnd = '{MAC_END}'" in script
+    assert "-MACAddressRangeStart $MacStart -MACAddressRangeEnd $MacEnd" in script
+    start, end = _mac(MAC_START), _mac(MAC_END)
+    assert MAC_START[:8] == MAC_END[:8] and start < end and not int(MAC_START[:2], 16) & 1  # one OUI, unicast
+    for low, high in DEFAULT_MAC_POOLS:
+        assert end < _mac(low) or start > _mac(high), (low, high)
 
 
 def test_it_contains_each_check_and_lists_it() -> None:
@@ -81,7 +102,8 @@ def test_the_command_writes_the_script(cli, tmp_path: Path) -> None:  # type: ig
     out = tmp_path / "selftest.ps1"
     result = cli("scvmm", "selftest", "--vmm-version", "2016", "--out", out)
     assert result.code == 0, result.err
-    assert out.read_text() == selftest_script("2016") and f"wrote {out}" in result.err
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # a BOM: Windows PowerShell 5.1 reads it as UTF-8
+    assert out.read_text(encoding="utf-8-sig") == selftest_script("2016") and f"wrote {out}" in result.err
     printed = cli("scvmm", "selftest", "--vmm-server", "vmm01")
     assert printed.out == selftest_script("2012r2", "vmm01")
     stamp = tmp_path / "s"

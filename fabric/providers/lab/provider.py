@@ -19,7 +19,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -153,8 +153,9 @@ class LabProvider:
         with self._tx(address) as db:
             live_id = str(uuid.uuid4())
             self._check(db, kind, attributes, None)
-            if kind == "ip_grant":  # Grant-SCIPAddress: the pool hands out (or reserves) the address
-                attributes = {**attributes, "address": self._allocate(db, attributes, live_id)}
+            made = _ON_CREATE.get(kind)
+            if made is not None:
+                attributes = made(self, db, attributes, live_id)
             return self._write(db, live_id, kind, attributes, insert=True)
 
     def update(self, address: str, live_id: str, kind: str, attributes: Mapping[str, Any]) -> ObservedObject:
@@ -275,7 +276,7 @@ class LabProvider:
                 lookup[target] = (row[0], json.loads(row[1]))
         problems = rules.reference_problems(kind, attrs, lookup)
         if not problems:
-            problems = self._kind_problems(kind, attrs, lookup)
+            problems = rules.kind_problems(kind, attrs, lookup)
         clash = None
         if names_unique(kind, attrs):
             clash = db.execute(
@@ -288,18 +289,6 @@ class LabProvider:
             problems = indexes.problems(db, kind, attrs, self_id)
         if problems:
             raise ProviderError(f"VMM refused {kind} {attrs.get('name')!r}: " + "; ".join(problems))
-
-    def _kind_problems(self, kind: str, attrs: Mapping[str, Any], lookup: Mapping[str, tuple[str, Any]]) -> list[str]:
-        if kind == "ip_pool":
-            site, vm_network = lookup.get(str(attrs.get("network_site"))), lookup.get(str(attrs.get("vm_network")))
-            return rules.pool_problems(attrs, site[1] if site else None, vm_network[1] if vm_network else None)
-        if kind == "network_site":
-            return rules.site_problems(attrs)
-        if kind == "vm_network":
-            return rules.vm_subnet_problems(attrs)
-        if kind == "logical_switch":
-            return rules.switch_problems(attrs)
-        return []
 
     def _write(
         self, db: sqlite3.Connection, live_id: str, kind: str, attributes: Mapping[str, Any], *, insert: bool
@@ -318,6 +307,17 @@ class LabProvider:
         db.executemany("INSERT INTO refs VALUES (?, ?)", [(live_id, t) for t in targets])
         indexes.record(db, live_id, kind, attrs)
         return ObservedObject(live_id, kind, attrs["name"], attrs)
+
+
+def _grant(lab: LabProvider, db: sqlite3.Connection, attrs: Mapping[str, Any], live_id: str) -> Mapping[str, Any]:
+    """Grant-SCIPAddress: the pool hands out (or reserves) the grant's address."""
+    return {**attrs, "address": lab._allocate(db, attrs, live_id)}
+
+
+# What creating an object of a kind does besides writing it (one entry per kind that needs it)
+_ON_CREATE: dict[str, Callable[[LabProvider, sqlite3.Connection, Mapping[str, Any], str], Mapping[str, Any]]] = {
+    "ip_grant": _grant,
+}
 
 
 def _env_number(name: str, high: float, unit: str) -> float:

@@ -6,7 +6,7 @@ domain reference (`scvmm-domain.md`), sections 0 and 1.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from fabric.model.ipmath import Net, ip, network, network_range, parse_range
@@ -15,7 +15,24 @@ from fabric.model.resources import KINDS
 
 Obj = Mapping[str, Any]
 
-IMMUTABLE: dict[str, frozenset[str]] = {kind: cls.IMMUTABLE for kind, cls in KINDS.items()}
+Lookup = Mapping[str, tuple[str, Obj]]  # referenced live ID → (its kind, its attributes)
+Check = Callable[[Obj, Lookup], list[str]]
+
+
+class _Immutables(Mapping[str, frozenset[str]]):
+    """Kind → the attributes VMM cannot change in place: read from each kind's model, not copied."""
+
+    def __getitem__(self, kind: str) -> frozenset[str]:
+        return KINDS[kind].IMMUTABLE
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(KINDS)
+
+    def __len__(self) -> int:
+        return len(KINDS)
+
+
+IMMUTABLE: Mapping[str, frozenset[str]] = _Immutables()
 
 
 def reference_problems(kind: str, attrs: Obj, lookup: Mapping[str, tuple[str, Obj]]) -> list[str]:
@@ -119,3 +136,24 @@ def switch_problems(attrs: Obj) -> list[str]:
     if attrs.get("enable_sriov") and attrs.get("uplink_mode") == "team":
         out.append("SR-IOV cannot be used with uplink mode Team")
     return out
+
+
+def _pool(attrs: Obj, lookup: Lookup) -> list[str]:
+    site, vm_network = lookup.get(str(attrs.get("network_site"))), lookup.get(str(attrs.get("vm_network")))
+    return pool_problems(attrs, site[1] if site else None, vm_network[1] if vm_network else None)
+
+
+# What the lab checks of each kind beyond references, names in their scope and the shared
+# indexes (subnets, ranges, slots): one entry per kind that has rules of its own.
+CHECKS: dict[str, Check] = {
+    "ip_pool": _pool,
+    "network_site": lambda attrs, lookup: site_problems(attrs),
+    "vm_network": lambda attrs, lookup: vm_subnet_problems(attrs),
+    "logical_switch": lambda attrs, lookup: switch_problems(attrs),
+}
+
+
+def kind_problems(kind: str, attrs: Obj, lookup: Lookup) -> list[str]:
+    """The refusals of `kind`'s own rules (`CHECKS`)."""
+    check = CHECKS.get(kind)
+    return check(attrs, lookup) if check is not None else []

@@ -60,7 +60,7 @@ def _write(script: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(script)
     else:
-        out.write_text(script, encoding="utf-8")
+        out.write_text(script, encoding="utf-8-sig")  # with a BOM: Windows PowerShell 5.1 then reads UTF-8
         sys.stderr.write(f"wrote {out}\n")
 
 

@@ -294,8 +294,20 @@ def parse_inventory(doc: Any) -> Inventory:
     try:
         # All Hosts, the root, exists in every VMM and is never managed: its children have no parent
         roots = {str(r["ID"]) for r in doc.get("host_group") or [] if not r.get("ParentID")}
-        for kind, parse in PARSERS.items():
-            for raw in doc.get(kind) or []:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ProviderError(f"inventory document is malformed: host_group: {_why(exc)}") from None
+    missing = [kind for kind in PARSERS if kind not in doc]
+    if missing:  # an empty list says "none"; no list at all would plan to create every one of them
+        raise ProviderError(
+            f"the inventory has no {', '.join(missing)} list: it was not written by the read script "
+            "(fabric scvmm export-inventory-script) of this fabric version; write it again"
+        )
+    for kind, parse in PARSERS.items():
+        items = doc.get(kind)
+        if not isinstance(items, list):
+            raise ProviderError(f"inventory document is malformed: {kind} is not a list")
+        for index, raw in enumerate(items):
+            try:
                 if kind == "host_group" and str(raw["ID"]) in roots:
                     continue
                 check_present(kind, raw)
@@ -303,6 +315,15 @@ def parse_inventory(doc: Any) -> Inventory:
                 if kind == "host_group" and attributes["parent"] in roots:
                     attributes["parent"] = None
                 objects.append(ObservedObject(str(raw["ID"]), kind, attributes["name"], attributes))
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ProviderError(f"inventory document is malformed: {type(exc).__name__}: {exc}") from None
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise ProviderError(f"inventory document is malformed: {kind}[{index}]: {_why(exc)}") from None
     return Inventory.of(objects)
+
+
+def _why(exc: Exception) -> str:
+    """What is wrong with an item, in words (not Python's)."""
+    if isinstance(exc, KeyError):
+        return f"no {exc.args[0]!r} field"
+    if isinstance(exc, (TypeError, AttributeError)):
+        return "an item or field has the wrong type (expected the read script's objects)"
+    return str(exc)

@@ -8,6 +8,7 @@ replaces the read script's output when the automation box cannot reach VMM.
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -133,10 +134,20 @@ class ScvmmProvider:
         return write_plan_script(stamp, steps, live_ids, self._vmm, self.vmm_version)
 
 
+def _inventory_text(data: bytes) -> str:
+    """A saved inventory's text: UTF-16 with its byte-order mark (what `> inventory.json` writes in
+    Windows PowerShell 5.1), else UTF-8 with or without one (PowerShell 7, a file written elsewhere)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    return data.decode("utf-8-sig")
+
+
 def load_offline_inventory(path: Path) -> Inventory:
     """An inventory saved from the read script's output."""
     try:
-        return parse_inventory(json.loads(path.read_text(encoding="utf-8-sig")))
+        return parse_inventory(json.loads(_inventory_text(path.read_bytes())))
+    except UnicodeDecodeError:
+        raise ProviderError(f"{path}: cannot read the inventory: not UTF-8 or UTF-16 text") from None
     except (OSError, json.JSONDecodeError) as exc:
         raise ProviderError(f"{path}: cannot read the inventory: {exc}") from None
 

@@ -1,17 +1,23 @@
 """The one quoting filter every value rendered into PowerShell goes through.
 
 Strings become single-quoted literals with `'` doubled (PowerShell also treats the
-typographic quotes ‘ ’ ‚ ‛ as quote characters, so they are doubled too); nothing inside a
-single-quoted string is interpreted: no `$()`, no backtick escapes, newlines stay literal.
+typographic quotes ‘ ’ ‚ ‛ as quote characters: being non-ASCII they are never written raw,
+see below, and `_quoted` would double them too); nothing inside a single-quoted string is
+interpreted: no `$()`, no backtick escapes.
 Numbers and booleans are typed (`42`, `$true`), `None` is `$null`, lists are `@(…)`.
 
-Characters that must not appear raw in a script — control characters (C0, DEL, C1: NUL, CR,
-LF, ESC, …), the line and paragraph separators U+2028/2029, format characters such as the
-bidirectional overrides (which make a reviewed line read differently from what runs) and
-lone surrogates — are never written as they are: a string holding any of them becomes a
-parenthesised concatenation of single-quoted pieces and `[char]0x…` casts,
-`('a' + [char]0x00 + 'b')`, which PowerShell evaluates to the same string. The expression
-starts with a string literal, so `+` concatenates (a `[char]` on the left would add numbers).
+A value's characters are written raw only if they are printable ASCII (space to `~`). Any
+other — control characters (C0, DEL, C1: NUL, CR, LF, ESC, …), the line and paragraph
+separators U+2028/2029, format characters such as the bidirectional overrides (which make a
+reviewed line read differently from what runs), lone surrogates, and every other non-ASCII
+character — makes the string a parenthesised concatenation of single-quoted pieces and
+`[char]0x…` casts, `('K' + [char]0x00F8 + 'benhavn')`, which PowerShell evaluates to the same
+string. The expression starts with a string literal, so `+` concatenates (a `[char]` on the
+left would add numbers). Non-ASCII is never raw because Windows PowerShell 5.1, the shell the
+VMM module runs in, reads a script file without a byte-order mark in the machine's ANSI code
+page: written as UTF-8, `Ñ` (C3 91) reads as `Ã‘` on cp1252, and `‘` is a PowerShell quote,
+so `'Ñ; Stop-Computer; #'` would end the string after `Ã` and run the rest. Values in ASCII
+read the same in every code page, however the script file is saved.
 
 In a script written for people to review and run (`secrets_as_env`), a secret value from
 `${env:NAME}` becomes `$env:NAME`: the script reads it where it runs and never holds it.
@@ -20,7 +26,6 @@ In a script written for people to review and run (`secrets_as_env`), a secret va
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -45,8 +50,8 @@ def secrets_as_env() -> Iterator[None]:
 
 
 def _raw_unsafe(ch: str) -> bool:
-    """A character that must not be written into a script as it is."""
-    return unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs")
+    """A character that must not be written into a script as it is: anything but printable ASCII."""
+    return not " " <= ch <= "~"
 
 
 def _quoted(text: str) -> str:

@@ -19,6 +19,11 @@ from fabric_scvmm.versions import DEFAULT_VERSION
 # the script names them at its top for the admin to change.
 SUBNET = "198.18.250.0/24"
 VLAN = 3999
+# The scratch MAC pool's range: VMM refuses a pool that overlaps another, and every VMM has its
+# "Default MAC address pool" (00:1D:D8:B7:1C:00-00:1D:D8:F4:1F:FF, fabric.model.builtins), so the
+# range is outside it: locally administered (02-…), unicast, 16 addresses.
+MAC_START = "02-FA-B0-00-00-00"
+MAC_END = "02-FA-B0-00-00-0F"
 
 
 @dataclass(frozen=True)
@@ -48,5 +53,11 @@ CHECKS: tuple[Check, ...] = (
 def selftest_script(vmm_version: str = DEFAULT_VERSION, vmm_server: str | None = None) -> str:
     """The self-test script for `vmm_version` (connecting to `vmm_server` first, if given)."""
     return render_named(
-        "selftest.ps1.j2", checks=list(CHECKS), subnet=SUBNET, vlan=VLAN, **target(vmm_version, vmm_server)
+        "selftest.ps1.j2",
+        checks=list(CHECKS),
+        subnet=SUBNET,
+        vlan=VLAN,
+        mac_start=MAC_START,
+        mac_end=MAC_END,
+        **target(vmm_version, vmm_server),
     )

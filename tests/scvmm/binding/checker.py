@@ -26,9 +26,11 @@ parameter binder does (`CmdletParameterBinderController`, Windows PowerShell 5.1
 6. a literal string (or array of literal strings) passed to a parameter with accepted values
    (an enumeration) is one of them, compared case-insensitively.
 
-Unknown commands fail, except functions the script defines itself. A script with a syntax error
-fails as a whole (the grammar's own limits included: it reads `-IPv4Addresses` as `-IPv` and a
-command `4Addresses`, which is why the templates splat such parameters).
+Unknown commands fail, except functions the script defines itself. A command named through a call
+operator (`& Get-X`, `. Get-X`, `& 'Get-X'`) is checked like any other; `& $x` and `& { … }` name
+none. A script with a syntax error fails as a whole (the grammar's own limits included: it reads
+`-IPv4Addresses` as `-IPv` and a command `4Addresses`, which is why the templates splat such
+parameters).
 
 Not checked: argument types beyond script blocks and enumerations, values computed at run time
 (a variable passed to an enumeration parameter), dynamic parameters, and whether the objects
@@ -456,13 +458,25 @@ def calls(tree: tree_sitter.Tree) -> tuple[list[Call], set[str]]:
     out = []
     for n in found.get("command", []):
         name_node = _first(n, "command_name")
-        if name_node is None:
+        name = _text(name_node) if name_node is not None else _invoked_name(n)
+        if name is None:
             continue  # `& { … }`, `& $command`: no name to check
         elements = _elements(n)
         splats = {e.text: _splat_keys(events.get(e.text, ()), n) for e in elements if e.kind == "splat"}
-        out.append(Call(_text(name_node), n.start_point.row + 1, tuple(elements), splats, _piped(n), _text(n)))
+        out.append(Call(name, n.start_point.row + 1, tuple(elements), splats, _piped(n), _text(n)))
     out.sort(key=lambda c: (c.line, c.text))
     return out, functions
+
+
+def _invoked_name(command: Node) -> str | None:
+    """The command a call operator names as a constant: `& Get-X`, `. Get-X`, `& 'Get-X'` (not `& $x`, `& { … }`)."""
+    expr = _first(command, "command_name_expr")
+    inner = expr.named_children if expr is not None else []
+    if len(inner) != 1:
+        return None
+    if inner[0].type == "path_command_name" and all(c.type == "path_command_name_token" for c in inner[0].children):
+        return _text(inner[0])
+    return _literal(inner[0]) if inner[0].type == "string_literal" else None
 
 
 def _first(node: Node, kind: str) -> Node | None:
