@@ -115,10 +115,10 @@ def test_a_one_item_list_sent_as_a_plain_string_stays_one_id() -> None:
 
 def test_every_kind_has_a_read_template_in_the_read_script() -> None:
     from fabric_scvmm.inventory import PARSERS
-    from fabric_scvmm.scripts import TEMPLATES
+    from fabric_scvmm.kinds import KINDS_DIR
 
     script = read_script()
     for kind in KINDS:
-        assert (TEMPLATES / kind / "read.ps1.j2").exists()
+        assert (KINDS_DIR / kind / "read.ps1.j2").exists()
         assert kind in PARSERS
         assert f"    $out.{kind} = @(" in script

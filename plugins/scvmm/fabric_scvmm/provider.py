@@ -30,7 +30,6 @@ from fabric_scvmm.transport import Connection, PsrpRunner, Runner
 from fabric_scvmm.versions import DEFAULT_VERSION, LABELS
 
 # Attributes with no Set- parameter (scvmm-domain.md, "Immutable" rows): a change is a replace.
-IMMUTABLE: dict[str, frozenset[str]] = {kind: cls.IMMUTABLE for kind, cls in KINDS.items()}
 
 
 SETTINGS_MODEL = ScvmmSettings  # the registry hands it to `fabric validate` for fabric.yaml's provider block
@@ -97,8 +96,8 @@ class ScvmmProvider:
         return is_built_in(kind, name)
 
     def immutable_attributes(self, kind: str) -> frozenset[str]:
-        """See IMMUTABLE."""
-        return IMMUTABLE.get(kind, frozenset())
+        """What VMM cannot change in place: the kind's model says (`Resource.IMMUTABLE`)."""
+        return KINDS[kind].IMMUTABLE if kind in KINDS else frozenset()
 
     def create(self, address: str, kind: str, attributes: Mapping[str, Any]) -> ObservedObject:
         """New-SC* for the kind."""

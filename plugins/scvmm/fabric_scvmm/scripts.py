@@ -27,11 +27,14 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from fabric.errors import ProviderError
+from fabric_scvmm.kinds import KINDS_DIR
 from fabric_scvmm.properties import Property, lookup
 from fabric_scvmm.quoting import PsCode, ps
 from fabric_scvmm.versions import DEFAULT_VERSION, LABELS, features
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).parent / "templates"  # the shared macros, the read script, the self-test
+# `KIND/OPERATION.ps1.j2` lives in the kind's folder (`fabric_scvmm/kinds/KIND/`), beside its parser
+TEMPLATE_DIRS = (KINDS_DIR, TEMPLATES)
 OPERATIONS = ("create", "update", "delete")  # each kind also has read.ps1.j2, composed into one read script
 
 
@@ -52,7 +55,7 @@ def _finalize(value: Any) -> Any:
 def environment() -> SandboxedEnvironment:
     """The script environment: sandboxed, strict undefined, `ps` filter, quoted output only."""
     env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        loader=jinja2.FileSystemLoader([str(d) for d in TEMPLATE_DIRS]),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         finalize=_finalize,
@@ -152,3 +155,10 @@ def render(
 def render_named(name: str, **context: Any) -> str:
     """Any other template of the plug-in (the read script, the self-test) with `context`."""
     return _ENV.get_template(name).render(**context)
+
+
+def template_files() -> list[tuple[str, Path]]:
+    """Every template as (its name for the loader, its file): the kinds' and the shared ones."""
+    return sorted(
+        (path.relative_to(root).as_posix(), path) for root in TEMPLATE_DIRS for path in root.rglob("*.ps1.j2")
+    )

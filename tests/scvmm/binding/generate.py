@@ -41,7 +41,7 @@ from types import FrameType
 from typing import Any, Literal, get_args, get_origin
 
 from fabric_scvmm.provider import read_script, write_plan_script
-from fabric_scvmm.scripts import TEMPLATES, UnsupportedOnTarget, environment, render
+from fabric_scvmm.scripts import TEMPLATE_DIRS, UnsupportedOnTarget, environment, render, template_files
 from fabric_scvmm.selftest import selftest_script
 from fabric_scvmm.versions import VERSIONS
 from pydantic import BaseModel, ValidationError
@@ -578,8 +578,7 @@ _BOILERPLATE = re.compile(  # jinja's own: macro argument defaults, block inheri
 _BRANCH = re.compile(r"(if|elif|for) ")
 
 
-def _compiled(path: Path) -> tuple[str, str]:
-    name = path.relative_to(TEMPLATES).as_posix()
+def _compiled(name: str, path: Path) -> tuple[str, str]:
     return name, str(environment().compile(path.read_text(encoding="utf-8"), name, str(path), raw=True))
 
 
@@ -589,8 +588,8 @@ def _template_line(mapping: Sequence[tuple[int, int]], code_line: int) -> int:
 
 def _sites_and_branches() -> tuple[list[Site], list[Branch]]:
     sites, branches = [], []
-    for path in sorted(TEMPLATES.rglob("*.j2")):
-        name, code = _compiled(path)
+    for name, path in template_files():
+        name, code = _compiled(name, path)
         mapping = _debug_lines(code)
         lines = code.splitlines()
         for number, text in enumerate(lines, start=1):
@@ -640,7 +639,7 @@ class _Tracer:
         self._loops = loops
         self._last: dict[FrameType, int] = {}
         self._pending: dict[FrameType, tuple[int, bool]] = {}  # frame → (loop line, came from its body)
-        self._root = str(TEMPLATES) + "/"
+        self._roots = tuple(str(root) + "/" for root in TEMPLATE_DIRS)
 
     def reset(self) -> None:
         """Forget the frames of a finished render."""
@@ -651,7 +650,8 @@ class _Tracer:
         filename = frame.f_code.co_filename
         if not filename.endswith(".j2"):
             return None
-        name = filename[len(self._root) :] if filename.startswith(self._root) else filename
+        root = next((r for r in self._roots if filename.startswith(r)), "")
+        name = filename[len(root) :]
         last, pending, loops = self._last, self._pending, self._loops
         ran, arcs, entries = self.ran, self.arcs, self.entries
 
