@@ -139,7 +139,7 @@ def test_html_report_in_headless_chromium(cli: Cli, lab: Path, tmp_path: Path) -
 
 def test_markdown_report_cannot_be_broken_out_of_by_live_text(cli: Cli, lab: Path) -> None:
     assert cli("apply", lab, "--auto-approve").code == 0
-    evil = 'x` </details> **No drift** <details><summary>'
+    evil = "x` </details> **No drift** <details><summary>"
     assert cli("lab", "set", lab, "port_classification.vm-roles", f"description={json.dumps(evil)}").code == 0
     text = cli("drift", lab, "--format", "markdown").out
     # inside one code span (markdown shows it literally, tags and all): the backtick cannot end it

@@ -21,6 +21,7 @@ def lab(tmp_path: Path, backend: str) -> Path:
     """stamps/lab with its state on each backend in turn."""
     return stamp_on("lab", tmp_path, backend)
 
+
 NOTHING = {"create": 0, "adopt": 0, "update": 0, "replace": 0, "delete": 0, "forget": 0, "no_op": 0}
 
 

@@ -133,12 +133,14 @@ class LazyGroup(TyperGroup):
         self.commands = _Commands(dict(self.commands))
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """The command `cmd_name`, its module imported now (None if there is no such command)."""
         try:
             return self.commands[cmd_name]
         except KeyError:
             return None
 
     def list_commands(self, ctx: Any) -> list[str]:
+        """Every command's name, in help order."""
         return list(self.commands)
 
 

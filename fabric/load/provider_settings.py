@@ -66,14 +66,20 @@ def _secret_problems(kind: str, value: Any, path: Path, secret: bool) -> Iterato
     if words and words[-1] == "env":
         if _names_a_variable(last, value):
             return
-        yield path, (
-            f"provider {kind}: setting {shown!r} names an environment variable: write the variable's name "
-            "(letters, digits and _), never the secret itself"
+        yield (
+            path,
+            (
+                f"provider {kind}: setting {shown!r} names an environment variable: write the variable's name "
+                "(letters, digits and _), never the secret itself"
+            ),
         )
         return
-    yield path, (
-        f"provider {kind}: setting {shown!r} looks like a secret: provider settings are copied into saved plans, "
-        "so write it as ${env:NAME} and set NAME in the environment"
+    yield (
+        path,
+        (
+            f"provider {kind}: setting {shown!r} looks like a secret: provider settings are copied into saved plans, "
+            "so write it as ${env:NAME} and set NAME in the environment"
+        ),
     )
 
 

@@ -360,7 +360,7 @@ def _hint_renamed_keys(changes: list[Change]) -> list[Change]:
     return out
 
 
-def make_plan(
+def make_plan(  # noqa: PLR0913 - one pure function; its options are keyword-only
     stamp: str,
     desired: Mapping[str, Resource],
     inventory: Inventory,

@@ -25,6 +25,7 @@ def _bench_generator() -> ModuleType:
     spec.loader.exec_module(module)
     return module
 
+
 SECRET = "log-Secret-value-0042"
 
 

@@ -152,7 +152,7 @@ def test_every_kind_of_difference() -> None:
     assert tuple(entry_from_json("cloud", e.to_json()) for e in entries) == entries
     summary = entries_summary(entries)
     assert summary == (
-        "capacity.vm_count, -custom_properties[\"custom_property.gone\"], +custom_properties[\"custom_property.new\"], "
+        'capacity.vm_count, -custom_properties["custom_property.gone"], +custom_properties["custom_property.new"], '
         'custom_properties["custom_property.x"], host_groups +1 -1'
     )
 
