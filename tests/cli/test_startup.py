@@ -74,3 +74,16 @@ def test_a_stamp_with_templates_loads_jinja2_and_help_loads_every_command(tmp_pa
     assert "jinja2" in _modules("validate", str(stamp))
     listed = _modules("--help")
     assert {"fabric.cli.apply_cmd", "fabric.cli.lab_cmd", "fabric_scvmm.cli"} <= listed
+
+
+@pytest.mark.parametrize("command", [["version"], ["validate", "{stamp}"], ["plan", "{stamp}"]])
+def test_the_command_never_scans_installed_packages(tmp_path: Path, command: list[str]) -> None:
+    """pydantic's plug-in search (importlib.metadata over every installed package) is skipped."""
+    stamp = _plain_stamp(tmp_path)
+    args = [a.format(stamp=stamp) for a in command]
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "fabric", *args], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    assert imported and "importlib.metadata" not in imported
