@@ -42,7 +42,7 @@ test: lint typecheck unit
 
 # Property tests from fresh random seeds, many more examples than `make test` (which is derandomized).
 explore: install
-	FABRIC_EXPLORE=$${FABRIC_EXPLORE:-300} $(BIN)/pytest tests/test_properties.py -x
+	FABRIC_EXPLORE=$${FABRIC_EXPLORE:-300} $(BIN)/pytest tests/engine/test_properties.py -x
 
 bench: install
 	$(BIN)/python bench/run.py

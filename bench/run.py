@@ -263,7 +263,10 @@ def bench_size(bench: Bench, size: int, root: Path, args: argparse.Namespace) ->
         profile_noop(bench, size, stamp, applied, work)
     binary = terraform_binary() if args.terraform else None
     if binary is not None and size <= args.terraform_max:
-        bench.terraform[size] = run_terraform(binary, work, stamp.resources, stamp.critical_path, repeat, log)
+        tf_repeat = repeat if size <= 1000 else 1  # Terraform's own cost grows faster than linearly
+        bench.terraform[size] = run_terraform(
+            binary, work, stamp.resources, stamp.critical_path, tf_repeat, log, args.terraform_budget
+        )
 
     ideal = ideal_seconds(stamp.resources, stamp.critical_path, LATENCY_MS, PARALLELISM)
     estimate = max(ideal * latency_ratio(bench), bench.results[("apply", size)].wall)
@@ -680,12 +683,22 @@ def terraform_section(bench: Bench, sizes: list[int]) -> list[str]:
     for phase in ("validate", "plan", "apply", "noop"):
         for s in sizes:
             tf, fab = bench.terraform.get(s), bench.results.get((phase, s))
-            theirs = tf.wall(phase) if tf else None
-            if fab is None or theirs is None:
+            if fab is None or tf is None:
                 continue
-            lines.append(
-                f"| {TITLES[phase]} | {size_label(s)} | {fab.wall:.2f} | {theirs:.2f} | {fab.wall / theirs:.2f}× |"
-            )
+            theirs = tf.wall(phase)
+            if theirs is not None:
+                ratio = f"{fab.wall / theirs:.2f}×"
+                lines.append(f"| {TITLES[phase]} | {size_label(s)} | {fab.wall:.2f} | {theirs:.2f} | {ratio} |")
+            elif phase in tf.stopped:
+                cell, bound = f"> {tf.budget:.0f} (stopped)", f"< {fab.wall / tf.budget:.3f}×"
+                lines.append(f"| {TITLES[phase]} | {size_label(s)} | {fab.wall:.2f} | {cell} | {bound} |")
+            elif tf.stopped:
+                lines.append(f"| {TITLES[phase]} | {size_label(s)} | {fab.wall:.2f} | not run (nothing applied) | |")
+    lines += [
+        "",
+        "Terraform runs once at sizes above 1k (its apply grows faster than linearly), and a "
+        "command is stopped after the budget (`--terraform-budget`).",
+    ]
     return lines
 
 
@@ -745,6 +758,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--no-terraform", dest="terraform", action="store_false", help="skip the Terraform side-by-side")
     p.add_argument(
         "--terraform-max", type=int, default=10_000, help="largest size Terraform runs at (default: %(default)s)"
+    )
+    p.add_argument(
+        "--terraform-budget",
+        type=float,
+        default=180.0,
+        help="stop a Terraform command after this many seconds and report it as over budget (default: %(default)s)",
     )
     args = p.parse_args(argv)
     args.sizes = [1000] if args.quick else sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s})

@@ -33,6 +33,8 @@ class TerraformRun:
     resources: int
     chain: int
     walls: dict[str, list[float]] = field(default_factory=dict)
+    stopped: dict[str, str] = field(default_factory=dict)  # phase → why it was stopped (over the budget)
+    budget: float = 0.0  # seconds a command may run
 
     def wall(self, phase: str) -> float | None:
         """Median wall time of a phase (None if it did not run)."""
@@ -73,38 +75,56 @@ def _env(work: Path) -> dict[str, str]:
     return env
 
 
-def _timed(cmd: list[str], cwd: Path, env: dict[str, str], expect: set[int]) -> float:
+class OverBudget(Exception):
+    """A Terraform command ran past the budget and was stopped."""
+
+
+def _timed(cmd: list[str], cwd: Path, env: dict[str, str], expect: set[int], budget: float) -> float:
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        proc = subprocess.run(
+            cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=budget
+        )
+    except subprocess.TimeoutExpired:
+        raise OverBudget(f"{' '.join(cmd[1:3])} ran over {budget:.0f} s and was stopped") from None
     wall = time.perf_counter() - start
     if proc.returncode not in expect:
         raise SystemExit(f"bench: {' '.join(cmd)} in {cwd} exited {proc.returncode}:\n{proc.stderr[-2000:]}")
     return wall
 
 
+_COMMANDS = {
+    "validate": (["validate"], {0}),
+    "plan": (["plan", "-input=false", "-detailed-exitcode"], {2}),
+    "apply": (["apply", "-input=false", "-auto-approve", "-parallelism=8"], {0}),
+    "noop": (["plan", "-input=false", "-detailed-exitcode"], {0}),  # each directory applied once by then
+}
+
+
 def run_terraform(
-    binary: str, work: Path, resources: int, chain: int, repeat: int, log: Callable[[str], None]
+    binary: str, work: Path, resources: int, chain: int, repeat: int, log: Callable[[str], None], budget: float
 ) -> TerraformRun:
-    """Every phase `repeat` times; each apply from its own empty state, the no-op plan after the last."""
-    result = TerraformRun(0, resources, chain)
+    """Every phase `repeat` times; each apply from its own empty state, the no-op plan after it.
+    A command running past `budget` seconds is stopped: its phase is recorded as over budget
+    (`TerraformRun.stopped`), and the phases that need its result are not run."""
+    result = TerraformRun(0, resources, chain, budget=budget)
     env = _env(work)
     dirs = []
     for i in range(repeat):
         d = work / f"terraform-{i}"
         write_configuration(d, resources, chain)
-        _timed([binary, "init", "-input=false"], d, env, {0})  # not timed: sets up the local backend only
+        _timed([binary, "init", "-input=false"], d, env, {0}, budget)  # not timed: sets up the local backend
         dirs.append(d)
     for phase in PHASES:
-        runs = []
-        for d in dirs:
-            if phase == "validate":
-                runs.append(_timed([binary, "validate"], d, env, {0}))
-            elif phase == "plan":
-                runs.append(_timed([binary, "plan", "-input=false", "-detailed-exitcode"], d, env, {2}))
-            elif phase == "apply":
-                runs.append(_timed([binary, "apply", "-input=false", "-auto-approve", "-parallelism=8"], d, env, {0}))
-            else:  # each directory has been applied once by now
-                runs.append(_timed([binary, "plan", "-input=false", "-detailed-exitcode"], d, env, {0}))
+        if result.stopped and phase == "noop":
+            break  # no applied state to plan against
+        args, expect = _COMMANDS[phase]
+        try:
+            runs = [_timed([binary, *args], d, env, expect, budget) for d in dirs]
+        except OverBudget as exc:
+            result.stopped[phase] = str(exc)
+            log(f"{resources:>7} terraform {phase:<10} stopped: {exc}")
+            continue
         result.walls[phase] = runs
         log(f"{resources:>7} terraform {phase:<10} {statistics.median(runs):8.2f} s  (median of {len(runs)})")
     return result

@@ -1,14 +1,22 @@
-"""Data-driven planner cases: given desired, observed and state, expect these changes."""
+"""Data-driven planner cases: given desired, observed and state, expect these changes.
+
+The plan is made as the engine makes it: `moved:` and `removed:` from the case's fabric.yaml,
+built-in objects as VMM ships them (`fabric.model.builtins`), immutable attributes as the lab
+provider has them; see cases/README.md for the files of a case.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from fabric import secrets
 from fabric.errors import FabricError
 from fabric.inventory import Inventory, ObservedObject
+from fabric.model.builtins import is_built_in
 from fabric.plan.change import Plan
 from fabric.plan.planner import make_plan
 from fabric.project import open_stamp
@@ -18,8 +26,20 @@ from fabric.snapshot import StateEntry, StateSnapshot
 CASES = sorted(p for p in (Path(__file__).parent / "cases").iterdir() if p.is_dir())
 
 
+@pytest.fixture
+def fresh_secrets() -> Iterator[None]:
+    """A case's secrets are its own: none known before it loads its stamp, none left after."""
+    secrets.reset()
+    yield
+    secrets.reset()
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_case(case: Path) -> None:
+@pytest.mark.usefixtures("fresh_secrets")
+def test_case(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    options = json.loads((case / "options.json").read_text()) if (case / "options.json").exists() else {}
+    for name, value in options.get("env", {}).items():  # what `${env:NAME}` in the stamp resolves to
+        monkeypatch.setenv(name, value)
     fabric = open_stamp(case / "desired")
     observed = json.loads((case / "observed.json").read_text())
     # descriptions may carry ownership tags, read off as the engine does
@@ -29,7 +49,6 @@ def test_case(case: Path) -> None:
         a: StateEntry(a, e["kind"], e["live_id"], e.get("attributes", {}), protected=e.get("protected", False))
         for a, e in raw_state.items()
     }
-    options = json.loads((case / "options.json").read_text()) if (case / "options.json").exists() else {}
     expected = json.loads((case / "expected.json").read_text())
 
     def plan_it() -> Plan:
@@ -40,6 +59,8 @@ def test_case(case: Path) -> None:
             StateSnapshot(1, "l", entries),
             lambda k: IMMUTABLE.get(k, frozenset()),
             destroy=options.get("destroy", False),
+            moves={m.from_: m.to for m in fabric.config.moved},
+            built_in=is_built_in,
             replace_addresses=frozenset(options.get("replace", [])),
             removed=frozenset(r.from_ for r in fabric.config.removed),
         )
@@ -60,6 +81,9 @@ def test_case(case: Path) -> None:
             if field.startswith("before."):
                 assert change.before is not None
                 assert change.before[field.removeprefix("before.")] == value, (address, field)
+            elif field.startswith("after."):
+                assert change.after is not None
+                assert change.after[field.removeprefix("after.")] == value, (address, field)
             elif field == "action":  # as plans show it (a take-over shows as adopt)
                 assert change.shown.value == value, address
             elif field == "changed_paths":
