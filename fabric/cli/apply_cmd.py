@@ -230,6 +230,13 @@ def _apply(stamp: Path, options: _Options, destroy: bool) -> int:
         ) as session,
         announce_waits(session.state).lock("destroy" if destroy else "apply"),
     ):
+        if options.emit_script is None:
+            instead = (
+                "fabric plan --destroy --out FILE, then fabric script FILE, writes it as a script"
+                if destroy
+                else "apply --emit-script FILE writes the change as a script"
+            )
+            _refuse_offline(session.provider, instead)
         notices: list[str] = []
         full = engine.plan(session, destroy=destroy, replace=options.replace, notices=notices)
         for line in notices:  # what an interrupted run left pending, settled
@@ -254,6 +261,16 @@ def _apply(stamp: Path, options: _Options, destroy: bool) -> int:
         return _summary(result, destroy=destroy, verbose=options.verbose)
 
 
+def _refuse_offline(provider: Provider, instead: str) -> None:
+    """FabricError before anything is planned or changed if the provider cannot reach the
+    fabric (the scvmm provider with `script_only`, or planning against a saved inventory)."""
+    if getattr(provider, "offline", False):
+        raise FabricError(
+            f"the {provider.name} provider has no connection to VMM here (script_only or a saved inventory), "
+            f"so nothing can be applied; {instead}"
+        )
+
+
 def _apply_saved(path: Path, options: _Options) -> int:
     """Apply a saved plan exactly, refusing it if state or the live inventory moved on."""
     the_plan, context = engine.read_plan_file(path)
@@ -262,6 +279,7 @@ def _apply_saved(path: Path, options: _Options) -> int:
         with announce_waits(state).lock("apply"):
             for line in engine.reconcile(provider, state, the_plan.stamp):  # before the staleness check
                 err.print(line, markup=False)
+            _refuse_offline(provider, f"fabric script {path} writes this plan as a script")
             reason = engine.stale_reason(the_plan, context, provider, state)
             if reason:
                 raise StaleInputError(f"saved plan is stale: {reason}; run fabric plan again")

@@ -1,13 +1,15 @@
-"""The `fabric` command's first module: it makes Ctrl-C safe before anything heavy is imported."""
+"""The `fabric` command's first module: it makes Ctrl-C safe before anything heavy is imported.
+
+It imports only what the interpreter has loaded already (no `typing`: 2 ms), because the Ctrl-C
+handler is not installed while it imports.
+"""
 
 from __future__ import annotations
 
-import importlib
 import os
 import signal
 import sys
 from types import FrameType, ModuleType
-from typing import Any
 
 EXIT_INTERRUPTED = 130
 
@@ -33,9 +35,11 @@ def _without_pydantic_plugins() -> None:
     stand_in = ModuleType(_PLUGIN_LOADER)
     stand_in.get_plugins = lambda: ()  # type: ignore[attr-defined]
 
-    def real(name: str) -> Any:
+    def real(name: str) -> object:
         if name.startswith("__"):  # the import system asking (__path__, __spec__…): not pydantic
             raise AttributeError(name)
+        import importlib
+
         del sys.modules[_PLUGIN_LOADER]
         return getattr(importlib.import_module(_PLUGIN_LOADER), name)
 

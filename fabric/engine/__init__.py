@@ -30,6 +30,7 @@ from fabric.plan.action import Action
 from fabric.plan.adoption import import_attributes
 from fabric.plan.change import Plan
 from fabric.plan.drift import DriftReport, drift_report
+from fabric.plan.lifecycle import apply_moves
 from fabric.plan.planfile import PlanContext
 from fabric.plan.planner import make_plan
 from fabric.plan.reason import Reason, Why
@@ -308,8 +309,9 @@ def drift(session: Session, notices: list[str] | None = None) -> DriftReport:
     """Compare state with the live inventory (drift) and with the code (pending changes), once the
     operations an interrupted run left pending are settled (`notices` gets a line for each)."""
     inventory = read_inventory(session.provider)
-    snapshot = _settled(session, inventory, notices)
     config = session.fabric.config
+    # state as plans see it: what other resources recorded of a moved one names its new address
+    snapshot, _ = apply_moves(_settled(session, inventory, notices), {m.from_: m.to for m in config.moved})
     return drift_report(config.stamp, session.fabric.resources, inventory, snapshot, config.unmanaged)
 
 

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from fabric.errors import FabricError
+from fabric.model.refs import map_refs
 from fabric.model.resources import KINDS
 from fabric.plan.action import Action
 from fabric.plan.change import Change
@@ -27,6 +28,18 @@ def apply_moves(state: StateSnapshot, moves: Mapping[str, str]) -> tuple[StateSn
         if old in entries and new not in entries:
             entries[new] = replace(entries.pop(old), address=new)
             moved_from[new] = old
+    # what other entries recorded of a moved resource names it by its new address too (moved now,
+    # or by an earlier apply: entries written before the move keep the old address until updated)
+    renamed = {old: new for old, new in moves.items() if new in entries and old not in entries}
+    if renamed:
+        for address, entry in entries.items():
+            cls = KINDS.get(entry.kind)
+            if cls is None or not cls.REFS:
+                continue
+            attributes = dict(entry.attributes)
+            mapped = map_refs(cls, attributes, lambda a: renamed.get(a, a))
+            if mapped != attributes:
+                entries[address] = replace(entry, attributes=mapped)
     return StateSnapshot(state.serial, state.lineage, entries), moved_from
 
 

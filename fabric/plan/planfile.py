@@ -14,6 +14,7 @@ from typing import Any
 from fabric.errors import FabricError
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
+from fabric.plan.diff import MISSING
 from fabric.plan.reason import Why
 from fabric.secrets import fingerprint, from_references, redact_like, referenced_names, to_references, unnamed_at
 
@@ -62,7 +63,9 @@ def change_record(c: Change) -> dict[str, Any]:
         "takes_over": c.takes_over,
         "owner_tag": c.owner_tag,
         "refusal": c.refusal,
-        "changed_outside": dict(c.changed_outside),
+        # a path fabric never applied (a keyed item or map key added outside) has no value: listed apart
+        "changed_outside": {p: v for p, v in c.changed_outside.items() if v is not MISSING},
+        "absent_outside": [p for p, v in c.changed_outside.items() if v is MISSING],
     }
 
 
@@ -86,7 +89,10 @@ def _change_from_dict(d: dict[str, Any]) -> Change:
         takes_over=bool(d.get("takes_over")),
         owner_tag=bool(d.get("owner_tag")),
         refusal=str(d.get("refusal") or ""),
-        changed_outside=dict(d.get("changed_outside") or {}),
+        changed_outside={
+            **dict(d.get("changed_outside") or {}),
+            **dict.fromkeys(d.get("absent_outside") or (), MISSING),
+        },
     )
 
 

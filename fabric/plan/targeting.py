@@ -15,7 +15,7 @@ from dataclasses import replace
 from fabric import digraph
 from fabric.errors import FabricError
 from fabric.plan.action import Action
-from fabric.plan.change import Plan
+from fabric.plan.change import Change, Plan
 
 
 def _closure(start: Iterable[str], step: dict[str, set[str]]) -> set[str]:
@@ -54,9 +54,37 @@ def select(plan: Plan, graph: digraph.DiGraph[str], targets: list[str], excludes
     if targets:
         keep = _closure(targets, needs)
         destructive = [a for a in keep if by_address[a].action in (Action.DELETE, Action.REPLACE)]
-        keep |= _closure(destructive, users)
+        # what must let go of a replaced or deleted object comes along, and what that needs in turn
+        keep = _closure(keep | _closure(destructive, users), needs)
     if excludes:
-        keep -= _closure(excludes, users)
-    kept = tuple(c for c in plan.changes if c.address in keep)
-    note = f"targeted: {len(kept)} of {len(plan.changes)} resources considered"
+        dropped = _closure(excludes, users)
+        _refuse_stranded(by_address, keep - dropped, dropped, users)
+        keep -= dropped
+    # unchanged objects stay in the plan, doing nothing: the kept changes may need their live IDs
+    kept = tuple(c for c in plan.changes if c.address in keep or _inert(c))
+    note = f"targeted: {len(keep & set(by_address))} of {len(plan.changes)} resources considered"
     return replace(plan, changes=kept, notes=(*plan.notes, note))
+
+
+def _inert(change: Change) -> bool:
+    """A change that runs nothing and records nothing (an unchanged object already in state)."""
+    return change.action is Action.NOOP and not (
+        change.adopt or change.moved_from or change.owner_tag or change.takes_over
+    )
+
+
+def _refuse_stranded(
+    by_address: dict[str, Change], kept: set[str], dropped: set[str], users: dict[str, set[str]]
+) -> None:
+    """FabricError if an excluded change is one a kept delete or replace waits for: VMM would refuse
+    the delete while the excluded object still uses what goes."""
+    for address in sorted(kept):
+        if by_address[address].action not in (Action.DELETE, Action.REPLACE):
+            continue
+        stranded = sorted(u for u in users.get(address, ()) if u in dropped and not _inert(by_address[u]))
+        if stranded:
+            raise FabricError(
+                f"--exclude leaves {', '.join(stranded)} using {address}, which this plan "
+                f"{'replaces' if by_address[address].action is Action.REPLACE else 'deletes'}: VMM would "
+                "refuse; exclude both, or neither"
+            )

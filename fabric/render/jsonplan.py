@@ -6,7 +6,9 @@ added and removed, a keyed list's items by key, every other attribute as before 
 lists appear in `changed_paths` (and `changed_outside`) by their own path (`network_sites`),
 no longer by position.
 4: `why`, each change's reasons as data beside `reason`, their words: a list of `{reason, paths,
-subjects, detail, step}` (`fabric.plan.reason.Reason` names the closed set; empty fields are left out).
+subjects, detail, step}` (`fabric.plan.reason.Reason` names the closed set; empty fields are left
+out); a `changed_outside` entry for a path fabric never applied (a keyed item or map key added
+outside) is `{path, absent: true}`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from fabric.plan.change import Change, Plan
+from fabric.plan.diff import MISSING
 from fabric.plan.planfile import change_record
 from fabric.render.text import entries_of
 
@@ -42,7 +45,10 @@ def change_to_json(change: Change) -> dict[str, Any]:
     record = change_record(change)
     record["action"] = change.shown.value
     record["diff"] = [e.to_json() for e in entries_of(change)]
-    record["changed_outside"] = [{"path": p, "applied": v} for p, v in change.changed_outside.items()]
+    record["changed_outside"] = [
+        {"path": p, "absent": True} if v is MISSING else {"path": p, "applied": v}
+        for p, v in change.changed_outside.items()
+    ]
     return {key: record[key] for key in PUBLIC}
 
 

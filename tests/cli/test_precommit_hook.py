@@ -49,7 +49,7 @@ def test_a_commit_touching_an_invalid_stamp_is_refused_with_its_problems(tmp_pat
 def test_the_published_hook_and_the_repository_hooks_are_well_formed() -> None:
     published = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     assert [h["id"] for h in published] == ["fabric-validate"]
-    assert published[0]["entry"] == "fabric-validate-changed"
+    assert published[0]["entry"].startswith("fabric-validate-changed --staged")
     assert "fabric-validate-changed" in (REPO / "pyproject.toml").read_text()
     local = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())
     entries = " ".join(h["entry"] for repo in local["repos"] for h in repo["hooks"])
@@ -57,3 +57,19 @@ def test_the_published_hook_and_the_repository_hooks_are_well_formed() -> None:
         assert check in entries
     makefile = (REPO / "Makefile").read_text()
     assert "ruff format --check" in makefile
+
+
+def test_staged_mode_sees_a_deleted_file_that_breaks_its_stamp(tmp_path: Path) -> None:
+    stamp = tmp_path / "my stamps" / "oslo"  # a space in the path, too
+    stamp.mkdir(parents=True)
+    (stamp / "fabric.yaml").write_text("stamp: oslo\n")
+    (stamp / "groups.yaml").write_text("host_group:\n  Oslo: {}\n")
+    (stamp / "clouds.yaml").write_text("cloud:\n  iaas:\n    host_groups: [host_group.Oslo]\n")
+    git = ["git", "-C", str(tmp_path), "-c", "user.email=t@example.invalid", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    assert subprocess.run([*HOOK, "--staged"], capture_output=True, text=True, cwd=tmp_path).returncode == 0
+    subprocess.run([*git, "commit", "-qm", "stamp"], check=True)
+    subprocess.run([*git, "rm", "-q", str(stamp / "groups.yaml")], check=True)  # pre-commit would pass no file
+    staged = subprocess.run([*HOOK, "--staged"], capture_output=True, text=True, cwd=tmp_path)
+    assert staged.returncode == 1 and "host_group.Oslo" in staged.stderr

@@ -71,6 +71,12 @@ class ScvmmProvider:
         self._vmm = vmm_server
         self.vmm_version = vmm_version
 
+    @property
+    def offline(self) -> bool:
+        """True without a connection to VMM (script_only, or a saved inventory): it can plan and
+        write scripts, but apply refuses before it starts (`fabric.cli.apply_cmd`)."""
+        return self._runner is None
+
     def _connected(self, what: str) -> Runner:
         if self._runner is None:
             raise ProviderError(f"{what}: no connection to VMM (offline inventory only)")

@@ -1,0 +1,45 @@
+"""Without a connection to VMM (a saved inventory, or script_only) apply and destroy refuse before
+anything is planned or changed, and say how to write the change as a script instead."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import Cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _stamp(tmp_path: Path, script_only: bool) -> Path:
+    target = tmp_path / "reference"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "stamps" / "reference", target)
+    extra = "\n  script_only: true" if script_only else ""
+    cfg = target / "fabric.yaml"
+    cfg.write_text(cfg.read_text().replace("  type: lab", f"  type: scvmm\n  server: vmm01.corp.example{extra}"))
+    return target
+
+
+@pytest.mark.parametrize("script_only", [False, True])
+def test_apply_without_a_connection_is_refused_before_anything(cli: Cli, tmp_path: Path, script_only: bool) -> None:
+    stamp = _stamp(tmp_path, script_only)
+    result = cli("apply", stamp, "--auto-approve", "--inventory", FIXTURES / "inventory_empty.json")
+    assert result.code == 1
+    assert "has no connection to VMM here" in result.err and "--emit-script FILE" in result.err
+    assert "will be created" not in result.out and "Traceback" not in result.err
+
+
+def test_destroy_without_a_connection_is_refused_before_anything(cli: Cli, tmp_path: Path) -> None:
+    result = cli("destroy", _stamp(tmp_path, script_only=True), "--auto-approve")
+    assert result.code == 1
+    assert "has no connection to VMM here" in result.err and "fabric plan --destroy --out FILE" in result.err
+
+
+def test_a_saved_plan_without_a_connection_points_to_fabric_script(cli: Cli, tmp_path: Path) -> None:
+    stamp = _stamp(tmp_path, script_only=True)
+    saved = tmp_path / "change.fabricplan"
+    assert cli("plan", stamp, "--inventory", FIXTURES / "inventory_empty.json", "--out", saved).code == 0
+    result = cli("apply", saved)
+    assert result.code == 1 and f"fabric script {saved}" in result.err
+    assert cli("script", saved).code == 0  # what it says to do works
