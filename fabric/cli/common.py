@@ -75,10 +75,17 @@ class _LazyConsole:
             self._console = Console(
                 file=cast(TextIO, _Redacting(self._stream)), highlight=False, soft_wrap=True, emoji=False
             )
+            # rich ends the process with exit 1 when the reader of a pipe stops; fabric's commands
+            # treat that as `write` does: the error reaches `reports_errors`, which ends quietly with 0
+            self._console.on_broken_pipe = _reader_gone  # type: ignore[method-assign]
         return self._console
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.console(), name)
+
+
+def _reader_gone() -> None:
+    raise BrokenPipeError
 
 
 def real_console(console: Console) -> Console:
@@ -183,6 +190,9 @@ def reports_errors(fn: F) -> F:
         try:
             _interrupt_with_exception()
             return fn(*args, **kwargs)
+        except BrokenPipeError:  # the reader stopped reading (`| head`): not an error, nothing more to say
+            _quiet_stdout()
+            return 0
         except KeyboardInterrupt:  # Ctrl-C: whatever was open has been closed on the way here
             err.print("\nInterrupted.", markup=False)
             return EXIT_INTERRUPTED
@@ -208,6 +218,16 @@ def reports_errors(fn: F) -> F:
             return 1
 
     return wrapper  # type: ignore[return-value]
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that what is still buffered for a closed pipe goes nowhere
+    (instead of failing again when the process exits)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (a test's captured stream): nothing to redirect
+        pass
 
 
 def _interrupt_with_exception() -> None:

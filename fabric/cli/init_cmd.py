@@ -14,7 +14,7 @@ from fabric.scaffold import scaffold
 @reports_errors
 def init(
     target: Annotated[Path, typer.Argument(help="Directory to create.", show_default=False, metavar="DIR")],
-    template: Annotated[str, typer.Option("--template", metavar="NAME", help="reference or lab.")] = "reference",
+    template: Annotated[str, typer.Option("--template", metavar="NAME", help="reference, lab or wap.")] = "reference",
     var: Annotated[
         list[str] | None,
         typer.Option("--var", metavar="NAME=VALUE", help="NAME=VALUE (lists comma-separated); repeatable."),
