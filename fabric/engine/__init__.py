@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 from fabric import secrets
 from fabric.apply.operations import ensure_orderable, needs_order_check, operations_of, ordered_steps
 from fabric.apply.reconcile import settle
-from fabric.apply.retry import call_with_retries
 from fabric.engine.adopt import Exported, Imported, export_stamp, import_object, take_over
+from fabric.engine.live import read_inventory
 from fabric.engine.planfiles import read_plan_file, save_plan, target_plan
 from fabric.errors import FabricError
 from fabric.inventory import Inventory
@@ -52,6 +52,7 @@ __all__ = [  # what the commands use from the submodules
     "Imported",
     "export_stamp",
     "import_object",
+    "read_inventory",
     "read_plan_file",
     "save_plan",
     "take_over",
@@ -417,9 +418,3 @@ def reconcile(provider: Provider, state: StateBackend, stamp: str) -> list[str]:
     plan's apply: the caller holds the lock, so the result is written). One line per operation;
     the live inventory is read only if there are any."""
     return settle(state, lambda: read_inventory(provider), stamp)[1]
-
-
-def read_inventory(provider: Provider) -> Inventory:
-    """The provider's live inventory as fabric compares it (ownership tags read off descriptions),
-    transient errors retried (a read is always safe to repeat)."""
-    return call_with_retries(provider.read_inventory).owned()

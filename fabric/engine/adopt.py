@@ -11,6 +11,7 @@ import yaml
 
 from fabric.apply.operations import provider_attributes
 from fabric.apply.retry import call_with_retries
+from fabric.engine.live import read_inventory
 from fabric.errors import FabricError
 from fabric.inventory import ObservedObject
 from fabric.model.resources import KINDS
@@ -58,7 +59,7 @@ def import_object(session: Session, address: str, live: str, force: bool = False
     snapshot = session.state.read()
     if address in snapshot.entries:
         raise FabricError(f"{address} is already in state (live ID {snapshot.entries[address].live_id})")
-    inventory = call_with_retries(session.provider.read_inventory).owned()
+    inventory = read_inventory(session.provider)
     obj = find_live(inventory, resource.KIND, live)
     owner = next((a for a, e in snapshot.entries.items() if e.live_id == obj.id), None)
     if owner:
@@ -88,7 +89,7 @@ def export_stamp(session: Session, target: Path, force: bool = False) -> Exporte
     record its objects in the new stamp's state (its own `state:` settings: a fresh SQLite file)."""
     if target.exists() and any(target.iterdir()) and not force:
         raise FabricError(f"{target} exists and is not empty (use --force to overwrite)")
-    inventory, left_out = exportable(call_with_retries(session.provider.read_inventory).owned(), _stamp(session))
+    inventory, left_out = exportable(read_inventory(session.provider), session.fabric.config.stamp)
     docs, addresses = export_documents(inventory)
     target.mkdir(parents=True, exist_ok=True)
     _write_stamp(target, session, docs)
@@ -102,10 +103,6 @@ def export_stamp(session: Session, target: Path, force: bool = False) -> Exporte
     finally:
         state.close()
     return Exported(len(exported.resources), left_out)
-
-
-def _stamp(session: Session) -> str:
-    return session.fabric.config.stamp
 
 
 def _stamp_name(target: Path) -> str:

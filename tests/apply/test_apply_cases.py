@@ -20,52 +20,17 @@ create, update, delete, detach (the first step of a two-step update), record, fo
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from plan_cases import options_of, plan_case, read_json
 
 from fabric import digraph, secrets
 from fabric.apply.operations import Operation, ensure_orderable, operations_of
 from fabric.errors import FabricError
-from fabric.inventory import Inventory, ObservedObject
-from fabric.model.builtins import is_built_in
-from fabric.plan.change import Plan
-from fabric.plan.planner import make_plan
-from fabric.project import open_stamp
-from fabric.providers.lab.rules import IMMUTABLE
-from fabric.snapshot import StateEntry, StateSnapshot
 
 CASES = sorted(p for p in (Path(__file__).parent / "cases").iterdir() if p.is_dir())
-
-
-def _read(path: Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def plan_case(case: Path, options: dict[str, Any]) -> Plan:
-    """The case's plan, made as tests/plan/test_planner_cases.py makes it."""
-    fabric = open_stamp(case / "desired")
-    observed = _read(case / "observed.json")
-    inventory = Inventory.of(ObservedObject(o["id"], o["kind"], o["name"], o["attributes"]) for o in observed).owned()
-    entries = {
-        a: StateEntry(a, e["kind"], e["live_id"], e.get("attributes", {}), protected=e.get("protected", False))
-        for a, e in _read(case / "state.json").items()
-    }
-    return make_plan(
-        "case",
-        fabric.resources,
-        inventory,
-        StateSnapshot(1, "l", entries),
-        lambda k: IMMUTABLE.get(k, frozenset()),
-        destroy=bool(options.get("destroy", False)),
-        moves={m.from_: m.to for m in fabric.config.moved},
-        built_in=is_built_in,
-        replace_addresses=frozenset(options.get("replace", [])),
-        removed=frozenset(r.from_ for r in fabric.config.removed),
-    )
 
 
 def _name(op: Operation) -> str:
@@ -83,10 +48,10 @@ def fresh_secrets() -> Iterator[None]:
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 @pytest.mark.usefixtures("fresh_secrets")
 def test_case(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    options = _read(case / "options.json") if (case / "options.json").exists() else {}
+    options = options_of(case)
     for name, value in options.get("env", {}).items():
         monkeypatch.setenv(name, value)
-    expected = _read(case / "expected.json")
+    expected = read_json(case / "expected.json")
     plan = plan_case(case, options)
     if "refused" in expected:
         with pytest.raises(FabricError) as refused:
@@ -108,6 +73,6 @@ def test_case(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_every_case_says_what_it_expects() -> None:
     for case in CASES:
-        expected = _read(case / "expected.json")
+        expected = read_json(case / "expected.json")
         assert set(expected) in ({"refused"}, {"operations", "before"}), case.name
         assert expected.get("refused") or expected.get("before"), f"{case.name}: checks nothing"

@@ -73,3 +73,9 @@ def test_staged_mode_sees_a_deleted_file_that_breaks_its_stamp(tmp_path: Path) -
     subprocess.run([*git, "rm", "-q", str(stamp / "groups.yaml")], check=True)  # pre-commit would pass no file
     staged = subprocess.run([*HOOK, "--staged"], capture_output=True, text=True, cwd=tmp_path)
     assert staged.returncode == 1 and "host_group.Oslo" in staged.stderr
+
+
+def test_staged_mode_outside_a_git_repository_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    result = subprocess.run([*HOOK, "--staged"], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: cannot list the staged files with git") and "Traceback" not in result.stderr

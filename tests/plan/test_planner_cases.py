@@ -12,16 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from plan_cases import options_of, plan_case, read_json
 
 from fabric import secrets
 from fabric.errors import FabricError
-from fabric.inventory import Inventory, ObservedObject
-from fabric.model.builtins import is_built_in
+from fabric.inventory import Inventory
 from fabric.plan.change import Plan
 from fabric.plan.planner import make_plan
 from fabric.project import open_stamp
-from fabric.providers.lab.rules import IMMUTABLE
-from fabric.snapshot import StateEntry, StateSnapshot
+from fabric.snapshot import StateSnapshot
 
 CASES = sorted(p for p in (Path(__file__).parent / "cases").iterdir() if p.is_dir())
 
@@ -37,33 +36,13 @@ def fresh_secrets() -> Iterator[None]:
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 @pytest.mark.usefixtures("fresh_secrets")
 def test_case(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    options = json.loads((case / "options.json").read_text()) if (case / "options.json").exists() else {}
+    options = options_of(case)
     for name, value in options.get("env", {}).items():  # what `${env:NAME}` in the stamp resolves to
         monkeypatch.setenv(name, value)
-    fabric = open_stamp(case / "desired")
-    observed = json.loads((case / "observed.json").read_text())
-    # descriptions may carry ownership tags, read off as the engine does
-    inventory = Inventory.of(ObservedObject(o["id"], o["kind"], o["name"], o["attributes"]) for o in observed).owned()
-    raw_state = json.loads((case / "state.json").read_text())
-    entries = {
-        a: StateEntry(a, e["kind"], e["live_id"], e.get("attributes", {}), protected=e.get("protected", False))
-        for a, e in raw_state.items()
-    }
-    expected = json.loads((case / "expected.json").read_text())
+    expected = read_json(case / "expected.json")
 
     def plan_it() -> Plan:
-        return make_plan(
-            "case",
-            fabric.resources,
-            inventory,
-            StateSnapshot(1, "l", entries),
-            lambda k: IMMUTABLE.get(k, frozenset()),
-            destroy=options.get("destroy", False),
-            moves={m.from_: m.to for m in fabric.config.moved},
-            built_in=is_built_in,
-            replace_addresses=frozenset(options.get("replace", [])),
-            removed=frozenset(r.from_ for r in fabric.config.removed),
-        )
+        return plan_case(case, options)
 
     if "refused" in expected:  # the whole plan must be refused, naming every problem
         with pytest.raises(FabricError) as refused:

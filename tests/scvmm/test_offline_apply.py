@@ -43,3 +43,31 @@ def test_a_saved_plan_without_a_connection_points_to_fabric_script(cli: Cli, tmp
     result = cli("apply", saved)
     assert result.code == 1 and f"fabric script {saved}" in result.err
     assert cli("script", saved).code == 0  # what it says to do works
+
+
+def _broken_inventory(tmp_path: Path, edit: str) -> Path:
+    import json
+
+    doc = json.loads((FIXTURES / "inventory_small.json").read_text())
+    if edit == "missing":
+        del doc["cloud"]
+    else:
+        doc["port_classification"][0] = {"ID": "x"}  # an object without its fields
+    path = tmp_path / "inventory.json"
+    path.write_text(json.dumps(doc))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        ("missing", "the inventory has no cloud list"),
+        ("malformed", "inventory document is malformed: port_classification[0]: no 'Name' field"),
+    ],
+)
+def test_a_broken_inventory_is_one_line_and_exit_1(cli: Cli, tmp_path: Path, edit: str, message: str) -> None:
+    stamp = _stamp(tmp_path, script_only=True)
+    result = cli("plan", stamp, "--inventory", _broken_inventory(tmp_path, edit))
+    assert result.code == 1 and "Traceback" not in result.err
+    lines = [line for line in result.err.splitlines() if line.strip()]
+    assert len(lines) == 1 and message in lines[0], result.err

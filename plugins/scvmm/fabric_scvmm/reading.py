@@ -63,8 +63,9 @@ def comma_set(text: Any) -> list[str]:
 
 
 def base(raw: Raw) -> dict[str, Any]:
-    """Name and description, which every object has."""
-    return {"name": text(raw, "Name"), "description": text(raw, "Description")}
+    """Name and description, which every object has (KeyError without a name: not the read
+    script's object, and an empty name would plan as an object to create)."""
+    return {"name": str(raw["Name"]), "description": text(raw, "Description")}
 
 
 @dataclass(frozen=True)
