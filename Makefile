@@ -14,7 +14,8 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-# Plans and applies stamps/reference on a fresh embedded lab VMM (state kept in build/demo), then
+# Plans and applies stamps/reference (its DR design included: the lab seeds its Hyper-V hosts and VMs)
+# on a fresh embedded lab VMM (state kept in build/demo), lists the VMs and their replicas, then
 # applies stamps/lab at a real pseudo-terminal (progress bar and all), so a hang there fails the demo.
 demo: install
 	rm -rf $(DEMO)
@@ -22,6 +23,7 @@ demo: install
 	$(BIN)/fabric plan stamps/reference --state-dir $(DEMO) --detailed-exitcode || test $$? -eq 2
 	$(BIN)/fabric apply stamps/reference --state-dir $(DEMO) --auto-approve --parallelism 8
 	$(BIN)/fabric plan stamps/reference --state-dir $(DEMO) --detailed-exitcode
+	$(BIN)/fabric lab vms stamps/reference --state-dir $(DEMO)
 	$(BIN)/python tests/terminal.py 120 $(BIN)/fabric apply stamps/lab --state-dir $(DEMO)/lab --auto-approve --compact
 	$(BIN)/fabric plan stamps/lab --state-dir $(DEMO)/lab --detailed-exitcode
 	@echo "Demo done: the lab VMM now matches stamps/reference (state in $(DEMO)), and apply ran at a terminal."
@@ -46,6 +48,7 @@ explore: install
 
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/dr.py
 
 clean:
 	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache

@@ -25,10 +25,15 @@ class ObservedObject:
     name: str
     attributes: Mapping[str, Any]
     owner: str | None = None  # the stamp whose ownership tag the object carries (see owned())
+    # observed facts that are neither desired state nor drift (a protected VM's replication state)
+    posture: Mapping[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {"id": self.id, "kind": self.kind, "name": self.name, "attributes": dict(self.attributes)}
+        out = {"id": self.id, "kind": self.kind, "name": self.name, "attributes": dict(self.attributes)}
+        if self.posture is not None:
+            out["posture"] = dict(self.posture)
+        return out
 
 
 @dataclass
@@ -72,7 +77,7 @@ class Inventory:
             description = obj.attributes.get("description")
             if isinstance(description, str) and ownership.MARKER in description:
                 plain, owner = ownership.untag(description)
-                obj = ObservedObject(obj.id, obj.kind, obj.name, {**obj.attributes, "description": plain}, owner)
+                obj = replace(obj, attributes={**obj.attributes, "description": plain}, owner=owner)
             objects[obj.id] = obj
         for live_id, obj in objects.items():
             cls = KINDS.get(obj.kind)

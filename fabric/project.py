@@ -47,6 +47,8 @@ def open_stamp(root: Path, providers: Providers | None = None, variables: Mappin
             findings += provider_findings(config_file, fabric.config.provider, model)
             findings += resource_findings(fabric, model)
         diagnostics = diagnostics + to_diagnostics(findings, loaded.locator)
-    if diagnostics or fabric is None:
-        raise ConfigError(diagnostics)
-    return fabric
+    errors = [d for d in diagnostics if d.severity == "error"]
+    if errors or fabric is None:
+        raise ConfigError(errors)
+    warnings = sorted((d for d in diagnostics if d.severity != "error"), key=lambda d: (d.location, d.message))
+    return replace(fabric, warnings=tuple(warnings))

@@ -98,12 +98,19 @@ def scaffold(target: Path, template: str, assignments: list[str], *, force: bool
     if values.get("stamp") == template and target.name:
         context["stamp"] = re.sub(r"[^A-Za-z0-9_.-]+", "-", target.name).strip("-.") or template
     written = []
-    for source in sorted((TEMPLATES / template).glob("*.j2")):
+    root = TEMPLATES / template
+    for source in sorted(p for p in root.rglob("*") if p.is_file() and p.name != "defaults.yaml"):
+        relative = source.relative_to(root)
+        path = target / (str(relative).removesuffix(".j2"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if source.suffix != ".j2":  # a file the stamp names (a library script): copied as it is
+            path.write_bytes(source.read_bytes())
+            written.append(path)
+            continue
         try:
             text = _ENV.from_string(source.read_text()).render(context)
         except Exception as exc:  # any failure of a packaged template is reported, not a traceback
-            raise FabricError(f"template {template}/{source.name}: {exc}") from None
-        path = target / source.name.removesuffix(".j2")
+            raise FabricError(f"template {template}/{relative}: {exc}") from None
         path.write_text(text)
         written.append(path)
     return written

@@ -56,6 +56,42 @@ def copy_stamp(name: str, dest: Path) -> Path:
     return target
 
 
+def scvmm_reference(dest: Path, settings: str = "  server: vmm01.corp.example") -> Path:
+    """stamps/reference copied to dest/reference for the scvmm provider (`settings`: its lines
+    under `provider:`), without its disaster-recovery kinds (dr.yaml: the DR backend's, which the
+    scvmm provider does not apply) and the lab's seed."""
+    target = copy_stamp("reference", dest)
+    (target / "dr.yaml").unlink()
+    cfg = target / "fabric.yaml"
+    text = cfg.read_text().replace("  seed: lab/seed.yaml", "").replace("  type: lab", "  type: scvmm\n" + settings)
+    cfg.write_text(text)
+    return target
+
+
+def resource_count(stamp: Path = STAMPS / "reference", domain: str | None = None) -> int:
+    """How many resources `stamp` declares once expanded (only `domain`'s: "vmm" or "dr", if given)."""
+    from fabric.project import open_stamp
+
+    resources = open_stamp(stamp).resources.values()
+    return sum(1 for r in resources if domain in (None, r.DOMAIN))
+
+
+_PREVENT_DESTROY = re.compile(r"^[ \t]*lifecycle: \{prevent_destroy: true\}.*\n", re.M)
+
+
+def without_prevent_destroy(stamp: Path) -> Path:
+    """Strip every `lifecycle: {prevent_destroy: true}` line from a private copy of a stamp (the
+    reference stamp's cloud pairings carry it), for tests that mean to delete or replace them."""
+    stripped = 0
+    for path in sorted(stamp.glob("*.yaml")):
+        text, n = _PREVENT_DESTROY.subn("", path.read_text(encoding="utf-8"))
+        if n:
+            path.write_text(text, encoding="utf-8")
+            stripped += n
+    assert stripped, f"no prevent_destroy line in {stamp}: the helper's pattern is out of date"
+    return stamp
+
+
 @pytest.fixture
 def reference(tmp_path: Path) -> Path:
     """A private copy of stamps/reference."""

@@ -61,6 +61,8 @@ class GeneratedStamp:
     files: dict[str, dict[str, dict[str, Body]]]
     addresses: list[str]
     preexisting: list[LabObject] = field(default_factory=list)
+    # the lab's Hyper-V hosts and VMs the DR kinds need (a `fabric.providers.lab.dr.Seed` as data)
+    seed: dict[str, Any] = field(default_factory=dict)
 
     def write(self, root: Path) -> Path:
         """Write the stamp into `root` (created) and return it."""
@@ -480,10 +482,12 @@ def _reach(groups: Iterable[str], parents: dict[str, str]) -> set[str]:
     return reach
 
 
-def _clouds(b: _Builder, parents: dict[str, str], sites: list[_Site], classes: list[str], props: list[str]) -> None:
+def _clouds(
+    b: _Builder, parents: dict[str, str], sites: list[_Site], classes: list[str], props: list[str], least: int = 0
+) -> None:
     cloud_props = [p for p in props if "cloud" in b.bodies[p]["members"]]
     quota = st.one_of(st.none(), st.just("unlimited"), st.integers(0, 1_000_000_000))
-    for i in range(b.draw(st.integers(0, 3))):
+    for i in range(b.draw(st.integers(least, max(least, 3)))):
         groups = b.subset(sorted(parents), min_size=1)
         reach = _reach(groups, parents)
         reachable = sorted({s.logical_network for s in sites if reach & set(s.host_groups)})
@@ -499,6 +503,83 @@ def _clouds(b: _Builder, parents: dict[str, str], sites: list[_Site], classes: l
         body["disaster_recovery_supported"] = b.draw(st.booleans())
         b.depends_on(body, b.order)
         b.add("cloud", f"cloud-{i}{b.draw(KEY_SUFFIXES)}", body)
+
+
+def _group_path(b: _Builder, address: str, parents: dict[str, str]) -> str:
+    """A host group's path by display names, as the lab's seed names it."""
+    parts = []
+    current = address
+    while current:
+        parts.append(b.bodies[current].get("name") or current.rsplit("/", 1)[-1].removeprefix("host_group."))
+        current = parents[current]
+    return "/".join(reversed(parts))
+
+
+def _related(a: list[str], c: list[str], parents: dict[str, str]) -> bool:
+    def up(g: str) -> set[str]:
+        out = set()
+        while g:
+            out.add(g)
+            g = parents[g]
+        return out
+
+    return any(x in up(y) or y in up(x) for x in a for y in c)
+
+
+def _dr(b: _Builder, parents: dict[str, str], always: bool = False) -> dict[str, Any]:
+    """Pairings between DR-enabled clouds on unrelated host groups, protected VMs on them and a
+    recovery plan; returns the lab seed (hosts in both clouds, the VMs)."""
+    clouds = [(a, c) for a, c in b.bodies.items() if a.startswith("cloud.")]
+    pairs = [
+        (p, r)
+        for p in clouds
+        for r in clouds
+        if p[0] != r[0] and not _related(p[1]["host_groups"], r[1]["host_groups"], parents)
+    ]
+    seed: dict[str, Any] = {"hosts": {}, "vms": {}}
+    if not pairs or (not always and b.draw(st.integers(0, 3)) == 0):
+        return seed
+    policy: Body = {
+        "name": b.names.take("replication_policy"),
+        "copy_frequency_seconds": b.draw(st.sampled_from([30, 300, 900])),
+        "recovery_points": b.draw(st.integers(0, 24)),
+        "authentication": b.draw(st.sampled_from(["kerberos", "certificate"])),
+        "compression": b.draw(st.booleans()),
+    }
+    policy_address = b.add("replication_policy", "policy-0", policy)
+    used: set[str] = set()
+    vms: list[str] = []
+    tag = b.names.prefix.strip().replace(" ", "-")
+    for i, (primary, recovery) in enumerate(pairs[: b.draw(st.integers(1, 2))]):
+        if primary[0] in used:
+            continue
+        used.add(primary[0])
+        primary[1]["disaster_recovery_supported"] = recovery[1]["disaster_recovery_supported"] = True
+        body: Body = {"name": b.names.take("cloud_pairing"), "primary_cloud": primary[0], "recovery_cloud": recovery[0]}
+        body["policy"] = policy_address
+        pairing = b.add("cloud_pairing", f"pairing-{i}", body)
+        for side, cloud in (("p", primary), ("r", recovery)):
+            host = f"{tag}h-{i}-{side}"
+            seed["hosts"][host] = {"host_group": _group_path(b, cloud[1]["host_groups"][0], parents), "switches": ["S"]}
+        for n in range(b.draw(st.integers(1 if always else 0, 3))):
+            vm = f"{tag}dr-vm-{i}-{n}"
+            seed["vms"][vm] = {"host": f"{tag}h-{i}-p", "adapters": [{"switch": "S", "ip": f"10.9.{i}.{n + 10}"}]}
+            vm_body: Body = {"name": b.names.take("protected_vm"), "vm": vm, "pairing": pairing}
+            vm_body["boot_seconds"] = b.draw(st.integers(0, 600))
+            vms.append(b.add("protected_vm", f"vm-{i}-{n}", vm_body))
+    if vms and (always or b.draw(st.integers(0, 3)) != 0):
+        groups: list[Body] = []
+        for g, address in enumerate(vms):
+            if not groups or b.draw(st.booleans()):
+                groups.append({"name": f"group-{g}", "vms": []})
+            groups[-1]["vms"].append(address)
+        kinds = st.lists(st.sampled_from(["test", "planned", "unplanned"]), min_size=1, max_size=3, unique=True)
+        groups[0]["pre"] = [{"name": "check", "manual": {"instructions": "Check."}, "failover_types": b.draw(kinds)}]
+        plan: Body = {"name": f"{tag or 'rp'}-plan", "groups": groups}
+        if b.draw(st.booleans()):
+            plan["shutdown"] = {"pre": [{"name": "prepare", "builtin": "prepare_replica_network"}]}
+        b.add("recovery_plan", "plan-0", plan)
+    return seed
 
 
 def _grants(b: _Builder, pools: list[tuple[str, Body]]) -> None:
@@ -546,12 +627,14 @@ def stamps(
     depends_on: bool = True,
     vmm_picks_addresses: bool = True,
     name_prefix: str = "",
+    dr: bool = False,
 ) -> GeneratedStamp:
     """A valid stamp, split across one to three resource files, and what the lab holds already.
 
     `with_lab=False`: nothing pre-exists in the lab. `depends_on=False`: no `depends_on` edges.
     `vmm_picks_addresses=False`: every ip_grant names its address (none is left to VMM).
     `name_prefix`: starts every display name (and host-group key); drawn names never contain `v`.
+    `dr=True`: at least two clouds, and the disaster-recovery kinds whenever two have unrelated host groups.
     """
     b = _Builder(draw, extra_edges=depends_on, vmm_picks=vmm_picks_addresses, name_prefix=name_prefix)
     parents = _host_groups(b)
@@ -565,11 +648,12 @@ def stamps(
     pools = _site_pools(b, sites) + _vm_networks(b, networks, sites)
     uplinks = _uplinks(b, sites, networks)
     _switches(b, uplinks, classes, profiles)
-    _clouds(b, parents, sites, classes, props)
+    _clouds(b, parents, sites, classes, props, least=2 if dr else 0)
+    seed = _dr(b, parents, always=dr)
     _grants(b, pools)
     if with_lab:
         _preexisting(b, networks, classes, [g for g in groups if not parents[g]])
     files: dict[str, dict[str, dict[str, Body]]] = {}
     for kind, entries in b.kinds.items():
         files.setdefault(draw(st.sampled_from(["a.yaml", "b.yml", "c.yaml"])), {})[kind] = entries
-    return GeneratedStamp(b.variables, files, list(b.order), b.preexisting)
+    return GeneratedStamp(b.variables, files, list(b.order), b.preexisting, seed)

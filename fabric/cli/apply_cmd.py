@@ -33,6 +33,7 @@ from fabric.cli.common import (
     out,
     print_plan_text,
     real_console,
+    report_warnings,
     reports_errors,
     write,
     write_file,
@@ -230,6 +231,7 @@ def _apply(stamp: Path, options: _Options, destroy: bool) -> int:
         ) as session,
         announce_waits(session.state).lock("destroy" if destroy else "apply"),
     ):
+        report_warnings(session.fabric)
         if options.emit_script is None:
             instead = (
                 "fabric plan --destroy --out FILE, then fabric script FILE, writes it as a script"

@@ -264,6 +264,13 @@ def announce_waits(state: Any) -> Any:
     return state
 
 
+def report_warnings(fabric: Any) -> None:
+    """Print validation's warnings (`Fabric.warnings`) on stderr, one line each: they refuse nothing."""
+    for warning in fabric.warnings:
+        sys.stderr.write(redact_text(warning.render() + "\n"))
+    sys.stderr.flush()
+
+
 def write(text: str) -> None:
     """Write text to stdout as is (secrets masked): fast (no rich rendering) for large plans and pipes."""
     sys.stdout.write(redact_text(text if text.endswith("\n") else text + "\n"))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import io
 import json
 import subprocess
+import tarfile
 import tempfile
 from enum import StrEnum
 from pathlib import Path
@@ -60,19 +62,24 @@ def _revision(top: Path, ref: str, option: str) -> None:
 
 
 def _checkout(stamp: Path, ref: str, into: Path, option: str) -> Path:
-    """Write the stamp's YAML files as of `ref` into `into`; return that directory."""
+    """Write the stamp's files as of `ref` into `into` (the YAML, and what it names beside it: the
+    library scripts, the lab's seed); return that directory."""
     top = _top(stamp)
     _revision(top, ref, option)
     rel = stamp.resolve().relative_to(top.resolve()).as_posix()
-    prefix = "" if rel == "." else rel + "/"
+    tree = f"{ref}:{rel}" if rel != "." else f"{ref}:"
     try:
-        names = _git(top, "ls-tree", "--name-only", f"{ref}:{rel}" if prefix else f"{ref}:").split()
+        is_tree = _git(top, "cat-file", "-t", tree).strip() == "tree"
     except FabricError:
-        raise FabricError(f"{option} {ref}: the stamp directory {rel} does not exist at that revision") from None
+        is_tree = False
+    if not is_tree:
+        raise FabricError(f"{option} {ref}: the stamp directory {rel} does not exist at that revision")
     target = Path(tempfile.mkdtemp(prefix="rev-", dir=into))
-    for name in names:
-        if name.endswith((".yaml", ".yml")):
-            (target / name).write_text(_git(top, "show", f"{ref}:{prefix}{name}"), encoding="utf-8")
+    done = subprocess.run(["git", "-C", str(top), "archive", "--format=tar", tree], capture_output=True, check=False)
+    if done.returncode != 0:
+        raise FabricError(f"git archive {tree}: {done.stderr.decode(errors='replace').strip() or 'failed'}")
+    with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
+        archive.extractall(target, filter="data")  # no links out, no absolute paths, no devices
     return target
 
 

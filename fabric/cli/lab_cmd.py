@@ -345,3 +345,124 @@ def revoke(
         holder = console.lab.revoke_ip(pool.id, address)
     out.print(f"{ref}: revoked {address} (granted to {holder})", markup=False)
     return 0
+
+
+@lab_app.command("seed")
+@reports_errors
+def seed(
+    args: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="[STAMP] FILE",
+            help="The stamp (default: the current directory) and a seed file of Hyper-V hosts and VMs "
+            "(hosts: {NAME: {host_group: PATH, switches: [...]}}, vms: {NAME: {host, disks_gb, adapters}}).",
+            show_default=False,
+        ),
+    ],
+    state_dir: StateDir = None,
+) -> int:
+    """Load Hyper-V hosts and VMs into the lab (by name: again is the same); VMs are not desired state."""
+    from fabric.providers.lab.seedfile import read_seed
+
+    stamp, (file,) = leading_stamp(args, "[STAMP] FILE", 1, 1)
+    loaded = read_seed(Path(file))
+    with engine.open_session(stamp, state_dir) as session:
+        hosts, vms = _lab(session).seed(loaded)
+    out.print(f"{file}: {hosts} host(s) and {vms} VM(s) in the lab", markup=False)
+    return 0
+
+
+@lab_app.command("vms")
+@reports_errors
+def vms(
+    stamp: StampDir = HERE,
+    fmt: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+    state_dir: StateDir = None,
+) -> int:
+    """The lab's Hyper-V hosts and VMs: primaries and replicas, their hosts and adapters."""
+    with engine.open_session(stamp, state_dir) as session:
+        lab = _lab(session)
+        hosts, machines = lab.hosts(), lab.vms()
+    if fmt is Format.json:
+        write(json.dumps({"hosts": hosts, "vms": machines}, indent=2, ensure_ascii=False))
+        return 0
+    for host in hosts:
+        out.print(f"host {host['name']:<20} {host['host_group']:<32} {', '.join(host['switches'])}", markup=False)
+    for vm in machines:
+        nics = "; ".join(
+            f"{a.get('switch') or '-'} vlan {a.get('vlan')} {a.get('ip') or 'dhcp'} failover {_failover(a)}"
+            for a in vm.get("adapters", [])
+        )
+        out.print(f"{vm['role']:<8} {vm['name']:<20} on {vm['host']:<14} {nics}", markup=False)
+    out.print(f"{len(hosts)} host(s), {len(machines)} VM(s)", markup=False)
+    return 0
+
+
+def _failover(adapter: dict[str, Any]) -> str:
+    setting = adapter.get("failover_ipv4", "disabled")
+    return setting if isinstance(setting, str) else str(setting.get("address", "?"))
+
+
+@lab_app.command("vm")
+@reports_errors
+def vm(
+    args: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="[STAMP] NAME PATH=VALUE...",
+            help="The stamp (default: the current directory), the VM's name and facts to change "
+            "(adapters.0.switch=Other; adapters.0.failover_ipv4=enabled_empty; host=OSL-HV02; VALUE is YAML).",
+            show_default=False,
+        ),
+    ],
+    replica: Annotated[bool, typer.Option("--replica", help="Change the replica, not the primary.")] = False,
+    state_dir: StateDir = None,
+) -> int:
+    """Perturb a lab VM as an admin or an outage would: wrong switch, failover IP enabled but empty, …"""
+    stamp, (name, *assignments) = leading_stamp(args, "[STAMP] NAME PATH=VALUE...", 2)
+    changes = dict(_assignment(a) for a in assignments)
+    with engine.open_session(stamp, state_dir) as session:
+        _lab(session).edit_vm(name, "replica" if replica else "primary", changes)
+    for path, value in changes.items():
+        out.print(f"{name}{' (replica)' if replica else ''}: {path} = {json.dumps(value)}", markup=False)
+    return 0
+
+
+class ReplicationState(StrEnum):
+    """Replication states the lab can be put in."""
+
+    Replicating = "Replicating"
+    Suspended = "Suspended"
+    Error = "Error"
+    Resynchronizing = "Resynchronizing"
+
+
+class Health(StrEnum):
+    """Hyper-V Replica health."""
+
+    Normal = "Normal"
+    Warning = "Warning"
+    Critical = "Critical"
+
+
+@lab_app.command("replication")
+@reports_errors
+def replication(
+    args: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="[STAMP] VM", help="The stamp (default: the current directory) and a protected VM's name."
+        ),
+    ],
+    state: Annotated[ReplicationState, typer.Option("--state", help="The replication state.")] = (
+        ReplicationState.Error
+    ),
+    health: Annotated[Health, typer.Option("--health", help="The replication health.")] = Health.Critical,
+    state_dir: StateDir = None,
+) -> int:
+    """Break (or mend) a VM's replication, as a failed link or replica host would."""
+    stamp, (name,) = leading_stamp(args, "[STAMP] VM", 1, 1)
+    with engine.open_session(stamp, state_dir) as session:
+        _lab(session).set_replication(name, state.value, health.value)
+    out.print(f"{name}: replication {state.value}, health {health.value}", markup=False)
+    return 0

@@ -23,6 +23,7 @@ from fabric.cli.common import (
     announce_waits,
     err,
     print_plan_text,
+    report_warnings,
     reports_errors,
     write,
 )
@@ -93,6 +94,7 @@ def plan(
         engine.open_session(stamp, state_dir, lock_timeout, inventory, variables) as session,
         announce_waits(session.state).lock("plan") if lock else nullcontext(),
     ):
+        report_warnings(session.fabric)
         the_plan, basis = engine.plan_with_fingerprint(
             session, destroy=destroy, fingerprint=out_file is not None, replace=replace or (), notices=notices
         )

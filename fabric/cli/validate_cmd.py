@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from fabric.cli.common import HERE, StampDir, VarAssignments, VarFiles, reports_errors, write
+from fabric.cli.common import HERE, StampDir, VarAssignments, VarFiles, report_warnings, reports_errors, write
 from fabric.errors import ConfigError, Diagnostic, FabricError, SourceLocation
 from fabric.load.stamp import load_config
 from fabric.load.variables import stamp_variables
@@ -36,8 +36,10 @@ def validate(
     """Check a stamp without touching any provider: every problem, file:line:col each."""
     if fmt is ValidateFormat.text:
         fabric = open_stamp(stamp, settings_models(), stamp_variables(stamp, var, var_file))
+        report_warnings(fabric)
         where = stamp if stamp != HERE else Path.cwd().name  # `fabric validate` in the stamp directory
-        write(f"{where}: valid ({len(fabric.resources)} resources).")
+        warned = f", {len(fabric.warnings)} warning(s)" if fabric.warnings else ""
+        write(f"{where}: valid ({len(fabric.resources)} resources{warned}).")
         return 0
     try:
         fabric = open_stamp(stamp, settings_models(), stamp_variables(stamp, var, var_file))
@@ -48,7 +50,7 @@ def validate(
         problem = Diagnostic(SourceLocation(str(stamp), 0, 0), str(exc))
         write(json.dumps(validation_json(str(stamp), None, [problem]), indent=2, ensure_ascii=False))
         return 1
-    doc = validation_json(fabric.config.stamp, len(fabric.resources), [])
+    doc = validation_json(fabric.config.stamp, len(fabric.resources), list(fabric.warnings))
     write(json.dumps(doc, indent=2, ensure_ascii=False))
     return 0
 
@@ -67,7 +69,7 @@ def validation_json(stamp: str, resources: int | None, diagnostics: list[Diagnos
     return {
         "format_version": "1",
         "stamp": stamp,
-        "valid": not diagnostics,
+        "valid": not any(d.severity == "error" for d in diagnostics),
         "resources": resources,
         "problems": [
             {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -91,8 +92,12 @@ def export_stamp(session: Session, target: Path, force: bool = False) -> Exporte
         raise FabricError(f"{target} exists and is not empty (use --force to overwrite)")
     inventory, left_out = exportable(read_inventory(session.provider), session.fabric.config.stamp)
     docs, addresses = export_documents(inventory)
+    scripts = _script_sources(session, docs)
     target.mkdir(parents=True, exist_ok=True)
     _write_stamp(target, session, docs)
+    for source, origin in scripts.items():
+        (target / source).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(origin, target / source)
     exported = open_stamp(target, available())  # proves the YAML is valid and loadable
     ids = {address: live_id for live_id, address in addresses.items()}
     state = open_state(exported.config.state, exported.config.stamp, target / ".fabric")
@@ -103,6 +108,25 @@ def export_stamp(session: Session, target: Path, force: bool = False) -> Exporte
     finally:
         state.close()
     return Exported(len(exported.resources), left_out)
+
+
+def _script_sources(session: Session, docs: dict[str, Any]) -> dict[str, Path]:
+    """The files the exported library scripts need (their `source`, relative path → this stamp's
+    file), with the `sha256` fabric sets from the file dropped from the documents. The library
+    share's copy cannot be fetched: a script whose source this stamp does not hold is refused."""
+    root = Path(session.fabric.root).resolve()
+    out: dict[str, Path] = {}
+    for key, entry in docs.get("library_script", {}).items():
+        entry.pop("sha256", None)
+        source = str(entry.get("source", ""))
+        origin = (root / source).resolve()
+        if not origin.is_relative_to(root) or not origin.is_file():
+            raise FabricError(
+                f"library_script.{key}: its source {source!r} is not a file of this stamp, and export cannot "
+                "read scripts back from the library share; put the file there and export again"
+            )
+        out[source] = origin
+    return out
 
 
 def _stamp_name(target: Path) -> str:
@@ -119,6 +143,8 @@ def _write_stamp(target: Path, session: Session, docs: dict[str, Any]) -> None:
         given = provider.get("path")
         lab = session.work_dir / "lab.db" if given is None else Path(session.fabric.root) / str(given)
         provider["path"] = str(lab.expanduser().resolve())
+        if provider.get("seed"):  # the same seed file, wherever the new stamp is
+            provider["seed"] = str((Path(session.fabric.root) / str(provider["seed"])).resolve())
     config = {"stamp": _stamp_name(target), "description": f"Exported from {session.fabric.root}", "provider": provider}
     (target / "fabric.yaml").write_text(
         _HEADER.format(schemas, "fabric.schema.json") + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)

@@ -22,6 +22,7 @@ from fabric.errors import ConfigError, Diagnostic, SourceLocation, StampPathErro
 from fabric.load.budget import budget
 from fabric.load.cascade import Cascade, Dropped, FollowOn
 from fabric.load.expand import META_KEYS, RawResource, Work, expand_file
+from fabric.load.library import hash_scripts
 from fabric.load.suggest import NameIndex, did_you_mean
 from fabric.load.yamlfile import Locator, decode_error_location, parse_yaml
 from fabric.model.refs import DEPENDS_ON
@@ -179,7 +180,7 @@ def to_diagnostics(findings: list[Finding], locator: Locator) -> list[Diagnostic
     for f in findings:
         where = locator.locate(f.source.file, f.source.path, at_key=f.at_key)
         cause = f.cause if isinstance(f, FollowOn) and f.cause != where else None
-        out.setdefault((where, f.message), Diagnostic(where, f.message, f.address, cause=cause))
+        out.setdefault((where, f.message), Diagnostic(where, f.message, f.address, f.severity, cause))
     return list(out.values())
 
 
@@ -305,7 +306,7 @@ def load_stamp_details(root: Path, variables: Mapping[str, Any] | None = None) -
         dropped = [f.declared for f in findings if isinstance(f, Dropped) and f.declared]
         names = NameIndex(lambda: ((a, r.name) for a, r in resources.items()), [*sources, *dropped])
         _address_hints(findings, pending, names)
-    diagnostics += to_diagnostics(findings, locator)
+    diagnostics += to_diagnostics(findings + hash_scripts(root, resources, sources), locator)
     _record_cascade(cascade, findings, sources, locator, resources)
     cascade.bodies = {a: b for a, b in invalid_bodies.items() if a in cascade.invalid}
     fabric = Fabric(str(root), config, resources, sources, config_file=display_path(root / STAMP_FILE))

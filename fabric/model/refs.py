@@ -102,7 +102,8 @@ def without_refs(spec: dict[RefPath, str], data: dict[str, Any], drop: set[str])
         for path, address in _walk(data, pattern, ()):
             if address not in drop:
                 continue
-            depth = next((i for i, step in enumerate(pattern) if step in ("*", "<key>")), None)
+            # the innermost list item or map key holding it goes (a VM out of a plan's group, not the group)
+            depth = next((i for i in reversed(range(len(pattern))) if pattern[i] in ("*", "<key>")), None)
             if depth is None:
                 return None
             cuts.add(path[: depth + 1])

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BeforeValidator, ConfigDict, Field, create_model, field_validator
 
 from fabric import digraph
+from fabric.errors import Diagnostic
 from fabric.model.resources import KINDS, Name, Ref, Resource, Strict
 
 
@@ -135,6 +136,32 @@ else:
     )
 
 
+class DrLibrary(Strict):
+    """Where recovery-plan scripts live on the VMM library share (ScriptLibraryPath)."""
+
+    root: str | None = Field(
+        default=None,
+        description="The share root as VMM's ScriptLibraryPath holds it (an FQDN UNC path ending in \\); "
+        "null = the default MSSCVMMLibrary share.",
+    )
+    scripts_folder: str = Field(default="\\RPScripts\\fabric", description="Where fabric places library_scripts.")
+
+
+class DrConfig(Strict):
+    """How the stamp's disaster-recovery design is carried out (`dr:` in fabric.yaml)."""
+
+    backend: Literal["lab", "asr", "hyperv_replica"] = Field(
+        default="lab",
+        description="lab (the simulator), asr (existing Azure Site Recovery vaults) or hyperv_replica "
+        "(fabric's own runner over Hyper-V Replica); the YAML is the same for all three.",
+    )
+    orchestrator_vms: list[Name] = Field(
+        default_factory=list,
+        description="The VMs of the VMM server and its SQL: never in a recovery plan VMM itself runs (DR024).",
+    )
+    library: DrLibrary = Field(default_factory=DrLibrary)
+
+
 class StampConfig(Strict):
     """The contents of `fabric.yaml`."""
 
@@ -151,6 +178,7 @@ class StampConfig(Strict):
         default_factory=Unmanaged,
         description="Objects made outside fabric that drift expects (reported apart, not drift), per kind.",
     )
+    dr: DrConfig = Field(default_factory=DrConfig, description="The disaster-recovery backend and its settings.")
 
 
 @dataclass(frozen=True)
@@ -171,6 +199,7 @@ class Fabric:
     sources: Mapping[str, SourceRef]
     graph: digraph.DiGraph[str] | None = None  # the dependency graph, once built
     config_file: str = "fabric.yaml"  # fabric.yaml as shown in messages
+    warnings: tuple[Diagnostic, ...] = ()  # what validation reports without refusing the stamp
 
 
 @dataclass(frozen=True)
@@ -181,3 +210,4 @@ class Finding:
     message: str
     at_key: bool = False
     address: str | None = None
+    severity: str = "error"  # or "warning": reported, and nothing is refused for it

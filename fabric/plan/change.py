@@ -40,6 +40,8 @@ class Change:
     refusal: str = ""  # why this change must not be applied (another stamp's object, an adoption that destroys)
     # path → value fabric last applied, where the live object differs from it (changed outside fabric)
     changed_outside: Mapping[str, Any] = field(default_factory=dict)
+    # what the live object reports that is neither desired nor drift (a protected VM's replication)
+    posture: Mapping[str, Any] | None = None
 
     @property
     def reason(self) -> str:

@@ -159,6 +159,7 @@ def _existing(
         old,
         protected=resource.guards.prevent_destroy,
         takes_over=takes_over,
+        posture=obj.posture,
         owner_tag=takes_over and resource.OWNER_TAG and not rules.built_in(resource.KIND, resource.name),
     )
 

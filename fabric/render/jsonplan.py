@@ -55,9 +55,13 @@ def change_to_json(change: Change) -> dict[str, Any]:
 def plan_to_json(plan: Plan) -> dict[str, Any]:
     """The whole plan: format_version, stamp, changes (by address), summary."""
     plan = plan.redacted()
-    return {
+    doc = {
         "format_version": FORMAT_VERSION,
         "stamp": plan.stamp,
         "changes": [change_to_json(c) for c in plan.changes],
         "summary": plan.summary(),
     }
+    posture = {c.address: dict(c.posture) for c in plan.changes if c.posture is not None}
+    if posture:  # only stamps with protected VMs: an optional key, unknown to older readers
+        doc["posture"] = posture
+    return doc

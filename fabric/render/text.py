@@ -179,12 +179,64 @@ def summary_line(s: dict[str, int]) -> str:
     return ", ".join(parts) + f", {s['no_op']} unchanged."
 
 
+def posture_text(posture: Mapping[str, Any]) -> str:
+    """A protected VM's replication posture in words: `initial replication 43 %, replica on HV02`."""
+    state, health = str(posture.get("state", "")), str(posture.get("health", ""))
+    done = posture.get("initial_replication_percent")
+    where = f"replica on {posture['replica_host']}" if posture.get("replica_host") else "no replica"
+    if state == "InitialReplication":
+        return f"initial replication {done} %, {where}"
+    return f"{state.lower() or 'unknown'}, health {health.lower() or 'unknown'}, {where}"
+
+
+def posture_lines(plan: Plan) -> list[str]:
+    """Disaster-recovery posture: observed, neither a change nor drift. Every protected VM not
+    replicating normally by name; the healthy ones counted."""
+    found = [c for c in plan.changes if c.posture is not None]
+    if not found:
+        return []
+    healthy = [
+        c
+        for c in found
+        if c.posture and c.posture.get("state") == "Replicating" and c.posture.get("health") == "Normal"
+    ]
+    lines = [
+        "",
+        f"Disaster-recovery posture (observed; not changes): {len(healthy)} of {len(found)} protected VM(s) "
+        "replicating normally.",
+    ]
+    lines += [f"  ! {c.address}: {posture_text(c.posture or {})}" for c in found if c not in healthy]
+    return lines
+
+
+def reprotection_lines(plan: Plan) -> list[str]:
+    """What replacing a cloud pairing costs: every VM on it replicates from the start again."""
+    lines = []
+    for pairing in plan.changes:
+        if pairing.kind != "cloud_pairing" or pairing.action is not Action.REPLACE:
+            continue
+        vms = [
+            c.address
+            for c in plan.changes
+            if c.kind == "protected_vm"
+            and c.action is Action.REPLACE
+            and any(pairing.address in w.subjects for w in c.why)
+        ]
+        lines.append(
+            f"Replacing {pairing.address} disables protection of {len(vms)} protected VM(s)"
+            + (f" ({', '.join(vms)})" if vms else "")
+            + ": each starts a full initial replication again."
+        )
+    return [*lines, ""] if lines else []
+
+
 def plan_text(plan: Plan) -> str:
     """The whole plan for a terminal."""
     plan = plan.redacted()
     shown = [c for c in plan.changes if c.records_state]
     if not shown:
-        return f"No changes. The live fabric matches stamp {plan.stamp!r} ({plan.summary()['no_op']} resources)."
+        done = f"No changes. The live fabric matches stamp {plan.stamp!r} ({plan.summary()['no_op']} resources)."
+        return "\n".join([done, *posture_lines(plan)])
     body = outside_lines(plan)
     body += [f"fabric will perform these actions on stamp {plan.stamp!r} (values {ARROWS}):", ""]
     body += [f"Note: {note}. A partial plan: run a full plan afterwards." for note in plan.notes]
@@ -194,8 +246,9 @@ def plan_text(plan: Plan) -> str:
     moved = sum(1 for c in plan.changes if c.moved_from)
     if moved:
         body.append(f"{moved} resource(s) move to a new address (state only, nothing is recreated).")
+    body += reprotection_lines(plan)
     body.append(f"Plan: {summary_line(s)}")
-    return "\n".join(body)
+    return "\n".join([*body, *posture_lines(plan)])
 
 
 def plan_compact(plan: Plan) -> str:

@@ -33,6 +33,7 @@ from fabric.model.resources import (
 )
 from fabric.model.stamp import Fabric, Finding, SourceRef
 from fabric.secrets import secret_name
+from fabric.validate.dr import dr_rules
 from fabric.validate.ignore_paths import problem as ignore_path_problem
 from fabric.validate.unmanaged import unmanaged_entries
 from fabric.validate.vm_networks import SITE_VLAN_PATH, vm_network_problems
@@ -59,6 +60,11 @@ class _Ctx:
     def error(self, address: str, path: Path, message: str, at_key: bool = False) -> None:
         src = self.fabric.sources[address]
         self.findings.append(Finding(SourceRef(src.file, (*src.path, *path)), message, at_key, address))
+
+    def warn(self, address: str, path: Path, message: str) -> None:
+        """A finding that is reported and refuses nothing."""
+        src = self.fabric.sources[address]
+        self.findings.append(Finding(SourceRef(src.file, (*src.path, *path)), message, False, address, "warning"))
 
     def follow_on(
         self, address: str, path: Path, message: str, cause: SourceLocation | None, at_key: bool = False
@@ -582,4 +588,5 @@ RULES: tuple[Rule, ...] = (
     _removed,
     _descriptions,
     unmanaged_entries,
+    dr_rules,
 )

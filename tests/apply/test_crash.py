@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import Cli, Result, stamp_on, use_postgres
+from conftest import Cli, Result, resource_count, stamp_on, use_postgres
 
 from fabric import engine
 from fabric.apply.operations import operation_graph
@@ -33,7 +33,7 @@ from fabric.engine import open_session, plan
 from fabric.state.protocol import PendingOperation
 
 KILLS = 20
-DESIRED = 35  # resources in stamps/reference
+DESIRED = resource_count()  # resources in stamps/reference
 FABRIC = [sys.executable, "-m", "fabric"]
 
 

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import copy_stamp
+from conftest import copy_stamp, resource_count
 from terminal import Terminal
 
 FABRIC = [sys.executable, "-m", "fabric"]
@@ -60,9 +60,11 @@ def test_apply_shows_the_bar_asks_for_yes_and_finishes(tmp_path: Path) -> None:
 
 def test_ctrl_c_mid_apply_stops_cleanly_and_state_stays_consistent(tmp_path: Path) -> None:
     stamp = copy_stamp("reference", tmp_path)
+    desired = resource_count(stamp)
     env = _env(FABRIC_LAB_LATENCY_MS="120")
     term = Terminal([*FABRIC, "apply", str(stamp), "--auto-approve", "--parallelism", "2"], env=env)
-    term.wait_for(lambda: re.search(r"Applying .*\b([4-9]|\d\d)/35", term.plain()) is not None, timeout=90)
+    progress = re.compile(rf"Applying .*\b([4-9]|\d\d)/{desired}\b")
+    term.wait_for(lambda: progress.search(term.plain()) is not None, timeout=90)
     term.send("\x03")  # Ctrl-C typed at the terminal: SIGINT to the foreground process group
     code = term.finish(timeout=120)
     plain = term.plain()
@@ -71,14 +73,14 @@ def test_ctrl_c_mid_apply_stops_cleanly_and_state_stays_consistent(tmp_path: Pat
     assert plain.count("Interrupt received") == 1
     assert "Traceback" not in plain and "KeyboardInterrupt" not in plain
     done = int(re.search(r"Apply interrupted: (\d+) operation\(s\) done", plain).group(1))  # type: ignore[union-attr]
-    assert 4 <= done < 35
+    assert 4 <= done < desired
     # state records exactly what finished, and every state entry's object exists in the lab
     state = _json("show", stamp, "--format", "json", env=env)
     live = {o["id"] for o in _json("lab", "show", stamp, "--format", "json", env=env)["objects"]}
     assert len(state["resources"]) == done
     assert all(r["live_id"] in live for r in state["resources"])
     plan = _json("plan", stamp, "--format", "json", env=env)
-    assert plan["summary"]["create"] == 35 - done and plan["summary"]["no_op"] == done
+    assert plan["summary"]["create"] == desired - done and plan["summary"]["no_op"] == done
 
 
 def test_destroy_at_a_terminal_says_what_goes_and_that_there_is_no_undo(tmp_path: Path) -> None:

@@ -36,6 +36,7 @@ from conftest import Cli
 from hypothesis import HealthCheck, given, settings
 from stampgen import GeneratedStamp, lab_attributes, stamps
 
+from fabric.providers.lab.dr import Seed
 from fabric.providers.lab.provider import LabProvider
 
 EXPLORE = int(os.environ.get("FABRIC_EXPLORE") or 0)
@@ -52,6 +53,7 @@ def seed_lab(work: Path, spec: GeneratedStamp) -> set[tuple[str, str]]:
     """Create the stamp's pre-existing objects in the lab at `work`; return the unrelated ones."""
     lab = LabProvider(work / "lab.db")
     try:
+        lab.seed(Seed.model_validate(spec.seed))
         for obj in spec.preexisting:
             lab.create(f"seed.{obj.kind}", obj.kind, lab_attributes(obj))
     finally:
@@ -73,6 +75,18 @@ def plan_json(cli: Cli, stamp: Path, work: Path) -> dict[str, Any]:
 @PROPERTY_SETTINGS
 @given(spec=stamps())
 def test_apply_converges_and_destroy_leaves_only_what_was_there(cli: Cli, spec: GeneratedStamp) -> None:
+    converges_and_destroy_restores(cli, spec)
+
+
+@PROPERTY_SETTINGS
+@given(spec=stamps(dr=True))
+def test_dr_stamps_apply_converge_and_destroy_leaves_only_what_was_there(cli: Cli, spec: GeneratedStamp) -> None:
+    """The same for stamps with pairings, protected VMs and recovery plans (and the lab's hosts and VMs)."""
+    converges_and_destroy_restores(cli, spec)
+
+
+def converges_and_destroy_restores(cli: Cli, spec: GeneratedStamp) -> None:
+    """Property 1 and 3 for one stamp."""
     with tempfile.TemporaryDirectory() as tmp:
         stamp, work = spec.write(Path(tmp) / "prop"), Path(tmp) / "work"
         unrelated = seed_lab(work, spec)
@@ -130,12 +144,15 @@ def replace_stamp(stamp: Path, spec: GeneratedStamp) -> None:
 
 
 @PROPERTY_SETTINGS
-@given(old=stamps(), new=stamps(with_lab=False, name_prefix="v2 "))
+@given(old=stamps(dr=True), new=stamps(with_lab=False, name_prefix="v2 ", dr=True))
 def test_applying_one_stamp_over_another_converges(cli: Cli, old: GeneratedStamp, new: GeneratedStamp) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         stamp, work = old.write(Path(tmp) / "prop"), Path(tmp) / "work"
         unrelated = seed_lab(work, old)
         ok(cli, "apply", stamp, "--auto-approve", "--state-dir", work)
+        lab = LabProvider(work / "lab.db")
+        lab.seed(Seed.model_validate(new.seed))  # the new stamp's VMs (hosts and VMs are not desired state)
+        lab.close()
         replace_stamp(stamp, new)
         ok(cli, "apply", stamp, "--auto-approve", "--state-dir", work)
         assert cli("plan", stamp, "--detailed-exitcode", "--state-dir", work).code == 0

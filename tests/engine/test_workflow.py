@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Cli, lose_state, stamp_on
+from conftest import Cli, lose_state, resource_count, stamp_on, without_prevent_destroy
 
 
 @pytest.fixture
@@ -52,21 +52,30 @@ def test_reference_plans_expected_counts_then_applies_and_converges(cli: Cli, re
         kinds[change["kind"]] = kinds.get(change["kind"], 0) + 1
     assert kinds == {
         "host_group": 15,
-        "cloud": 3,
+        "cloud": 7,  # IaaS and DR per location, and the management stamp's
         "custom_property": 1,
-        "logical_network": 1,
-        "network_site": 3,
-        "ip_pool": 3,
-        "vm_network": 1,
+        "logical_network": 2,
+        "network_site": 7,  # management and tenants per location, and the stretched site
+        "ip_pool": 7,
+        "vm_network": 4,
+        "ip_grant": 5,  # the management stamp's static addresses
         "port_classification": 3,
         "virtual_port_profile": 3,
         "uplink_port_profile": 1,
         "logical_switch": 1,
+        # the DR design (dr.yaml)
+        "replication_policy": 1,
+        "cloud_pairing": 4,
+        "network_mapping": 3,
+        "protected_vm": 8,
+        "library_script": 1,
+        "recovery_plan": 1,
     }
-    assert plan["summary"] == {**NOTHING, "create": 35}
+    total = sum(kinds.values())
+    assert plan["summary"] == {**NOTHING, "create": total}
     apply_ok(cli, reference, "--parallelism", "8")
     again = plan_json(cli, reference)
-    assert again["summary"] == {**NOTHING, "no_op": 35}
+    assert again["summary"] == {**NOTHING, "no_op": total}
     assert cli("plan", reference, "--detailed-exitcode").code == 0
 
 
@@ -166,6 +175,7 @@ def test_replace_cascades_only_through_immutable_references_and_converges(cli: C
 
 
 def test_removing_a_location_deletes_dependents_first(cli: Cli, reference: Path) -> None:
+    without_prevent_destroy(reference)  # the location's cloud pairing is deleted, the ring's previous one replaced
     apply_ok(cli, reference)
     cfg = reference / "fabric.yaml"
     cfg.write_text(cfg.read_text().replace('["Oslo", "Stockholm", "Copenhagen"]', '["Oslo", "Stockholm"]'))
@@ -179,12 +189,32 @@ def test_removing_a_location_deletes_dependents_first(cli: Cli, reference: Path)
         "host_group.Copenhagen/IaaS",
         "host_group.Copenhagen/Fabric Management",
         "cloud.iaas-copenhagen",
+        "cloud.dr-copenhagen",
         "network_site.management-copenhagen",
         "ip_pool.management-copenhagen",
+        "network_site.tenants-copenhagen",
+        "ip_pool.tenants-copenhagen",
+        "vm_network.tenants-copenhagen",
+        "cloud_pairing.iaas-copenhagen",
+        "network_mapping.tenants-copenhagen",
+        "protected_vm.app-copenhagen",
     }
+    # the DR ring closes over the remaining locations: Stockholm now recovers to Oslo, not Copenhagen
+    replaced = {a for a, act in acts.items() if act == "replace"}
+    assert replaced == {
+        "cloud_pairing.iaas-stockholm",
+        "network_mapping.tenants-stockholm",
+        "protected_vm.app-stockholm",
+    }
+    assert set(acts) == deleted | replaced
     out = apply_ok(cli, reference, "--parallelism", "1")
     order = [m.group(1) for m in re.finditer(r"^(\S+): delete ok", out, re.M)]
     assert order.index("ip_pool.management-copenhagen") < order.index("network_site.management-copenhagen")
+    assert order.index("protected_vm.app-copenhagen") < order.index("cloud_pairing.iaas-copenhagen")
+    assert order.index("network_mapping.tenants-copenhagen") < order.index("vm_network.tenants-copenhagen")
+    assert order.index("cloud_pairing.iaas-copenhagen") < order.index("cloud.iaas-copenhagen")
+    # the old Stockholm pairing (it recovers to DR Copenhagen) goes before that cloud does
+    assert order.index("cloud_pairing.iaas-stockholm") < order.index("cloud.dr-copenhagen")
     assert order.index("cloud.iaas-copenhagen") < order.index("host_group.Copenhagen/IaaS")
     assert order.index("network_site.management-copenhagen") < order.index("host_group.Copenhagen")
     assert max(order.index(f"host_group.Copenhagen/{c}") for c in ("DR", "Edge", "IaaS")) < order.index(
@@ -218,11 +248,25 @@ def test_apply_without_auto_approve_asks(cli: Cli, lab: Path) -> None:
     assert cli("plan", lab, "--detailed-exitcode").code == 0
 
 
+def test_destroy_of_the_shipped_reference_stamp_is_refused_by_prevent_destroy(cli: Cli, reference: Path) -> None:
+    apply_ok(cli, reference)
+    refused = cli("destroy", reference, "--auto-approve")
+    assert refused.code == 1
+    assert "lifecycle.prevent_destroy forbids this plan" in refused.err
+    pairings = ("iaas-oslo", "iaas-stockholm", "iaas-copenhagen", "management")
+    for pairing in pairings:
+        assert f"cloud_pairing.{pairing} would be deleted" in refused.err, refused.err
+    assert refused.err.count(" would be ") == len(pairings)  # only the cloud pairings carry it
+    assert "operation(s) done" not in refused.out
+    assert actions(plan_json(cli, reference)) == {}  # nothing was deleted
+
+
 def test_destroy_deletes_everything(cli: Cli, reference: Path) -> None:
+    without_prevent_destroy(reference)
     apply_ok(cli, reference)
     result = cli("destroy", reference, "--auto-approve")
     assert result.code == 0, result.out
-    assert "35 operation(s) done" in result.out
+    assert f"{resource_count(reference)} operation(s) done" in result.out
     inventory = json.loads(cli("lab", "show", reference, "--format", "json").out)
     assert inventory["objects"] == []
     assert cli("show", reference).out.strip() == "State is empty."

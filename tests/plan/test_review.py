@@ -56,7 +56,10 @@ def test_diff_between_two_commits(cli: Cli, tmp_path: Path) -> None:
         "ip_pool.management-oslo",
         "uplink_port_profile.uplink-oslo",
         "logical_switch.fabric",
+        # the Oslo clouds on the management network: IaaS, DR and the management stamp's
         "cloud.iaas-oslo",
+        "cloud.dr-oslo",
+        "cloud.management",
     }
     assert "cloud.iaas-stockholm" not in site["affected"]
     text = cli("diff", stamp, "--base", "HEAD~1", "--head", "HEAD").out

@@ -12,7 +12,7 @@ from fabric_scvmm.scripts import OPERATIONS
 from fabric_scvmm.signatures import load
 from fabric_scvmm.versions import VERSIONS
 
-from fabric.model.resources import KINDS
+from fabric.model.resources import VMM_KINDS as KINDS
 
 
 @pytest.fixture(scope="module")

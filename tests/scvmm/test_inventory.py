@@ -13,7 +13,7 @@ from fabric_scvmm.provider import read_script
 
 from fabric.errors import ProviderError
 from fabric.model.refs import map_refs
-from fabric.model.resources import KINDS
+from fabric.model.resources import VMM_KINDS as KINDS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -10,7 +10,7 @@ import pytest
 from fabric_scvmm.kinds import KINDS_DIR, kind_module
 from fabric_scvmm.scripts import OPERATIONS
 
-from fabric.model.resources import KINDS
+from fabric.model.resources import VMM_KINDS as KINDS
 
 PLUGIN = KINDS_DIR.parent
 

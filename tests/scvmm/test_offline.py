@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+from conftest import resource_count, scvmm_reference
 from fabric_scvmm.provider import ScvmmProvider, _result
 from fabric_scvmm.transport import Connection, TransientError, with_retries
 
@@ -158,15 +160,7 @@ def test_operations_render_run_and_read_the_result() -> None:
 
 
 def _scvmm_reference(tmp_path: Path) -> Path:
-    import shutil
-
-    target = tmp_path / "reference"
-    shutil.copytree(
-        Path(__file__).resolve().parents[2] / "stamps" / "reference", target, ignore=shutil.ignore_patterns(".fabric")
-    )
-    cfg = target / "fabric.yaml"
-    cfg.write_text(cfg.read_text().replace("  type: lab", "  type: scvmm\n  server: vmm01.corp.example"))
-    return target
+    return scvmm_reference(tmp_path)
 
 
 def _parse(path: Path):  # type: ignore[no-untyped-def]
@@ -182,12 +176,13 @@ def test_emit_script_writes_the_whole_plan_in_dependency_order(cli, tmp_path: Pa
     out = tmp_path / "change.ps1"
     result = cli("apply", stamp, "--emit-script", out, "--inventory", FIXTURES / "inventory_empty.json")
     assert result.code == 0, result.err
-    assert "35 operation(s) in dependency order; nothing was applied" in result.err
+    operations = resource_count(stamp)  # the VMM kinds of the reference stamp (no dr.yaml), each created
+    assert f"{operations} operation(s) in dependency order; nothing was applied" in result.err
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM: how Windows PowerShell 5.1 reads it as UTF-8
     script = out.read_text(encoding="utf-8-sig")
     assert not _parse(out).root_node.has_error
-    assert script.startswith("# fabric plan for stamp reference: 35 operation(s), in dependency order.")
+    assert script.startswith(f"# fabric plan for stamp reference: {operations} operation(s), in dependency order.")
     created = script.index("$ids['host_group.Oslo'] = $r.id")
     used = script.index("Get-SCVMHostGroup -ID $ids['host_group.Oslo']")
     assert created < used  # a child is created after its parent, through the parent's new ID
@@ -306,9 +301,15 @@ def test_destroy_script_matches_the_golden_file(tmp_path: Path) -> None:
     """Destroying the applied reference stamp: every object but the built-ins removed, users first."""
     stamp = _scvmm_reference(tmp_path)
     script = _script_for(stamp, stamp, destroy=True)
-    # 35 resources, less the 4 built-ins (Host management, Live migration workload: class and profile)
-    assert script.startswith("# fabric plan for stamp reference: 31 operation(s), in dependency order.")
-    assert "New-SC" not in script and "Set-SC" not in script
+    # every resource, less the 4 built-ins (Host management, Live migration workload: class and profile)
+    operations = resource_count(stamp) - 4
+    assert script.startswith(f"# fabric plan for stamp reference: {operations} operation(s), in dependency order.")
+    assert "New-SC" not in script
+    # nothing is set but the adapters of the VMs whose static addresses are revoked (back to dynamic)
+    grants = script.count("#   delete  ip_grant.")
+    assert grants == 5  # the management stamp's five VMs (ip_grant.sqlwap01, …)
+    assert re.findall(r"Set-SC\w+", script) == ["Set-SCVirtualNetworkAdapter"] * grants
+    assert script.index("Revoke-SCIPAddress") < script.index("Remove-SCStaticIPAddressPool")
     assert script.index("Remove-SCStaticIPAddressPool") < script.index("Remove-SCLogicalNetworkDefinition")
     assert script.index("Remove-SCLogicalSwitch") < script.index("Remove-SCNativeUplinkPortProfile")
     assert script.index("Remove-SCCloud") < script.index("Remove-SCVMHostGroup")

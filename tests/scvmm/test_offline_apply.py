@@ -3,22 +3,17 @@ anything is planned or changed, and say how to write the change as a script inst
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import Cli
+from conftest import Cli, scvmm_reference
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _stamp(tmp_path: Path, script_only: bool) -> Path:
-    target = tmp_path / "reference"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "stamps" / "reference", target)
     extra = "\n  script_only: true" if script_only else ""
-    cfg = target / "fabric.yaml"
-    cfg.write_text(cfg.read_text().replace("  type: lab", f"  type: scvmm\n  server: vmm01.corp.example{extra}"))
-    return target
+    return scvmm_reference(tmp_path, f"  server: vmm01.corp.example{extra}")
 
 
 @pytest.mark.parametrize("script_only", [False, True])

@@ -17,7 +17,7 @@ from fabric_scvmm.quoting import PsCode, ps
 from fabric_scvmm.scripts import OPERATIONS, UnquotedValue, environment, render
 
 from fabric.model.refs import map_refs
-from fabric.model.resources import KINDS
+from fabric.model.resources import VMM_KINDS as KINDS  # the DR kinds are the DR backend's, not VMM's
 from fabric.project import open_stamp
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,6 +93,8 @@ def _cases() -> list[tuple[str, str, dict[str, Any]]]:
     fabric = open_stamp(ROOT / "stamps" / "reference")
     out = []
     for address, resource in fabric.resources.items():
+        if resource.DOMAIN != "vmm":
+            continue  # the DR kinds are the DR backend's, not VMM's
         attrs = map_refs(type(resource), resource.canonical, _id)
         out.append((address, resource.KIND, attrs))
     return out
@@ -107,7 +109,7 @@ MAC_POOL = {
     "range_end": "00:1D:D8:B7:1F:FF",
     "host_groups": [_id("hg")],
 }
-# the reference stamp has no MAC pool and grants no addresses: those kinds are added here
+# the reference stamp has no MAC pool: that kind is added here, and grants with other shapes
 ALL_CASES = [
     *CASES,
     ("mac_pool.oslo", "mac_pool", MAC_POOL),

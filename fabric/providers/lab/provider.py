@@ -31,7 +31,7 @@ from fabric.inventory import Inventory, ObservedObject
 from fabric.model.ipmath import parse_range
 from fabric.model.refs import iter_refs, map_refs, names_unique, scope_value
 from fabric.model.resources import KINDS
-from fabric.providers.lab import indexes, rules
+from fabric.providers.lab import dr, indexes, rules
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS objects (
@@ -66,10 +66,20 @@ def open_lab(stamp_dir: Path, settings: Mapping[str, Any], work_dir: Path) -> La
     if settings.get("inventory"):
         raise ProviderError("the lab provider reads its own database; --inventory is for providers of real servers")
     if settings.get("path") is None:
-        return LabProvider(work_dir / LAB_FILE)
-    path = Path(str(settings["path"])).expanduser()
-    # relative to the stamp, like every other path a stamp names: the same lab from any directory
-    return LabProvider(path if path.is_absolute() else stamp_dir / path)
+        lab = LabProvider(work_dir / LAB_FILE)
+    else:
+        path = Path(str(settings["path"])).expanduser()
+        # relative to the stamp, like every other path a stamp names: the same lab from any directory
+        lab = LabProvider(path if path.is_absolute() else stamp_dir / path)
+    if settings.get("seed") and not lab.seeded():
+        from fabric.providers.lab.seedfile import read_seed
+
+        try:
+            lab.seed(read_seed(stamp_dir / str(settings["seed"])))
+        except BaseException:
+            lab.close()
+            raise
+    return lab
 
 
 class LabProvider:
@@ -88,6 +98,7 @@ class LabProvider:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
             indexes.ensure(self._db)
+            dr.ensure(self._db)
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise self._damaged(exc) from None
@@ -109,13 +120,15 @@ class LabProvider:
         return exc
 
     @contextmanager
-    def _tx(self, address: str | None) -> Iterator[sqlite3.Connection]:
-        if self._latency:
+    def _tx(self, address: str | None, *, faults: bool = True) -> Iterator[sqlite3.Connection]:
+        """One transaction; `faults=False` for the lab's own set-up (seeding), which is no VMM call
+        and takes no injected latency or failure."""
+        if self._latency and faults:
             time.sleep(self._latency)
         if address is not None and address in self._fail:
             raise ProviderError(f"injected failure for {address} (FABRIC_LAB_FAIL)")
         with self._lock:
-            if self._flaky and self._random.random() < self._flaky:
+            if faults and self._flaky and self._random.random() < self._flaky:
                 raise ProviderError("transient failure: the lab dropped the call (FABRIC_LAB_FLAKY)", retryable=True)
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -146,7 +159,10 @@ class LabProvider:
         """Every object in the lab."""
         with self._tx(None) as db:
             rows = db.execute("SELECT id, kind, name, attributes FROM objects").fetchall()
-        return Inventory({r[0]: ObservedObject(r[0], r[1], r[2], json.loads(r[3])) for r in rows})
+            posture = dr.posture(db)
+        return Inventory(
+            {r[0]: ObservedObject(r[0], r[1], r[2], json.loads(r[3]), posture=posture.get(r[0])) for r in rows}
+        )
 
     def create(self, address: str, kind: str, attributes: Mapping[str, Any]) -> ObservedObject:
         """Create after checking VMM's rules; assigns a GUID."""
@@ -162,6 +178,36 @@ class LabProvider:
         """Update in place; immutable attributes must not change."""
         with self._tx(address) as db:
             return self._update(db, live_id, kind, attributes)
+
+    def seed(self, seed: dr.Seed) -> tuple[int, int]:
+        """Hosts and VMs from a seed (`fabric lab seed`): (hosts, VMs) written."""
+        with self._tx(None, faults=False) as db:
+            return dr.apply_seed(db, seed, lambda: str(uuid.uuid4()))
+
+    def seeded(self) -> bool:
+        """True once the lab holds a host or a VM."""
+        with self._tx(None, faults=False) as db:
+            return bool(db.execute("SELECT EXISTS (SELECT 1 FROM lab_hosts UNION SELECT 1 FROM lab_vms)").fetchone()[0])
+
+    def hosts(self) -> list[dict[str, Any]]:
+        """The lab's Hyper-V hosts."""
+        with self._tx(None) as db:
+            return dr.hosts(db)
+
+    def vms(self) -> list[dict[str, Any]]:
+        """The lab's VMs (primaries and replicas) with their replication posture."""
+        with self._tx(None) as db:
+            return dr.vms(db)
+
+    def edit_vm(self, name: str, role: str, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """Change a VM's facts as an admin (or an outage) would."""
+        with self._tx(None) as db:
+            return dr.edit_vm(db, name, role, changes)
+
+    def set_replication(self, name: str, state: str, health: str) -> None:
+        """Break or mend a VM's replication."""
+        with self._tx(None) as db:
+            dr.set_replication(db, name, state, health)
 
     def delete(self, address: str, live_id: str, kind: str) -> None:
         """Delete, refused while dependents exist or a pool has granted addresses."""
@@ -186,6 +232,8 @@ class LabProvider:
             db.execute("DELETE FROM refs WHERE from_id = ?", (live_id,))
             indexes.forget(db, live_id)
             db.execute("DELETE FROM ip_grants WHERE granted_to = ?", (live_id,))  # Revoke-SCIPAddress
+            if kind == "protected_vm":
+                dr.unprotect(db, live_id)
 
     def edit(self, live_id: str, path: list[str | int], value: Any) -> ObservedObject:
         """Change one attribute as an admin would in the VMM console (same rules apply)."""
@@ -259,6 +307,15 @@ class LabProvider:
             if current.get(field) != attributes.get(field):
                 raise ProviderError(f"{kind} attribute {field} cannot be changed once created")
         self._check(db, kind, attributes, live_id)
+        if kind == "cloud" and not attributes.get("disaster_recovery_supported"):
+            paired = dr.paired_clouds(db, live_id)
+            if paired:
+                raise ProviderError(
+                    f"VMM refused cloud {attributes.get('name')!r}: DR002 disaster recovery cannot be turned off while "
+                    f"cloud pairing {paired[0]!r} names it; remove the pairing first"
+                )
+        if kind == "protected_vm":
+            dr.update_protection(db, live_id, attributes)
         return self._write(db, live_id, kind, attributes, insert=False)
 
     def _get(self, db: sqlite3.Connection, live_id: str, kind: str | None) -> tuple[str, dict[str, Any]]:
@@ -314,9 +371,18 @@ def _grant(lab: LabProvider, db: sqlite3.Connection, attrs: Mapping[str, Any], l
     return {**attrs, "address": lab._allocate(db, attrs, live_id)}
 
 
+def _protect(lab: LabProvider, db: sqlite3.Connection, attrs: Mapping[str, Any], live_id: str) -> Mapping[str, Any]:
+    """Enable protection: the P rules, then a replica on a recovery host in initial replication."""
+    rows = db.execute("SELECT id, kind, attributes FROM objects WHERE kind IN ('host_group', 'cloud', 'cloud_pairing')")
+    objects = {r[0]: (r[1], json.loads(r[2])) for r in rows}
+    dr.protect(db, attrs, live_id, objects, lambda: str(uuid.uuid4()))
+    return attrs
+
+
 # What creating an object of a kind does besides writing it (one entry per kind that needs it)
 _ON_CREATE: dict[str, Callable[[LabProvider, sqlite3.Connection, Mapping[str, Any], str], Mapping[str, Any]]] = {
     "ip_grant": _grant,
+    "protected_vm": _protect,
 }
 
 

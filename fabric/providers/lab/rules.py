@@ -143,6 +143,18 @@ def _pool(attrs: Obj, lookup: Lookup) -> list[str]:
     return pool_problems(attrs, site[1] if site else None, vm_network[1] if vm_network else None)
 
 
+def _pairing(attrs: Obj, lookup: Lookup) -> list[str]:
+    """DR001: both clouds take part in disaster recovery; DR003: two clouds."""
+    out = []
+    if attrs.get("primary_cloud") == attrs.get("recovery_cloud"):
+        out.append("DR003 the primary and recovery clouds are the same cloud")
+    for field in ("primary_cloud", "recovery_cloud"):
+        cloud = lookup.get(str(attrs.get(field)))
+        if cloud is not None and not cloud[1].get("disaster_recovery_supported"):
+            out.append(f"DR001 cloud {cloud[1].get('name')!r} does not support disaster recovery")
+    return out
+
+
 # What the lab checks of each kind beyond references, names in their scope and the shared
 # indexes (subnets, ranges, slots): one entry per kind that has rules of its own.
 CHECKS: dict[str, Check] = {
@@ -150,6 +162,7 @@ CHECKS: dict[str, Check] = {
     "network_site": lambda attrs, lookup: site_problems(attrs),
     "vm_network": lambda attrs, lookup: vm_subnet_problems(attrs),
     "logical_switch": lambda attrs, lookup: switch_problems(attrs),
+    "cloud_pairing": _pairing,
 }
 
 

@@ -36,3 +36,8 @@ class LabSettings(BaseModel):
         description="The lab database file, relative to the stamp directory if not absolute "
         "(default: lab.db in the stamp's .fabric directory or --state-dir).",
     )
+    seed: Annotated[str, AfterValidator(_path)] | None = Field(
+        default=None,
+        description="A seed file of Hyper-V hosts and VMs (relative to the stamp directory), loaded into a lab "
+        "that has none yet (fabric lab seed loads one at any time).",
+    )

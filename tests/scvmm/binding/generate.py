@@ -47,7 +47,8 @@ from fabric_scvmm.versions import VERSIONS
 from pydantic import BaseModel, ValidationError
 
 from fabric.model.refs import detached, map_refs
-from fabric.model.resources import KINDS, LogicalNetwork, NetworkSite, Resource, VmNetwork
+from fabric.model.resources import VMM_KINDS as KINDS  # the DR kinds are the DR backend's, not VMM's
+from fabric.model.resources import LogicalNetwork, NetworkSite, Resource, VmNetwork
 from fabric.validate.vm_networks import vm_network_problems
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"

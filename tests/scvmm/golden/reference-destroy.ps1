@@ -1,9 +1,13 @@
-# fabric plan for stamp reference: 31 operation(s), in dependency order.
+# fabric plan for stamp reference: 52 operation(s), in dependency order.
 # Written for VMM 2012 R2 (provider vmm_version: 2012r2).
 # Review, then run in a PowerShell session with the VMM console module:
+#   delete  cloud.dr-copenhagen
+#   delete  cloud.dr-oslo
+#   delete  cloud.dr-stockholm
 #   delete  cloud.iaas-copenhagen
 #   delete  cloud.iaas-oslo
 #   delete  cloud.iaas-stockholm
+#   delete  cloud.management
 #   delete  custom_property.CreateHighlyAvailableVMRoles
 #   delete  host_group.Copenhagen/DR
 #   delete  host_group.Copenhagen/Edge
@@ -11,29 +15,100 @@
 #   delete  host_group.Copenhagen/IaaS
 #   delete  host_group.Oslo/DR
 #   delete  host_group.Oslo/Edge
-#   delete  host_group.Oslo/Fabric Management
 #   delete  host_group.Oslo/IaaS
-#   delete  host_group.Stockholm/DR
 #   delete  host_group.Stockholm/Edge
 #   delete  host_group.Stockholm/Fabric Management
 #   delete  host_group.Stockholm/IaaS
+#   delete  ip_grant.sma01
+#   delete  ip_grant.spf01
+#   delete  ip_grant.sqlwap01
+#   delete  ip_grant.wapadm01
+#   delete  ip_grant.wapten01
 #   delete  ip_pool.management-copenhagen
 #   delete  ip_pool.management-oslo
 #   delete  ip_pool.management-stockholm
+#   delete  ip_pool.management-stretched
+#   delete  ip_pool.tenants-copenhagen
+#   delete  ip_pool.tenants-oslo
+#   delete  ip_pool.tenants-stockholm
 #   delete  logical_switch.fabric
 #   delete  network_site.management-copenhagen
-#   delete  host_group.Copenhagen
 #   delete  network_site.management-stockholm
-#   delete  host_group.Stockholm
+#   delete  network_site.management-stretched
+#   delete  host_group.Oslo/Fabric Management
+#   delete  host_group.Stockholm/DR
 #   delete  port_classification.vm-roles
 #   delete  uplink_port_profile.uplink-oslo
 #   delete  network_site.management-oslo
-#   delete  host_group.Oslo
 #   delete  virtual_port_profile.vm-roles
 #   delete  vm_network.management
 #   delete  logical_network.management
+#   delete  vm_network.tenants-copenhagen
+#   delete  network_site.tenants-copenhagen
+#   delete  host_group.Copenhagen
+#   delete  vm_network.tenants-oslo
+#   delete  network_site.tenants-oslo
+#   delete  host_group.Oslo
+#   delete  vm_network.tenants-stockholm
+#   delete  network_site.tenants-stockholm
+#   delete  host_group.Stockholm
+#   delete  logical_network.tenants
 $ErrorActionPreference = 'Stop'
 $ids = @{}
+Write-Host ('delete ' + 'cloud.dr-copenhagen')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCCloud -ID 'f40c4bdb-0dd4-50c6-a9fc-bbbe313e08b2' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'cloud' + ' with ID ' + 'f40c4bdb-0dd4-50c6-a9fc-bbbe313e08b2' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    Remove-SCCloud -Cloud $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('cloud.dr-copenhagen' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'cloud.dr-oslo')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCCloud -ID '8157140b-92b0-5ddd-bece-fa70b646b6f7' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'cloud' + ' with ID ' + '8157140b-92b0-5ddd-bece-fa70b646b6f7' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    Remove-SCCloud -Cloud $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('cloud.dr-oslo' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'cloud.dr-stockholm')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCCloud -ID '9f7f4907-3041-5ef3-8477-91dc2b4aa541' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'cloud' + ' with ID ' + '9f7f4907-3041-5ef3-8477-91dc2b4aa541' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    Remove-SCCloud -Cloud $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('cloud.dr-stockholm' + ': ' + $r.error) }
+
 Write-Host ('delete ' + 'cloud.iaas-copenhagen')
 $r = (& {
 $ErrorActionPreference = 'Stop'
@@ -87,6 +162,24 @@ catch {
 }
 }) | ConvertFrom-Json
 if (-not $r.ok) { throw ('cloud.iaas-stockholm' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'cloud.management')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCCloud -ID '927f4a45-816c-53f6-83ab-5efdda5f9af7' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'cloud' + ' with ID ' + '927f4a45-816c-53f6-83ab-5efdda5f9af7' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    Remove-SCCloud -Cloud $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('cloud.management' + ': ' + $r.error) }
 
 Write-Host ('delete ' + 'custom_property.CreateHighlyAvailableVMRoles')
 $r = (& {
@@ -214,24 +307,6 @@ catch {
 }) | ConvertFrom-Json
 if (-not $r.ok) { throw ('host_group.Oslo/Edge' + ': ' + $r.error) }
 
-Write-Host ('delete ' + 'host_group.Oslo/Fabric Management')
-$r = (& {
-$ErrorActionPreference = 'Stop'
-try {
-    Import-Module VirtualMachineManager
-    $obj = @(Get-SCVMHostGroup -ID '9d0c3411-91ff-5957-9f50-8031cc3672e9' -ErrorAction Stop)
-    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + '9d0c3411-91ff-5957-9f50-8031cc3672e9' + ' (found ' + $obj.Count + ')') }
-    $obj = $obj[0]
-    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
-    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
-}
-catch {
-    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
-}
-}) | ConvertFrom-Json
-if (-not $r.ok) { throw ('host_group.Oslo/Fabric Management' + ': ' + $r.error) }
-
 Write-Host ('delete ' + 'host_group.Oslo/IaaS')
 $r = (& {
 $ErrorActionPreference = 'Stop'
@@ -249,24 +324,6 @@ catch {
 }
 }) | ConvertFrom-Json
 if (-not $r.ok) { throw ('host_group.Oslo/IaaS' + ': ' + $r.error) }
-
-Write-Host ('delete ' + 'host_group.Stockholm/DR')
-$r = (& {
-$ErrorActionPreference = 'Stop'
-try {
-    Import-Module VirtualMachineManager
-    $obj = @(Get-SCVMHostGroup -ID '0a1de175-9fcf-59f7-adfb-2e1bfb356b4a' -ErrorAction Stop)
-    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + '0a1de175-9fcf-59f7-adfb-2e1bfb356b4a' + ' (found ' + $obj.Count + ')') }
-    $obj = $obj[0]
-    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
-    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
-}
-catch {
-    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
-}
-}) | ConvertFrom-Json
-if (-not $r.ok) { throw ('host_group.Stockholm/DR' + ': ' + $r.error) }
 
 Write-Host ('delete ' + 'host_group.Stockholm/Edge')
 $r = (& {
@@ -321,6 +378,136 @@ catch {
 }
 }) | ConvertFrom-Json
 if (-not $r.ok) { throw ('host_group.Stockholm/IaaS' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'ip_grant.sma01')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCIPAddress -ID 'a96aad07-516d-5215-93b2-4bd63b078a9b' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'ip_grant' + ' with ID ' + 'a96aad07-516d-5215-93b2-4bd63b078a9b' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    $nic = $null
+    if ($obj.AssignedToID) {
+        try { $nic = Get-SCVirtualNetworkAdapter -ID $obj.AssignedToID -ErrorAction Stop } catch { $nic = $null }
+    }
+    Revoke-SCIPAddress -AllocatedIPAddress $obj -ErrorAction Stop | Out-Null
+    if ($nic) {
+        $dynamic = @{ VirtualNetworkAdapter = $nic; IPv4AddressType = 'Dynamic' }
+        Set-SCVirtualNetworkAdapter @dynamic -ErrorAction Stop | Out-Null
+    }
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('ip_grant.sma01' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'ip_grant.spf01')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCIPAddress -ID '08455f63-68cc-5040-b473-ae4d3c93895d' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'ip_grant' + ' with ID ' + '08455f63-68cc-5040-b473-ae4d3c93895d' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    $nic = $null
+    if ($obj.AssignedToID) {
+        try { $nic = Get-SCVirtualNetworkAdapter -ID $obj.AssignedToID -ErrorAction Stop } catch { $nic = $null }
+    }
+    Revoke-SCIPAddress -AllocatedIPAddress $obj -ErrorAction Stop | Out-Null
+    if ($nic) {
+        $dynamic = @{ VirtualNetworkAdapter = $nic; IPv4AddressType = 'Dynamic' }
+        Set-SCVirtualNetworkAdapter @dynamic -ErrorAction Stop | Out-Null
+    }
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('ip_grant.spf01' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'ip_grant.sqlwap01')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCIPAddress -ID '117ba159-a757-5475-bfb8-63f981820087' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'ip_grant' + ' with ID ' + '117ba159-a757-5475-bfb8-63f981820087' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    $nic = $null
+    if ($obj.AssignedToID) {
+        try { $nic = Get-SCVirtualNetworkAdapter -ID $obj.AssignedToID -ErrorAction Stop } catch { $nic = $null }
+    }
+    Revoke-SCIPAddress -AllocatedIPAddress $obj -ErrorAction Stop | Out-Null
+    if ($nic) {
+        $dynamic = @{ VirtualNetworkAdapter = $nic; IPv4AddressType = 'Dynamic' }
+        Set-SCVirtualNetworkAdapter @dynamic -ErrorAction Stop | Out-Null
+    }
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('ip_grant.sqlwap01' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'ip_grant.wapadm01')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCIPAddress -ID 'b8593a19-0882-5953-9c95-254130a9fbbc' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'ip_grant' + ' with ID ' + 'b8593a19-0882-5953-9c95-254130a9fbbc' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    $nic = $null
+    if ($obj.AssignedToID) {
+        try { $nic = Get-SCVirtualNetworkAdapter -ID $obj.AssignedToID -ErrorAction Stop } catch { $nic = $null }
+    }
+    Revoke-SCIPAddress -AllocatedIPAddress $obj -ErrorAction Stop | Out-Null
+    if ($nic) {
+        $dynamic = @{ VirtualNetworkAdapter = $nic; IPv4AddressType = 'Dynamic' }
+        Set-SCVirtualNetworkAdapter @dynamic -ErrorAction Stop | Out-Null
+    }
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('ip_grant.wapadm01' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'ip_grant.wapten01')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCIPAddress -ID '781d6137-3088-5aac-8330-9526a3a8c6e1' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'ip_grant' + ' with ID ' + '781d6137-3088-5aac-8330-9526a3a8c6e1' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    $nic = $null
+    if ($obj.AssignedToID) {
+        try { $nic = Get-SCVirtualNetworkAdapter -ID $obj.AssignedToID -ErrorAction Stop } catch { $nic = $null }
+    }
+    Revoke-SCIPAddress -AllocatedIPAddress $obj -ErrorAction Stop | Out-Null
+    if ($nic) {
+        $dynamic = @{ VirtualNetworkAdapter = $nic; IPv4AddressType = 'Dynamic' }
+        Set-SCVirtualNetworkAdapter @dynamic -ErrorAction Stop | Out-Null
+    }
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('ip_grant.wapten01' + ': ' + $r.error) }
 
 Write-Host ('delete ' + 'ip_pool.management-copenhagen')
 $r = (& {
@@ -382,6 +569,86 @@ catch {
 }) | ConvertFrom-Json
 if (-not $r.ok) { throw ('ip_pool.management-stockholm' + ': ' + $r.error) }
 
+Write-Host ('delete ' + 'ip_pool.management-stretched')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCStaticIPAddressPool -ID 'bda6d890-e7d0-5eb6-ad2d-39cfcaad1d29' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'ip_pool' + ' with ID ' + 'bda6d890-e7d0-5eb6-ad2d-39cfcaad1d29' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    $granted = @(Get-SCIPAddress -StaticIPAddressPool $obj -Assigned -ErrorAction Stop)
+    if ($granted.Count -gt 0) { throw "the pool has $($granted.Count) granted address(es); revoke them first" }
+    Remove-SCStaticIPAddressPool -StaticIPAddressPool $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('ip_pool.management-stretched' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'ip_pool.tenants-copenhagen')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCStaticIPAddressPool -ID '1c2b6212-454c-5ca2-ab81-a61dee576855' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'ip_pool' + ' with ID ' + '1c2b6212-454c-5ca2-ab81-a61dee576855' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    $granted = @(Get-SCIPAddress -StaticIPAddressPool $obj -Assigned -ErrorAction Stop)
+    if ($granted.Count -gt 0) { throw "the pool has $($granted.Count) granted address(es); revoke them first" }
+    Remove-SCStaticIPAddressPool -StaticIPAddressPool $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('ip_pool.tenants-copenhagen' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'ip_pool.tenants-oslo')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCStaticIPAddressPool -ID '62ff6546-6236-52b7-a275-57e3699a4e82' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'ip_pool' + ' with ID ' + '62ff6546-6236-52b7-a275-57e3699a4e82' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    $granted = @(Get-SCIPAddress -StaticIPAddressPool $obj -Assigned -ErrorAction Stop)
+    if ($granted.Count -gt 0) { throw "the pool has $($granted.Count) granted address(es); revoke them first" }
+    Remove-SCStaticIPAddressPool -StaticIPAddressPool $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('ip_pool.tenants-oslo' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'ip_pool.tenants-stockholm')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCStaticIPAddressPool -ID '6f56d5d2-575e-5812-85d5-6d1fb3347253' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'ip_pool' + ' with ID ' + '6f56d5d2-575e-5812-85d5-6d1fb3347253' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    $granted = @(Get-SCIPAddress -StaticIPAddressPool $obj -Assigned -ErrorAction Stop)
+    if ($granted.Count -gt 0) { throw "the pool has $($granted.Count) granted address(es); revoke them first" }
+    Remove-SCStaticIPAddressPool -StaticIPAddressPool $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('ip_pool.tenants-stockholm' + ': ' + $r.error) }
+
 Write-Host ('delete ' + 'logical_switch.fabric')
 $r = (& {
 $ErrorActionPreference = 'Stop'
@@ -420,24 +687,6 @@ catch {
 }) | ConvertFrom-Json
 if (-not $r.ok) { throw ('network_site.management-copenhagen' + ': ' + $r.error) }
 
-Write-Host ('delete ' + 'host_group.Copenhagen')
-$r = (& {
-$ErrorActionPreference = 'Stop'
-try {
-    Import-Module VirtualMachineManager
-    $obj = @(Get-SCVMHostGroup -ID '4e462120-afbd-5052-8945-4595e6ba8e36' -ErrorAction Stop)
-    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + '4e462120-afbd-5052-8945-4595e6ba8e36' + ' (found ' + $obj.Count + ')') }
-    $obj = $obj[0]
-    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
-    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
-}
-catch {
-    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
-}
-}) | ConvertFrom-Json
-if (-not $r.ok) { throw ('host_group.Copenhagen' + ': ' + $r.error) }
-
 Write-Host ('delete ' + 'network_site.management-stockholm')
 $r = (& {
 $ErrorActionPreference = 'Stop'
@@ -456,13 +705,31 @@ catch {
 }) | ConvertFrom-Json
 if (-not $r.ok) { throw ('network_site.management-stockholm' + ': ' + $r.error) }
 
-Write-Host ('delete ' + 'host_group.Stockholm')
+Write-Host ('delete ' + 'network_site.management-stretched')
 $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $obj = @(Get-SCVMHostGroup -ID '0f3d5c93-5b44-5b8a-aed7-fb85d40dae2d' -ErrorAction Stop)
-    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + '0f3d5c93-5b44-5b8a-aed7-fb85d40dae2d' + ' (found ' + $obj.Count + ')') }
+    $obj = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq '5ad122ec-774a-515a-943c-ff41bd977bc7' })
+    if ($obj.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + '5ad122ec-774a-515a-943c-ff41bd977bc7' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    Remove-SCLogicalNetworkDefinition -LogicalNetworkDefinition $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('network_site.management-stretched' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'host_group.Oslo/Fabric Management')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCVMHostGroup -ID '9d0c3411-91ff-5957-9f50-8031cc3672e9' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + '9d0c3411-91ff-5957-9f50-8031cc3672e9' + ' (found ' + $obj.Count + ')') }
     $obj = $obj[0]
     Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
     if ($null -eq $obj) { throw 'the script ended without the object it works on' }
@@ -472,7 +739,25 @@ catch {
     [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
 }
 }) | ConvertFrom-Json
-if (-not $r.ok) { throw ('host_group.Stockholm' + ': ' + $r.error) }
+if (-not $r.ok) { throw ('host_group.Oslo/Fabric Management' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'host_group.Stockholm/DR')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCVMHostGroup -ID '0a1de175-9fcf-59f7-adfb-2e1bfb356b4a' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + '0a1de175-9fcf-59f7-adfb-2e1bfb356b4a' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Stockholm/DR' + ': ' + $r.error) }
 
 Write-Host ('delete ' + 'port_classification.vm-roles')
 $r = (& {
@@ -528,24 +813,6 @@ catch {
 }) | ConvertFrom-Json
 if (-not $r.ok) { throw ('network_site.management-oslo' + ': ' + $r.error) }
 
-Write-Host ('delete ' + 'host_group.Oslo')
-$r = (& {
-$ErrorActionPreference = 'Stop'
-try {
-    Import-Module VirtualMachineManager
-    $obj = @(Get-SCVMHostGroup -ID '315994f7-92d8-508e-a7e6-d0bca82a9d0d' -ErrorAction Stop)
-    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + '315994f7-92d8-508e-a7e6-d0bca82a9d0d' + ' (found ' + $obj.Count + ')') }
-    $obj = $obj[0]
-    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
-    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
-}
-catch {
-    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
-}
-}) | ConvertFrom-Json
-if (-not $r.ok) { throw ('host_group.Oslo' + ': ' + $r.error) }
-
 Write-Host ('delete ' + 'virtual_port_profile.vm-roles')
 $r = (& {
 $ErrorActionPreference = 'Stop'
@@ -600,3 +867,186 @@ catch {
 }
 }) | ConvertFrom-Json
 if (-not $r.ok) { throw ('logical_network.management' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'vm_network.tenants-copenhagen')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCVMNetwork -ID 'cb0950e5-9954-5215-b61e-386b5b7f7bb2' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'vm_network' + ' with ID ' + 'cb0950e5-9954-5215-b61e-386b5b7f7bb2' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    @(if ($null -eq $obj) { throw 'no VM network to list the VM subnets of' } else { Get-SCVMSubnet -VMNetwork $obj -ErrorAction Stop }) | ForEach-Object { Remove-SCVMSubnet -VMSubnet $_ -Confirm:$false -ErrorAction Stop | Out-Null }
+    Remove-SCVMNetwork -VMNetwork $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('vm_network.tenants-copenhagen' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'network_site.tenants-copenhagen')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq 'fd3615ee-4d56-5b17-8131-dd3b86a6cc75' })
+    if ($obj.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + 'fd3615ee-4d56-5b17-8131-dd3b86a6cc75' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    Remove-SCLogicalNetworkDefinition -LogicalNetworkDefinition $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('network_site.tenants-copenhagen' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'host_group.Copenhagen')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCVMHostGroup -ID '4e462120-afbd-5052-8945-4595e6ba8e36' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + '4e462120-afbd-5052-8945-4595e6ba8e36' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Copenhagen' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'vm_network.tenants-oslo')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCVMNetwork -ID '33586a5e-932b-5634-b11f-2d90ddc6384f' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'vm_network' + ' with ID ' + '33586a5e-932b-5634-b11f-2d90ddc6384f' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    @(if ($null -eq $obj) { throw 'no VM network to list the VM subnets of' } else { Get-SCVMSubnet -VMNetwork $obj -ErrorAction Stop }) | ForEach-Object { Remove-SCVMSubnet -VMSubnet $_ -Confirm:$false -ErrorAction Stop | Out-Null }
+    Remove-SCVMNetwork -VMNetwork $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('vm_network.tenants-oslo' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'network_site.tenants-oslo')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq 'a940dcb5-be28-568b-88c3-d2d1d2be1739' })
+    if ($obj.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + 'a940dcb5-be28-568b-88c3-d2d1d2be1739' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    Remove-SCLogicalNetworkDefinition -LogicalNetworkDefinition $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('network_site.tenants-oslo' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'host_group.Oslo')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCVMHostGroup -ID '315994f7-92d8-508e-a7e6-d0bca82a9d0d' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + '315994f7-92d8-508e-a7e6-d0bca82a9d0d' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Oslo' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'vm_network.tenants-stockholm')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCVMNetwork -ID 'ce4eea5b-ddff-567e-8541-104a187f8059' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'vm_network' + ' with ID ' + 'ce4eea5b-ddff-567e-8541-104a187f8059' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    @(if ($null -eq $obj) { throw 'no VM network to list the VM subnets of' } else { Get-SCVMSubnet -VMNetwork $obj -ErrorAction Stop }) | ForEach-Object { Remove-SCVMSubnet -VMSubnet $_ -Confirm:$false -ErrorAction Stop | Out-Null }
+    Remove-SCVMNetwork -VMNetwork $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('vm_network.tenants-stockholm' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'network_site.tenants-stockholm')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq '710118e0-2d7c-510a-adff-994dbd7ac5d3' })
+    if ($obj.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + '710118e0-2d7c-510a-adff-994dbd7ac5d3' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    Remove-SCLogicalNetworkDefinition -LogicalNetworkDefinition $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('network_site.tenants-stockholm' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'host_group.Stockholm')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCVMHostGroup -ID '0f3d5c93-5b44-5b8a-aed7-fb85d40dae2d' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + '0f3d5c93-5b44-5b8a-aed7-fb85d40dae2d' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Stockholm' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'logical_network.tenants')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCLogicalNetwork -ID 'b2e325be-6842-5d95-84ee-c2cb7fb9fe34' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + 'b2e325be-6842-5d95-84ee-c2cb7fb9fe34' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    Remove-SCLogicalNetwork -LogicalNetwork $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('logical_network.tenants' + ': ' + $r.error) }

@@ -1,4 +1,4 @@
-# fabric plan for stamp reference: 35 operation(s), in dependency order.
+# fabric plan for stamp reference: 56 operation(s), in dependency order.
 # Written for VMM 2012 R2 (provider vmm_version: 2012r2).
 # Review, then run in a PowerShell session with the VMM console module:
 #   create  custom_property.CreateHighlyAvailableVMRoles
@@ -18,12 +18,30 @@
 #   create  host_group.Stockholm/Fabric Management
 #   create  host_group.Stockholm/IaaS
 #   create  logical_network.management
+#   create  cloud.management
+#   create  logical_network.tenants
+#   create  cloud.dr-copenhagen
+#   create  cloud.dr-oslo
+#   create  cloud.dr-stockholm
 #   create  network_site.management-copenhagen
 #   create  ip_pool.management-copenhagen
 #   create  network_site.management-oslo
 #   create  ip_pool.management-oslo
 #   create  network_site.management-stockholm
 #   create  ip_pool.management-stockholm
+#   create  network_site.management-stretched
+#   create  ip_pool.management-stretched
+#   create  ip_grant.sma01
+#   create  ip_grant.spf01
+#   create  ip_grant.sqlwap01
+#   create  ip_grant.wapadm01
+#   create  ip_grant.wapten01
+#   create  network_site.tenants-copenhagen
+#   create  ip_pool.tenants-copenhagen
+#   create  network_site.tenants-oslo
+#   create  ip_pool.tenants-oslo
+#   create  network_site.tenants-stockholm
+#   create  ip_pool.tenants-stockholm
 #   update  port_classification.host-management
 #             ~ description: "Classification used for host management vNICs" → ""
 #   create  port_classification.live-migration
@@ -37,6 +55,9 @@
 #   create  virtual_port_profile.vm-roles
 #   create  logical_switch.fabric
 #   create  vm_network.management
+#   create  vm_network.tenants-copenhagen
+#   create  vm_network.tenants-oslo
+#   create  vm_network.tenants-stockholm
 $ErrorActionPreference = 'Stop'
 $ids = @{}
 Write-Host ('create ' + 'custom_property.CreateHighlyAvailableVMRoles')
@@ -356,6 +377,134 @@ catch {
 if (-not $r.ok) { throw ('logical_network.management' + ': ' + $r.error) }
 $ids['logical_network.management'] = $r.id
 
+Write-Host ('create ' + 'cloud.management')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $jobGroup = [guid]::NewGuid()
+    $hostGroups = @(foreach ($lookupId in @(@($ids['host_group.Oslo/Fabric Management']))) { $found = @(Get-SCVMHostGroup -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $networks = @(foreach ($lookupId in @(@($ids['logical_network.management']))) { $found = @(Get-SCLogicalNetwork -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $classes = @()
+    Set-SCCloudCapacity -JobGroup $jobGroup -UseVMCountMaximum $true -UseCPUCountMaximum $true -UseMemoryMBMaximum $true -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true -ErrorAction Stop | Out-Null
+    Set-SCCloud -JobGroup $jobGroup -AddCloudResource (@($networks) + @($classes)) -ErrorAction Stop | Out-Null
+    $obj = New-SCCloud -JobGroup $jobGroup -Name 'Fabric Management Oslo' -Description 'The management stamp''s VMs [fabric stamp=reference]' -VMHostGroup $hostGroups -DisasterRecoverySupported $true -ErrorAction Stop
+    if ($null -eq $obj) { throw ('New-SCCloud' + ' returned no object') }
+    $wantedProperties = @(@())
+    Get-SCCustomProperty -ErrorAction Stop | Where-Object { @($_.Members | ForEach-Object { [string]$_ }) -contains 'Cloud' } | Where-Object { $wantedProperties -notcontains [string]$_.ID } | ForEach-Object {
+        $value = Get-SCCustomPropertyValue -CustomProperty $_ -InputObject $obj -ErrorAction Stop
+        if ($value) { Remove-SCCustomPropertyValue -CustomPropertyValue $value -Confirm:$false -ErrorAction Stop | Out-Null }
+    }
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('cloud.management' + ': ' + $r.error) }
+$ids['cloud.management'] = $r.id
+
+Write-Host ('create ' + 'logical_network.tenants')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = New-SCLogicalNetwork -Name 'Tenants' -Description 'A tenant VLAN per location [fabric stamp=reference]' -EnableNetworkVirtualization $false -UseGRE $false -IsPVLAN $false -LogicalNetworkDefinitionIsolation $true -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('logical_network.tenants' + ': ' + $r.error) }
+$ids['logical_network.tenants'] = $r.id
+
+Write-Host ('create ' + 'cloud.dr-copenhagen')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $jobGroup = [guid]::NewGuid()
+    $hostGroups = @(foreach ($lookupId in @(@($ids['host_group.Copenhagen/DR']))) { $found = @(Get-SCVMHostGroup -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $networks = @(foreach ($lookupId in @(@($ids['logical_network.management'], $ids['logical_network.tenants']))) { $found = @(Get-SCLogicalNetwork -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $classes = @()
+    Set-SCCloudCapacity -JobGroup $jobGroup -UseVMCountMaximum $true -UseCPUCountMaximum $true -UseMemoryMBMaximum $true -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true -ErrorAction Stop | Out-Null
+    Set-SCCloud -JobGroup $jobGroup -AddCloudResource (@($networks) + @($classes)) -ErrorAction Stop | Out-Null
+    $obj = New-SCCloud -JobGroup $jobGroup -Name 'DR Copenhagen' -Description 'Recovery cloud at Copenhagen [fabric stamp=reference]' -VMHostGroup $hostGroups -DisasterRecoverySupported $true -ErrorAction Stop
+    if ($null -eq $obj) { throw ('New-SCCloud' + ' returned no object') }
+    $wantedProperties = @(@())
+    Get-SCCustomProperty -ErrorAction Stop | Where-Object { @($_.Members | ForEach-Object { [string]$_ }) -contains 'Cloud' } | Where-Object { $wantedProperties -notcontains [string]$_.ID } | ForEach-Object {
+        $value = Get-SCCustomPropertyValue -CustomProperty $_ -InputObject $obj -ErrorAction Stop
+        if ($value) { Remove-SCCustomPropertyValue -CustomPropertyValue $value -Confirm:$false -ErrorAction Stop | Out-Null }
+    }
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('cloud.dr-copenhagen' + ': ' + $r.error) }
+$ids['cloud.dr-copenhagen'] = $r.id
+
+Write-Host ('create ' + 'cloud.dr-oslo')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $jobGroup = [guid]::NewGuid()
+    $hostGroups = @(foreach ($lookupId in @(@($ids['host_group.Oslo/DR']))) { $found = @(Get-SCVMHostGroup -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $networks = @(foreach ($lookupId in @(@($ids['logical_network.management'], $ids['logical_network.tenants']))) { $found = @(Get-SCLogicalNetwork -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $classes = @()
+    Set-SCCloudCapacity -JobGroup $jobGroup -UseVMCountMaximum $true -UseCPUCountMaximum $true -UseMemoryMBMaximum $true -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true -ErrorAction Stop | Out-Null
+    Set-SCCloud -JobGroup $jobGroup -AddCloudResource (@($networks) + @($classes)) -ErrorAction Stop | Out-Null
+    $obj = New-SCCloud -JobGroup $jobGroup -Name 'DR Oslo' -Description 'Recovery cloud at Oslo [fabric stamp=reference]' -VMHostGroup $hostGroups -DisasterRecoverySupported $true -ErrorAction Stop
+    if ($null -eq $obj) { throw ('New-SCCloud' + ' returned no object') }
+    $wantedProperties = @(@())
+    Get-SCCustomProperty -ErrorAction Stop | Where-Object { @($_.Members | ForEach-Object { [string]$_ }) -contains 'Cloud' } | Where-Object { $wantedProperties -notcontains [string]$_.ID } | ForEach-Object {
+        $value = Get-SCCustomPropertyValue -CustomProperty $_ -InputObject $obj -ErrorAction Stop
+        if ($value) { Remove-SCCustomPropertyValue -CustomPropertyValue $value -Confirm:$false -ErrorAction Stop | Out-Null }
+    }
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('cloud.dr-oslo' + ': ' + $r.error) }
+$ids['cloud.dr-oslo'] = $r.id
+
+Write-Host ('create ' + 'cloud.dr-stockholm')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $jobGroup = [guid]::NewGuid()
+    $hostGroups = @(foreach ($lookupId in @(@($ids['host_group.Stockholm/DR']))) { $found = @(Get-SCVMHostGroup -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $networks = @(foreach ($lookupId in @(@($ids['logical_network.management'], $ids['logical_network.tenants']))) { $found = @(Get-SCLogicalNetwork -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $classes = @()
+    Set-SCCloudCapacity -JobGroup $jobGroup -UseVMCountMaximum $true -UseCPUCountMaximum $true -UseMemoryMBMaximum $true -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true -ErrorAction Stop | Out-Null
+    Set-SCCloud -JobGroup $jobGroup -AddCloudResource (@($networks) + @($classes)) -ErrorAction Stop | Out-Null
+    $obj = New-SCCloud -JobGroup $jobGroup -Name 'DR Stockholm' -Description 'Recovery cloud at Stockholm [fabric stamp=reference]' -VMHostGroup $hostGroups -DisasterRecoverySupported $true -ErrorAction Stop
+    if ($null -eq $obj) { throw ('New-SCCloud' + ' returned no object') }
+    $wantedProperties = @(@())
+    Get-SCCustomProperty -ErrorAction Stop | Where-Object { @($_.Members | ForEach-Object { [string]$_ }) -contains 'Cloud' } | Where-Object { $wantedProperties -notcontains [string]$_.ID } | ForEach-Object {
+        $value = Get-SCCustomPropertyValue -CustomProperty $_ -InputObject $obj -ErrorAction Stop
+        if ($value) { Remove-SCCustomPropertyValue -CustomPropertyValue $value -Confirm:$false -ErrorAction Stop | Out-Null }
+    }
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('cloud.dr-stockholm' + ': ' + $r.error) }
+$ids['cloud.dr-stockholm'] = $r.id
+
 Write-Host ('create ' + 'network_site.management-copenhagen')
 $r = (& {
 $ErrorActionPreference = 'Stop'
@@ -500,6 +649,329 @@ catch {
 if (-not $r.ok) { throw ('ip_pool.management-stockholm' + ': ' + $r.error) }
 $ids['ip_pool.management-stockholm'] = $r.id
 
+Write-Host ('create ' + 'network_site.management-stretched')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $logicalNetwork = @(Get-SCLogicalNetwork -ID $ids['logical_network.management'] -ErrorAction Stop)
+    if ($logicalNetwork.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $ids['logical_network.management'] + ' (found ' + $logicalNetwork.Count + ')') }
+    $logicalNetwork = $logicalNetwork[0]
+    $hostGroups = @(foreach ($lookupId in @(@($ids['host_group.Oslo/Fabric Management'], $ids['host_group.Stockholm/DR']))) { $found = @(Get-SCVMHostGroup -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $subnetVlans = @((New-SCSubnetVLan -Subnet '10.100.50.0/24' -VLanID 150 -ErrorAction Stop))
+    $obj = New-SCLogicalNetworkDefinition -Name 'Management stretched' -LogicalNetwork $logicalNetwork -VMHostGroup $hostGroups -SubnetVLan $subnetVlans -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('network_site.management-stretched' + ': ' + $r.error) }
+$ids['network_site.management-stretched'] = $r.id
+
+Write-Host ('create ' + 'ip_pool.management-stretched')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $site = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq $ids['network_site.management-stretched'] })
+    if ($site.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + $ids['network_site.management-stretched'] + ' (found ' + $site.Count + ')') }
+    $site = $site[0]
+    $params = @{
+        Name = 'Management stretched pool'; Description = '[fabric stamp=reference]'; Subnet = '10.100.50.0/24'
+        IPAddressRangeStart = '10.100.50.10'; IPAddressRangeEnd = '10.100.50.99'
+        DNSServer = @(@('10.100.0.5', '10.100.0.6')); DNSSuffix = 'fabric.local'; DNSSearchSuffix = @(@())
+    }
+    $params.DefaultGateway = @((New-SCDefaultGateway -IPAddress '10.100.50.1' -Automatic -ErrorAction Stop))
+    $params.LogicalNetworkDefinition = $site
+    $obj = New-SCStaticIPAddressPool @params -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('ip_pool.management-stretched' + ': ' + $r.error) }
+$ids['ip_pool.management-stretched'] = $r.id
+
+Write-Host ('create ' + 'ip_grant.sma01')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $vms = @(Get-SCVirtualMachine -Name 'SMA01' -ErrorAction Stop)
+    if ($vms.Count -ne 1) { throw ('expected one VM named ' + 'SMA01' + ', found ' + $vms.Count) }
+    $nic = @($vms[0].VirtualNetworkAdapters | Where-Object { [int]$_.SlotId -eq 0 })
+    if ($nic.Count -ne 1) { throw ('VM ' + 'SMA01' + ' has no network adapter in slot ' + 0) }
+    $nic = $nic[0]
+    $pool = @(Get-SCStaticIPAddressPool -ID $ids['ip_pool.management-stretched'] -ErrorAction Stop)
+    if ($pool.Count -ne 1) { throw ('no single ' + 'ip_pool' + ' with ID ' + $ids['ip_pool.management-stretched'] + ' (found ' + $pool.Count + ')') }
+    $pool = $pool[0]
+    $obj = Grant-SCIPAddress -GrantToObjectType 'VirtualNetworkAdapter' -GrantToObjectID $nic.ID -StaticIPAddressPool $pool -Description 'sma01' -IPAddress '10.100.50.23' -ErrorAction Stop
+    if ($null -eq $obj) { throw ('Grant-SCIPAddress' + ' returned no object') }
+    $static = @{ VirtualNetworkAdapter = $nic; IPv4AddressType = 'Static'; IPv4Addresses = @([string]$obj.Address) }
+    Set-SCVirtualNetworkAdapter @static -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('ip_grant.sma01' + ': ' + $r.error) }
+$ids['ip_grant.sma01'] = $r.id
+
+Write-Host ('create ' + 'ip_grant.spf01')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $vms = @(Get-SCVirtualMachine -Name 'SPF01' -ErrorAction Stop)
+    if ($vms.Count -ne 1) { throw ('expected one VM named ' + 'SPF01' + ', found ' + $vms.Count) }
+    $nic = @($vms[0].VirtualNetworkAdapters | Where-Object { [int]$_.SlotId -eq 0 })
+    if ($nic.Count -ne 1) { throw ('VM ' + 'SPF01' + ' has no network adapter in slot ' + 0) }
+    $nic = $nic[0]
+    $pool = @(Get-SCStaticIPAddressPool -ID $ids['ip_pool.management-stretched'] -ErrorAction Stop)
+    if ($pool.Count -ne 1) { throw ('no single ' + 'ip_pool' + ' with ID ' + $ids['ip_pool.management-stretched'] + ' (found ' + $pool.Count + ')') }
+    $pool = $pool[0]
+    $obj = Grant-SCIPAddress -GrantToObjectType 'VirtualNetworkAdapter' -GrantToObjectID $nic.ID -StaticIPAddressPool $pool -Description 'spf01' -IPAddress '10.100.50.22' -ErrorAction Stop
+    if ($null -eq $obj) { throw ('Grant-SCIPAddress' + ' returned no object') }
+    $static = @{ VirtualNetworkAdapter = $nic; IPv4AddressType = 'Static'; IPv4Addresses = @([string]$obj.Address) }
+    Set-SCVirtualNetworkAdapter @static -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('ip_grant.spf01' + ': ' + $r.error) }
+$ids['ip_grant.spf01'] = $r.id
+
+Write-Host ('create ' + 'ip_grant.sqlwap01')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $vms = @(Get-SCVirtualMachine -Name 'SQLWAP01' -ErrorAction Stop)
+    if ($vms.Count -ne 1) { throw ('expected one VM named ' + 'SQLWAP01' + ', found ' + $vms.Count) }
+    $nic = @($vms[0].VirtualNetworkAdapters | Where-Object { [int]$_.SlotId -eq 0 })
+    if ($nic.Count -ne 1) { throw ('VM ' + 'SQLWAP01' + ' has no network adapter in slot ' + 0) }
+    $nic = $nic[0]
+    $pool = @(Get-SCStaticIPAddressPool -ID $ids['ip_pool.management-stretched'] -ErrorAction Stop)
+    if ($pool.Count -ne 1) { throw ('no single ' + 'ip_pool' + ' with ID ' + $ids['ip_pool.management-stretched'] + ' (found ' + $pool.Count + ')') }
+    $pool = $pool[0]
+    $obj = Grant-SCIPAddress -GrantToObjectType 'VirtualNetworkAdapter' -GrantToObjectID $nic.ID -StaticIPAddressPool $pool -Description 'sqlwap01' -IPAddress '10.100.50.21' -ErrorAction Stop
+    if ($null -eq $obj) { throw ('Grant-SCIPAddress' + ' returned no object') }
+    $static = @{ VirtualNetworkAdapter = $nic; IPv4AddressType = 'Static'; IPv4Addresses = @([string]$obj.Address) }
+    Set-SCVirtualNetworkAdapter @static -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('ip_grant.sqlwap01' + ': ' + $r.error) }
+$ids['ip_grant.sqlwap01'] = $r.id
+
+Write-Host ('create ' + 'ip_grant.wapadm01')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $vms = @(Get-SCVirtualMachine -Name 'WAPADM01' -ErrorAction Stop)
+    if ($vms.Count -ne 1) { throw ('expected one VM named ' + 'WAPADM01' + ', found ' + $vms.Count) }
+    $nic = @($vms[0].VirtualNetworkAdapters | Where-Object { [int]$_.SlotId -eq 0 })
+    if ($nic.Count -ne 1) { throw ('VM ' + 'WAPADM01' + ' has no network adapter in slot ' + 0) }
+    $nic = $nic[0]
+    $pool = @(Get-SCStaticIPAddressPool -ID $ids['ip_pool.management-stretched'] -ErrorAction Stop)
+    if ($pool.Count -ne 1) { throw ('no single ' + 'ip_pool' + ' with ID ' + $ids['ip_pool.management-stretched'] + ' (found ' + $pool.Count + ')') }
+    $pool = $pool[0]
+    $obj = Grant-SCIPAddress -GrantToObjectType 'VirtualNetworkAdapter' -GrantToObjectID $nic.ID -StaticIPAddressPool $pool -Description 'wapadm01' -IPAddress '10.100.50.24' -ErrorAction Stop
+    if ($null -eq $obj) { throw ('Grant-SCIPAddress' + ' returned no object') }
+    $static = @{ VirtualNetworkAdapter = $nic; IPv4AddressType = 'Static'; IPv4Addresses = @([string]$obj.Address) }
+    Set-SCVirtualNetworkAdapter @static -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('ip_grant.wapadm01' + ': ' + $r.error) }
+$ids['ip_grant.wapadm01'] = $r.id
+
+Write-Host ('create ' + 'ip_grant.wapten01')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $vms = @(Get-SCVirtualMachine -Name 'WAPTEN01' -ErrorAction Stop)
+    if ($vms.Count -ne 1) { throw ('expected one VM named ' + 'WAPTEN01' + ', found ' + $vms.Count) }
+    $nic = @($vms[0].VirtualNetworkAdapters | Where-Object { [int]$_.SlotId -eq 0 })
+    if ($nic.Count -ne 1) { throw ('VM ' + 'WAPTEN01' + ' has no network adapter in slot ' + 0) }
+    $nic = $nic[0]
+    $pool = @(Get-SCStaticIPAddressPool -ID $ids['ip_pool.management-stretched'] -ErrorAction Stop)
+    if ($pool.Count -ne 1) { throw ('no single ' + 'ip_pool' + ' with ID ' + $ids['ip_pool.management-stretched'] + ' (found ' + $pool.Count + ')') }
+    $pool = $pool[0]
+    $obj = Grant-SCIPAddress -GrantToObjectType 'VirtualNetworkAdapter' -GrantToObjectID $nic.ID -StaticIPAddressPool $pool -Description 'wapten01' -IPAddress '10.100.50.25' -ErrorAction Stop
+    if ($null -eq $obj) { throw ('Grant-SCIPAddress' + ' returned no object') }
+    $static = @{ VirtualNetworkAdapter = $nic; IPv4AddressType = 'Static'; IPv4Addresses = @([string]$obj.Address) }
+    Set-SCVirtualNetworkAdapter @static -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('ip_grant.wapten01' + ': ' + $r.error) }
+$ids['ip_grant.wapten01'] = $r.id
+
+Write-Host ('create ' + 'network_site.tenants-copenhagen')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $logicalNetwork = @(Get-SCLogicalNetwork -ID $ids['logical_network.tenants'] -ErrorAction Stop)
+    if ($logicalNetwork.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $ids['logical_network.tenants'] + ' (found ' + $logicalNetwork.Count + ')') }
+    $logicalNetwork = $logicalNetwork[0]
+    $hostGroups = @(foreach ($lookupId in @(@($ids['host_group.Copenhagen']))) { $found = @(Get-SCVMHostGroup -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $subnetVlans = @((New-SCSubnetVLan -Subnet '10.200.2.0/24' -VLanID 202 -ErrorAction Stop))
+    $obj = New-SCLogicalNetworkDefinition -Name 'Tenants Copenhagen' -LogicalNetwork $logicalNetwork -VMHostGroup $hostGroups -SubnetVLan $subnetVlans -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('network_site.tenants-copenhagen' + ': ' + $r.error) }
+$ids['network_site.tenants-copenhagen'] = $r.id
+
+Write-Host ('create ' + 'ip_pool.tenants-copenhagen')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $site = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq $ids['network_site.tenants-copenhagen'] })
+    if ($site.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + $ids['network_site.tenants-copenhagen'] + ' (found ' + $site.Count + ')') }
+    $site = $site[0]
+    $params = @{
+        Name = 'Tenants Copenhagen pool'; Description = '[fabric stamp=reference]'; Subnet = '10.200.2.0/24'
+        IPAddressRangeStart = '10.200.2.10'; IPAddressRangeEnd = '10.200.2.250'
+        DNSServer = @(@()); DNSSuffix = ''; DNSSearchSuffix = @(@())
+    }
+    $params.DefaultGateway = @((New-SCDefaultGateway -IPAddress '10.200.2.1' -Automatic -ErrorAction Stop))
+    $params.LogicalNetworkDefinition = $site
+    $obj = New-SCStaticIPAddressPool @params -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('ip_pool.tenants-copenhagen' + ': ' + $r.error) }
+$ids['ip_pool.tenants-copenhagen'] = $r.id
+
+Write-Host ('create ' + 'network_site.tenants-oslo')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $logicalNetwork = @(Get-SCLogicalNetwork -ID $ids['logical_network.tenants'] -ErrorAction Stop)
+    if ($logicalNetwork.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $ids['logical_network.tenants'] + ' (found ' + $logicalNetwork.Count + ')') }
+    $logicalNetwork = $logicalNetwork[0]
+    $hostGroups = @(foreach ($lookupId in @(@($ids['host_group.Oslo']))) { $found = @(Get-SCVMHostGroup -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $subnetVlans = @((New-SCSubnetVLan -Subnet '10.200.0.0/24' -VLanID 200 -ErrorAction Stop))
+    $obj = New-SCLogicalNetworkDefinition -Name 'Tenants Oslo' -LogicalNetwork $logicalNetwork -VMHostGroup $hostGroups -SubnetVLan $subnetVlans -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('network_site.tenants-oslo' + ': ' + $r.error) }
+$ids['network_site.tenants-oslo'] = $r.id
+
+Write-Host ('create ' + 'ip_pool.tenants-oslo')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $site = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq $ids['network_site.tenants-oslo'] })
+    if ($site.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + $ids['network_site.tenants-oslo'] + ' (found ' + $site.Count + ')') }
+    $site = $site[0]
+    $params = @{
+        Name = 'Tenants Oslo pool'; Description = '[fabric stamp=reference]'; Subnet = '10.200.0.0/24'
+        IPAddressRangeStart = '10.200.0.10'; IPAddressRangeEnd = '10.200.0.250'
+        DNSServer = @(@()); DNSSuffix = ''; DNSSearchSuffix = @(@())
+    }
+    $params.DefaultGateway = @((New-SCDefaultGateway -IPAddress '10.200.0.1' -Automatic -ErrorAction Stop))
+    $params.LogicalNetworkDefinition = $site
+    $obj = New-SCStaticIPAddressPool @params -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('ip_pool.tenants-oslo' + ': ' + $r.error) }
+$ids['ip_pool.tenants-oslo'] = $r.id
+
+Write-Host ('create ' + 'network_site.tenants-stockholm')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $logicalNetwork = @(Get-SCLogicalNetwork -ID $ids['logical_network.tenants'] -ErrorAction Stop)
+    if ($logicalNetwork.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $ids['logical_network.tenants'] + ' (found ' + $logicalNetwork.Count + ')') }
+    $logicalNetwork = $logicalNetwork[0]
+    $hostGroups = @(foreach ($lookupId in @(@($ids['host_group.Stockholm']))) { $found = @(Get-SCVMHostGroup -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $subnetVlans = @((New-SCSubnetVLan -Subnet '10.200.1.0/24' -VLanID 201 -ErrorAction Stop))
+    $obj = New-SCLogicalNetworkDefinition -Name 'Tenants Stockholm' -LogicalNetwork $logicalNetwork -VMHostGroup $hostGroups -SubnetVLan $subnetVlans -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('network_site.tenants-stockholm' + ': ' + $r.error) }
+$ids['network_site.tenants-stockholm'] = $r.id
+
+Write-Host ('create ' + 'ip_pool.tenants-stockholm')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $site = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq $ids['network_site.tenants-stockholm'] })
+    if ($site.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + $ids['network_site.tenants-stockholm'] + ' (found ' + $site.Count + ')') }
+    $site = $site[0]
+    $params = @{
+        Name = 'Tenants Stockholm pool'; Description = '[fabric stamp=reference]'; Subnet = '10.200.1.0/24'
+        IPAddressRangeStart = '10.200.1.10'; IPAddressRangeEnd = '10.200.1.250'
+        DNSServer = @(@()); DNSSuffix = ''; DNSSearchSuffix = @(@())
+    }
+    $params.DefaultGateway = @((New-SCDefaultGateway -IPAddress '10.200.1.1' -Automatic -ErrorAction Stop))
+    $params.LogicalNetworkDefinition = $site
+    $obj = New-SCStaticIPAddressPool @params -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('ip_pool.tenants-stockholm' + ': ' + $r.error) }
+$ids['ip_pool.tenants-stockholm'] = $r.id
+
 Write-Host ('update ' + 'port_classification.host-management')
 $r = (& {
 $ErrorActionPreference = 'Stop'
@@ -557,11 +1029,11 @@ try {
     Import-Module VirtualMachineManager
     $jobGroup = [guid]::NewGuid()
     $hostGroups = @(foreach ($lookupId in @(@($ids['host_group.Copenhagen/IaaS']))) { $found = @(Get-SCVMHostGroup -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
-    $networks = @(foreach ($lookupId in @(@($ids['logical_network.management']))) { $found = @(Get-SCLogicalNetwork -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $networks = @(foreach ($lookupId in @(@($ids['logical_network.management'], $ids['logical_network.tenants']))) { $found = @(Get-SCLogicalNetwork -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
     $classes = @(foreach ($lookupId in @(@($ids['port_classification.vm-roles']))) { $found = @(Get-SCPortClassification -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'port_classification' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
     Set-SCCloudCapacity -JobGroup $jobGroup -VMCount 100 -UseVMCountMaximum $false -CPUCount 400 -UseCPUCountMaximum $false -MemoryMB 1048576 -UseMemoryMBMaximum $false -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true -ErrorAction Stop | Out-Null
     Set-SCCloud -JobGroup $jobGroup -AddCloudResource (@($networks) + @($classes)) -ErrorAction Stop | Out-Null
-    $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Copenhagen' -Description 'Tenant cloud for Copenhagen [fabric stamp=reference]' -VMHostGroup $hostGroups -DisasterRecoverySupported $false -ErrorAction Stop
+    $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Copenhagen' -Description 'Tenant cloud for Copenhagen [fabric stamp=reference]' -VMHostGroup $hostGroups -DisasterRecoverySupported $true -ErrorAction Stop
     if ($null -eq $obj) { throw ('New-SCCloud' + ' returned no object') }
     $wantedProperties = @(@($ids['custom_property.CreateHighlyAvailableVMRoles']))
     Get-SCCustomProperty -ErrorAction Stop | Where-Object { @($_.Members | ForEach-Object { [string]$_ }) -contains 'Cloud' } | Where-Object { $wantedProperties -notcontains [string]$_.ID } | ForEach-Object {
@@ -589,11 +1061,11 @@ try {
     Import-Module VirtualMachineManager
     $jobGroup = [guid]::NewGuid()
     $hostGroups = @(foreach ($lookupId in @(@($ids['host_group.Oslo/IaaS']))) { $found = @(Get-SCVMHostGroup -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
-    $networks = @(foreach ($lookupId in @(@($ids['logical_network.management']))) { $found = @(Get-SCLogicalNetwork -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $networks = @(foreach ($lookupId in @(@($ids['logical_network.management'], $ids['logical_network.tenants']))) { $found = @(Get-SCLogicalNetwork -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
     $classes = @(foreach ($lookupId in @(@($ids['port_classification.vm-roles']))) { $found = @(Get-SCPortClassification -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'port_classification' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
     Set-SCCloudCapacity -JobGroup $jobGroup -VMCount 100 -UseVMCountMaximum $false -CPUCount 400 -UseCPUCountMaximum $false -MemoryMB 1048576 -UseMemoryMBMaximum $false -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true -ErrorAction Stop | Out-Null
     Set-SCCloud -JobGroup $jobGroup -AddCloudResource (@($networks) + @($classes)) -ErrorAction Stop | Out-Null
-    $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Oslo' -Description 'Tenant cloud for Oslo [fabric stamp=reference]' -VMHostGroup $hostGroups -DisasterRecoverySupported $false -ErrorAction Stop
+    $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Oslo' -Description 'Tenant cloud for Oslo [fabric stamp=reference]' -VMHostGroup $hostGroups -DisasterRecoverySupported $true -ErrorAction Stop
     if ($null -eq $obj) { throw ('New-SCCloud' + ' returned no object') }
     $wantedProperties = @(@($ids['custom_property.CreateHighlyAvailableVMRoles']))
     Get-SCCustomProperty -ErrorAction Stop | Where-Object { @($_.Members | ForEach-Object { [string]$_ }) -contains 'Cloud' } | Where-Object { $wantedProperties -notcontains [string]$_.ID } | ForEach-Object {
@@ -621,11 +1093,11 @@ try {
     Import-Module VirtualMachineManager
     $jobGroup = [guid]::NewGuid()
     $hostGroups = @(foreach ($lookupId in @(@($ids['host_group.Stockholm/IaaS']))) { $found = @(Get-SCVMHostGroup -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
-    $networks = @(foreach ($lookupId in @(@($ids['logical_network.management']))) { $found = @(Get-SCLogicalNetwork -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $networks = @(foreach ($lookupId in @(@($ids['logical_network.management'], $ids['logical_network.tenants']))) { $found = @(Get-SCLogicalNetwork -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
     $classes = @(foreach ($lookupId in @(@($ids['port_classification.vm-roles']))) { $found = @(Get-SCPortClassification -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'port_classification' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
     Set-SCCloudCapacity -JobGroup $jobGroup -VMCount 100 -UseVMCountMaximum $false -CPUCount 400 -UseCPUCountMaximum $false -MemoryMB 1048576 -UseMemoryMBMaximum $false -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true -ErrorAction Stop | Out-Null
     Set-SCCloud -JobGroup $jobGroup -AddCloudResource (@($networks) + @($classes)) -ErrorAction Stop | Out-Null
-    $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Stockholm' -Description 'Tenant cloud for Stockholm [fabric stamp=reference]' -VMHostGroup $hostGroups -DisasterRecoverySupported $false -ErrorAction Stop
+    $obj = New-SCCloud -JobGroup $jobGroup -Name 'IaaS Stockholm' -Description 'Tenant cloud for Stockholm [fabric stamp=reference]' -VMHostGroup $hostGroups -DisasterRecoverySupported $true -ErrorAction Stop
     if ($null -eq $obj) { throw ('New-SCCloud' + ' returned no object') }
     $wantedProperties = @(@($ids['custom_property.CreateHighlyAvailableVMRoles']))
     Get-SCCustomProperty -ErrorAction Stop | Where-Object { @($_.Members | ForEach-Object { [string]$_ }) -contains 'Cloud' } | Where-Object { $wantedProperties -notcontains [string]$_.ID } | ForEach-Object {
@@ -795,3 +1267,78 @@ catch {
 }) | ConvertFrom-Json
 if (-not $r.ok) { throw ('vm_network.management' + ': ' + $r.error) }
 $ids['vm_network.management'] = $r.id
+
+Write-Host ('create ' + 'vm_network.tenants-copenhagen')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $logicalNetwork = @(Get-SCLogicalNetwork -ID $ids['logical_network.tenants'] -ErrorAction Stop)
+    if ($logicalNetwork.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $ids['logical_network.tenants'] + ' (found ' + $logicalNetwork.Count + ')') }
+    $logicalNetwork = $logicalNetwork[0]
+    $site1 = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq $ids['network_site.tenants-copenhagen'] })
+    if ($site1.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + $ids['network_site.tenants-copenhagen'] + ' (found ' + $site1.Count + ')') }
+    $site1 = $site1[0]
+
+    $obj = New-SCVMNetwork -Name 'Tenants Copenhagen' -Description '[fabric stamp=reference]' -LogicalNetwork $logicalNetwork -IsolationType 'VLANNetwork' -ErrorAction Stop
+    if ($null -eq $obj) { throw ('New-SCVMNetwork' + ' returned no object') }
+    New-SCVMSubnet -Name 'tenants' -VMNetwork $obj -SubnetVLan (New-SCSubnetVLan -Subnet '10.200.2.0/24' -VLanID 202 -ErrorAction Stop) -LogicalNetworkDefinition $site1 -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('vm_network.tenants-copenhagen' + ': ' + $r.error) }
+$ids['vm_network.tenants-copenhagen'] = $r.id
+
+Write-Host ('create ' + 'vm_network.tenants-oslo')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $logicalNetwork = @(Get-SCLogicalNetwork -ID $ids['logical_network.tenants'] -ErrorAction Stop)
+    if ($logicalNetwork.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $ids['logical_network.tenants'] + ' (found ' + $logicalNetwork.Count + ')') }
+    $logicalNetwork = $logicalNetwork[0]
+    $site1 = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq $ids['network_site.tenants-oslo'] })
+    if ($site1.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + $ids['network_site.tenants-oslo'] + ' (found ' + $site1.Count + ')') }
+    $site1 = $site1[0]
+
+    $obj = New-SCVMNetwork -Name 'Tenants Oslo' -Description '[fabric stamp=reference]' -LogicalNetwork $logicalNetwork -IsolationType 'VLANNetwork' -ErrorAction Stop
+    if ($null -eq $obj) { throw ('New-SCVMNetwork' + ' returned no object') }
+    New-SCVMSubnet -Name 'tenants' -VMNetwork $obj -SubnetVLan (New-SCSubnetVLan -Subnet '10.200.0.0/24' -VLanID 200 -ErrorAction Stop) -LogicalNetworkDefinition $site1 -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('vm_network.tenants-oslo' + ': ' + $r.error) }
+$ids['vm_network.tenants-oslo'] = $r.id
+
+Write-Host ('create ' + 'vm_network.tenants-stockholm')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $logicalNetwork = @(Get-SCLogicalNetwork -ID $ids['logical_network.tenants'] -ErrorAction Stop)
+    if ($logicalNetwork.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $ids['logical_network.tenants'] + ' (found ' + $logicalNetwork.Count + ')') }
+    $logicalNetwork = $logicalNetwork[0]
+    $site1 = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq $ids['network_site.tenants-stockholm'] })
+    if ($site1.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + $ids['network_site.tenants-stockholm'] + ' (found ' + $site1.Count + ')') }
+    $site1 = $site1[0]
+
+    $obj = New-SCVMNetwork -Name 'Tenants Stockholm' -Description '[fabric stamp=reference]' -LogicalNetwork $logicalNetwork -IsolationType 'VLANNetwork' -ErrorAction Stop
+    if ($null -eq $obj) { throw ('New-SCVMNetwork' + ' returned no object') }
+    New-SCVMSubnet -Name 'tenants' -VMNetwork $obj -SubnetVLan (New-SCSubnetVLan -Subnet '10.200.1.0/24' -VLanID 201 -ErrorAction Stop) -LogicalNetworkDefinition $site1 -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('vm_network.tenants-stockholm' + ': ' + $r.error) }
+$ids['vm_network.tenants-stockholm'] = $r.id

@@ -160,7 +160,7 @@ try {
     $hostGroupAdd = @($want | Where-Object { $have -notcontains $_ })
     $hostGroupRemove = @($have | Where-Object { $want -notcontains $_ })
     $current = @($obj.LogicalNetworks)
-    $want = @(@('760edcb3-6246-59f9-a27d-54ce18d5eea2'))
+    $want = @(@('760edcb3-6246-59f9-a27d-54ce18d5eea2', 'b2e325be-6842-5d95-84ee-c2cb7fb9fe34'))
     $have = @($current | Where-Object { $_ } | ForEach-Object { [string]$_.ID })
     $networkAdd = @($want | Where-Object { $have -notcontains $_ })
     $networkRemove = @($have | Where-Object { $want -notcontains $_ })
@@ -177,7 +177,7 @@ try {
     $removeClasses = @(foreach ($lookupId in @($classRemove)) { $found = @(Get-SCPortClassification -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'port_classification' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
     $addResources = @($addNetworks) + @($addClasses)
     $removeResources = @($removeNetworks) + @($removeClasses)
-    $params = @{ Cloud = $obj; Name = 'IaaS Copenhagen'; Description = 'Tenant cloud for Copenhagen [fabric stamp=reference]'; DisasterRecoverySupported = $false }
+    $params = @{ Cloud = $obj; Name = 'IaaS Copenhagen'; Description = 'Tenant cloud for Copenhagen [fabric stamp=reference]'; DisasterRecoverySupported = $true }
     if ($addGroups.Count) { $params.AddVMHostGroup = $addGroups }
     if ($removeGroups.Count) { $params.RemoveVMHostGroup = $removeGroups }
     if ($addResources.Count) { $params.AddCloudResource = $addResources }
@@ -218,7 +218,7 @@ try {
     $hostGroupAdd = @($want | Where-Object { $have -notcontains $_ })
     $hostGroupRemove = @($have | Where-Object { $want -notcontains $_ })
     $current = @($obj.LogicalNetworks)
-    $want = @(@('760edcb3-6246-59f9-a27d-54ce18d5eea2'))
+    $want = @(@('760edcb3-6246-59f9-a27d-54ce18d5eea2', 'b2e325be-6842-5d95-84ee-c2cb7fb9fe34'))
     $have = @($current | Where-Object { $_ } | ForEach-Object { [string]$_.ID })
     $networkAdd = @($want | Where-Object { $have -notcontains $_ })
     $networkRemove = @($have | Where-Object { $want -notcontains $_ })
@@ -235,7 +235,7 @@ try {
     $removeClasses = @(foreach ($lookupId in @($classRemove)) { $found = @(Get-SCPortClassification -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'port_classification' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
     $addResources = @($addNetworks) + @($addClasses)
     $removeResources = @($removeNetworks) + @($removeClasses)
-    $params = @{ Cloud = $obj; Name = 'IaaS Oslo'; Description = 'Tenant cloud for Oslo [fabric stamp=reference]'; DisasterRecoverySupported = $false }
+    $params = @{ Cloud = $obj; Name = 'IaaS Oslo'; Description = 'Tenant cloud for Oslo [fabric stamp=reference]'; DisasterRecoverySupported = $true }
     if ($addGroups.Count) { $params.AddVMHostGroup = $addGroups }
     if ($removeGroups.Count) { $params.RemoveVMHostGroup = $removeGroups }
     if ($addResources.Count) { $params.AddCloudResource = $addResources }
@@ -276,7 +276,7 @@ try {
     $hostGroupAdd = @($want | Where-Object { $have -notcontains $_ })
     $hostGroupRemove = @($have | Where-Object { $want -notcontains $_ })
     $current = @($obj.LogicalNetworks)
-    $want = @(@('760edcb3-6246-59f9-a27d-54ce18d5eea2'))
+    $want = @(@('760edcb3-6246-59f9-a27d-54ce18d5eea2', 'b2e325be-6842-5d95-84ee-c2cb7fb9fe34'))
     $have = @($current | Where-Object { $_ } | ForEach-Object { [string]$_.ID })
     $networkAdd = @($want | Where-Object { $have -notcontains $_ })
     $networkRemove = @($have | Where-Object { $want -notcontains $_ })
@@ -293,7 +293,7 @@ try {
     $removeClasses = @(foreach ($lookupId in @($classRemove)) { $found = @(Get-SCPortClassification -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'port_classification' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
     $addResources = @($addNetworks) + @($addClasses)
     $removeResources = @($removeNetworks) + @($removeClasses)
-    $params = @{ Cloud = $obj; Name = 'IaaS Stockholm'; Description = 'Tenant cloud for Stockholm [fabric stamp=reference]'; DisasterRecoverySupported = $false }
+    $params = @{ Cloud = $obj; Name = 'IaaS Stockholm'; Description = 'Tenant cloud for Stockholm [fabric stamp=reference]'; DisasterRecoverySupported = $true }
     if ($addGroups.Count) { $params.AddVMHostGroup = $addGroups }
     if ($removeGroups.Count) { $params.RemoveVMHostGroup = $removeGroups }
     if ($addResources.Count) { $params.AddCloudResource = $addResources }

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, cast
 
-from fabric.model.resources import KINDS
+from fabric.model.resources import VMM_KINDS
 from fabric_scvmm.reading import Property, Raw
 
 KINDS_DIR = Path(__file__).parent
@@ -39,5 +39,6 @@ def properties(kind: str) -> Sequence[Property]:
 
 
 def kinds() -> list[str]:
-    """Every kind fabric models, in its order (each has a folder here)."""
-    return list(KINDS)
+    """Every kind VMM serves, in fabric's order (each has a folder here); the disaster-recovery
+    kinds are the DR backend's, not VMM's."""
+    return list(VMM_KINDS)

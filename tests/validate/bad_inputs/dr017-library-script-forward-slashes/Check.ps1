@@ -1,0 +1,2 @@
+$ErrorActionPreference = 'Stop'
+Test-Path C:\ | Out-Null

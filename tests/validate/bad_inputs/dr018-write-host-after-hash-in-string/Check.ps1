@@ -1,0 +1,2 @@
+$ErrorActionPreference = 'Stop'
+$step = 'step #1'; Write-Host $step
