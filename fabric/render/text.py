@@ -195,18 +195,23 @@ def posture_lines(plan: Plan) -> list[str]:
     found = [c for c in plan.changes if c.posture is not None]
     if not found:
         return []
-    healthy = [
-        c
-        for c in found
-        if c.posture and c.posture.get("state") == "Replicating" and c.posture.get("health") == "Normal"
-    ]
+    others = [c for c in found if not _replicating(c.posture or {})]
     lines = [
         "",
-        f"Disaster-recovery posture (observed; not changes): {len(healthy)} of {len(found)} protected VM(s) "
-        "replicating normally.",
+        f"Disaster-recovery posture (observed; not changes): {len(found) - len(others)} of {len(found)} protected "
+        "VM(s) replicating normally.",
     ]
-    lines += [f"  ! {c.address}: {posture_text(c.posture or {})}" for c in found if c not in healthy]
+    lines += [f"  ! {c.address}: {posture_text(c.posture or {})}" for c in others[:POSTURE_SHOWN]]
+    if len(others) > POSTURE_SHOWN:
+        lines.append(f"  … and {len(others) - POSTURE_SHOWN} more (all of them: plan --format json, key posture)")
     return lines
+
+
+POSTURE_SHOWN = 20  # protected VMs named one by one; a plan of 1,000 in initial replication stays readable
+
+
+def _replicating(posture: Mapping[str, Any]) -> bool:
+    return posture.get("state") == "Replicating" and posture.get("health") == "Normal"
 
 
 def reprotection_lines(plan: Plan) -> list[str]:

@@ -1,0 +1,132 @@
+"""Disaster recovery on the lab, end to end: the reference stamp's DR design applied, replication as
+posture, the lab's runtime rules, DR002's ordering, and what a pairing's replace costs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import Cli, without_prevent_destroy
+
+
+def ok(cli: Cli, *args: str | Path) -> str:
+    result = cli(*args)
+    assert result.code == 0, result.out + result.err
+    return result.out
+
+
+def test_the_reference_dr_design_applies_and_replication_is_posture_not_change(cli: Cli, reference: Path) -> None:
+    ok(cli, "apply", reference, "--auto-approve")
+    plan = cli("plan", reference, "--detailed-exitcode")
+    assert plan.code == 0, plan.out
+    assert "8 of 8 protected VM(s) replicating normally" in plan.out
+    vms = json.loads(ok(cli, "lab", "vms", reference, "--format", "json"))["vms"]
+    replicas = {v["name"]: v["host"] for v in vms if v["role"] == "replica"}
+    # the management stamp lands on Stockholm's DR hosts, each tenant VM at the next location's
+    assert {replicas[n] for n in ("SQLWAP01", "SPF01", "SMA01", "WAPADM01", "WAPTEN01")} <= {"STO-DR01", "STO-DR02"}
+    assert replicas["OSLO-APP01"].startswith("STO-") and replicas["COPENHAGEN-APP01"].startswith("OSL-")
+    assert "VMM01" not in replicas  # the orchestrator is protected outside any plan
+
+    ok(cli, "lab", "replication", reference, "SPF01", "--state", "Error", "--health", "Critical")
+    broken = cli("plan", reference, "--detailed-exitcode")
+    assert broken.code == 0, "broken replication is posture, never a change to apply"
+    assert "7 of 8 protected VM(s) replicating normally" in broken.out
+    assert "! protected_vm.spf01: error, health critical, replica on STO-DR0" in broken.out
+    posture = json.loads(ok(cli, "plan", reference, "--format", "json"))["posture"]
+    assert posture["protected_vm.spf01"]["health"] == "Critical"
+    assert posture["protected_vm.wapten01"]["initial_replication_percent"] == 100
+
+
+def test_initial_replication_progress_is_shown_while_it_runs(cli: Cli, reference: Path) -> None:
+    seed = reference / "lab" / "seed.yaml"
+    seed.write_text(seed.read_text().replace("copy_rate_gb_per_minute: 0 ", "copy_rate_gb_per_minute: 0.001 "))
+    ok(cli, "apply", reference, "--auto-approve")
+    plan = cli("plan", reference, "--detailed-exitcode")
+    assert plan.code == 0
+    assert "0 of 8 protected VM(s) replicating normally" in plan.out
+    assert "! protected_vm.sqlwap01: initial replication 0 %, replica on STO-DR0" in plan.out
+
+
+def test_dr_cannot_be_turned_off_on_a_paired_cloud(cli: Cli, reference: Path) -> None:
+    ok(cli, "apply", reference, "--auto-approve")
+    by_hand = cli("lab", "set", reference, "cloud.dr-stockholm", "disaster_recovery_supported=false")
+    assert by_hand.code == 1
+    assert "DR002 disaster recovery cannot be turned off while cloud pairing" in by_hand.err
+    clouds = reference / "clouds.yaml"
+    text = clouds.read_text()
+    clouds.write_text(text.replace("disaster_recovery_supported: true", "disaster_recovery_supported: false", 1))
+    refused = cli("validate", reference)
+    assert refused.code == 1 and "DR001 cloud.iaas-" in refused.err
+
+
+SMALL = """host_group:
+  Oslo: {children: {IaaS: {}}}
+  Stockholm: {children: {DR: {}}}
+cloud:
+  iaas: {name: IaaS, host_groups: [host_group.Oslo/IaaS], disaster_recovery_supported: true}
+  dr: {name: DR, host_groups: [host_group.Stockholm/DR], disaster_recovery_supported: true}
+replication_policy:
+  five: {name: Five}
+cloud_pairing:
+  iaas: {name: IaaS to DR, primary_cloud: cloud.iaas, recovery_cloud: cloud.dr, policy: replication_policy.five}
+protected_vm:
+  web: {vm: WEB01, pairing: cloud_pairing.iaas}
+"""
+SEED = """hosts:
+  OSL-HV01: {host_group: Oslo/IaaS}
+  STO-DR01: {host_group: Stockholm/DR}
+vms:
+  WEB01: {host: OSL-HV01, adapters: [{ip: 10.0.0.5}]}
+"""
+
+
+def test_turning_dr_off_while_deleting_the_pairing_orders_the_delete_first(cli: Cli, tmp_path: Path) -> None:
+    stamp = tmp_path / "small"
+    (stamp / "lab").mkdir(parents=True)
+    (stamp / "fabric.yaml").write_text("stamp: small\nprovider: {type: lab, seed: lab/seed.yaml}\n")
+    (stamp / "lab" / "seed.yaml").write_text(SEED)
+    (stamp / "r.yaml").write_text(SMALL)
+    ok(cli, "apply", stamp, "--auto-approve")
+    assert [v["role"] for v in json.loads(ok(cli, "lab", "vms", stamp, "--format", "json"))["vms"]] == [
+        "primary",
+        "replica",
+    ]
+    without = SMALL.split("cloud_pairing:")[0].replace(
+        "dr: {name: DR, host_groups: [host_group.Stockholm/DR], disaster_recovery_supported: true}",
+        "dr: {name: DR, host_groups: [host_group.Stockholm/DR], disaster_recovery_supported: false}",
+    )
+    (stamp / "r.yaml").write_text(without)
+    plan = ok(cli, "plan", stamp)
+    assert "- cloud_pairing.iaas will be deleted" in plan and "~ cloud.dr will be updated in place" in plan
+    ok(cli, "apply", stamp, "--auto-approve")  # the lab refuses the flag while paired: the delete ran first
+    assert cli("plan", stamp, "--detailed-exitcode").code == 0
+    assert [v["role"] for v in json.loads(ok(cli, "lab", "vms", stamp, "--format", "json"))["vms"]] == ["primary"]
+
+
+def test_the_lab_refuses_to_protect_a_vm_with_shared_disks(cli: Cli, reference: Path) -> None:
+    seed = reference / "lab" / "seed.yaml"
+    text = seed.read_text()
+    seed.write_text(text.replace("  SPF01:\n    host:", "  SPF01:\n    shared_disks: true\n    host:"))
+    result = cli("apply", reference, "--auto-approve")
+    assert result.code == 1
+    assert "DR025 it uses shared disks" in result.out + result.err
+    shown = json.loads(ok(cli, "show", reference, "--format", "json"))["resources"]
+    assert "protected_vm.spf01" not in {r["address"] for r in shown}
+
+
+def test_replacing_a_pairing_says_how_many_vms_replicate_again(cli: Cli, reference: Path) -> None:
+    without_prevent_destroy(reference)
+    ok(cli, "apply", reference, "--auto-approve")
+    dr = reference / "dr.yaml"
+    text = dr.read_text().replace(
+        "replication_policy:\n",
+        "replication_policy:\n  hvr-15min: {name: Hyper-V Replica 15 min, copy_frequency_seconds: 900}\n",
+        1,
+    )
+    management = text.index('  management:\n    name: "Fabric Management')
+    head, tail = text[:management], text[management:]
+    dr.write_text(head + tail.replace("policy: replication_policy.hvr-5min", "policy: replication_policy.hvr-15min", 1))
+    plan = ok(cli, "plan", reference)
+    assert "-/+ cloud_pairing.management must be replaced  # policy cannot change in place" in plan
+    assert "Replacing cloud_pairing.management disables protection of 5 protected VM(s)" in plan
+    assert "~ recovery_plan.management-stamp will be updated in place" in plan
