@@ -80,7 +80,7 @@ def _ops_for(change: Change, detach: Change | None = None) -> list[Operation]:
         return [Operation(change, OpKind.FORGET)]
     if change.owner_tag:  # a take-over with nothing else to change: write the ownership tag
         return [Operation(change, OpKind.UPDATE)]
-    return [Operation(change, OpKind.RECORD)] if change.adopt or change.moved_from else []
+    return [Operation(change, OpKind.RECORD)] if change.adopt or change.moved_from or change.renames_refs else []
 
 
 def provider_attributes(kind: str, attributes: Mapping[str, Any], stamp: str) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from fabric.errors import ConfigError, Diagnostic, FabricError, SourceLocation
 from fabric.load.stamp import load_config
 from fabric.load.variables import stamp_variables
 from fabric.project import open_stamp
+from fabric.providers.lab.seedfile import check_seed
 from fabric.providers.registry import settings_models
 
 
@@ -36,6 +37,7 @@ def validate(
     """Check a stamp without touching any provider: every problem, file:line:col each."""
     if fmt is ValidateFormat.text:
         fabric = open_stamp(stamp, settings_models(), stamp_variables(stamp, var, var_file))
+        fabric = check_seed(fabric)
         report_warnings(fabric)
         where = stamp if stamp != HERE else Path.cwd().name  # `fabric validate` in the stamp directory
         warned = f", {len(fabric.warnings)} warning(s)" if fabric.warnings else ""
@@ -43,6 +45,7 @@ def validate(
         return 0
     try:
         fabric = open_stamp(stamp, settings_models(), stamp_variables(stamp, var, var_file))
+        fabric = check_seed(fabric)
     except ConfigError as exc:
         write(json.dumps(validation_json(_stamp_name(stamp), None, exc.diagnostics), indent=2, ensure_ascii=False))
         return 1

@@ -20,14 +20,16 @@ MAX_SCRIPT_BYTES = 1024 * 1024
 # what VMM's script host treats as failure output (dr-domain.md §0.8, DR018)
 _FAILS = (
     (re.compile(r"\bWrite-Host\b", re.IGNORECASE), "Write-Host"),
-    (re.compile(r"\[Console\]::Error\b", re.IGNORECASE), "[Console]::Error"),
-    (re.compile(r"\$host\.ui\.WriteErrorLine\b", re.IGNORECASE), "$Host.UI.WriteErrorLine"),
+    (re.compile(r"\bWrite-Error\b", re.IGNORECASE), "Write-Error"),
+    (re.compile(r"\[\s*(System\s*\.\s*)?Console\s*\]\s*::\s*Error\b", re.IGNORECASE), "[Console]::Error"),
+    (re.compile(r"\$host\s*\.\s*ui\s*\.\s*WriteErrorLine\b", re.IGNORECASE), "$Host.UI.WriteErrorLine"),
 )
 
 
 def code_lines(text: str) -> list[str]:
-    """Each line of a PowerShell script with its comments blanked (`# …` outside strings, `<# … #>`
-    across lines), strings kept: what runs."""
+    """Each line of a PowerShell script as it names commands: comments dropped (`# …` outside
+    strings, `<# … #>` across lines), the text of strings dropped (quotes kept), backtick escapes
+    undone. A command name built at run time (`& ('Write' + '-Host')`) is not seen."""
     out = []
     in_block = False
     for line in text.splitlines():
@@ -41,13 +43,14 @@ def code_lines(text: str) -> list[str]:
                     in_block = False
                     i += 2
                     continue
-            elif quote:
-                code.append(ch)
+            elif quote:  # a string's text is data, not a command: blanked
                 if ch == quote:
                     quote = ""
-                elif ch == "`" and quote == '"' and i + 1 < len(line):  # an escaped character
-                    code.append(line[i + 1])
+                    code.append(ch)
+                elif ch == "`" and quote == '"':  # an escaped character
                     i += 1
+            elif ch == "`":  # outside strings a backtick escapes the next character: Wr`ite-Host is Write-Host
+                pass
             elif line.startswith("<#", i):
                 in_block = True
                 i += 2

@@ -154,6 +154,9 @@ class Resource(Strict):
     MEMBERSHIP: ClassVar[frozenset[str]] = frozenset()
     BUILT_IN: ClassVar[frozenset[str]] = frozenset()  # names (casefolded) of the objects VMM ships: never deleted
     IMPLIED: ClassVar[frozenset[str]] = frozenset()  # kinds it depends on that no attribute names (`implied`)
+    # of those, the kinds whose implied edges only order creates: deleting such a dependency never
+    # takes this one along (a targeted destroy of a network mapping leaves the VMs it served)
+    ORDER_ONLY: ClassVar[frozenset[str]] = frozenset()
     PLACED: ClassVar[bool] = False  # sits in host groups (directly or through what it uses): `unmanaged: under`
     PLACES: ClassVar[bool] = False  # what refers to it sits where it sits (a site, a pool, a VM network)
     PLURAL: ClassVar[str] = ""  # "Host groups": for help and messages

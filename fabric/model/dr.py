@@ -142,6 +142,7 @@ class NetworkMapping(DrResource):
     KIND: ClassVar[str] = "network_mapping"
     PLURAL: ClassVar[str] = "Network mappings"
     IMPLIED: ClassVar[frozenset[str]] = frozenset({"cloud_pairing"})
+    ORDER_ONLY: ClassVar[frozenset[str]] = frozenset({"cloud_pairing"})
     REFS: ClassVar[dict[RefPath, str]] = {
         ("primary_vm_network",): "vm_network",
         ("recovery_vm_network",): "vm_network",
@@ -155,6 +156,14 @@ class NetworkMapping(DrResource):
     pairings: list[Ref] = Field(
         default_factory=list, description="The pairings it serves; [] = every pairing (checked against their clouds)."
     )
+
+    @field_validator("pairings")
+    @classmethod
+    def _once_each(cls, value: list[str]) -> list[str]:
+        twice = sorted({p for p in value if value.count(p) > 1})
+        if twice:
+            raise ValueError(f"{twice[0]} is listed twice")
+        return value
 
     @classmethod
     def implied(cls, resources: Mapping[str, Resource]) -> Iterator[tuple[str, str]]:
@@ -209,7 +218,10 @@ class ProtectedVm(DrResource):
 
     KIND: ClassVar[str] = "protected_vm"
     PLURAL: ClassVar[str] = "Protected VMs"
-    IMPLIED: ClassVar[frozenset[str]] = frozenset({"network_mapping", "ip_grant"})
+    IMPLIED: ClassVar[frozenset[str]] = frozenset(
+        {"network_mapping", "ip_grant", "logical_switch", "uplink_port_profile"}
+    )
+    ORDER_ONLY: ClassVar[frozenset[str]] = IMPLIED
     REFS: ClassVar[dict[RefPath, str]] = {
         ("pairing",): "cloud_pairing",
         ("adapters", "*", "vm_network"): "vm_network",
@@ -237,21 +249,34 @@ class ProtectedVm(DrResource):
 
     @classmethod
     def implied(cls, resources: Mapping[str, Resource]) -> Iterator[tuple[str, str]]:
-        """After the mappings that serve its pairing and the grants of its VM: protection
-        reserves recovery addresses and reads the adapters' static addresses."""
-        mappings = [(a, r) for a, r in resources.items() if isinstance(r, NetworkMapping)]
-        grants: dict[str, list[str]] = {}
+        """After the mappings of its adapters' declared networks that serve its pairing, the grants
+        of its keep_ip adapters (by VM and slot), and the logical switch its keep_ip adapters name
+        with that switch's uplinks (they carry the stretched VLAN to the recovery hosts): protection
+        reserves recovery addresses, reads the static ones and places the replica where its VLAN
+        reaches. Creates only: deleting one of them leaves the protection alone."""
+        mappings: dict[str, list[tuple[str, NetworkMapping]]] = {}
+        grants: dict[tuple[str, int], list[str]] = {}
+        switches: dict[str, list[str]] = {}
         for a, r in resources.items():
-            vm = getattr(r, "vm", None)
-            if r.KIND == "ip_grant" and isinstance(vm, str):
-                grants.setdefault(vm.casefold(), []).append(a)
+            if isinstance(r, NetworkMapping):
+                mappings.setdefault(r.primary_vm_network, []).append((a, r))
+            if r.KIND == "logical_switch":
+                uplinks = [u for u in getattr(r, "uplink_port_profiles", []) if u in resources]
+                switches.setdefault(r.name.casefold(), []).extend([a, *uplinks])
+            vm, slot = getattr(r, "vm", None), getattr(r, "adapter", None)
+            if r.KIND == "ip_grant" and isinstance(vm, str) and isinstance(slot, int):
+                grants.setdefault((vm.casefold(), slot), []).append(a)
         for address, pvm in resources.items():
             if not isinstance(pvm, ProtectedVm):
                 continue
-            for m_address, mapping in mappings:
-                if not mapping.pairings or pvm.pairing in mapping.pairings:
-                    yield m_address, address
-            yield from ((g, address) for g in grants.get(pvm.vm.casefold(), ()))
+            for adapter in pvm.adapters:
+                for m_address, mapping in mappings.get(adapter.vm_network or "", ()):
+                    if not mapping.pairings or pvm.pairing in mapping.pairings:
+                        yield m_address, address
+                if adapter.mode == "keep_ip" and adapter.ip_grant is None:
+                    yield from ((g, address) for g in grants.get((pvm.vm.casefold(), adapter.adapter), ()))
+                if adapter.mode == "keep_ip" and adapter.switch is not None:
+                    yield from ((s, address) for s in switches.get(adapter.switch.casefold(), ()))
 
 
 FailoverType = Literal["test", "planned", "unplanned"]
@@ -273,6 +298,12 @@ class ManualAction(Strict):
     instructions: Annotated[str, Field(min_length=1, max_length=4000)]
     estimate: Duration = Field(default=300, description="Expected time (RTO input).")
     max: Duration | None = Field(default=None, description="Worst case; null = unbounded.")
+
+    @model_validator(mode="after")
+    def _estimate_within_max(self) -> ManualAction:
+        if self.max is not None and self.estimate > self.max:
+            raise ValueError(f"estimate ({self.estimate} s) is longer than max ({self.max} s)")
+        return self
 
 
 class ScriptAction(Strict):
@@ -343,7 +374,7 @@ class Group(Strict):
     """A boot group: its VMs start in parallel once every VM of the previous group is up."""
 
     name: Annotated[str, Field(min_length=1, max_length=64)]
-    vms: list[Ref] = Field(min_length=1, description="protected_vm addresses.")
+    vms: list[Ref] = Field(min_length=1, description="protected_vm addresses (a set: they start in parallel).")
     pre: list[Action] = Field(default_factory=list)
     post: list[Action] = Field(default_factory=list)
 
@@ -439,8 +470,8 @@ def normalise_plan(data: dict[str, Any]) -> dict[str, Any]:
 
     Azure's shape holds every step in `groups` with a `group_type` (or `groupType`): Shutdown and
     Failover first (the service injects them empty), then the Boot groups. Shutdown and failover
-    steps that hold nothing are the same as none; `[]` and null are alike; failover types and
-    directions are sets; groups and actions keep their order.
+    steps that hold nothing are the same as none; `[]` and null are alike; failover types,
+    directions and a group's VMs (they start in parallel) are sets; groups and actions keep their order.
     """
     out = dict(data)
     groups = out.get("groups") or []
@@ -460,7 +491,12 @@ def normalise_plan(data: dict[str, Any]) -> dict[str, Any]:
     out["shutdown"] = _step(out.get("shutdown"))
     out["failover"] = _step(out.get("failover"))
     out["groups"] = [
-        {**g, "vms": list(g.get("vms") or []), "pre": _actions(g.get("pre")), "post": _actions(g.get("post"))}
+        {
+            **g,
+            "vms": sorted(g.get("vms") or [], key=str),
+            "pre": _actions(g.get("pre")),
+            "post": _actions(g.get("post")),
+        }
         if isinstance(g, dict)
         else g
         for g in groups

@@ -42,6 +42,8 @@ class Change:
     changed_outside: Mapping[str, Any] = field(default_factory=dict)
     # what the live object reports that is neither desired nor drift (a protected VM's replication)
     posture: Mapping[str, Any] | None = None
+    # state's record of it names a `moved:` resource by its old address: apply records it anew
+    renames_refs: bool = False
 
     @property
     def reason(self) -> str:
@@ -95,6 +97,21 @@ class Plan:
             for c in self.changes
         )
         return replace(self, changes=changes)
+
+    def reinitialised(self) -> dict[str, list[str]]:
+        """Each cloud pairing this plan replaces → the protected VMs replaced with it: their
+        protection is disabled, and each starts a full initial replication again."""
+        out: dict[str, list[str]] = {}
+        for pairing in self.changes:
+            if pairing.kind == "cloud_pairing" and pairing.action is Action.REPLACE:
+                out[pairing.address] = [
+                    c.address
+                    for c in self.changes
+                    if c.kind == "protected_vm"
+                    and c.action is Action.REPLACE
+                    and any(pairing.address in w.subjects for w in c.why)
+                ]
+        return out
 
     def summary(self) -> dict[str, int]:
         """Counts per action, keys as in the JSON plan."""

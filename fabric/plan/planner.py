@@ -396,7 +396,10 @@ def make_plan(  # noqa: PLR0913 - one pure function; its options are keyword-onl
         desired, graph = {}, None
     if graph is None:
         graph = build_graph(desired)
+    recorded = state.entries
     state, moved_from = apply_moves(state, moves or {})
+    # entries whose records name a moved resource by its old address: rewritten in state on apply
+    renamed_refs = {a for a, e in state.entries.items() if a in recorded and recorded[a].attributes != e.attributes}
     rules = _Rules(immutable, built_in, replace_addresses, removed)
     m = _Matcher(inventory, state, stamp)
     unmatched = [a for a in desired if a not in m.ids]
@@ -432,6 +435,9 @@ def make_plan(  # noqa: PLR0913 - one pure function; its options are keyword-onl
     for new, old in moved_from.items():
         if new in changes:
             changes[new] = replace(changes[new], moved_from=old)
+    for address in renamed_refs & set(changes):
+        if changes[address].action is Action.NOOP:
+            changes[address] = replace(changes[address], renames_refs=True)
     deletes = _deletes(desired, state, m, rules, protected)
     all_changes = [_mask_old_secrets(c, state) for c in [*changes.values(), *deletes]]
     all_changes = [_outside(c, state.entries.get(c.address)) for c in _hint_renamed_keys(all_changes)]

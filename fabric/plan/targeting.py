@@ -14,6 +14,8 @@ from dataclasses import replace
 
 from fabric import digraph
 from fabric.errors import FabricError
+from fabric.model.refs import referenced
+from fabric.model.resources import KINDS
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
 
@@ -34,7 +36,10 @@ def _edges(plan: Plan, graph: digraph.DiGraph[str]) -> tuple[dict[str, set[str]]
     points at gone); users[a]: what depends on a (desired or before)."""
     deleted = {c.address for c in plan.changes if c.action is Action.DELETE}
     needs: dict[str, set[str]] = {a: set(graph.predecessors(a)) for a in graph if a not in deleted}
-    users: dict[str, set[str]] = {a: set(graph.successors(a)) for a in graph}
+    by_address = plan.by_address()
+    users: dict[str, set[str]] = {
+        a: {u for u in graph.successors(a) if not _order_only(by_address, a, u)} for a in graph
+    }
     for change in plan.changes:
         for target in change.old_depends_on:
             users.setdefault(target, set()).add(change.address)
@@ -64,6 +69,15 @@ def select(plan: Plan, graph: digraph.DiGraph[str], targets: list[str], excludes
     kept = tuple(c for c in plan.changes if c.address in keep or _inert(c))
     note = f"targeted: {len(keep & set(by_address))} of {len(plan.changes)} resources considered"
     return replace(plan, changes=kept, notes=(*plan.notes, note))
+
+
+def _order_only(by_address: dict[str, Change], dependency: str, dependent: str) -> bool:
+    """True for an edge that only orders creates (`Resource.ORDER_ONLY`, no reference behind it):
+    deleting the dependency does not need the dependent gone."""
+    user, used = by_address.get(dependent), by_address.get(dependency)
+    if user is None or used is None or user.kind not in KINDS or used.kind not in KINDS[user.kind].ORDER_ONLY:
+        return False
+    return not any(dependency in referenced(KINDS[user.kind], dict(side or {})) for side in (user.before, user.after))
 
 
 def _inert(change: Change) -> bool:

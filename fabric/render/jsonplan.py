@@ -64,4 +64,7 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
     posture = {c.address: dict(c.posture) for c in plan.changes if c.posture is not None}
     if posture:  # only stamps with protected VMs: an optional key, unknown to older readers
         doc["posture"] = posture
+    reinitialised = plan.reinitialised()
+    if reinitialised:  # replaced pairings → the protected VMs that replicate from the start again
+        doc["reinitialised"] = reinitialised
     return doc

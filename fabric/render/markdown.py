@@ -11,7 +11,7 @@ from collections import defaultdict
 from fabric.plan.action import Action
 from fabric.plan.change import Change, Plan
 from fabric.plan.diff import Entry, diff_at
-from fabric.render.text import entries_of, flow, key_field, lookup, member, value
+from fabric.render.text import entries_of, flow, key_field, lookup, member, reprotection_lines, value
 
 LIMIT = 65_000
 _WORDS = {
@@ -44,6 +44,8 @@ def _summary(plan: Plan, changed: list[Change]) -> list[str]:
         names = [c for c in changed if c.shown is action]
         if names:
             lines += ["", f"**{label} ({len(names)}):** " + ", ".join(_code(c.address) for c in names)]
+    for line in reprotection_lines(plan):
+        lines += ["", f"**Full initial replication again.** {line}"] if line else []
     moved = [c for c in changed if c.moved_from]
     if moved:
         lines += ["", "**Moved:** " + ", ".join(f"{_code(c.moved_from or '')} → {_code(c.address)}" for c in moved)]

@@ -216,22 +216,12 @@ def _replicating(posture: Mapping[str, Any]) -> bool:
 
 def reprotection_lines(plan: Plan) -> list[str]:
     """What replacing a cloud pairing costs: every VM on it replicates from the start again."""
-    lines = []
-    for pairing in plan.changes:
-        if pairing.kind != "cloud_pairing" or pairing.action is not Action.REPLACE:
-            continue
-        vms = [
-            c.address
-            for c in plan.changes
-            if c.kind == "protected_vm"
-            and c.action is Action.REPLACE
-            and any(pairing.address in w.subjects for w in c.why)
-        ]
-        lines.append(
-            f"Replacing {pairing.address} disables protection of {len(vms)} protected VM(s)"
-            + (f" ({', '.join(vms)})" if vms else "")
-            + ": each starts a full initial replication again."
-        )
+    lines = [
+        f"Replacing {pairing} disables protection of {len(vms)} protected VM(s)"
+        + (f" ({', '.join(vms)})" if vms else "")
+        + ": each starts a full initial replication again."
+        for pairing, vms in plan.reinitialised().items()
+    ]
     return [*lines, ""] if lines else []
 
 
@@ -268,6 +258,7 @@ def plan_compact(plan: Plan) -> str:
             what = entries_summary(entries_of(c)) or ", ".join(c.changed_paths)
         extra = "; ".join(x for x in (what, c.reason, f"moved from {c.moved_from}" if c.moved_from else "") if x)
         lines.append(f"{c.shown.symbol:>3} {c.address}" + (f"  ({extra})" if extra else ""))
+    lines += [line for line in reprotection_lines(plan) if line]
     lines.append(summary_line(plan.summary()))
     return "\n".join(lines)
 

@@ -76,8 +76,9 @@ def _pairing_clouds(ctx: _Ctx) -> None:
                 ctx.error(
                     address,
                     ("recovery_cloud",),
-                    f"DR003 the clouds share hosts: {both[0]} is {'' if both[0] == both[1] else 'inside '}"
-                    f"{both[1]}; a VM's replica must run on other hosts than the VM",
+                    "DR003 the clouds share hosts: "
+                    + (f"both hold {both[0]}" if both[0] == both[1] else f"{both[0]} is inside {both[1]}")
+                    + "; a VM's replica must run on other hosts than the VM",
                 )
         first = primaries.setdefault(pairing.primary_cloud, address)
         if first != address:
@@ -206,14 +207,23 @@ def _protected_vms(ctx: _Ctx) -> None:
     mapped: dict[str, list[tuple[str, NetworkMapping]]] = defaultdict(list)
     for m_address, mapping in ctx.of(NetworkMapping):
         mapped[mapping.primary_vm_network].append((m_address, mapping))
+    orchestrators = {n.casefold() for n in ctx.fabric.config.dr.orchestrator_vms}
     for address, pvm in ctx.of(ProtectedVm):
+        if pvm.vm.casefold() in orchestrators:
+            ctx.error(
+                address,
+                ("vm",),
+                f"DR024 {pvm.vm!r} is a VM of the VMM server or its SQL (dr.orchestrator_vms): protect it outside "
+                "VMM's own disaster recovery (stretched cluster, AlwaysOn, Hyper-V Replica) and fail it over first",
+            )
         first = seen.setdefault(pvm.vm.casefold(), address)
         if first != address:
             ctx.error(address, ("vm",), f"DR036 VM {pvm.vm!r} is already protected by {first}")
         for i, adapter in enumerate(pvm.adapters):
             candidates = mapped.get(adapter.vm_network or "", [])
             serving = [(a, m) for a, m in candidates if not m.pairings or pvm.pairing in m.pairings]
-            if adapter.mode == "mapped" and adapter.vm_network in ctx.res and not serving:
+            declared = isinstance(ctx.res.get(adapter.vm_network or ""), VmNetwork)
+            if adapter.mode == "mapped" and declared and not serving:
                 ctx.error(
                     address,
                     ("adapters", i, "vm_network"),
@@ -243,6 +253,14 @@ def _keep_ip(ctx: _Ctx, address: str, pvm: ProtectedVm, i: int, adapter: Adapter
             (*path, "mode"),
             f"DR010 keep_ip needs a static address: no ip_grant for VM {pvm.vm!r} adapter {adapter.adapter} "
             "(declare one, or name it with ip_grant)",
+        )
+        return
+    if grant[1].vm.casefold() != pvm.vm.casefold() or grant[1].adapter != adapter.adapter:
+        ctx.error(
+            address,
+            (*path, "ip_grant"),
+            f"DR010 {grant[0]} is the grant of VM {grant[1].vm!r} adapter {grant[1].adapter}, not of {pvm.vm!r} "
+            f"adapter {adapter.adapter}: the replica would not keep its own address",
         )
         return
     pool = ctx.res.get(grant[1].ip_pool)

@@ -130,3 +130,73 @@ def test_replacing_a_pairing_says_how_many_vms_replicate_again(cli: Cli, referen
     assert "-/+ cloud_pairing.management must be replaced  # policy cannot change in place" in plan
     assert "Replacing cloud_pairing.management disables protection of 5 protected VM(s)" in plan
     assert "~ recovery_plan.management-stamp will be updated in place" in plan
+    for fmt in ("--compact", "--format=markdown"):  # the review formats say it too
+        assert "Replacing cloud_pairing.management disables protection of 5" in ok(cli, "plan", reference, fmt)
+    doc = json.loads(ok(cli, "plan", reference, "--format", "json"))
+    assert len(doc["reinitialised"]["cloud_pairing.management"]) == 5
+
+
+def test_a_moved_pairing_leaves_no_old_address_in_state(cli: Cli, tmp_path: Path) -> None:
+    """After a `moved:` rename is applied, what other records name of it is the new address: the
+    moved block can go and neither plan nor drift sees a difference."""
+    stamp = tmp_path / "small"
+    (stamp / "lab").mkdir(parents=True)
+    (stamp / "fabric.yaml").write_text("stamp: small\nprovider: {type: lab, seed: lab/seed.yaml}\n")
+    (stamp / "lab" / "seed.yaml").write_text(SEED)
+    (stamp / "r.yaml").write_text(SMALL)
+    ok(cli, "apply", stamp, "--auto-approve")
+    (stamp / "r.yaml").write_text(
+        SMALL.replace("  iaas: {name: IaaS to", "  to-dr: {name: IaaS to").replace(
+            "pairing: cloud_pairing.iaas", "pairing: cloud_pairing.to-dr"
+        )
+    )
+    moved = "moved:\n  - {from: cloud_pairing.iaas, to: cloud_pairing.to-dr}\n"
+    (stamp / "fabric.yaml").write_text((stamp / "fabric.yaml").read_text() + moved)
+    ok(cli, "apply", stamp, "--auto-approve")
+    (stamp / "fabric.yaml").write_text((stamp / "fabric.yaml").read_text().replace(moved, ""))
+    assert cli("plan", stamp, "--detailed-exitcode").code == 0
+    assert cli("drift", stamp, "--detailed-exitcode").code == 0
+    shown = json.loads(ok(cli, "show", stamp, "--format", "json"))["resources"]
+    pvm = next(r for r in shown if r["address"] == "protected_vm.web")
+    assert pvm["attributes"]["pairing"] == "cloud_pairing.to-dr"
+
+
+NORDIC = Path(__file__).parent / "stamps" / "nordic"
+
+
+def test_a_second_dr_design_applies_converges_exports_and_destroys(cli: Cli, tmp_path: Path) -> None:
+    """tests/engine/stamps/nordic, written by an independent tester: two sites on one VMM, six
+    clouds, four pairings, HNV and VLAN networks, every adapter mode, three recovery plans (two
+    sharing VMs), library and external scripts. Applied, re-planned, perturbed, exported, destroyed."""
+    import shutil
+
+    stamp = tmp_path / "nordic"
+    shutil.copytree(NORDIC, stamp)
+    ok(cli, "validate", stamp)
+    ok(cli, "apply", stamp, "--auto-approve")
+    assert cli("plan", stamp, "--detailed-exitcode").code == 0
+    # a boot group's VMs start in parallel: their order in VMM is no change
+    plan_doc = json.loads(ok(cli, "show", stamp, "--format", "json"))["resources"]
+    plans = [r for r in plan_doc if r["address"].startswith("recovery_plan.")]
+    target = next(p for p in plans if any(len(g["vms"]) > 1 for g in p["attributes"]["groups"]))
+    g = next(i for i, grp in enumerate(target["attributes"]["groups"]) if len(grp["vms"]) > 1)
+    reordered = json.dumps(list(reversed(target["attributes"]["groups"][g]["vms"])))
+    ok(cli, "lab", "set", stamp, target["address"], f"groups[{g}].vms={reordered}")
+    assert cli("plan", stamp, "--detailed-exitcode").code == 0
+    exported = tmp_path / "exported"
+    ok(cli, "export", stamp, "--out", exported)
+    assert cli("plan", exported, "--detailed-exitcode").code == 0
+    without_prevent_destroy(stamp)
+    ok(cli, "destroy", stamp, "--auto-approve")
+    assert json.loads(ok(cli, "lab", "show", stamp, "--format", "json"))["objects"] == []
+
+
+def test_keep_ip_needs_its_vlan_on_an_uplink_of_the_recovery_hosts(cli: Cli, reference: Path) -> None:
+    """The seed's failure: the stretched site exists, but no uplink carries it to the DR hosts' switch."""
+    switching = reference / "switching.yaml"
+    text = switching.read_text()
+    switching.write_text(text.replace(", network_site.management-stretched]", "]"))
+    result = cli("apply", reference, "--auto-approve")
+    assert result.code == 1
+    assert "DR011 VLAN 150 reaches no host of the recovery cloud" in result.out + result.err
+    assert "logical switch Fabric Switch" in result.out + result.err

@@ -60,6 +60,10 @@ def test_diff_between_two_commits(cli: Cli, tmp_path: Path) -> None:
         "cloud.iaas-oslo",
         "cloud.dr-oslo",
         "cloud.management",
+        # the management stamp's keep_ip VMs, placed where the switch's uplinks carry their VLAN,
+        # and the recovery plan holding them
+        *(f"protected_vm.{vm}" for vm in ("sqlwap01", "spf01", "sma01", "wapadm01", "wapten01")),
+        "recovery_plan.management-stamp",
     }
     assert "cloud.iaas-stockholm" not in site["affected"]
     text = cli("diff", stamp, "--base", "HEAD~1", "--head", "HEAD").out
@@ -127,7 +131,9 @@ def _storage_repo(tmp_path: Path) -> Path:
     (stamp / "storage.yaml").write_text(head[: head.index("  storage-b:")])
     sw = stamp / "switching.yaml"
     text = sw.read_text().replace("minimum_bandwidth_mode: weight", "minimum_bandwidth_mode: absolute")
-    sites = 'network_sites: ["network_site.management-{{ var.main_location | lower }}"]'
+    sites = (
+        'network_sites: ["network_site.management-{{ var.main_location | lower }}", network_site.management-stretched]'
+    )
     assert sites in text
     sw.write_text(text.replace(sites, sites[:-1] + ', "network_site.storage-oslo"]'))
     _commit(repo, "head")

@@ -33,7 +33,10 @@ def test_resources_are_grouped_by_location_and_global() -> None:
     oslo = clusters["Oslo"]
     assert {"host_group.Oslo", "host_group.Oslo/IaaS", "cloud.iaas-oslo", "network_site.management-oslo"} <= oslo
     assert "ip_pool.management-oslo" in oslo  # a pool is where its site is
-    assert "uplink_port_profile.uplink-oslo" in oslo  # an uplink is where its sites are
+    assert "cloud.management" in oslo
+    # an uplink is where its sites are: Oslo's carries the stretched site too (Oslo and Stockholm)
+    assert "uplink_port_profile.uplink-oslo" in clusters[GLOBAL]
+    assert "network_site.management-stretched" in clusters[GLOBAL]
     assert {"logical_switch.fabric", "logical_network.management", "port_classification.vm-roles"} <= clusters[GLOBAL]
     drawn = set().union(*(nodes for title, nodes in clusters.items() if title != "Legend"))
     assert drawn == set(graph.nodes)  # every node in exactly one location

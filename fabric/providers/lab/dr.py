@@ -15,7 +15,7 @@ import time
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fabric.errors import ProviderError
 
@@ -104,11 +104,36 @@ def apply_seed(db: sqlite3.Connection, seed: Seed, new_id: Any) -> tuple[int, in
             db.execute("INSERT INTO lab_vms VALUES (?, ?, 'primary', ?, ?)", (new_id(), name, vm.host, facts))
         else:
             db.execute("UPDATE lab_vms SET host = ?, facts = ? WHERE id = ?", (vm.host, facts, row[0]))
+    _rebase(db, seed.copy_rate_gb_per_minute)
     db.execute(
         "INSERT INTO lab_settings VALUES ('copy_rate', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         (str(seed.copy_rate_gb_per_minute),),
     )
     return len(seed.hosts), len(seed.vms)
+
+
+def _rate(db: sqlite3.Connection) -> float:
+    row = db.execute("SELECT value FROM lab_settings WHERE key = 'copy_rate'").fetchone()
+    return float(row[0]) if row else 0.0
+
+
+def _done(now: float, started: float, size: float, rate: float) -> float:
+    """The share of an initial replication copied by `now` (1 = complete)."""
+    return 1.0 if rate <= 0 or size <= 0 else min(1.0, (now - started) / 60 * rate / size)
+
+
+def _rebase(db: sqlite3.Connection, rate: float) -> None:
+    """A new copy rate goes on from where each initial replication is (a finished one stays finished)."""
+    old, now = _rate(db), time.time()
+    if rate == old or rate <= 0:
+        return
+    rows = db.execute("SELECT protected_id, started, size_gb FROM lab_replication").fetchall()
+    for protected_id, started, size in rows:
+        share = _done(now, started, size, old)
+        db.execute(
+            "UPDATE lab_replication SET started = ? WHERE protected_id = ?",
+            (now - share * size / rate * 60, protected_id),
+        )
 
 
 def _host(db: sqlite3.Connection, name: str) -> tuple[str, dict[str, Any]] | None:
@@ -149,8 +174,11 @@ def edit_vm(db: sqlite3.Connection, name: str, role: str, changes: Mapping[str, 
     host = str(facts.pop("host"))
     try:
         checked = SeedVm.model_validate({**facts, "host": host})
-    except ValueError as exc:
-        raise ProviderError(f"VM {name!r}: {str(exc).splitlines()[0]}") from None
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']} (got {e.get('input')!r})" for e in exc.errors()
+        )
+        raise ProviderError(f"VM {name!r}: {problems}") from None
     if _host(db, host) is None:
         raise ProviderError(f"VM {name!r}: the lab has no host {host!r}")
     db.execute(
@@ -209,13 +237,13 @@ def protect(db: sqlite3.Connection, attrs: Mapping[str, Any], live_id: str, obje
     pairing = objects[str(attrs["pairing"])][1]
     primary, recovery = objects[str(pairing["primary_cloud"])][1], objects[str(pairing["recovery_cloud"])][1]
     paths = _group_paths(objects)
-    problems = _vm_problems(facts, attrs)
+    problems = _vm_problems(facts, attrs) + _network_problems(facts, attrs, objects)
     host = _host(db, host_name)
     primary_groups = [paths.get(str(g), "") for g in primary.get("host_groups", [])]
     if host is None or not _inside(host[0], primary_groups):
         where = host[0] if host else "no known host"
         problems.append(f"its host {host_name} ({where}) is not in the primary cloud {primary.get('name')!r}")
-    replica_host = _placement(db, recovery, paths, attrs)
+    replica_host = _placement(db, recovery, paths, attrs, objects)
     if isinstance(replica_host, str) and replica_host.startswith("!"):
         problems.append(replica_host[1:])
     if problems:
@@ -254,21 +282,88 @@ def _vm_problems(facts: Mapping[str, Any], attrs: Mapping[str, Any]) -> list[str
     return out
 
 
+def _network_problems(facts: Mapping[str, Any], attrs: Mapping[str, Any], objects: Lookup) -> list[str]:
+    """DR007 in the lab: each mapped adapter's VM network (as the VM really is connected) has a
+    mapping serving the pairing; a declared `vm_network` is the one the adapter is on."""
+    out = []
+    declared = {int(a["adapter"]): a for a in attrs.get("adapters") or []}
+    mappings = [m for kind, m in objects.values() if kind == "network_mapping"]
+    for slot, adapter in enumerate(facts.get("adapters") or []):
+        intent = declared.get(slot, {})
+        actual = str(adapter.get("vm_network") or "")
+        named = (
+            objects.get(str(intent.get("vm_network")), ("", {}))[1].get("name") if intent.get("vm_network") else None
+        )
+        if named is not None and named.casefold() != actual.casefold():
+            out.append(f"adapter {slot} is on VM network {actual or '(none)'!r}, and the code says {named!r}")
+        if intent.get("mode", "mapped") != "mapped" or not actual:
+            continue
+        serving = [
+            m
+            for m in mappings
+            if objects.get(str(m.get("primary_vm_network")), ("", {}))[1].get("name", "").casefold()
+            == actual.casefold()
+            and (not m.get("pairings") or attrs.get("pairing") in m.get("pairings", []))
+        ]
+        if not serving:
+            out.append(
+                f"DR007 adapter {slot} is on VM network {actual!r}, which no network mapping of this pairing maps: "
+                "the replica would be connected to no network"
+            )
+    return out
+
+
 def _placement(
-    db: sqlite3.Connection, recovery: Mapping[str, Any], paths: Mapping[str, str], attrs: Mapping[str, Any]
+    db: sqlite3.Connection,
+    recovery: Mapping[str, Any],
+    paths: Mapping[str, str],
+    attrs: Mapping[str, Any],
+    objects: Lookup,
 ) -> str:
-    """The recovery host for a replica: in the recovery cloud, with every keep_ip switch, holding
-    the fewest replicas (by name on a tie); `!reason` if there is none (DR011)."""
+    """The recovery host for a replica: in the recovery cloud, with every keep_ip switch and each
+    keep_ip VLAN reachable through it, holding the fewest replicas (by name on a tie); `!reason` if
+    there is none (DR011)."""
     groups = [paths.get(str(g), "") for g in recovery.get("host_groups", [])]
-    needed = {str(a["switch"]) for a in attrs.get("adapters") or [] if a.get("mode") == "keep_ip" and a.get("switch")}
+    keep = [a for a in attrs.get("adapters") or [] if a.get("mode") == "keep_ip"]
+    needed = {str(a["switch"]) for a in keep if a.get("switch")}
+    vlans = {int(a["vlan"]) for a in keep if a.get("vlan") is not None}
     candidates = [h for h in hosts(db) if _inside(h["host_group"], groups)]
     if not candidates:
         return f"!the recovery cloud {recovery.get('name')!r} has no Hyper-V host"
     fit = [h for h in candidates if _has(h, needed)]
     if not fit:
         return f"!DR011 no host of the recovery cloud has virtual switch {', '.join(sorted(needed))}"
+    if vlans:
+        reach = {h["name"]: reachable_vlans(h, objects, paths) for h in fit}
+        fit = [h for h in fit if vlans <= reach[h["name"]]]
+        if not fit:
+            return (
+                f"!DR011 VLAN {', '.join(map(str, sorted(vlans)))} reaches no host of the recovery cloud: put the "
+                f"network site holding it on an uplink port profile of logical switch {', '.join(sorted(needed))} "
+                "(the site scoped to the recovery host group)"
+            )
     load = dict(db.execute("SELECT host, COUNT(*) FROM lab_vms WHERE role = 'replica' GROUP BY host").fetchall())
     return str(min(fit, key=lambda h: (load.get(h["name"], 0), h["name"]))["name"])
+
+
+def reachable_vlans(host: Mapping[str, Any], objects: Lookup, paths: Mapping[str, str]) -> set[int]:
+    """The VLANs a host's virtual switches carry: each switch named like a logical switch reaches
+    the subnets' VLANs of its uplink port profiles' network sites scoped to the host's host group
+    or above it (a switch no logical switch names reaches none)."""
+    switches = {s.casefold() for s in host.get("switches", [])}
+    group = str(host.get("host_group", "")).casefold()
+    out: set[int] = set()
+    for kind, switch in objects.values():
+        if kind != "logical_switch" or str(switch.get("name", "")).casefold() not in switches:
+            continue
+        for uplink_id in switch.get("uplink_port_profiles") or []:
+            uplink = objects.get(str(uplink_id), ("", {}))[1]
+            for site_id in uplink.get("network_sites") or []:
+                site = objects.get(str(site_id), ("", {}))[1]
+                scoped = [paths.get(str(g), "").casefold() for g in site.get("host_groups") or []]
+                if any(group == s or group.startswith(s + "/") for s in scoped if s):
+                    out |= {int(pair.get("vlan") or 0) for pair in site.get("subnets") or []}
+    return out
 
 
 def _has(host: Mapping[str, Any], switches: set[str]) -> bool:
@@ -319,8 +414,7 @@ def unprotect(db: sqlite3.Connection, live_id: str) -> None:
 def posture(db: sqlite3.Connection, now: float | None = None) -> dict[str, dict[str, Any]]:
     """Protected VM live ID → its observed posture: state, health, initial replication progress,
     the replica's host. Neither desired nor drift."""
-    rate_row = db.execute("SELECT value FROM lab_settings WHERE key = 'copy_rate'").fetchone()
-    rate = float(rate_row[0]) if rate_row else 0.0
+    rate = _rate(db)
     now = time.time() if now is None else now
     out = {}
     rows = db.execute(
@@ -328,7 +422,7 @@ def posture(db: sqlite3.Connection, now: float | None = None) -> dict[str, dict[
         "JOIN lab_vms v ON v.id = r.replica_id"
     ).fetchall()
     for protected_id, started, size, state, health, replica_host in rows:
-        done = 100 if rate <= 0 or size <= 0 else min(100, int((now - started) / 60 * rate / size * 100))
+        done = int(_done(now, started, size, rate) * 100)
         shown = state if done >= 100 or state != "Replicating" else "InitialReplication"
         out[protected_id] = {
             "state": shown,

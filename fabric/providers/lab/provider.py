@@ -373,7 +373,19 @@ def _grant(lab: LabProvider, db: sqlite3.Connection, attrs: Mapping[str, Any], l
 
 def _protect(lab: LabProvider, db: sqlite3.Connection, attrs: Mapping[str, Any], live_id: str) -> Mapping[str, Any]:
     """Enable protection: the P rules, then a replica on a recovery host in initial replication."""
-    rows = db.execute("SELECT id, kind, attributes FROM objects WHERE kind IN ('host_group', 'cloud', 'cloud_pairing')")
+    rows = db.execute(
+        "SELECT id, kind, attributes FROM objects WHERE kind IN (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            "host_group",
+            "cloud",
+            "cloud_pairing",
+            "vm_network",
+            "network_mapping",
+            "logical_switch",
+            "uplink_port_profile",
+            "network_site",
+        ),
+    )
     objects = {r[0]: (r[1], json.loads(r[2])) for r in rows}
     dr.protect(db, attrs, live_id, objects, lambda: str(uuid.uuid4()))
     return attrs

@@ -34,12 +34,12 @@
 #   delete  logical_switch.fabric
 #   delete  network_site.management-copenhagen
 #   delete  network_site.management-stockholm
-#   delete  network_site.management-stretched
-#   delete  host_group.Oslo/Fabric Management
-#   delete  host_group.Stockholm/DR
 #   delete  port_classification.vm-roles
 #   delete  uplink_port_profile.uplink-oslo
 #   delete  network_site.management-oslo
+#   delete  network_site.management-stretched
+#   delete  host_group.Oslo/Fabric Management
+#   delete  host_group.Stockholm/DR
 #   delete  virtual_port_profile.vm-roles
 #   delete  vm_network.management
 #   delete  logical_network.management
@@ -705,60 +705,6 @@ catch {
 }) | ConvertFrom-Json
 if (-not $r.ok) { throw ('network_site.management-stockholm' + ': ' + $r.error) }
 
-Write-Host ('delete ' + 'network_site.management-stretched')
-$r = (& {
-$ErrorActionPreference = 'Stop'
-try {
-    Import-Module VirtualMachineManager
-    $obj = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq '5ad122ec-774a-515a-943c-ff41bd977bc7' })
-    if ($obj.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + '5ad122ec-774a-515a-943c-ff41bd977bc7' + ' (found ' + $obj.Count + ')') }
-    $obj = $obj[0]
-    Remove-SCLogicalNetworkDefinition -LogicalNetworkDefinition $obj -Confirm:$false -ErrorAction Stop | Out-Null
-    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
-}
-catch {
-    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
-}
-}) | ConvertFrom-Json
-if (-not $r.ok) { throw ('network_site.management-stretched' + ': ' + $r.error) }
-
-Write-Host ('delete ' + 'host_group.Oslo/Fabric Management')
-$r = (& {
-$ErrorActionPreference = 'Stop'
-try {
-    Import-Module VirtualMachineManager
-    $obj = @(Get-SCVMHostGroup -ID '9d0c3411-91ff-5957-9f50-8031cc3672e9' -ErrorAction Stop)
-    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + '9d0c3411-91ff-5957-9f50-8031cc3672e9' + ' (found ' + $obj.Count + ')') }
-    $obj = $obj[0]
-    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
-    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
-}
-catch {
-    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
-}
-}) | ConvertFrom-Json
-if (-not $r.ok) { throw ('host_group.Oslo/Fabric Management' + ': ' + $r.error) }
-
-Write-Host ('delete ' + 'host_group.Stockholm/DR')
-$r = (& {
-$ErrorActionPreference = 'Stop'
-try {
-    Import-Module VirtualMachineManager
-    $obj = @(Get-SCVMHostGroup -ID '0a1de175-9fcf-59f7-adfb-2e1bfb356b4a' -ErrorAction Stop)
-    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + '0a1de175-9fcf-59f7-adfb-2e1bfb356b4a' + ' (found ' + $obj.Count + ')') }
-    $obj = $obj[0]
-    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
-    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
-    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
-}
-catch {
-    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
-}
-}) | ConvertFrom-Json
-if (-not $r.ok) { throw ('host_group.Stockholm/DR' + ': ' + $r.error) }
-
 Write-Host ('delete ' + 'port_classification.vm-roles')
 $r = (& {
 $ErrorActionPreference = 'Stop'
@@ -812,6 +758,60 @@ catch {
 }
 }) | ConvertFrom-Json
 if (-not $r.ok) { throw ('network_site.management-oslo' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'network_site.management-stretched')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq '5ad122ec-774a-515a-943c-ff41bd977bc7' })
+    if ($obj.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + '5ad122ec-774a-515a-943c-ff41bd977bc7' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    Remove-SCLogicalNetworkDefinition -LogicalNetworkDefinition $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('network_site.management-stretched' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'host_group.Oslo/Fabric Management')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCVMHostGroup -ID '9d0c3411-91ff-5957-9f50-8031cc3672e9' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + '9d0c3411-91ff-5957-9f50-8031cc3672e9' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Oslo/Fabric Management' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'host_group.Stockholm/DR')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCVMHostGroup -ID '0a1de175-9fcf-59f7-adfb-2e1bfb356b4a' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + '0a1de175-9fcf-59f7-adfb-2e1bfb356b4a' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    Remove-SCVMHostGroup -VMHostGroup $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('host_group.Stockholm/DR' + ': ' + $r.error) }
 
 Write-Host ('delete ' + 'virtual_port_profile.vm-roles')
 $r = (& {

@@ -1123,7 +1123,7 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $sites = @(foreach ($lookupId in @(@($ids['network_site.management-oslo']))) { $found = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq $lookupId }); if ($found.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $sites = @(foreach ($lookupId in @(@($ids['network_site.management-oslo'], $ids['network_site.management-stretched']))) { $found = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq $lookupId }); if ($found.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
     $obj = New-SCNativeUplinkPortProfile -Name 'Uplink Oslo' -Description 'Native uplink for the main location [fabric stamp=reference]' -LogicalNetworkDefinition $sites -LBFOTeamMode 'SwitchIndependent' -LBFOLoadBalancingAlgorithm 'Dynamic' -EnableNetworkVirtualization $false -ErrorAction Stop
     if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
