@@ -104,7 +104,8 @@ def write_stamp(root: Path, vms: int) -> int:
     for v in range(vms):
         loc = LOCATIONS[v % n]
         name = f"VM{v:06d}"
-        seed["vms"][name] = {"host": f"{loc}-IaaS", "adapters": [{"switch": "S", "vlan": 100 + index[loc]}]}
+        adapter = {"switch": "S", "vlan": 100 + index[loc], "vm_network": f"Tenants {loc}"}
+        seed["vms"][name] = {"host": f"{loc}-IaaS", "adapters": [adapter]}
         protected[f"vm{v}"] = {
             "vm": name,
             "pairing": f"cloud_pairing.{loc.lower()}",

@@ -36,7 +36,6 @@ from fabric.plan.planner import make_plan
 from fabric.plan.reason import Reason, Why
 from fabric.plan.staleness import Footprint, footprint, moved_on
 from fabric.project import open_stamp
-from fabric.providers.lab.seedfile import check_seed
 from fabric.providers.protocol import Provider, ScriptWriter
 from fabric.providers.registry import open_provider, settings_models
 from fabric.snapshot import StateSnapshot
@@ -146,7 +145,6 @@ def open_session(
     `variables`: the stamp's variables as `stamp_variables` gives them (None: fabric.yaml's).
     """
     fabric = open_stamp(root, settings_models(), variables)
-    fabric = check_seed(fabric)
     work = work_dir_for(root, state_dir)
     settings = fabric.config.provider.model_dump()
     if inventory is not None:

@@ -399,7 +399,7 @@ def make_plan(  # noqa: PLR0913 - one pure function; its options are keyword-onl
     recorded = state.entries
     state, moved_from = apply_moves(state, moves or {})
     # entries whose records name a moved resource by its old address: rewritten in state on apply
-    renamed_refs = {a for a, e in state.entries.items() if a in recorded and recorded[a].attributes != e.attributes}
+    renamed_refs = {a for a, e in state.entries.items() if a in recorded and recorded[a] is not e}  # rewritten
     rules = _Rules(immutable, built_in, replace_addresses, removed)
     m = _Matcher(inventory, state, stamp)
     unmatched = [a for a in desired if a not in m.ids]

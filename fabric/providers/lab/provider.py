@@ -66,16 +66,22 @@ def open_lab(stamp_dir: Path, settings: Mapping[str, Any], work_dir: Path) -> La
     if settings.get("inventory"):
         raise ProviderError("the lab provider reads its own database; --inventory is for providers of real servers")
     if settings.get("path") is None:
-        lab = LabProvider(work_dir / LAB_FILE)
+        path = work_dir / LAB_FILE
     else:
-        path = Path(str(settings["path"])).expanduser()
+        given = Path(str(settings["path"])).expanduser()
         # relative to the stamp, like every other path a stamp names: the same lab from any directory
-        lab = LabProvider(path if path.is_absolute() else stamp_dir / path)
+        path = given if given.is_absolute() else stamp_dir / given
+    seed = None
+    if settings.get("seed") and not path.exists():  # a new lab: a bad seed must not leave one behind
+        from fabric.providers.lab.seedfile import read_seed
+
+        seed = read_seed(stamp_dir / str(settings["seed"]))
+    lab = LabProvider(path)
     if settings.get("seed") and not lab.seeded():
         from fabric.providers.lab.seedfile import read_seed
 
         try:
-            lab.seed(read_seed(stamp_dir / str(settings["seed"])))
+            lab.seed(seed or read_seed(stamp_dir / str(settings["seed"])))
         except BaseException:
             lab.close()
             raise
