@@ -147,7 +147,8 @@ def create_lines(change: Change) -> list[str]:
     defaults = default_attributes(change.kind)
     shown, hidden = [], 0
     for path, v in leaves(change.after or {}):
-        if path != "name" and lookup(defaults, path) == v:
+        # inside a list item, an unset field (null, []) is its default too: an action's other kinds
+        if path != "name" and (lookup(defaults, path) == v or ("[" in path and v in (None, []))):
             hidden += 1
         else:
             shown.append(f"      + {path} = {value(v, path)}")
