@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS lab_replication (protected_id TEXT PRIMARY KEY, vm_id
   replica_id TEXT NOT NULL, started REAL NOT NULL, size_gb REAL NOT NULL, state TEXT NOT NULL,
   health TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS lab_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS lab_load (host TEXT PRIMARY KEY COLLATE NOCASE, replicas INTEGER NOT NULL);
 """
 MAX_DATA_DISKS = 16  # DR025 (Hyper-V Replica with ASR: VHD/VHDX up to 16 disks)
 
@@ -185,6 +186,9 @@ def edit_vm(db: sqlite3.Connection, name: str, role: str, changes: Mapping[str, 
         "UPDATE lab_vms SET host = ?, facts = ? WHERE id = ?",
         (host, json.dumps(checked.model_dump(mode="json", exclude={"host"})), row[0]),
     )
+    if role == "replica" and host.casefold() != str(row[1]).casefold():  # a replica moved: its host's load
+        _count(db, str(row[1]), -1)
+        _count(db, host, +1)
     return {"name": name, "role": role, "host": host, **checked.model_dump(mode="json", exclude={"host"})}
 
 
@@ -252,6 +256,7 @@ def protect(db: sqlite3.Connection, attrs: Mapping[str, Any], live_id: str, obje
     replica_id = new_id()
     row = (replica_id, name, replica_host, json.dumps(replica_facts))
     db.execute("INSERT INTO lab_vms VALUES (?, ?, 'replica', ?, ?)", row)
+    _count(db, replica_host, +1)
     size = float(sum(facts.get("disks_gb") or [0]))
     db.execute(
         "INSERT INTO lab_replication VALUES (?, ?, ?, ?, ?, 'Replicating', 'Normal')",
@@ -342,7 +347,8 @@ def _placement(
                 f"network site holding it on an uplink port profile of logical switch {', '.join(sorted(needed))} "
                 "(the site scoped to the recovery host group)"
             )
-    load = dict(db.execute("SELECT host, COUNT(*) FROM lab_vms WHERE role = 'replica' GROUP BY host").fetchall())
+    # a count per host kept as replicas come and go: counting them here would make protection O(n²)
+    load = dict(db.execute("SELECT host, replicas FROM lab_load").fetchall())
     return str(min(fit, key=lambda h: (load.get(h["name"], 0), h["name"]))["name"])
 
 
@@ -405,10 +411,22 @@ def update_protection(db: sqlite3.Connection, live_id: str, attrs: Mapping[str, 
 
 def unprotect(db: sqlite3.Connection, live_id: str) -> None:
     """Disable protection: the replication and the replica VM go."""
-    row = db.execute("SELECT replica_id FROM lab_replication WHERE protected_id = ?", (live_id,)).fetchone()
+    row = db.execute(
+        "SELECT r.replica_id, v.host FROM lab_replication r JOIN lab_vms v ON v.id = r.replica_id "
+        "WHERE r.protected_id = ?",
+        (live_id,),
+    ).fetchone()
     if row is not None:
         db.execute("DELETE FROM lab_vms WHERE id = ?", (row[0],))
+        _count(db, row[1], -1)
         db.execute("DELETE FROM lab_replication WHERE protected_id = ?", (live_id,))
+
+
+def _count(db: sqlite3.Connection, host: str, by: int) -> None:
+    db.execute(
+        "INSERT INTO lab_load VALUES (?, ?) ON CONFLICT(host) DO UPDATE SET replicas = replicas + excluded.replicas",
+        (host, by),
+    )
 
 
 def posture(db: sqlite3.Connection, now: float | None = None) -> dict[str, dict[str, Any]]:
