@@ -275,7 +275,7 @@ def _detaches(plan: Plan, graph: digraph.DiGraph[str]) -> dict[str, Change]:
         leaves, waits = set(change.old_depends_on) & deleted, set(change.depends_on) & created
         if not leaves or not waits or change.moved_from or change.after is None:
             continue
-        first = without_refs(KINDS[change.kind].REFS, dict(change.after), waits)
+        first = without_refs(KINDS[change.kind].REFS, dict(change.after), waits, KINDS[change.kind].DETACH_CLEARS)
         if first is not None and first != change.after and keeps_minimums(change.kind, first):
             before = change.before or {}
             paths = tuple(sorted(k for k in {*before, *first} if before.get(k) != first.get(k)))

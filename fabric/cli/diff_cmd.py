@@ -78,9 +78,24 @@ def _checkout(stamp: Path, ref: str, into: Path, option: str) -> Path:
     done = subprocess.run(["git", "-C", str(top), "archive", "--format=tar", tree], capture_output=True, check=False)
     if done.returncode != 0:
         raise FabricError(f"git archive {tree}: {done.stderr.decode(errors='replace').strip() or 'failed'}")
-    with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
-        archive.extractall(target, filter="data")  # no links out, no absolute paths, no devices
+    _extract(done.stdout, target)
     return target
+
+
+def _extract(tar: bytes, target: Path) -> None:
+    """Write the regular files of a `git archive` into `target`: links, devices and any name that
+    would land outside it are left out (what a stamp needs is its YAML and the files it names)."""
+    root = target.resolve()
+    with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
+        for member in archive:
+            path = (root / member.name).resolve()
+            if not member.isfile() or not path.is_relative_to(root) or path == root:
+                continue
+            source = archive.extractfile(member)
+            if source is None:
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(source.read())
 
 
 def _open(stamp: Path, ref: str | None, tmp: Path, option: str, var: list[str], files: list[Path]) -> Fabric:

@@ -125,7 +125,9 @@ def _script_sources(session: Session, docs: dict[str, Any]) -> dict[str, Path]:
                 f"library_script.{key}: its source {source!r} is not a file of this stamp, and export cannot "
                 "read scripts back from the library share; put the file there and export again"
             )
-        out[source] = origin
+        relative = origin.relative_to(root).as_posix()  # as it sits in the stamp: never outside the export
+        entry["source"] = relative
+        out[relative] = origin
     return out
 
 

@@ -81,6 +81,8 @@ def _read(root: Path, source: str) -> bytes | str:
     path = Path(source)
     if path.is_absolute() or source.startswith(("\\", "~")):
         return "source is a path inside the stamp directory, not an absolute one"
+    if ".." in path.parts:
+        return "source must stay inside the stamp directory (a path without '..')"
     base = root.resolve()
     full = (base / path).resolve()
     if not full.is_relative_to(base):

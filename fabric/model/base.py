@@ -157,6 +157,9 @@ class Resource(Strict):
     # of those, the kinds whose implied edges only order creates: deleting such a dependency never
     # takes this one along (a targeted destroy of a network mapping leaves the VMs it served)
     ORDER_ONLY: ClassVar[frozenset[str]] = frozenset()
+    # references (REFS paths) that leaving an object clears to null instead of cutting the item holding
+    # them: the item means something without it (a protected VM's adapter intent without its network)
+    DETACH_CLEARS: ClassVar[frozenset[RefPath]] = frozenset()
     PLACED: ClassVar[bool] = False  # sits in host groups (directly or through what it uses): `unmanaged: under`
     PLACES: ClassVar[bool] = False  # what refers to it sits where it sits (a site, a pool, a VM network)
     PLURAL: ClassVar[str] = ""  # "Host groups": for help and messages

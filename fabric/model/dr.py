@@ -229,6 +229,9 @@ class ProtectedVm(DrResource):
     }
     KEYED: ClassVar[dict[str, str]] = {"adapters": "adapter"}
     IMMUTABLE: ClassVar[frozenset[str]] = frozenset({"vm", "pairing"})
+    DETACH_CLEARS: ClassVar[frozenset[RefPath]] = frozenset(
+        {("adapters", "*", "vm_network"), ("adapters", "*", "ip_grant")}
+    )
 
     vm: Name = Field(description="The VM's name in VMM (its primary copy); VMs are not managed by fabric.")
     pairing: Ref

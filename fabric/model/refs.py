@@ -91,14 +91,27 @@ def names_unique(kind: str, attributes: Mapping[str, Any]) -> bool:
     return not (kind == "vm_network" and attributes.get("isolation") == "hnv")
 
 
-def without_refs(spec: dict[RefPath, str], data: dict[str, Any], drop: set[str]) -> dict[str, Any] | None:
+def without_refs(
+    spec: dict[RefPath, str], data: dict[str, Any], drop: set[str], clears: frozenset[RefPath] = frozenset()
+) -> dict[str, Any] | None:
     """A copy of `data` without the list items or map keys that hold a reference (per `spec`) in `drop`.
 
     None if a reference in `drop` is a plain field (dropping it would leave the object
     without something it must have). Used to detach an object from others before they go.
     """
     cuts: set[Path] = set()
+    out = copy.deepcopy(data)
+    for pattern in clears:  # an optional reference the object keeps its item without: set to null
+        for path, address in _walk(out, pattern, ()):
+            if address in drop:
+                node: Any = out
+                for step in path[:-1]:
+                    node = node[step]
+                node[path[-1]] = None
+    data = out
     for pattern in spec:
+        if pattern in clears:
+            continue
         for path, address in _walk(data, pattern, ()):
             if address not in drop:
                 continue
@@ -133,7 +146,7 @@ def detached(kind: str, attributes: Mapping[str, Any], drop: set[str]) -> dict[s
     """`attributes` without the list items and map keys that point at `drop` — an object that left
     them for a while — or None if that is impossible: a plain reference (a site's logical network, a
     host group's parent) cannot be dropped, and no list may fall below the model's minimum."""
-    first = without_refs(KINDS[kind].REFS, dict(attributes), drop)
+    first = without_refs(KINDS[kind].REFS, dict(attributes), drop, KINDS[kind].DETACH_CLEARS)
     if first is None or not keeps_minimums(kind, first):
         return None
     return first

@@ -194,10 +194,18 @@ def _grant_for(ctx: _Ctx, pvm: ProtectedVm, adapter: AdapterRecovery) -> tuple[s
     if adapter.ip_grant is not None:
         found = ctx.res.get(adapter.ip_grant)
         return (adapter.ip_grant, found) if isinstance(found, IpGrant) else None
-    for address, grant in ctx.of(IpGrant):
-        if grant.vm.casefold() == pvm.vm.casefold() and grant.adapter == adapter.adapter:
-            return address, grant
-    return None
+    return _grants_by_slot(ctx).get((pvm.vm.casefold(), adapter.adapter))
+
+
+def _grants_by_slot(ctx: _Ctx) -> dict[tuple[str, int], tuple[str, IpGrant]]:
+    """Each (VM, adapter slot) → its ip_grant, indexed once per validation (the first declared)."""
+    cached: dict[tuple[str, int], tuple[str, IpGrant]] | None = getattr(ctx, "_dr_grants", None)
+    if cached is None:
+        cached = {}
+        for address, grant in ctx.of(IpGrant):
+            cached.setdefault((grant.vm.casefold(), grant.adapter), (address, grant))
+        ctx._dr_grants = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def _protected_vms(ctx: _Ctx) -> None:

@@ -200,3 +200,23 @@ def test_keep_ip_needs_its_vlan_on_an_uplink_of_the_recovery_hosts(cli: Cli, ref
     assert result.code == 1
     assert "DR011 VLAN 150 reaches no host of the recovery cloud" in result.out + result.err
     assert "logical switch Fabric Switch" in result.out + result.err
+
+
+def test_the_lab_protects_a_vm_once_and_rechecks_an_update(cli: Cli, reference: Path) -> None:
+    ok(cli, "apply", reference, "--auto-approve")
+    twice = cli("lab", "create", reference, "protected_vm", "dup", "vm=OSLO-APP01", "pairing=cloud_pairing.iaas-oslo")
+    assert twice.code == 1 and "it is replicating already" in twice.err
+    dr = reference / "dr.yaml"
+    dr.write_text(dr.read_text().replace("switch: Fabric Switch", "switch: No Such Switch"))
+    changed = cli("apply", reference, "--auto-approve")
+    assert changed.code == 1
+    assert "DR011 its replica's host STO-DR0" in changed.out + changed.err
+
+
+def test_keep_ip_without_a_vlan_needs_the_vms_own_vlan_at_the_recovery_hosts(cli: Cli, reference: Path) -> None:
+    dr = reference / "dr.yaml"
+    dr.write_text(dr.read_text().replace("        vlan: 150\n", ""))
+    switching = reference / "switching.yaml"
+    switching.write_text(switching.read_text().replace(", network_site.management-stretched]", "]"))
+    result = cli("apply", reference, "--auto-approve")
+    assert result.code == 1 and "DR011 VLAN 150 reaches no host" in result.out + result.err

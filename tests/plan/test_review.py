@@ -256,3 +256,18 @@ def test_removing_a_guarded_resource_says_apply_refuses(tmp_path: Path) -> None:
     ]
     assert "  - network_site.a  # lifecycle.prevent_destroy refuses it" in review_text(changes, "b", "h")
     assert review_json(changes, "b", "h")["changes"][1]["refused"] == "lifecycle.prevent_destroy refuses it"
+
+
+def test_diff_leaves_out_links_and_what_would_land_outside(cli: Cli, tmp_path: Path) -> None:
+    """A revision's files are written into a scratch directory: a link (to /etc/passwd, or up out of
+    the stamp) is left out rather than followed, and the diff still runs."""
+    repo = tmp_path / "repo"
+    shutil.copytree(STAMPS / "reference", repo / "stamps" / "reference")
+    stamp = repo / "stamps" / "reference"
+    (stamp / "evil").symlink_to("/etc/passwd")
+    (stamp / "up").symlink_to("../../..")
+    _git(repo, "init", "-q", "-b", "main")
+    _commit(repo, "base")
+    result = cli("diff", stamp, "--base", "HEAD")
+    assert result.code == 0, result.err
+    assert "No differences" in result.out

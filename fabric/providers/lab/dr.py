@@ -35,7 +35,7 @@ MAX_DATA_DISKS = 16  # DR025 (Hyper-V Replica with ASR: VHD/VHDX up to 16 disks)
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 FailoverIpv4 = Literal["disabled", "enabled_empty"] | dict[str, Any]
@@ -83,8 +83,13 @@ class Seed(_Strict):
 
 
 def ensure(db: sqlite3.Connection) -> None:
-    """Create the tables."""
+    """Create the tables (a replica count per host filled from the replicas of an older lab)."""
+    counted = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'lab_load'").fetchone() is not None
     db.executescript(SCHEMA)
+    if not counted:
+        db.execute(
+            "INSERT OR IGNORE INTO lab_load SELECT host, COUNT(*) FROM lab_vms WHERE role = 'replica' GROUP BY host"
+        )
 
 
 def apply_seed(db: sqlite3.Connection, seed: Seed, new_id: Any) -> tuple[int, int]:
@@ -238,6 +243,10 @@ def protect(db: sqlite3.Connection, attrs: Mapping[str, Any], live_id: str, obje
     if len(rows) > 1:
         raise ProviderError(f"VMM refused protecting {name!r}: DR026 {len(rows)} primary VMs share that name")
     vm_id, host_name, facts = rows[0][0], rows[0][1], json.loads(rows[0][2])
+    if db.execute("SELECT 1 FROM lab_replication WHERE vm_id = ?", (vm_id,)).fetchone() is not None:
+        raise ProviderError(
+            f"VMM refused protecting {name!r}: it is replicating already (DR036: a VM is protected once)"
+        )
     pairing = objects[str(attrs["pairing"])][1]
     primary, recovery = objects[str(pairing["primary_cloud"])][1], objects[str(pairing["recovery_cloud"])][1]
     paths = _group_paths(objects)
@@ -247,7 +256,7 @@ def protect(db: sqlite3.Connection, attrs: Mapping[str, Any], live_id: str, obje
     if host is None or not _inside(host[0], primary_groups):
         where = host[0] if host else "no known host"
         problems.append(f"its host {host_name} ({where}) is not in the primary cloud {primary.get('name')!r}")
-    replica_host = _placement(db, recovery, paths, attrs, objects)
+    replica_host = _placement(db, recovery, paths, attrs, objects, facts)
     if isinstance(replica_host, str) and replica_host.startswith("!"):
         problems.append(replica_host[1:])
     if problems:
@@ -265,7 +274,7 @@ def protect(db: sqlite3.Connection, attrs: Mapping[str, Any], live_id: str, obje
 
 
 def _vm_problems(facts: Mapping[str, Any], attrs: Mapping[str, Any]) -> list[str]:
-    """DR025 (shared disks, disk count, teaming, IPv6), DR012 (failover IP enabled and empty)."""
+    """DR025 (shared disks, disk count, teaming, IPv6), DR013 (failover_ip needs KVP), declared slots."""
     out = []
     if facts.get("shared_disks"):
         out.append("DR025 it uses shared disks, which Site Recovery cannot replicate")
@@ -324,6 +333,7 @@ def _placement(
     paths: Mapping[str, str],
     attrs: Mapping[str, Any],
     objects: Lookup,
+    facts: Mapping[str, Any],
 ) -> str:
     """The recovery host for a replica: in the recovery cloud, with every keep_ip switch and each
     keep_ip VLAN reachable through it, holding the fewest replicas (by name on a tie); `!reason` if
@@ -331,7 +341,7 @@ def _placement(
     groups = [paths.get(str(g), "") for g in recovery.get("host_groups", [])]
     keep = [a for a in attrs.get("adapters") or [] if a.get("mode") == "keep_ip"]
     needed = {str(a["switch"]) for a in keep if a.get("switch")}
-    vlans = {int(a["vlan"]) for a in keep if a.get("vlan") is not None}
+    vlans = set(_keep_ip_vlans(keep, facts))
     candidates = [h for h in hosts(db) if _inside(h["host_group"], groups)]
     if not candidates:
         return f"!the recovery cloud {recovery.get('name')!r} has no Hyper-V host"
@@ -350,6 +360,19 @@ def _placement(
     # a count per host kept as replicas come and go: counting them here would make protection O(n²)
     load = dict(db.execute("SELECT host, replicas FROM lab_load").fetchall())
     return str(min(fit, key=lambda h: (load.get(h["name"], 0), h["name"]))["name"])
+
+
+def _keep_ip_vlans(keep: list[Mapping[str, Any]], facts: Mapping[str, Any]) -> list[int]:
+    """The VLAN each keep_ip adapter needs at the recovery hosts: declared, else the one the VM's
+    adapter is on (its stretched VLAN)."""
+    adapters = facts.get("adapters") or []
+    out = []
+    for a in keep:
+        if a.get("vlan") is not None:
+            out.append(int(a["vlan"]))
+        elif int(a["adapter"]) < len(adapters):
+            out.append(int(adapters[int(a["adapter"])].get("vlan") or 0))
+    return out
 
 
 def reachable_vlans(host: Mapping[str, Any], objects: Lookup, paths: Mapping[str, str]) -> set[int]:
@@ -391,8 +414,21 @@ def _replica_adapters(facts: Mapping[str, Any], attrs: Mapping[str, Any]) -> lis
     return out
 
 
-def update_protection(db: sqlite3.Connection, live_id: str, attrs: Mapping[str, Any]) -> None:
-    """Adapter settings changed in place: the replica's failover settings follow."""
+def _intents(attrs: Mapping[str, Any]) -> dict[int, tuple[Any, ...]]:
+    """Each adapter's recovery intent as the runtime rules see it (a reference cleared while its
+    object is replaced is no change of intent)."""
+    return {
+        int(a["adapter"]): (a.get("mode", "mapped"), a.get("switch"), a.get("vlan"))
+        for a in attrs.get("adapters") or []
+    }
+
+
+def update_protection(
+    db: sqlite3.Connection, live_id: str, attrs: Mapping[str, Any], objects: Lookup, current: Mapping[str, Any]
+) -> None:
+    """Adapter settings changed in place: when an adapter's intent changes, the same rules as
+    protecting (the VM's networks, its replica's host having every keep_ip switch and VLAN); then
+    the replica's failover settings follow."""
     row = db.execute(
         "SELECT v.facts, r.replica_id FROM lab_replication r JOIN lab_vms v ON v.id = r.vm_id WHERE r.protected_id = ?",
         (live_id,),
@@ -401,11 +437,25 @@ def update_protection(db: sqlite3.Connection, live_id: str, attrs: Mapping[str, 
         return
     facts = json.loads(row[0])
     problems = _vm_problems(facts, attrs)
+    replica = db.execute("SELECT host, facts FROM lab_vms WHERE id = ?", (row[1],)).fetchone()
+    changed = _intents(attrs) != _intents(current)
+    if changed:
+        problems += _network_problems(facts, attrs, objects)
+    if replica is not None and changed:
+        host = next((h for h in hosts(db) if h["name"].casefold() == str(replica[0]).casefold()), None)
+        keep = [a for a in attrs.get("adapters") or [] if a.get("mode") == "keep_ip"]
+        switches = {str(a["switch"]) for a in keep if a.get("switch")}
+        vlans = set(_keep_ip_vlans(keep, facts))
+        paths = _group_paths(objects)
+        if host is None or not _has(host, switches) or not vlans <= reachable_vlans(host, objects, paths):
+            problems.append(
+                f"DR011 its replica's host {replica[0]} lacks switch {', '.join(sorted(switches)) or '-'} or VLAN "
+                f"{', '.join(map(str, sorted(vlans))) or '-'} (the replica stays where it is: protect it anew)"
+            )
     if problems:
         raise ProviderError(f"VMM refused changing the protection of {attrs.get('vm')!r}: " + "; ".join(problems))
-    replica = db.execute("SELECT facts FROM lab_vms WHERE id = ?", (row[1],)).fetchone()
     if replica is not None:
-        updated = {**json.loads(replica[0]), "adapters": _replica_adapters(facts, attrs)}
+        updated = {**json.loads(replica[1]), "adapters": _replica_adapters(facts, attrs)}
         db.execute("UPDATE lab_vms SET facts = ? WHERE id = ?", (json.dumps(updated), row[1]))
 
 

@@ -321,7 +321,7 @@ class LabProvider:
                     f"cloud pairing {paired[0]!r} names it; remove the pairing first"
                 )
         if kind == "protected_vm":
-            dr.update_protection(db, live_id, attributes)
+            dr.update_protection(db, live_id, attributes, _dr_objects(db), current)
         return self._write(db, live_id, kind, attributes, insert=False)
 
     def _get(self, db: sqlite3.Connection, live_id: str, kind: str | None) -> tuple[str, dict[str, Any]]:
@@ -377,8 +377,9 @@ def _grant(lab: LabProvider, db: sqlite3.Connection, attrs: Mapping[str, Any], l
     return {**attrs, "address": lab._allocate(db, attrs, live_id)}
 
 
-def _protect(lab: LabProvider, db: sqlite3.Connection, attrs: Mapping[str, Any], live_id: str) -> Mapping[str, Any]:
-    """Enable protection: the P rules, then a replica on a recovery host in initial replication."""
+def _dr_objects(db: sqlite3.Connection) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The objects protecting a VM consults: host groups, clouds, pairings, VM networks, mappings and
+    what carries VLANs to hosts (switches, uplinks, sites)."""
     rows = db.execute(
         "SELECT id, kind, attributes FROM objects WHERE kind IN (?, ?, ?, ?, ?, ?, ?, ?)",
         (
@@ -392,8 +393,12 @@ def _protect(lab: LabProvider, db: sqlite3.Connection, attrs: Mapping[str, Any],
             "network_site",
         ),
     )
-    objects = {r[0]: (r[1], json.loads(r[2])) for r in rows}
-    dr.protect(db, attrs, live_id, objects, lambda: str(uuid.uuid4()))
+    return {r[0]: (r[1], json.loads(r[2])) for r in rows}
+
+
+def _protect(lab: LabProvider, db: sqlite3.Connection, attrs: Mapping[str, Any], live_id: str) -> Mapping[str, Any]:
+    """Enable protection: the P rules, then a replica on a recovery host in initial replication."""
+    dr.protect(db, attrs, live_id, _dr_objects(db), lambda: str(uuid.uuid4()))
     return attrs
 
 
