@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
 from fabric.model.base import IPAddress, Name, Ref, RefPath, Resource, Strict, Vlan, Whole
 
 DR_DOMAIN = "dr"
+_T = TypeVar("_T")
 
 # the name pattern ASR gives recovery plans (terraform-provider-azurerm's validation): a letter,
 # then letters, digits and hyphens, ending in a letter or digit; 3 to 65 characters
@@ -56,6 +57,14 @@ Duration = Annotated[
     Field(ge=0, le=7 * 24 * 3600),
     WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": _DURATION_SCHEMA}]}),
 ]
+
+
+def _once(value: _T, keys: list[Any], shown: str) -> _T:
+    """`value` if none of `keys` repeats; else ValueError naming the first repeated one (`shown`)."""
+    twice = sorted({k for k in keys if keys.count(k) > 1}, key=str)
+    if twice:
+        raise ValueError(f"{shown.format(twice[0])} is listed twice")
+    return value
 
 
 class DrResource(Resource):
@@ -160,10 +169,7 @@ class NetworkMapping(DrResource):
     @field_validator("pairings")
     @classmethod
     def _once_each(cls, value: list[str]) -> list[str]:
-        twice = sorted({p for p in value if value.count(p) > 1})
-        if twice:
-            raise ValueError(f"{twice[0]} is listed twice")
-        return value
+        return _once(value, value, "{}")
 
     @classmethod
     def implied(cls, resources: Mapping[str, Resource]) -> Iterator[tuple[str, str]]:
@@ -244,11 +250,7 @@ class ProtectedVm(DrResource):
     @field_validator("adapters")
     @classmethod
     def _one_per_slot(cls, value: list[AdapterRecovery]) -> list[AdapterRecovery]:
-        slots = [a.adapter for a in value]
-        twice = sorted({s for s in slots if slots.count(s) > 1})
-        if twice:
-            raise ValueError(f"adapter {twice[0]} is listed twice")
-        return value
+        return _once(value, [a.adapter for a in value], "adapter {}")
 
     @classmethod
     def implied(cls, resources: Mapping[str, Resource]) -> Iterator[tuple[str, str]]:
@@ -352,10 +354,7 @@ class Action(Strict):
     def _a_set(cls, value: list[str]) -> list[str]:
         if not value:
             raise ValueError("must name at least one value (an action that runs for none never runs)")
-        twice = sorted({v for v in value if value.count(v) > 1})
-        if twice:
-            raise ValueError(f"{twice[0]!r} is listed twice")
-        return sorted(value)
+        return sorted(_once(value, value, "{!r}"))
 
     @model_validator(mode="after")
     def _one_kind(self) -> Action:

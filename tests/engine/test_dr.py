@@ -80,12 +80,18 @@ vms:
 """
 
 
-def test_turning_dr_off_while_deleting_the_pairing_orders_the_delete_first(cli: Cli, tmp_path: Path) -> None:
+def _small(tmp_path: Path) -> Path:
+    """A stamp of one pairing and one protected VM, with its lab seed."""
     stamp = tmp_path / "small"
     (stamp / "lab").mkdir(parents=True)
     (stamp / "fabric.yaml").write_text("stamp: small\nprovider: {type: lab, seed: lab/seed.yaml}\n")
     (stamp / "lab" / "seed.yaml").write_text(SEED)
     (stamp / "r.yaml").write_text(SMALL)
+    return stamp
+
+
+def test_turning_dr_off_while_deleting_the_pairing_orders_the_delete_first(cli: Cli, tmp_path: Path) -> None:
+    stamp = _small(tmp_path)
     ok(cli, "apply", stamp, "--auto-approve")
     assert [v["role"] for v in json.loads(ok(cli, "lab", "vms", stamp, "--format", "json"))["vms"]] == [
         "primary",
@@ -139,11 +145,7 @@ def test_replacing_a_pairing_says_how_many_vms_replicate_again(cli: Cli, referen
 def test_a_moved_pairing_leaves_no_old_address_in_state(cli: Cli, tmp_path: Path) -> None:
     """After a `moved:` rename is applied, what other records name of it is the new address: the
     moved block can go and neither plan nor drift sees a difference."""
-    stamp = tmp_path / "small"
-    (stamp / "lab").mkdir(parents=True)
-    (stamp / "fabric.yaml").write_text("stamp: small\nprovider: {type: lab, seed: lab/seed.yaml}\n")
-    (stamp / "lab" / "seed.yaml").write_text(SEED)
-    (stamp / "r.yaml").write_text(SMALL)
+    stamp = _small(tmp_path)
     ok(cli, "apply", stamp, "--auto-approve")
     (stamp / "r.yaml").write_text(
         SMALL.replace("  iaas: {name: IaaS to", "  to-dr: {name: IaaS to").replace(
@@ -220,3 +222,44 @@ def test_keep_ip_without_a_vlan_needs_the_vms_own_vlan_at_the_recovery_hosts(cli
     switching.write_text(switching.read_text().replace(", network_site.management-stretched]", "]"))
     result = cli("apply", reference, "--auto-approve")
     assert result.code == 1 and "DR011 VLAN 150 reaches no host" in result.out + result.err
+
+
+def test_the_labs_protection_lookup_sees_its_own_and_other_connections_writes(tmp_path: Path) -> None:
+    """What protecting a VM consults is read once per apply: a write through this provider, or a
+    commit through another connection to the same lab, is seen by the next protection."""
+    from fabric.providers.lab.provider import LabProvider
+
+    one, other = LabProvider(tmp_path / "lab.db"), LabProvider(tmp_path / "lab.db")
+    try:
+        with one._tx(None) as db:
+            assert one._dr_lookup(db) == {}
+        made = one.create("host_group.a", "host_group", {"name": "A", "description": "", "parent": None})
+        with one._tx(None) as db:
+            assert set(one._dr_lookup(db)) == {made.id}
+        theirs = other.create("host_group.b", "host_group", {"name": "B", "description": "", "parent": None})
+        with one._tx(None) as db:
+            assert set(one._dr_lookup(db)) == {made.id, theirs.id}
+    finally:
+        one.close()
+        other.close()
+
+
+def test_lab_dr_commands_refuse_bad_input_in_one_line(cli: Cli, tmp_path: Path) -> None:
+    """A broken seed file at its line and column; an unknown VM, fact or value; exit 1, no traceback."""
+    stamp = _small(tmp_path)
+    bad = tmp_path / "bad-seed.yaml"
+    bad.write_text("hosts:\n  H1: {host_group: Oslo/IaaS, switchs: [S]}\n")
+    seeded = cli("lab", "seed", stamp, bad)
+    assert seeded.code == 1 and "bad-seed.yaml:2:31: error: unknown key 'switchs'" in seeded.err
+    ok(cli, "apply", stamp, "--auto-approve")
+    for args, message in (
+        (("lab", "vm", stamp, "NOPE01", "host=OSL-HV01"), "the lab has no primary VM named 'NOPE01'"),
+        (("lab", "vm", stamp, "WEB01", "adapters.5.vlan=3"), "VM 'WEB01' has no fact adapters.5.vlan"),
+        (("lab", "vm", stamp, "WEB01", "adapters.0.vlan=99999"), "adapters.0.vlan: Input should be less than"),
+        (("lab", "vm", stamp, "WEB01", "host=NOWHERE"), "the lab has no host 'NOWHERE'"),
+        (("lab", "replication", stamp, "NOPE01"), "VM 'NOPE01' is not replicating in the lab"),
+    ):
+        result = cli(*args)
+        assert result.code == 1, args
+        assert message in result.err and "Traceback" not in result.err, (args, result.err)
+    assert cli("plan", stamp, "--detailed-exitcode").code == 0  # nothing changed

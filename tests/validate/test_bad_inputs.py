@@ -22,26 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from corpus import PATH_ERROR, Expected, cases, read_expected
 
 from fabric.cli.app import app
 
 CORPUS = Path(__file__).parent / "bad_inputs"
-CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and (p / "expected.txt").is_file())
+CASES = cases(CORPUS)
 DIAGNOSTIC = re.compile(r"^\S+:\d+:\d+: error: .+")
 SUMMARY = re.compile(r"^(\d+) problem\(s\) found; nothing was changed\.$")
-EXPECTED = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<col>\d+): (?P<text>.+)$")
-PATH_ERROR = re.compile(r"^error: (?P<text>.+)$")  # the stamp path itself is wrong: no position
 TIMEOUT = 60
-
-
-@dataclass(frozen=True)
-class Expected:
-    """One line of expected.txt (`file` empty: a path error, `error: SUBSTRING`)."""
-
-    file: str
-    line: int
-    col: int
-    text: str
 
 
 @dataclass(frozen=True)
@@ -52,25 +41,6 @@ class Outcome:
     code: object
     stdout: str
     stderr: str
-
-
-def read_expected(case: str) -> list[Expected]:
-    """Parse a case's expected.txt (blank lines and `#` comments ignored)."""
-    out: list[Expected] = []
-    text = (CORPUS / case / "expected.txt").read_text(encoding="utf-8")
-    for number, raw in enumerate(text.splitlines(), 1):
-        if not raw.strip() or raw.startswith("#"):
-            continue
-        path_error = PATH_ERROR.match(raw)
-        if path_error:
-            out.append(Expected("", 0, 0, path_error["text"]))
-            continue
-        match = EXPECTED.match(raw)
-        assert match, f"{case}/expected.txt:{number}: not FILE:LINE:COL: SUBSTRING or error: SUBSTRING: {raw!r}"
-        out.append(Expected(match["file"], int(match["line"]), int(match["col"]), match["text"]))
-    assert out, f"{case}/expected.txt lists no diagnostic"
-    assert all(e.file for e in out) or not any(e.file for e in out), f"{case}: path errors come alone"
-    return out
 
 
 def run_in_process(command: str, case: str, capsys: pytest.CaptureFixture[str]) -> Outcome:
@@ -154,7 +124,7 @@ def test_bad_input_is_refused(
     case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """validate, plan and apply refuse the case with exactly located diagnostics, writing nothing."""
-    expected = read_expected(case)
+    expected = read_expected(CORPUS, case, path_errors=True)
     stamp = tmp_path / case
     shutil.copytree(CORPUS / case, stamp, ignore=shutil.ignore_patterns("expected.txt"))
     monkeypatch.chdir(tmp_path)

@@ -12,40 +12,15 @@ from __future__ import annotations
 
 import re
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from conftest import Cli, Result
+from corpus import Expected, cases, read_expected
 
 CORPUS = Path(__file__).parent / "warnings"
-CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and (p / "expected.txt").is_file())
-EXPECTED = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<col>\d+): (?P<text>.+)$")
+CASES = cases(CORPUS)
 WARNING = re.compile(r"^(?P<where>\S+:\d+:\d+): warning: (?P<message>.+)$")
-
-
-@dataclass(frozen=True)
-class Expected:
-    """One line of expected.txt: a warning's position and a piece of its message."""
-
-    file: str
-    line: int
-    col: int
-    text: str
-
-
-def read_expected(case: str) -> list[Expected]:
-    """Parse a case's expected.txt (blank lines and `#` comments ignored)."""
-    out: list[Expected] = []
-    text = (CORPUS / case / "expected.txt").read_text(encoding="utf-8")
-    for number, raw in enumerate(text.splitlines(), 1):
-        if not raw.strip() or raw.startswith("#"):
-            continue
-        match = EXPECTED.match(raw)
-        assert match, f"{case}/expected.txt:{number}: not FILE:LINE:COL: SUBSTRING: {raw!r}"
-        out.append(Expected(match["file"], int(match["line"]), int(match["col"]), match["text"]))
-    assert out, f"{case}/expected.txt lists no warning"
-    return out
 
 
 def stamp_copy(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -77,7 +52,7 @@ def warning_problems(what: str, result: Result, case: str, expected: list[Expect
 @pytest.mark.parametrize("case", CASES)
 def test_warnings_are_reported(case: str, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """validate accepts the case, printing exactly its warnings and counting them on stdout."""
-    expected = read_expected(case)
+    expected = read_expected(CORPUS, case)
     stamp_copy(case, tmp_path, monkeypatch)
     result = cli("validate", case)
     what = f"`fabric validate {case}`"
@@ -94,7 +69,7 @@ def test_warnings_are_reported(case: str, cli: Cli, tmp_path: Path, monkeypatch:
 @pytest.mark.parametrize("case", CASES)
 def test_warnings_do_not_stop_plan(case: str, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """plan of the same stamp succeeds, printing the same warnings on stderr and its plan on stdout."""
-    expected = read_expected(case)
+    expected = read_expected(CORPUS, case)
     stamp_copy(case, tmp_path, monkeypatch)
     state = tmp_path / "state"
     result = cli("plan", case, "--state-dir", str(state))

@@ -31,7 +31,8 @@ from pathlib import Path
 
 import pytest
 from conftest import Cli, copy_stamp
-from test_bad_inputs import CORPUS, read_expected
+from corpus import read_expected
+from test_bad_inputs import CORPUS
 
 from fabric.load.templating import MAX_OPERATIONS_PER_FILE
 
@@ -331,7 +332,7 @@ def test_breaking_an_applied_stamp_changes_no_state_or_lab_byte(cli: Cli, tmp_pa
     result = cli("apply", stamp, "--auto-approve")
     assert result.code == 1
     assert "Traceback" not in result.out + result.err
-    for exp in read_expected(case):
+    for exp in read_expected(CORPUS, case, path_errors=True):
         prefix = f"{exp.file}:{exp.line}:{exp.col}: error: "
         assert any(prefix in line and exp.text in line for line in result.err.splitlines()), result.err
     assert fingerprint(work) == before

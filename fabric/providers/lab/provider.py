@@ -114,10 +114,20 @@ class LabProvider:
         self._flaky = _env_number("FABRIC_LAB_FLAKY", 1, "a share of calls")
         self._kill_after = os.environ.get("FABRIC_LAB_KILL_AFTER", "")
         self._random = random.Random()  # noqa: S311 - fault injection, not secrecy
+        # what protecting a VM consults, read once per apply (not once per VM): dropped when this
+        # connection writes one of those kinds or rolls back, and when another connection commits
+        self._dr_cache: tuple[int, dict[str, tuple[str, dict[str, Any]]]] | None = None
 
     def close(self) -> None:
         """Close the database."""
         self._db.close()
+
+    def _dr_lookup(self, db: sqlite3.Connection) -> dict[str, tuple[str, dict[str, Any]]]:
+        """`_dr_objects`, cached (see `_dr_cache`); `PRAGMA data_version` tells other connections' commits."""
+        version = int(db.execute("PRAGMA data_version").fetchone()[0])
+        if self._dr_cache is None or self._dr_cache[0] != version:
+            self._dr_cache = (version, _dr_objects(db))
+        return self._dr_cache[1]
 
     def _damaged(self, exc: sqlite3.DatabaseError) -> Exception:
         """A damaged file as the user's one-line error; any other database error as it is."""
@@ -140,13 +150,16 @@ class LabProvider:
             try:
                 yield self._db
             except (ValueError, TypeError, KeyError, sqlite3.IntegrityError) as exc:
+                self._dr_cache = None
                 self._db.execute("ROLLBACK")  # a malformed value, as VMM's own validation would refuse
                 raise ProviderError(f"VMM refused the operation: invalid value ({type(exc).__name__}: {exc})") from None
             except sqlite3.DatabaseError as exc:
+                self._dr_cache = None
                 with suppress(sqlite3.Error):  # a damaged file may refuse the rollback too
                     self._db.execute("ROLLBACK")
                 raise self._damaged(exc) from None
             except BaseException:
+                self._dr_cache = None
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
@@ -236,6 +249,8 @@ class LabProvider:
                 raise ProviderError(f"cannot delete ip_pool {live_id}: {grants} address(es) granted; revoke first")
             db.execute("DELETE FROM objects WHERE id = ?", (live_id,))
             db.execute("DELETE FROM refs WHERE from_id = ?", (live_id,))
+            if kind in _DR_LOOKUP:
+                self._dr_cache = None
             indexes.forget(db, live_id)
             db.execute("DELETE FROM ip_grants WHERE granted_to = ?", (live_id,))  # Revoke-SCIPAddress
             if kind == "protected_vm":
@@ -321,7 +336,7 @@ class LabProvider:
                     f"cloud pairing {paired[0]!r} names it; remove the pairing first"
                 )
         if kind == "protected_vm":
-            dr.update_protection(db, live_id, attributes, _dr_objects(db), current)
+            dr.update_protection(db, live_id, attributes, self._dr_lookup(db), current)
         return self._write(db, live_id, kind, attributes, insert=False)
 
     def _get(self, db: sqlite3.Connection, live_id: str, kind: str | None) -> tuple[str, dict[str, Any]]:
@@ -369,6 +384,8 @@ class LabProvider:
         targets = {t for _, t, _ in iter_refs(KINDS[kind].REFS, attrs)}
         db.executemany("INSERT INTO refs VALUES (?, ?)", [(live_id, t) for t in targets])
         indexes.record(db, live_id, kind, attrs)
+        if kind in _DR_LOOKUP:
+            self._dr_cache = None
         return ObservedObject(live_id, kind, attrs["name"], attrs)
 
 
@@ -377,28 +394,21 @@ def _grant(lab: LabProvider, db: sqlite3.Connection, attrs: Mapping[str, Any], l
     return {**attrs, "address": lab._allocate(db, attrs, live_id)}
 
 
+# what protecting a VM consults: host groups, clouds, pairings, VM networks, mappings and what carries
+# VLANs to hosts (switches, uplinks, sites)
+_DR_LOOKUP: tuple[str, ...] = ("host_group", "cloud", "cloud_pairing", "vm_network", "network_mapping")
+_DR_LOOKUP += ("logical_switch", "uplink_port_profile", "network_site")
+
+
 def _dr_objects(db: sqlite3.Connection) -> dict[str, tuple[str, dict[str, Any]]]:
-    """The objects protecting a VM consults: host groups, clouds, pairings, VM networks, mappings and
-    what carries VLANs to hosts (switches, uplinks, sites)."""
-    rows = db.execute(
-        "SELECT id, kind, attributes FROM objects WHERE kind IN (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            "host_group",
-            "cloud",
-            "cloud_pairing",
-            "vm_network",
-            "network_mapping",
-            "logical_switch",
-            "uplink_port_profile",
-            "network_site",
-        ),
-    )
+    """Those objects (`_DR_LOOKUP`), by live ID."""
+    rows = db.execute("SELECT id, kind, attributes FROM objects WHERE kind IN (?, ?, ?, ?, ?, ?, ?, ?)", _DR_LOOKUP)
     return {r[0]: (r[1], json.loads(r[2])) for r in rows}
 
 
 def _protect(lab: LabProvider, db: sqlite3.Connection, attrs: Mapping[str, Any], live_id: str) -> Mapping[str, Any]:
     """Enable protection: the P rules, then a replica on a recovery host in initial replication."""
-    dr.protect(db, attrs, live_id, _dr_objects(db), lambda: str(uuid.uuid4()))
+    dr.protect(db, attrs, live_id, lab._dr_lookup(db), lambda: str(uuid.uuid4()))
     return attrs
 
 
