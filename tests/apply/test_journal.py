@@ -3,6 +3,7 @@ its result (or its failure) removes the entry."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,14 @@ class WatchingLab(LabProvider):
         self.journal = journal
         self.fail = fail
         self.seen: list[tuple[str, str, list[PendingOperation]]] = []
+        # Worker threads share the journal's one connection, and SQLite gives statements running at
+        # the same time on one connection one snapshot: a read begun before the executor journalled
+        # the second call would hide it. One read at a time, each its own snapshot.
+        self._reading = threading.Lock()
 
     def _note(self, op: str, address: str) -> None:
-        self.seen.append((op, address, self.journal.pending()))
+        with self._reading:
+            self.seen.append((op, address, self.journal.pending()))
         if address == self.fail:
             raise ProviderError(f"refused {address}")
 
