@@ -8,7 +8,8 @@ items VMM identifies by one of their fields (VM subnets by name): order carries 
 there either, and a change is told per key.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` in the model modules: pydantic would then evaluate every
+# field's annotation from a string at import (a compile each, ~10 ms of every command's start-up).
 
 import re
 from collections.abc import Iterator, Mapping
@@ -184,7 +185,7 @@ class Resource(Strict):
         return set()
 
     @classmethod
-    def implied(cls, resources: Mapping[str, Resource]) -> Iterator[tuple[str, str]]:
+    def implied(cls, resources: "Mapping[str, Resource]") -> Iterator[tuple[str, str]]:
         """(dependency, dependent) pairs among `resources` that no attribute names, for kinds
         with `IMPLIED`: the dependent of this kind still needs the dependency first."""
         return iter(())

@@ -12,15 +12,25 @@ plan read back in Azure's shape (one `groups` list with Shutdown, Failover and B
 the first two injected empty by the service) turned into fabric's.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` in the model modules: pydantic would then evaluate every
+# field's annotation from a string at import (a compile each, ~10 ms of every command's start-up).
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Annotated, Any, ClassVar, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, Self, TypeVar
 
-from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
-from fabric.model.base import IPAddress, Name, Ref, RefPath, Resource, Strict, Vlan, Whole
+from fabric.model.base import IPAddress, Name, Ref, RefPath, Resource, Vlan, Whole
+from fabric.model.base import Strict as _Strict
 
 DR_DOMAIN = "dr"
 _T = TypeVar("_T")
@@ -67,9 +77,16 @@ def _once(value: _T, keys: list[Any], shown: str) -> _T:
     return value
 
 
-class DrResource(Resource):
-    """What every disaster-recovery kind shares: the domain its backend serves."""
+class Strict(_Strict):
+    """`Strict`, its validator built on first use: a stamp without DR never pays for these models."""
 
+    model_config = ConfigDict(defer_build=True)
+
+
+class DrResource(Resource):
+    """What every disaster-recovery kind shares: the domain its backend serves (built on first use)."""
+
+    model_config = ConfigDict(defer_build=True)
     DOMAIN: ClassVar[str] = DR_DOMAIN
 
 
@@ -119,7 +136,7 @@ class ReplicationPolicy(DrResource):
         return data
 
     @model_validator(mode="after")
-    def _offline_paths(self) -> ReplicationPolicy:
+    def _offline_paths(self) -> Self:
         if self.initial_replication == "offline" and not (self.offline_export_path and self.offline_import_path):
             raise ValueError("offline initial replication needs offline_export_path and offline_import_path")
         if self.initial_replication == "online" and (self.offline_export_path or self.offline_import_path):
@@ -206,7 +223,7 @@ class AdapterRecovery(Strict):
     failover_ip: FailoverIp | None = None
 
     @model_validator(mode="after")
-    def _mode_fields(self) -> AdapterRecovery:
+    def _mode_fields(self) -> Self:
         if self.mode == "failover_ip" and self.failover_ip is None:
             raise ValueError(
                 "mode failover_ip needs failover_ip: {address, prefix, gateway} (enabled and empty: APIPA)"
@@ -305,7 +322,7 @@ class ManualAction(Strict):
     max: Duration | None = Field(default=None, description="Worst case; null = unbounded.")
 
     @model_validator(mode="after")
-    def _estimate_within_max(self) -> ManualAction:
+    def _estimate_within_max(self) -> Self:
         if self.max is not None and self.estimate > self.max:
             raise ValueError(f"estimate ({self.estimate} s) is longer than max ({self.max} s)")
         return self
@@ -325,7 +342,7 @@ class ScriptAction(Strict):
     gate: bool = Field(default=False, description="Its failure is meant to stop the failover.")
 
     @model_validator(mode="after")
-    def _one_source(self) -> ScriptAction:
+    def _one_source(self) -> Self:
         if (self.library_script is None) == (self.path is None):
             raise ValueError("a script action names exactly one of library_script or path")
         if self.path is not None and not self.external:
@@ -357,7 +374,7 @@ class Action(Strict):
         return sorted(_once(value, value, "{!r}"))
 
     @model_validator(mode="after")
-    def _one_kind(self) -> Action:
+    def _one_kind(self) -> Self:
         kinds = [k for k in ("manual", "script", "builtin") if getattr(self, k) is not None]
         if len(kinds) != 1:
             got = f" (got {', '.join(kinds)})" if kinds else ""

@@ -1,6 +1,7 @@
 """The stamp itself: `fabric.yaml` settings and the loaded, validated `Fabric`."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` in the model modules: pydantic would then evaluate every
+# field's annotation from a string at import (a compile each, ~10 ms of every command's start-up).
 
 from collections.abc import Mapping
 from dataclasses import dataclass

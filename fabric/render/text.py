@@ -144,17 +144,51 @@ def change_lines(change: Change) -> list[str]:
 def create_lines(change: Change) -> list[str]:
     """A create's attributes: those set in code or differing from the kind's defaults, then how many
     more are left at their defaults."""
-    defaults = default_attributes(change.kind)
+    found: list[tuple[str, Any, Any]] = []
+    _beside_defaults(change.after or {}, default_attributes(change.kind), "", found)
     shown, hidden = [], 0
-    for path, v in leaves(change.after or {}):
+    for path, v, default in found:
         # inside a list item, an unset field (null, []) is its default too: an action's other kinds
-        if path != "name" and (lookup(defaults, path) == v or ("[" in path and v in (None, []))):
+        if path != "name" and (default == v or ("[" in path and v in (None, []))):
             hidden += 1
         else:
             shown.append(f"      + {path} = {value(v, path)}")
     if hidden:
         shown.append(f"        ({hidden} more at their defaults)")
     return shown
+
+
+_PLAIN_STEP = re.compile(r"[^.\[\]\"]+")
+
+
+def _beside_defaults(data: Any, default: Any, path: str, out: list[tuple[str, Any, Any]]) -> None:
+    """`leaves` of `data`, each with the value `defaults` holds at its path (MISSING if none), into
+    `out`: one walk of both, not a path formatted, parsed and looked up per leaf (creates are most
+    of a first plan's text)."""
+    if isinstance(data, Mapping) and data:
+        for k, v in data.items():
+            if isinstance(k, int):
+                step = f"{path}[{k}]"
+            elif _PLAIN_STEP.fullmatch(text := str(k)):
+                step = f"{path}.{text}" if path else text
+            else:
+                step = f"{path}[{json.dumps(text)}]"
+            _beside_defaults(v, _child(default, k), step, out)
+    elif isinstance(data, list) and any(isinstance(i, (dict, list)) for i in data):
+        for i, v in enumerate(data):
+            _beside_defaults(v, _child(default, i), f"{path}[{i}]", out)
+    else:
+        out.append((path, data, default))
+
+
+def _child(node: Any, step: Any) -> Any:
+    """`node[step]`, or MISSING where that leads nowhere (as `lookup` answers)."""
+    if node is _MISSING:
+        return node
+    try:
+        return node[step]
+    except (KeyError, IndexError, TypeError):
+        return _MISSING
 
 
 def outside_lines(plan: Plan) -> list[str]:

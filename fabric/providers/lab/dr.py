@@ -35,7 +35,7 @@ MAX_DATA_DISKS = 16  # DR025 (Hyper-V Replica with ASR: VHD/VHDX up to 16 disks)
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)  # seeds are rare
 
 
 FailoverIpv4 = Literal["disabled", "enabled_empty"] | dict[str, Any]
@@ -94,22 +94,29 @@ def ensure(db: sqlite3.Connection) -> None:
 
 def apply_seed(db: sqlite3.Connection, seed: Seed, new_id: Any) -> tuple[int, int]:
     """Hosts and primary VMs as the seed says (by name; replicas are the lab's own); (hosts, VMs)."""
+    declared = {h.casefold() for h in seed.hosts}
     for name, vm in seed.vms.items():
-        if vm.host.casefold() not in {h.casefold() for h in seed.hosts} and not _host(db, vm.host):
+        if vm.host.casefold() not in declared and not _host(db, vm.host):
             raise ProviderError(f"seed: VM {name!r} runs on host {vm.host!r}, which the seed does not declare")
-    for name, host in seed.hosts.items():
-        db.execute(
-            "INSERT INTO lab_hosts VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET host_group = excluded.host_group, "
-            "facts = excluded.facts",
-            (name, host.host_group, json.dumps({"switches": host.switches})),
-        )
-    for name, vm in seed.vms.items():
-        facts = json.dumps(vm.model_dump(mode="json", exclude={"host"}))
-        row = db.execute("SELECT id FROM lab_vms WHERE name = ? AND role = 'primary'", (name,)).fetchone()
-        if row is None:
-            db.execute("INSERT INTO lab_vms VALUES (?, ?, 'primary', ?, ?)", (new_id(), name, vm.host, facts))
+    db.executemany(
+        "INSERT INTO lab_hosts VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET host_group = excluded.host_group, "
+        "facts = excluded.facts",
+        [(name, host.host_group, json.dumps({"switches": host.switches})) for name, host in seed.hosts.items()],
+    )
+    # names compare case-insensitively (the column is NOCASE): a seed names each VM once that way
+    primaries = {n.casefold(): i for i, n in db.execute("SELECT id, name FROM lab_vms WHERE role = 'primary'")}
+    added, changed = [], []
+    dumped = seed.model_dump(mode="json", include={"vms"})["vms"]  # one call: far cheaper than one per VM
+    for name, vm in dumped.items():
+        host = vm.pop("host")
+        facts = json.dumps(vm)
+        known = primaries.get(name.casefold())
+        if known is None:
+            added.append((new_id(), name, host, facts))
         else:
-            db.execute("UPDATE lab_vms SET host = ?, facts = ? WHERE id = ?", (vm.host, facts, row[0]))
+            changed.append((host, facts, known))
+    db.executemany("INSERT INTO lab_vms VALUES (?, ?, 'primary', ?, ?)", added)
+    db.executemany("UPDATE lab_vms SET host = ?, facts = ? WHERE id = ?", changed)
     _rebase(db, seed.copy_rate_gb_per_minute)
     db.execute(
         "INSERT INTO lab_settings VALUES ('copy_rate', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
