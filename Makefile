@@ -15,7 +15,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # Plans and applies stamps/reference (its DR design included: the lab seeds its Hyper-V hosts and VMs)
-# on a fresh embedded lab VMM (state kept in build/demo), lists the VMs and their replicas, then
+# on a fresh embedded lab VMM (state kept in build/demo), lists the VMs and their replicas, rehearses
+# the management stamp's planned failover (the timeline, exit 0: every VM as designed), then
 # applies stamps/lab at a real pseudo-terminal (progress bar and all), so a hang there fails the demo.
 demo: install
 	rm -rf $(DEMO)
@@ -24,9 +25,10 @@ demo: install
 	$(BIN)/fabric apply stamps/reference --state-dir $(DEMO) --auto-approve --parallelism 8
 	$(BIN)/fabric plan stamps/reference --state-dir $(DEMO) --detailed-exitcode
 	$(BIN)/fabric lab vms stamps/reference --state-dir $(DEMO)
+	$(BIN)/fabric dr simulate stamps/reference management-stamp --type planned --state-dir $(DEMO)
 	$(BIN)/python tests/terminal.py 120 $(BIN)/fabric apply stamps/lab --state-dir $(DEMO)/lab --auto-approve --compact
 	$(BIN)/fabric plan stamps/lab --state-dir $(DEMO)/lab --detailed-exitcode
-	@echo "Demo done: the lab VMM now matches stamps/reference (state in $(DEMO)), and apply ran at a terminal."
+	@echo "Demo done: the lab VMM now matches stamps/reference (state in $(DEMO)), its failover rehearsed, and apply ran at a terminal."
 
 lint: install
 	$(BIN)/ruff check .

@@ -98,6 +98,16 @@ def reference(tmp_path: Path) -> Path:
     return copy_stamp("reference", tmp_path)
 
 
+@pytest.fixture(scope="module")
+def applied(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """stamps/reference applied once per module, one operation at a time (replica placement
+    depends on the order protections arrive in): copy it before changing it."""
+    stamp = copy_stamp("reference", tmp_path_factory.mktemp("applied"))
+    code = app(["apply", str(stamp), "--auto-approve", "--parallelism", "1", "--compact"], standalone_mode=False)
+    assert code == 0
+    return stamp
+
+
 @pytest.fixture
 def lab(tmp_path: Path) -> Path:
     """A private copy of stamps/lab."""

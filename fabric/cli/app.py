@@ -58,6 +58,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "force-unlock": ("fabric.cli.state_cmd", "force_unlock"),
     "state": ("fabric.cli.state_cmd", "state_app"),
     "lab": ("fabric.cli.lab_cmd", "lab_app"),
+    "dr": ("fabric.cli.dr_cmd", "dr_app"),
 }
 _MARKUP = None  # plain help: rich markup would swallow "[default: …]" in help texts
 

@@ -35,7 +35,7 @@ def test_init_with_vars_and_validate(cli: Cli, tmp_path: Path) -> None:
     assert (target / "schemas" / "resources.schema.json").exists()
     valid = cli("validate", target)
     assert valid.code == 0, valid.err
-    assert "59 resources" in valid.out  # two locations: 27 VMM objects before the DR design, 59 with it
+    assert "64 resources" in valid.out  # two locations: 27 VMM objects before the DR design, 64 with it
     plan = json.loads(cli("plan", target, "--format", "json").out)
     addresses = {c["address"] for c in plan["changes"]}
     assert {"cloud.iaas-oslo", "cloud.iaas-bergen", "host_group.Bergen/Fabric Management"} <= addresses

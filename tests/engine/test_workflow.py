@@ -54,10 +54,10 @@ def test_reference_plans_expected_counts_then_applies_and_converges(cli: Cli, re
         "host_group": 15,
         "cloud": 7,  # IaaS and DR per location, and the management stamp's
         "custom_property": 1,
-        "logical_network": 2,
-        "network_site": 7,  # management and tenants per location, and the stretched site
+        "logical_network": 3,  # management, tenants, and the drills' provider network
+        "network_site": 8,  # management and tenants per location, the stretched site, the drills' site
         "ip_pool": 7,
-        "vm_network": 4,
+        "vm_network": 5,  # management, a tenant network per location, the drills' test network
         "ip_grant": 5,  # the management stamp's static addresses
         "port_classification": 3,
         "virtual_port_profile": 3,
@@ -69,7 +69,7 @@ def test_reference_plans_expected_counts_then_applies_and_converges(cli: Cli, re
         "network_mapping": 3,
         "protected_vm": 8,
         "library_script": 1,
-        "recovery_plan": 1,
+        "recovery_plan": 4,  # the management stamp's, and each location's applications
     }
     total = sum(kinds.values())
     assert plan["summary"] == {**NOTHING, "create": total}
@@ -198,6 +198,7 @@ def test_removing_a_location_deletes_dependents_first(cli: Cli, reference: Path)
         "cloud_pairing.iaas-copenhagen",
         "network_mapping.tenants-copenhagen",
         "protected_vm.app-copenhagen",
+        "recovery_plan.apps-copenhagen",
     }
     # the DR ring closes over the remaining locations: Stockholm now recovers to Oslo, not Copenhagen
     replaced = {a for a, act in acts.items() if act == "replace"}
@@ -206,7 +207,10 @@ def test_removing_a_location_deletes_dependents_first(cli: Cli, reference: Path)
         "network_mapping.tenants-stockholm",
         "protected_vm.app-stockholm",
     }
-    assert set(acts) == deleted | replaced
+    # Stockholm's recovery plan leaves its VM while that is replaced, and joins the new one
+    updated = {a for a, act in acts.items() if act == "update"}
+    assert updated == {"recovery_plan.apps-stockholm"}
+    assert set(acts) == deleted | replaced | updated
     out = apply_ok(cli, reference, "--parallelism", "1")
     order = [m.group(1) for m in re.finditer(r"^(\S+): delete ok", out, re.M)]
     assert order.index("ip_pool.management-copenhagen") < order.index("network_site.management-copenhagen")

@@ -121,7 +121,7 @@ def test_a_valid_stamp_never_builds_the_suggestion_indexes(monkeypatch: pytest.M
 
     monkeypatch.setattr(suggest.AddressIndex, "__init__", refuse)
     monkeypatch.setattr(suggest.NameIndex, "__init__", refuse)
-    assert len(open_stamp(STAMPS / "reference").resources) == 74  # the DR design included (dr.yaml)
+    assert len(open_stamp(STAMPS / "reference").resources) == 80  # the DR design included (dr.yaml)
 
 
 def test_every_repetition_of_an_invalid_repeated_resource_is_known(tmp_path: Path) -> None:

@@ -131,11 +131,9 @@ def _storage_repo(tmp_path: Path) -> Path:
     (stamp / "storage.yaml").write_text(head[: head.index("  storage-b:")])
     sw = stamp / "switching.yaml"
     text = sw.read_text().replace("minimum_bandwidth_mode: weight", "minimum_bandwidth_mode: absolute")
-    sites = (
-        'network_sites: ["network_site.management-{{ var.main_location | lower }}", network_site.management-stretched]'
-    )
+    sites = "      - network_site.dr-test  # the drills' isolated VLAN, at the DR hosts\n"
     assert sites in text
-    sw.write_text(text.replace(sites, sites[:-1] + ', "network_site.storage-oslo"]'))
+    sw.write_text(text.replace(sites, sites + '      - "network_site.storage-oslo"\n'))
     _commit(repo, "head")
     return stamp
 

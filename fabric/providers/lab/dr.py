@@ -508,6 +508,14 @@ def posture(db: sqlite3.Connection, now: float | None = None) -> dict[str, dict[
     return out
 
 
+def replication_by_vm(db: sqlite3.Connection, now: float | None = None) -> dict[str, dict[str, Any]]:
+    """Each replicating VM's name → its posture (as `posture` gives it, keyed by the VM)."""
+    by_id = posture(db, now)
+    query = "SELECT r.protected_id, v.name FROM lab_replication r JOIN lab_vms v ON v.id = r.vm_id"
+    rows = db.execute(query).fetchall()
+    return {name: by_id[pid] for pid, name in rows if pid in by_id}
+
+
 def paired_clouds(db: sqlite3.Connection, cloud_id: str) -> list[str]:
     """The names of the pairings that name a cloud (DR002: its DR flag cannot go while they exist)."""
     rows = db.execute(

@@ -218,6 +218,11 @@ class LabProvider:
         with self._tx(None) as db:
             return dr.vms(db)
 
+    def dr_facts(self) -> dict[str, Any]:
+        """What a failover simulation reads (one transaction): hosts, VMs, replication by VM name."""
+        with self._tx(None, faults=False) as db:
+            return {"hosts": dr.hosts(db), "vms": dr.vms(db), "replication": dr.replication_by_vm(db)}
+
     def edit_vm(self, name: str, role: str, changes: Mapping[str, Any]) -> dict[str, Any]:
         """Change a VM's facts as an admin (or an outage) would."""
         with self._tx(None) as db:

@@ -1,4 +1,4 @@
-# fabric plan for stamp reference: 52 operation(s), in dependency order.
+# fabric plan for stamp reference: 55 operation(s), in dependency order.
 # Written for VMM 2012 R2 (provider vmm_version: 2012r2).
 # Review, then run in a PowerShell session with the VMM console module:
 #   delete  cloud.dr-copenhagen
@@ -36,11 +36,14 @@
 #   delete  network_site.management-stockholm
 #   delete  port_classification.vm-roles
 #   delete  uplink_port_profile.uplink-oslo
+#   delete  network_site.dr-test
 #   delete  network_site.management-oslo
 #   delete  network_site.management-stretched
 #   delete  host_group.Oslo/Fabric Management
 #   delete  host_group.Stockholm/DR
 #   delete  virtual_port_profile.vm-roles
+#   delete  vm_network.dr-test
+#   delete  logical_network.dr-test
 #   delete  vm_network.management
 #   delete  logical_network.management
 #   delete  vm_network.tenants-copenhagen
@@ -741,6 +744,24 @@ catch {
 }) | ConvertFrom-Json
 if (-not $r.ok) { throw ('uplink_port_profile.uplink-oslo' + ': ' + $r.error) }
 
+Write-Host ('delete ' + 'network_site.dr-test')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq '491ee06b-e6a7-512f-b63b-cbf95eca6725' })
+    if ($obj.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + '491ee06b-e6a7-512f-b63b-cbf95eca6725' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    Remove-SCLogicalNetworkDefinition -LogicalNetworkDefinition $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('network_site.dr-test' + ': ' + $r.error) }
+
 Write-Host ('delete ' + 'network_site.management-oslo')
 $r = (& {
 $ErrorActionPreference = 'Stop'
@@ -830,6 +851,43 @@ catch {
 }
 }) | ConvertFrom-Json
 if (-not $r.ok) { throw ('virtual_port_profile.vm-roles' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'vm_network.dr-test')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCVMNetwork -ID '1fff539d-bf1b-56cc-9048-95d450cd6958' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'vm_network' + ' with ID ' + '1fff539d-bf1b-56cc-9048-95d450cd6958' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    @(if ($null -eq $obj) { throw 'no VM network to list the VM subnets of' } else { Get-SCVMSubnet -VMNetwork $obj -ErrorAction Stop }) | ForEach-Object { Remove-SCVMSubnet -VMSubnet $_ -Confirm:$false -ErrorAction Stop | Out-Null }
+    Remove-SCVMNetwork -VMNetwork $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('vm_network.dr-test' + ': ' + $r.error) }
+
+Write-Host ('delete ' + 'logical_network.dr-test')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = @(Get-SCLogicalNetwork -ID '95dcfb7d-465f-5c7d-b655-fe022523d888' -ErrorAction Stop)
+    if ($obj.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + '95dcfb7d-465f-5c7d-b655-fe022523d888' + ' (found ' + $obj.Count + ')') }
+    $obj = $obj[0]
+    Remove-SCLogicalNetwork -LogicalNetwork $obj -Confirm:$false -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('logical_network.dr-test' + ': ' + $r.error) }
 
 Write-Host ('delete ' + 'vm_network.management')
 $r = (& {

@@ -1,4 +1,4 @@
-# fabric plan for stamp reference: 56 operation(s), in dependency order.
+# fabric plan for stamp reference: 59 operation(s), in dependency order.
 # Written for VMM 2012 R2 (provider vmm_version: 2012r2).
 # Review, then run in a PowerShell session with the VMM console module:
 #   create  custom_property.CreateHighlyAvailableVMRoles
@@ -17,12 +17,14 @@
 #   create  host_group.Stockholm/Edge
 #   create  host_group.Stockholm/Fabric Management
 #   create  host_group.Stockholm/IaaS
+#   create  logical_network.dr-test
 #   create  logical_network.management
 #   create  cloud.management
 #   create  logical_network.tenants
 #   create  cloud.dr-copenhagen
 #   create  cloud.dr-oslo
 #   create  cloud.dr-stockholm
+#   create  network_site.dr-test
 #   create  network_site.management-copenhagen
 #   create  ip_pool.management-copenhagen
 #   create  network_site.management-oslo
@@ -54,6 +56,7 @@
 #   create  virtual_port_profile.live-migration
 #   create  virtual_port_profile.vm-roles
 #   create  logical_switch.fabric
+#   create  vm_network.dr-test
 #   create  vm_network.management
 #   create  vm_network.tenants-copenhagen
 #   create  vm_network.tenants-oslo
@@ -361,6 +364,22 @@ catch {
 if (-not $r.ok) { throw ('host_group.Stockholm/IaaS' + ': ' + $r.error) }
 $ids['host_group.Stockholm/IaaS'] = $r.id
 
+Write-Host ('create ' + 'logical_network.dr-test')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $obj = New-SCLogicalNetwork -Name 'DR Test' -Description 'Provider network for the isolated test failovers of the management stamp [fabric stamp=reference]' -EnableNetworkVirtualization $true -UseGRE $true -IsPVLAN $false -LogicalNetworkDefinitionIsolation $false -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('logical_network.dr-test' + ': ' + $r.error) }
+$ids['logical_network.dr-test'] = $r.id
+
 Write-Host ('create ' + 'logical_network.management')
 $r = (& {
 $ErrorActionPreference = 'Stop'
@@ -484,7 +503,7 @@ try {
     Import-Module VirtualMachineManager
     $jobGroup = [guid]::NewGuid()
     $hostGroups = @(foreach ($lookupId in @(@($ids['host_group.Stockholm/DR']))) { $found = @(Get-SCVMHostGroup -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
-    $networks = @(foreach ($lookupId in @(@($ids['logical_network.management'], $ids['logical_network.tenants']))) { $found = @(Get-SCLogicalNetwork -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $networks = @(foreach ($lookupId in @(@($ids['logical_network.dr-test'], $ids['logical_network.management'], $ids['logical_network.tenants']))) { $found = @(Get-SCLogicalNetwork -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
     $classes = @()
     Set-SCCloudCapacity -JobGroup $jobGroup -UseVMCountMaximum $true -UseCPUCountMaximum $true -UseMemoryMBMaximum $true -UseStorageGBMaximum $true -UseCustomQuotaCountMaximum $true -ErrorAction Stop | Out-Null
     Set-SCCloud -JobGroup $jobGroup -AddCloudResource (@($networks) + @($classes)) -ErrorAction Stop | Out-Null
@@ -504,6 +523,27 @@ catch {
 }) | ConvertFrom-Json
 if (-not $r.ok) { throw ('cloud.dr-stockholm' + ': ' + $r.error) }
 $ids['cloud.dr-stockholm'] = $r.id
+
+Write-Host ('create ' + 'network_site.dr-test')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $logicalNetwork = @(Get-SCLogicalNetwork -ID $ids['logical_network.dr-test'] -ErrorAction Stop)
+    if ($logicalNetwork.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $ids['logical_network.dr-test'] + ' (found ' + $logicalNetwork.Count + ')') }
+    $logicalNetwork = $logicalNetwork[0]
+    $hostGroups = @(foreach ($lookupId in @(@($ids['host_group.Stockholm/DR']))) { $found = @(Get-SCVMHostGroup -ID $lookupId -ErrorAction Stop); if ($found.Count -ne 1) { throw ('no single ' + 'host_group' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $subnetVlans = @((New-SCSubnetVLan -Subnet '10.250.0.0/24' -VLanID 950 -ErrorAction Stop))
+    $obj = New-SCLogicalNetworkDefinition -Name 'DR Test provider' -LogicalNetwork $logicalNetwork -VMHostGroup $hostGroups -SubnetVLan $subnetVlans -ErrorAction Stop
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('network_site.dr-test' + ': ' + $r.error) }
+$ids['network_site.dr-test'] = $r.id
 
 Write-Host ('create ' + 'network_site.management-copenhagen')
 $r = (& {
@@ -1123,7 +1163,7 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $sites = @(foreach ($lookupId in @(@($ids['network_site.management-oslo'], $ids['network_site.management-stretched']))) { $found = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq $lookupId }); if ($found.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
+    $sites = @(foreach ($lookupId in @(@($ids['network_site.dr-test'], $ids['network_site.management-oslo'], $ids['network_site.management-stretched']))) { $found = @(Get-SCLogicalNetworkDefinition -ReturnAllTypes -ErrorAction Stop | Where-Object { [string]$_.ID -eq $lookupId }); if ($found.Count -ne 1) { throw ('no single ' + 'network_site' + ' with ID ' + $lookupId + ' (found ' + $found.Count + ')') }; $found[0] })
     $obj = New-SCNativeUplinkPortProfile -Name 'Uplink Oslo' -Description 'Native uplink for the main location [fabric stamp=reference]' -LogicalNetworkDefinition $sites -LBFOTeamMode 'SwitchIndependent' -LBFOLoadBalancingAlgorithm 'Dynamic' -EnableNetworkVirtualization $false -ErrorAction Stop
     if ($null -eq $obj) { throw 'the script ended without the object it works on' }
     [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
@@ -1248,6 +1288,28 @@ catch {
 }) | ConvertFrom-Json
 if (-not $r.ok) { throw ('logical_switch.fabric' + ': ' + $r.error) }
 $ids['logical_switch.fabric'] = $r.id
+
+Write-Host ('create ' + 'vm_network.dr-test')
+$r = (& {
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module VirtualMachineManager
+    $logicalNetwork = @(Get-SCLogicalNetwork -ID $ids['logical_network.dr-test'] -ErrorAction Stop)
+    if ($logicalNetwork.Count -ne 1) { throw ('no single ' + 'logical_network' + ' with ID ' + $ids['logical_network.dr-test'] + ' (found ' + $logicalNetwork.Count + ')') }
+    $logicalNetwork = $logicalNetwork[0]
+
+    $obj = New-SCVMNetwork -Name 'DR Test' -Description '[fabric stamp=reference]' -LogicalNetwork $logicalNetwork -IsolationType 'WindowsNetworkVirtualization' -CAIPAddressPoolType 'IPV4' -PAIPAddressPoolType 'IPV4' -ErrorAction Stop
+    if ($null -eq $obj) { throw ('New-SCVMNetwork' + ' returned no object') }
+    New-SCVMSubnet -Name 'management-test' -VMNetwork $obj -SubnetVLan (New-SCSubnetVLan -Subnet '10.100.50.0/24' -VLanID 0 -ErrorAction Stop) -ErrorAction Stop | Out-Null
+    if ($null -eq $obj) { throw 'the script ended without the object it works on' }
+    [pscustomobject]@{ ok = $true; id = [string]$obj.ID; name = [string]$obj.Name; address = [string]$obj.Address } | ConvertTo-Json -Compress
+}
+catch {
+    [pscustomobject]@{ ok = $false; error = $_.Exception.Message; category = [string]$_.CategoryInfo.Category } | ConvertTo-Json -Compress
+}
+}) | ConvertFrom-Json
+if (-not $r.ok) { throw ('vm_network.dr-test' + ': ' + $r.error) }
+$ids['vm_network.dr-test'] = $r.id
 
 Write-Host ('create ' + 'vm_network.management')
 $r = (& {

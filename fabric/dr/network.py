@@ -1,0 +1,227 @@
+"""Where a failed-over adapter lands, from the model: network mappings, the recovery VM network's
+subnet, its static IP pool and the next address it would give, the VLANs a recovery host reaches."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from fabric.model.base import Resource
+from fabric.model.dr import CloudPairing, NetworkMapping
+from fabric.model.resources import HostGroup, IpGrant, IpPool, LogicalSwitch, NetworkSite, UplinkPortProfile, VmNetwork
+
+
+def group_paths(resources: Mapping[str, Resource]) -> dict[str, str]:
+    """Host group address → its path of display names (Oslo/IaaS)."""
+    groups = {a: r for a, r in resources.items() if isinstance(r, HostGroup)}
+    out: dict[str, str] = {}
+    for address in groups:
+        names, current, seen = [], address, set()
+        while current in groups and current not in seen:
+            seen.add(current)
+            names.append(groups[current].name)
+            current = groups[current].parent or ""
+        out[address] = "/".join(reversed(names))
+    return out
+
+
+def inside(path: str, tops: list[str]) -> bool:
+    """`path` is one of `tops` or below one of them (host group paths, case-insensitive)."""
+    folded = path.casefold()
+    return any(folded == t.casefold() or folded.startswith(t.casefold() + "/") for t in tops if t)
+
+
+def _addresses(spec: str) -> Iterator[int]:
+    """The addresses of `a`, `a-b` or a CIDR, as integers."""
+    try:
+        if "-" in spec:
+            first, last = spec.split("-", 1)
+            yield from range(int(ipaddress.ip_address(first.strip())), int(ipaddress.ip_address(last.strip())) + 1)
+        elif "/" in spec:
+            net = ipaddress.ip_network(spec, strict=False)
+            yield from range(int(net.network_address), int(net.broadcast_address) + 1)
+        else:
+            yield int(ipaddress.ip_address(spec))
+    except ValueError:
+        return
+
+
+@dataclass
+class Pools:
+    """The static IP pools of the model and what each has given: grants with an address, every
+    address a VM holds (a VMM pool never gives an address in use), and what this simulation gave."""
+
+    resources: Mapping[str, Resource]
+    taken: set[int] = field(default_factory=set)
+    _cursor: dict[str, int] = field(default_factory=dict)
+
+    def hold(self, address: str | None) -> None:
+        """Mark an address as in use."""
+        if address:
+            try:
+                self.taken.add(int(ipaddress.ip_address(address)))
+            except ValueError:
+                return
+
+    def for_subnet(self, vm_network: str, subnet_name: str, prefix: str | None, site: str | None) -> str | None:
+        """The pool VMM allocates from for a VM network's subnet: one on that VM subnet, else one
+        on its network site with the same subnet (a logical network's pool)."""
+        on_vm_subnet = [
+            a
+            for a, r in self.resources.items()
+            if isinstance(r, IpPool) and r.vm_network == vm_network and (r.vm_subnet in (None, subnet_name))
+        ]
+        if on_vm_subnet:
+            return on_vm_subnet[0]
+        on_site = [
+            a
+            for a, r in self.resources.items()
+            if isinstance(r, IpPool)
+            and site is not None
+            and r.network_site == site
+            and _same_net(r.subnet, prefix or "")
+        ]
+        return on_site[0] if on_site else None
+
+    def can_give(self, pool: str, address: str | None) -> bool:
+        """The pool's range holds `address` and nobody holds it."""
+        r = self.resources[pool]
+        assert isinstance(r, IpPool)
+        if not address:
+            return False
+        try:
+            value = int(ipaddress.ip_address(address))
+        except ValueError:
+            return False
+        first, last = int(ipaddress.ip_address(r.range_start)), int(ipaddress.ip_address(r.range_end))
+        return first <= value <= last and value not in self.taken and value not in self._kept_back(pool)
+
+    def in_subnet(self, pool: str, address: str | None) -> bool:
+        """`address` is inside the pool's subnet."""
+        r = self.resources[pool]
+        assert isinstance(r, IpPool)
+        try:
+            return address is not None and ipaddress.ip_address(address) in ipaddress.ip_network(r.subnet, strict=False)
+        except ValueError:
+            return False
+
+    def _kept_back(self, pool: str) -> set[int]:
+        r = self.resources[pool]
+        assert isinstance(r, IpPool)
+        out: set[int] = set()
+        for spec in [*r.reserved, *r.vips, *r.gateways]:
+            out.update(_addresses(spec))
+        return out
+
+    def next_free(self, pool: str) -> str | None:
+        """The next address the pool would give (lowest free one after the last given), or None."""
+        r = self.resources[pool]
+        assert isinstance(r, IpPool)
+        first, last = int(ipaddress.ip_address(r.range_start)), int(ipaddress.ip_address(r.range_end))
+        kept = self._kept_back(pool)
+        value = max(first, self._cursor.get(pool, first))
+        while value <= last and (value in self.taken or value in kept):
+            value += 1
+        if value > last:
+            return None
+        self._cursor[pool] = value + 1
+        self.taken.add(value)
+        return str(ipaddress.ip_address(value))
+
+
+def _same_net(a: str, b: str) -> bool:
+    try:
+        return ipaddress.ip_network(a, strict=False) == ipaddress.ip_network(b, strict=False)
+    except ValueError:
+        return False
+
+
+def granted(resources: Mapping[str, Resource]) -> dict[tuple[str, int], IpGrant]:
+    """Static grants by (VM name casefolded, adapter slot)."""
+    return {(r.vm.casefold(), r.adapter): r for r in resources.values() if isinstance(r, IpGrant)}
+
+
+def network_by_name(resources: Mapping[str, Resource], name: str | None) -> str | None:
+    """The address of the VM network with this display name (as a VM's adapter names it)."""
+    if not name:
+        return None
+    found = [a for a, r in resources.items() if isinstance(r, VmNetwork) and r.name.casefold() == name.casefold()]
+    return found[0] if found else None
+
+
+def mapping_for(resources: Mapping[str, Resource], network: str | None, pairing: str) -> str | None:
+    """The network mapping that maps `network` for this pairing (one naming no pairings serves all)."""
+    for a, r in resources.items():
+        if (
+            isinstance(r, NetworkMapping)
+            and r.primary_vm_network == network
+            and (not r.pairings or pairing in r.pairings)
+        ):
+            return a
+    return None
+
+
+def recovery_subnet(net: VmNetwork, source_subnet: str | None) -> tuple[str, str | None, str | None] | None:
+    """(name, prefix, site) of the recovery VM network's subnet ASR picks: the one named like the
+    source's, else the first (DR029)."""
+    if not net.subnets:
+        return None
+    chosen = next((s for s in net.subnets if source_subnet and s.name == source_subnet), net.subnets[0])
+    return chosen.name, chosen.subnet, chosen.network_site
+
+
+def source_subnet_name(net: VmNetwork | None, address: str | None) -> str | None:
+    """The name of the VM subnet of `net` holding `address`."""
+    if net is None or not address:
+        return None
+    try:
+        value = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    for s in net.subnets:
+        try:
+            if s.subnet is not None and value in ipaddress.ip_network(s.subnet, strict=False):
+                return s.name
+        except ValueError:
+            continue
+    return None
+
+
+def holds(net: VmNetwork, address: str | None) -> bool:
+    """A subnet of `net` contains `address`."""
+    return source_subnet_name(net, address) is not None
+
+
+def reachable_vlans(resources: Mapping[str, Resource], paths: Mapping[str, str], group: str, switch: str) -> set[int]:
+    """The VLANs a host in host group `group` reaches through virtual switch `switch`: the
+    subnets' VLANs of the network sites on the uplinks of the logical switch of that name,
+    scoped to the host's group or above it (a switch no logical switch names reaches none)."""
+    out: set[int] = set()
+    for r in resources.values():
+        if not isinstance(r, LogicalSwitch) or r.name.casefold() != switch.casefold():
+            continue
+        for uplink_address in r.uplink_port_profiles:
+            uplink = resources.get(uplink_address)
+            if not isinstance(uplink, UplinkPortProfile):
+                continue
+            for site_address in uplink.network_sites:
+                site = resources.get(site_address)
+                if isinstance(site, NetworkSite) and inside(group, [paths.get(g, "") for g in site.host_groups]):
+                    out |= {s.vlan for s in site.subnets}
+    return out
+
+
+def mapping_target(resources: Mapping[str, Resource], mapping: str | None) -> tuple[str, VmNetwork] | None:
+    """The recovery VM network (address, model) of the mapping at `mapping`."""
+    found = resources.get(mapping or "")
+    if not isinstance(found, NetworkMapping):
+        return None
+    target = resources.get(found.recovery_vm_network)
+    return (found.recovery_vm_network, target) if isinstance(target, VmNetwork) else None
+
+
+def pairing_of(resources: Mapping[str, Resource], address: str) -> CloudPairing | None:
+    """The pairing at `address`, if it is one."""
+    r = resources.get(address)
+    return r if isinstance(r, CloudPairing) else None

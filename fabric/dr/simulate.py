@@ -1,0 +1,872 @@
+"""`fabric dr simulate`: a deterministic replay of a recovery plan, before anyone presses the button.
+
+A pure function of the stamp's model, the facts read from the live fabric (hosts, VMs, replicas,
+replication) and the options (failover type, direction, an action made to fail, a test network).
+It walks the plan as Site Recovery runs it — the shutdown step, the failover step, then each boot
+group: pre-actions in order, the group's VMs in parallel, post-actions — and gives a timeline,
+per VM and adapter where it lands and which address it gets (and the rule that decided it), the
+findings (the S rules), the RTO estimate and the RPO bound. See docs/design.md ("Failover
+simulation") for every choice the brief leaves open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from fabric.dr import network
+from fabric.dr.facts import Adapter, DrFacts
+from fabric.errors import FabricError
+from fabric.model.base import Resource
+from fabric.model.dr import Action, AdapterRecovery, NetworkMapping, ProtectedVm, RecoveryPlan, ReplicationPolicy
+from fabric.model.resources import VmNetwork
+
+FailoverType = Literal["test", "planned", "unplanned"]
+Direction = Literal["primary_to_recovery", "recovery_to_primary"]
+Severity = Literal["error", "warning"]
+SIMULATION_FORMAT = 1  # the JSON document's format_version
+
+# estimates fabric assumes where the design gives none (docs/design.md): one VM's disks failing
+# over, the built-in network preparation, a planned failover's last synchronisation (worst: twice)
+FAILOVER_SECONDS = 120
+FAILOVER_WORST_SECONDS = 300
+PREPARE_SECONDS = 60
+PREPARE_WORST_SECONDS = 600  # it runs as a script: VMM's limit
+APIPA = "169.254.x.x"
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to simulate: `fail` names an action (NAME or STEP/NAME) that fails; `test_network`
+    is a vm_network address or "none" (default: the plan's)."""
+
+    plan: str
+    type: FailoverType
+    direction: Direction = "primary_to_recovery"
+    fail: str | None = None
+    test_network: str | None = None
+
+
+@dataclass(frozen=True)
+class AdapterOutcome:
+    """Where one adapter lands: VM network (None: not connected), switch, VLAN, address and why."""
+
+    slot: int
+    mode: str
+    vm_network: str | None
+    switch: str | None
+    vlan: int | None
+    ip: str | None
+    rule: str
+    was: str | None  # the primary's address
+    ok: bool  # the outcome is what the design intends
+
+
+@dataclass(frozen=True)
+class VmOutcome:
+    """One VM of the plan: its group, the host it starts on, when it is up, its adapters."""
+
+    address: str
+    vm: str
+    group: str
+    host: str | None
+    status: Literal["up", "not started", "no replica"]
+    up_at: int | None
+    adapters: tuple[AdapterOutcome, ...] = ()
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of the timeline: `start` seconds after the plan starts, expected and worst-case
+    durations (None: unbounded), what happens, and its status."""
+
+    start: int
+    step: str
+    what: str
+    kind: Literal["action", "shutdown", "failover", "boot"]
+    status: Literal["run", "skipped", "paused", "failed", "not run"]
+    expected: int = 0
+    worst: int | None = 0
+    detail: str = ""
+    vms: tuple[str, ...] = ()
+    manual: bool = False  # an operator's step: the plan waits for them
+
+
+@dataclass(frozen=True)
+class SimFinding:
+    """An S-rule finding: the rule, its severity, what it is about, and what happens."""
+
+    rule: str
+    severity: Severity
+    subject: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """RTO in seconds: expected and worst case (None: unbounded), and the manual share of each;
+    `automatic_worst` is the worst case of everything but the manual steps."""
+
+    expected: int
+    worst: int | None
+    manual_expected: int
+    manual_worst: int | None
+    automatic_worst: int = 0
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """The outcome of `simulate`."""
+
+    plan: str
+    name: str
+    type: FailoverType
+    direction: Direction
+    test_network: str | None
+    events: tuple[Event, ...]
+    vms: tuple[VmOutcome, ...]
+    findings: tuple[SimFinding, ...]
+    rto: Estimate
+    rpo_seconds: int | None
+    stopped_at: str | None = None
+
+    def errors(self) -> list[SimFinding]:
+        """The findings of severity error."""
+        return [f for f in self.findings if f.severity == "error"]
+
+
+@dataclass
+class _Run:
+    """The walk's mutable state: the clock, what ran, what the preparation fixed."""
+
+    fabric: Mapping[str, Resource]
+    facts: DrFacts
+    opts: Options
+    plan: RecoveryPlan
+    test_network: str | None
+    t: int = 0
+    stopped: str | None = None
+    prepared: bool = False
+    events: list[Event] = field(default_factory=list)
+    findings: list[SimFinding] = field(default_factory=list)
+    outcomes: list[VmOutcome] = field(default_factory=list)
+    manual_expected: int = 0
+    manual_worst: int | None = 0
+    automatic_worst: int = 0
+    up: dict[str, int] = field(default_factory=dict)
+    pools: network.Pools | None = None
+
+    def add(self, event: Event) -> None:
+        self.events.append(event)
+        if event.status in ("run", "paused", "failed"):
+            self.t += event.expected
+            if not event.manual:  # a manual step's worst case is counted apart (it may be unbounded)
+                self.automatic_worst += event.worst or 0
+
+    def find(self, rule: str, severity: Severity, subject: str, message: str) -> None:
+        self.findings.append(SimFinding(rule, severity, subject, message))
+
+
+def resolve_plan(resources: Mapping[str, Resource], given: str) -> str:
+    """The address of the recovery plan `given` names (an address, a key or a display name)."""
+    plans = {a: r for a, r in resources.items() if isinstance(r, RecoveryPlan)}
+    for address, r in plans.items():
+        if given in (address, address.split(".", 1)[1]) or given.casefold() == r.name.casefold():
+            return address
+    known = ", ".join(sorted(plans)) or "none: the stamp declares no recovery_plan"
+    raise FabricError(f"no recovery plan {given!r} in this stamp (recovery plans: {known})")
+
+
+def _actions(plan: RecoveryPlan) -> list[tuple[str, Action]]:
+    """Every action with the step it belongs to (shutdown, failover, or the group's name)."""
+    out = [(f"shutdown/{a.name}", a) for a in (*plan.shutdown.pre, *plan.shutdown.post)]
+    out += [(f"failover/{a.name}", a) for a in (*plan.failover.pre, *plan.failover.post)]
+    for g in plan.groups:
+        out += [(f"{g.name}/{a.name}", a) for a in (*g.pre, *g.post)]
+    return out
+
+
+def _failing(plan: RecoveryPlan, given: str | None) -> str | None:
+    """The qualified STEP/NAME of the action `--fail` names (FabricError if none or several)."""
+    if given is None:
+        return None
+    qualified = [q for q, _ in _actions(plan)]
+    matches = [q for q in qualified if given in (q, q.split("/", 1)[1])]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise FabricError(f"--fail {given!r}: the plan has no such action (actions: {', '.join(qualified) or 'none'})")
+    raise FabricError(f"--fail {given!r} names {len(matches)} actions; say which: {', '.join(matches)}")
+
+
+def simulate(resources: Mapping[str, Resource], facts: DrFacts, opts: Options) -> Simulation:
+    """Replay the recovery plan `opts.plan` (an address in `resources`); see the module docstring.
+    FabricError for an option that names nothing."""
+    plan = resources.get(opts.plan)
+    if not isinstance(plan, RecoveryPlan):
+        raise FabricError(f"{opts.plan} is not a recovery plan of this stamp")
+    test_network = _test_network(resources, plan, opts)
+    run = _Run(resources, facts, replace(opts, fail=_failing(plan, opts.fail)), plan, test_network)
+    run.pools = _pools(resources, facts)
+    _preflight(run)
+    _shutdown(run)
+    _failover(run)
+    for group in plan.groups:
+        _group(run, group.name, group.pre, group.vms, group.post)
+    _order_findings(run)
+    worst = None if run.manual_worst is None else run.automatic_worst + run.manual_worst
+    rto = Estimate(run.t, worst, run.manual_expected, run.manual_worst, run.automatic_worst)
+    return Simulation(
+        plan=opts.plan,
+        name=plan.name,
+        type=opts.type,
+        direction=opts.direction,
+        test_network=test_network if opts.type == "test" else None,
+        events=tuple(run.events),
+        vms=tuple(run.outcomes),
+        findings=tuple(run.findings),
+        rto=rto,
+        rpo_seconds=_rpo(resources, plan, opts.type),
+        stopped_at=run.stopped,
+    )
+
+
+def _test_network(resources: Mapping[str, Resource], plan: RecoveryPlan, opts: Options) -> str | None:
+    if opts.test_network is None:
+        return plan.test_network
+    if opts.test_network.casefold() == "none":
+        return None
+    address = opts.test_network if "." in opts.test_network else f"vm_network.{opts.test_network}"
+    if not isinstance(resources.get(address), VmNetwork):
+        raise FabricError(f"--test-network {opts.test_network!r} is not a vm_network of this stamp (or none)")
+    return address
+
+
+def _pools(resources: Mapping[str, Resource], facts: DrFacts) -> network.Pools:
+    pools = network.Pools(resources)
+    for grant in network.granted(resources).values():
+        pools.hold(grant.address)
+    for vm in facts.primaries.values():  # a pool never gives an address a VM holds
+        for adapter in vm.adapters:
+            pools.hold(adapter.ip)
+    return pools
+
+
+def _rpo(resources: Mapping[str, Resource], plan: RecoveryPlan, kind: FailoverType) -> int | None:
+    """Unplanned: at most the slowest copy frequency of the plan's pairings' policies (the lab
+    observes no lag). Planned: none lost (the last changes are copied first). Test: not asked."""
+    if kind != "unplanned":
+        return 0 if kind == "planned" else None
+    worst = 0
+    for vm_address in {v for g in plan.groups for v in g.vms}:
+        vm = resources.get(vm_address)
+        pairing = network.pairing_of(resources, vm.pairing) if isinstance(vm, ProtectedVm) else None
+        policy = resources.get(pairing.policy) if pairing else None
+        if isinstance(policy, ReplicationPolicy):
+            worst = max(worst, policy.copy_frequency_seconds)
+    return worst
+
+
+def _preflight(run: _Run) -> None:
+    """Findings that hold before the first step: VMs not replicating, health before a planned
+    failover, a gate an unplanned failover ignores, a drill into production."""
+    for vm_address in dict.fromkeys(v for g in run.plan.groups for v in g.vms):
+        vm = run.fabric.get(vm_address)
+        if not isinstance(vm, ProtectedVm):
+            continue
+        replication = run.facts.replication.get(vm.vm.casefold())
+        if replication is None:
+            run.find("DR038", "error", vm_address, f"{vm.vm} is not replicating: there is no replica to fail over")
+            continue
+        if replication.state != "Replicating" or replication.health != "Normal":
+            severity: Severity = "error" if run.opts.type == "planned" else "warning"
+            run.find(
+                "DR032",
+                severity,
+                vm_address,
+                f"{vm.vm} replication is {replication.state}, health {replication.health}",
+            )
+    if run.opts.type == "unplanned":
+        for qualified, action in _actions(run.plan):
+            if action.script is not None and action.script.gate and _runs(run, action):
+                run.find(
+                    "DR019",
+                    "warning",
+                    qualified,
+                    "this gate does not stop an unplanned failover: a failing script is recorded and the plan goes on",
+                )
+    if run.opts.type == "test":
+        _test_network_findings(run)
+
+
+def _test_network_findings(run: _Run) -> None:
+    production = {r.recovery_vm_network for r in run.fabric.values() if isinstance(r, NetworkMapping)}
+    keep = [
+        (g.name, v)
+        for g in run.plan.groups
+        for v in g.vms
+        if isinstance(vm := run.fabric.get(v), ProtectedVm) and any(a.mode == "keep_ip" for a in vm.adapters)
+    ]
+    if run.test_network is None:
+        if keep:
+            run.find(
+                "DR020",
+                "warning",
+                run.opts.plan,
+                "test network none: the keep_ip adapters cannot be exercised (use an isolated test VM network that "
+                "carries the same subnet)",
+            )
+    elif run.test_network in production:
+        run.find(
+            "DR020",
+            "warning",
+            run.opts.plan,
+            f"the drill connects test VMs to {run.test_network}, a production recovery network: two copies of "
+            "each VM's identity",
+        )
+
+
+def _runs(run: _Run, action: Action) -> bool:
+    return run.opts.type in action.failover_types and run.opts.direction in action.directions
+
+
+def _action(run: _Run, step: str, action: Action) -> None:
+    qualified = f"{step}/{action.name}"
+    if run.stopped is not None:
+        run.add(Event(run.t, step, action.name, "action", "not run", detail=f"after {run.stopped} failed"))
+        return
+    if not _runs(run, action):
+        why = run.opts.type if run.opts.type not in action.failover_types else run.opts.direction.replace("_", " ")
+        run.add(Event(run.t, step, action.name, "action", "skipped", detail=f"not for {why}"))
+        return
+    expected, worst, detail = _duration(action)
+    failed = run.opts.fail == qualified
+    status: Literal["run", "paused", "failed"] = "failed" if failed else "paused" if action.manual else "run"
+    if failed:
+        outcome = "the plan stops" if run.opts.type != "unplanned" else "unplanned: recorded, the plan goes on"
+        detail = f"{detail}; fails ({outcome})"
+    run.add(
+        Event(run.t, step, action.name, "action", status, expected, worst, detail, manual=action.manual is not None)
+    )
+    if action.manual is not None:
+        run.manual_expected += expected
+        run.manual_worst = None if run.manual_worst is None or worst is None else run.manual_worst + worst
+    if failed and run.opts.type != "unplanned":
+        run.stopped = qualified
+        run.find(
+            "DR040", "error", qualified, f"fails: the {run.opts.type} failover stops here; what follows does not run"
+        )
+    elif failed:
+        run.find("DR019", "warning", qualified, "fails: an unplanned failover records it and goes on")
+    if action.builtin == "prepare_replica_network" and not failed:
+        run.prepared = True
+
+
+def _duration(action: Action) -> tuple[int, int | None, str]:
+    if action.manual is not None:
+        limit = "unbounded" if action.manual.max is None else f"max {_clock(action.manual.max)}"
+        return action.manual.estimate, action.manual.max, f"manual: {action.manual.instructions} ({limit})"
+    if action.script is not None:
+        s = action.script
+        where = s.library_script or s.path
+        return s.estimate, s.timeout, f"script {where} on the {s.location} side (timeout {_clock(s.timeout)})"
+    return (
+        PREPARE_SECONDS,
+        PREPARE_WORST_SECONDS,
+        "built-in: replica adapters to their switch and VLAN, failover TCP/IP cleared",
+    )
+
+
+def _count(n: int, one: str, text: str, many: str = "") -> str:
+    """`text` with `n one` (or `n many`) in its `{}`; one thing is not done "in parallel"."""
+    if n == 1:
+        return text.replace(" in parallel", "").format(f"1 {one}")
+    return text.format(f"{n} {many or one + 's'}")
+
+
+def _clock(seconds: int) -> str:
+    return f"{seconds // 60}m{seconds % 60:02d}s"
+
+
+def _plan_vms(run: _Run) -> list[ProtectedVm]:
+    return [
+        vm
+        for v in dict.fromkeys(v for g in run.plan.groups for v in g.vms)
+        if isinstance(vm := run.fabric.get(v), ProtectedVm)
+    ]
+
+
+def _shutdown(run: _Run) -> None:
+    for action in run.plan.shutdown.pre:
+        _action(run, "shutdown", action)
+    vms = _plan_vms(run)
+    if run.stopped is not None:
+        run.add(Event(run.t, "shutdown", "shut down the primaries", "shutdown", "not run"))
+    elif run.opts.type == "planned" and run.opts.direction == "primary_to_recovery":
+        longest = max((v.shutdown_seconds for v in vms), default=0)
+        names = tuple(v.vm for v in vms)
+        run.add(
+            Event(
+                run.t,
+                "shutdown",
+                _count(len(vms), "primary", "shut down {} in parallel", "primaries"),
+                "shutdown",
+                "run",
+                longest,
+                longest,
+                vms=names,
+            )
+        )
+    elif run.opts.type == "planned":
+        longest = max((v.shutdown_seconds for v in vms), default=0)
+        run.add(
+            Event(
+                run.t,
+                "shutdown",
+                _count(len(vms), "VM", "shut down {} at the recovery site in parallel"),
+                "shutdown",
+                "run",
+                longest,
+                longest,
+            )
+        )
+    else:
+        why = (
+            "test failover: the primaries keep running"
+            if run.opts.type == "test"
+            else "unplanned: the primary site is assumed lost"
+        )
+        run.add(Event(run.t, "shutdown", "shut down the primaries", "shutdown", "skipped", detail=why))
+    for action in run.plan.shutdown.post:
+        _action(run, "shutdown", action)
+
+
+def _failover(run: _Run) -> None:
+    for action in run.plan.failover.pre:
+        _action(run, "failover", action)
+    vms = _plan_vms(run)
+    if run.stopped is not None:
+        run.add(Event(run.t, "failover", "fail over the disks", "failover", "not run"))
+    else:
+        if run.opts.type == "planned":
+            sync = _copy_frequency(run, vms)
+            run.add(
+                Event(
+                    run.t,
+                    "failover",
+                    "copy the last changes (planned: no data lost)",
+                    "failover",
+                    "run",
+                    sync,
+                    2 * sync,
+                )
+            )
+        run.add(
+            Event(
+                run.t,
+                "failover",
+                _count(len(vms), "VM", "prepare the disks of {} in parallel"),
+                "failover",
+                "run",
+                FAILOVER_SECONDS if vms else 0,
+                FAILOVER_WORST_SECONDS if vms else 0,
+            )
+        )
+    for action in run.plan.failover.post:
+        _action(run, "failover", action)
+
+
+def _copy_frequency(run: _Run, vms: list[ProtectedVm]) -> int:
+    worst = 0
+    for vm in vms:
+        pairing = network.pairing_of(run.fabric, vm.pairing)
+        policy = run.fabric.get(pairing.policy) if pairing else None
+        if isinstance(policy, ReplicationPolicy):
+            worst = max(worst, policy.copy_frequency_seconds)
+    return worst
+
+
+def _group(run: _Run, name: str, pre: list[Action], members: list[str], post: list[Action]) -> None:
+    for action in pre:
+        _action(run, name, action)
+    vms = [(a, v) for a in members if isinstance(v := run.fabric.get(a), ProtectedVm)]
+    if run.stopped is not None:
+        run.add(
+            Event(run.t, name, _count(len(vms), "VM", "start {}"), "boot", "not run", vms=tuple(v.vm for _, v in vms))
+        )
+        for address, vm in vms:
+            run.outcomes.append(VmOutcome(address, vm.vm, name, None, "not started", None))
+    else:
+        longest = max((v.boot_seconds for _, v in vms), default=0)
+        up_at = run.t + longest
+        for address, vm in vms:
+            outcome = _vm_outcome(run, address, vm, name, up_at)
+            run.outcomes.append(outcome)
+            if outcome.status == "up":
+                run.up[address] = up_at
+        started = [v.vm for _, v in vms]
+        run.add(
+            Event(
+                run.t,
+                name,
+                _count(len(vms), "VM", "start {} in parallel"),
+                "boot",
+                "run",
+                longest,
+                longest,
+                vms=tuple(started),
+            )
+        )
+    for action in post:
+        _action(run, name, action)
+
+
+def _vm_outcome(run: _Run, address: str, vm: ProtectedVm, group: str, up_at: int) -> VmOutcome:
+    key = vm.vm.casefold()
+    primary = run.facts.primaries.get(key)
+    replica = run.facts.replicas.get(key)
+    replication = run.facts.replication.get(key)
+    if primary is None or replica is None or replication is None:
+        return VmOutcome(address, vm.vm, group, None, "no replica", None)
+    back = run.opts.direction == "recovery_to_primary"
+    host = primary.host if back else replica.host
+    declared = {a.adapter: a for a in vm.adapters}
+    adapters = []
+    for slot, source in enumerate(primary.adapters):
+        intent = declared.get(slot, AdapterRecovery(adapter=slot))
+        on_replica = replica.adapters[slot] if slot < len(replica.adapters) else source
+        if back:
+            outcome = _failback(slot, intent, source)
+        else:
+            outcome = _adapter(run, address, vm, intent, source, on_replica, host)
+        adapters.append(outcome)
+    return VmOutcome(address, vm.vm, group, host, "up", up_at, tuple(adapters))
+
+
+def _failback(slot: int, intent: AdapterRecovery, source: Adapter) -> AdapterOutcome:
+    """Back to the primary: each adapter returns to its own network and address (the mapping is
+    used in reverse; the primary's pool kept the address for it)."""
+    rule = "original address (failback)" if source.ip else "not connected (it was not on the primary either)"
+    return AdapterOutcome(
+        slot, intent.mode, source.vm_network, source.switch, source.vlan, source.ip, rule, source.ip, True
+    )
+
+
+def _adapter(
+    run: _Run, address: str, vm: ProtectedVm, intent: AdapterRecovery, source: Adapter, replica: Adapter, host: str
+) -> AdapterOutcome:
+    failover = replica.failover_ipv4
+    if run.prepared and intent.mode == "keep_ip":
+        failover = "disabled"  # the preparation cleared it, where the guest keeps its static IP
+    if run.opts.type == "test":
+        return _test_adapter(run, address, vm, intent, source, replica, failover)
+    if intent.mode == "keep_ip":
+        return _keep_ip(run, address, vm, intent, source, replica, failover, host)
+    if intent.mode == "failover_ip":
+        return _failover_ip(run, address, vm, intent, source, replica, failover)
+    return _mapped(run, address, vm, intent, source, failover)
+
+
+def _subject(address: str, slot: int) -> str:
+    return f"{address} adapter {slot}"
+
+
+def _apipa(
+    run: _Run,
+    address: str,
+    vm: ProtectedVm,
+    intent: AdapterRecovery,
+    source: Adapter,
+    network_name: str | None,
+    switch: str | None,
+    vlan: int | None,
+) -> AdapterOutcome:
+    prepared = " and no prepare_replica_network runs before its group" if not run.prepared else ""
+    run.find(
+        "DR012",
+        "error",
+        _subject(address, intent.adapter),
+        f"{vm.vm}: failover TCP/IP is enabled with no address{prepared}: the guest comes up with {APIPA} (APIPA)",
+    )
+    return AdapterOutcome(
+        intent.adapter,
+        intent.mode,
+        network_name,
+        switch,
+        vlan,
+        APIPA,
+        "APIPA (failover TCP/IP enabled and empty)",
+        source.ip,
+        False,
+    )
+
+
+def _keep_ip(
+    run: _Run,
+    address: str,
+    vm: ProtectedVm,
+    intent: AdapterRecovery,
+    source: Adapter,
+    replica: Adapter,
+    failover: object,
+    host: str,
+) -> AdapterOutcome:
+    switch = intent.switch if run.prepared and intent.switch else replica.switch
+    vlan = _keep_vlan(run, vm, intent, source) if run.prepared else replica.vlan
+    if failover == "enabled_empty":
+        return _apipa(run, address, vm, intent, source, None, switch, vlan)
+    if isinstance(failover, Mapping):
+        given = str(failover.get("address"))
+        run.find(
+            "DR012",
+            "error",
+            _subject(address, intent.adapter),
+            f"{vm.vm}: failover TCP/IP is set: the guest takes {given} instead of keeping {source.ip}",
+        )
+        return AdapterOutcome(
+            intent.adapter, intent.mode, None, switch, vlan, given, "failover IP (not kept)", source.ip, False
+        )
+    host_facts = run.facts.hosts.get(host.casefold())
+    paths = network.group_paths(run.fabric)
+    reached = (
+        network.reachable_vlans(run.fabric, paths, host_facts.host_group, switch) if host_facts and switch else set()
+    )
+    has_switch = bool(host_facts and switch and switch.casefold() in {s.casefold() for s in host_facts.switches})
+    if (
+        has_switch
+        and vlan is not None
+        and vlan in reached
+        and (intent.switch is None or (switch or "").casefold() == intent.switch.casefold())
+    ):
+        return AdapterOutcome(
+            intent.adapter, intent.mode, None, switch, vlan, source.ip, "kept (stretched VLAN)", source.ip, True
+        )
+    why = (
+        f"switch {switch or '(none)'!r} is not on host {host}"
+        if not has_switch
+        else f"VLAN {vlan} does not reach host {host} through switch {switch!r}"
+        if vlan not in reached
+        else f"it is on switch {switch!r}, and the design says {intent.switch!r}"
+    )
+    run.find(
+        "DR011",
+        "error",
+        _subject(address, intent.adapter),
+        f"{vm.vm}: {why}: the guest keeps {source.ip} on a network that does not carry it",
+    )
+    return AdapterOutcome(
+        intent.adapter, intent.mode, None, switch, vlan, source.ip, f"isolated ({why})", source.ip, False
+    )
+
+
+def _keep_vlan(run: _Run, vm: ProtectedVm, intent: AdapterRecovery, source: Adapter) -> int:
+    if intent.vlan is not None:
+        return intent.vlan
+    return source.vlan
+
+
+def _failover_ip(
+    run: _Run,
+    address: str,
+    vm: ProtectedVm,
+    intent: AdapterRecovery,
+    source: Adapter,
+    replica: Adapter,
+    failover: object,
+) -> AdapterOutcome:
+    slot = intent.adapter
+    mapping = network.mapping_for(run.fabric, network.network_by_name(run.fabric, source.vm_network), vm.pairing)
+    target = network.mapping_target(run.fabric, mapping)
+    name = target[1].name if target else None
+    if failover == "enabled_empty":
+        return _apipa(run, address, vm, intent, source, name, replica.switch, replica.vlan)
+    if not isinstance(failover, Mapping):
+        run.find(
+            "DR012",
+            "error",
+            _subject(address, slot),
+            f"{vm.vm}: failover TCP/IP is off on the replica: the guest keeps {source.ip}, its primary address",
+        )
+        return AdapterOutcome(
+            slot,
+            intent.mode,
+            name,
+            replica.switch,
+            replica.vlan,
+            source.ip,
+            "primary address (failover TCP/IP off)",
+            source.ip,
+            False,
+        )
+    given = str(failover.get("address"))
+    return AdapterOutcome(slot, intent.mode, name, replica.switch, replica.vlan, given, "failover IP", source.ip, True)
+
+
+def _mapped(
+    run: _Run, address: str, vm: ProtectedVm, intent: AdapterRecovery, source: Adapter, failover: object
+) -> AdapterOutcome:
+    slot = intent.adapter
+    primary_net = network.network_by_name(run.fabric, source.vm_network)
+    if source.vm_network is None:
+        return AdapterOutcome(
+            slot, intent.mode, None, None, None, None, "not connected (not on the primary either)", None, True
+        )
+    mapping = network.mapping_for(run.fabric, primary_net, vm.pairing)
+    if mapping is None:
+        run.find(
+            "DR007",
+            "error",
+            _subject(address, slot),
+            f"{vm.vm}: VM network {source.vm_network!r} has no mapping for {vm.pairing}: "
+            "the replica is connected to no network",
+        )
+        return AdapterOutcome(
+            slot, intent.mode, None, None, None, None, "not connected (no network mapping)", source.ip, False
+        )
+    found = network.mapping_target(run.fabric, mapping)
+    if found is None:
+        return AdapterOutcome(
+            slot,
+            intent.mode,
+            None,
+            None,
+            None,
+            None,
+            "not connected (the mapping's network is not in the stamp)",
+            source.ip,
+            False,
+        )
+    target_address, target = found
+    source_net = run.fabric.get(primary_net or "")
+    chosen = network.recovery_subnet(
+        target, network.source_subnet_name(source_net if isinstance(source_net, VmNetwork) else None, source.ip)
+    )
+    vlan = None
+    if chosen is not None:
+        vlan = next((s.vlan for s in target.subnets if s.name == chosen[0]), None)
+    if failover == "enabled_empty":
+        return _apipa(run, address, vm, intent, source, target.name, None, vlan)
+    if not source.static or intent.mode == "dhcp":  # Site Recovery leaves DHCP adapters to DHCP
+        return AdapterOutcome(
+            slot, intent.mode, target.name, None, vlan, None, "DHCP on the recovery network", source.ip, True
+        )
+    assert run.pools is not None
+    pool = network.Pools.for_subnet(run.pools, target_address, chosen[0], chosen[1], chosen[2]) if chosen else None
+    if pool is None:
+        run.find(
+            "DR030",
+            "error",
+            _subject(address, slot),
+            f"{vm.vm}: VM network {target.name!r} has no static IP pool: allocation fails",
+        )
+        return AdapterOutcome(
+            slot, intent.mode, target.name, None, vlan, None, "allocation fails (no static IP pool)", source.ip, False
+        )
+    if run.pools.can_give(pool, source.ip):
+        run.pools.hold(source.ip)
+        return AdapterOutcome(
+            slot, intent.mode, target.name, None, vlan, source.ip, f"kept (free in {pool})", source.ip, True
+        )
+    given = run.pools.next_free(pool)
+    if given is None:
+        run.find("DR030", "error", _subject(address, slot), f"{vm.vm}: {pool} has no free address: allocation fails")
+        return AdapterOutcome(
+            slot, intent.mode, target.name, None, vlan, None, f"allocation fails ({pool} is full)", source.ip, False
+        )
+    if run.pools.in_subnet(pool, source.ip):  # it could have kept it: the pool holds it for the primary
+        run.find(
+            "DR008",
+            "warning",
+            _subject(address, slot),
+            f"{vm.vm}: gets {given}, not {source.ip}: {pool} holds that address already (the primary's pool, on one "
+            "VMM server)",
+        )
+    return AdapterOutcome(slot, intent.mode, target.name, None, vlan, given, f"new from {pool}", source.ip, True)
+
+
+def _test_adapter(
+    run: _Run,
+    address: str,
+    vm: ProtectedVm,
+    intent: AdapterRecovery,
+    source: Adapter,
+    replica: Adapter,
+    failover: object,
+) -> AdapterOutcome:
+    slot = intent.adapter
+    test_net = run.fabric.get(run.test_network or "")
+    if failover == "enabled_empty":
+        name = test_net.name if isinstance(test_net, VmNetwork) else None
+        return _apipa(run, address, vm, intent, source, name, replica.switch, replica.vlan)
+    if run.test_network is None:
+        return AdapterOutcome(
+            slot,
+            intent.mode,
+            None,
+            None,
+            None,
+            None,
+            "not connected (test network: none)",
+            source.ip,
+            intent.mode != "keep_ip",
+        )
+    net = test_net
+    assert isinstance(net, VmNetwork) and run.test_network is not None
+    if not source.static or intent.mode == "dhcp":
+        return AdapterOutcome(
+            slot, intent.mode, net.name, None, None, None, "DHCP on the test network", source.ip, True
+        )
+    if network.holds(net, source.ip):
+        return AdapterOutcome(
+            slot,
+            intent.mode,
+            net.name,
+            None,
+            None,
+            source.ip,
+            "kept (the test network carries its subnet)",
+            source.ip,
+            True,
+        )
+    first = net.subnets[0] if net.subnets else None
+    assert run.pools is not None
+    pool = run.pools.for_subnet(run.test_network, first.name, first.subnet, first.network_site) if first else None
+    given = run.pools.next_free(pool) if pool else None
+    if given is None:
+        run.find(
+            "DR030",
+            "error",
+            _subject(address, slot),
+            f"{vm.vm}: test network {net.name!r} gives no address: allocation fails",
+        )
+        return AdapterOutcome(
+            slot, intent.mode, net.name, None, None, None, "allocation fails (test network)", source.ip, False
+        )
+    return AdapterOutcome(
+        slot,
+        intent.mode,
+        net.name,
+        None,
+        None,
+        given,
+        f"new from {pool} (test network)",
+        source.ip,
+        intent.mode != "keep_ip",
+    )
+
+
+def _order_findings(run: _Run) -> None:
+    """DR037: a protected VM declared to depend on another starts before it is up."""
+    for outcome in run.outcomes:
+        vm = run.fabric.get(outcome.address)
+        if not isinstance(vm, ProtectedVm) or outcome.status != "up" or outcome.up_at is None:
+            continue
+        for dependency in vm.depends_on:
+            if not isinstance(run.fabric.get(dependency), ProtectedVm):
+                continue
+            started = outcome.up_at - vm.boot_seconds
+            ready = run.up.get(dependency)
+            if ready is None or ready > started:
+                when = "never comes up in this plan" if ready is None else "is not up yet when it starts"
+                run.find("DR037", "warning", outcome.address, f"{outcome.vm} depends on {dependency}, which {when}")

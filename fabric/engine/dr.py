@@ -1,0 +1,161 @@
+"""`fabric dr …` in the engine: the facts a simulation reads, gathered from the provider, the plan's
+pending changes, which a simulation warns about (it replays what the code says), and `check`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from fabric.dr.facts import DrFacts, facts_from
+from fabric.dr.simulate import Options, SimFinding, Simulation, resolve_plan, simulate
+from fabric.errors import FabricError
+from fabric.model.base import Resource
+from fabric.model.dr import ProtectedVm, RecoveryPlan
+from fabric.plan.action import Action
+from fabric.providers.logged import unwrapped
+
+if TYPE_CHECKING:
+    from fabric.engine import Session
+
+
+def dr_facts(session: Session) -> DrFacts:
+    """Hosts, VMs and replication from the provider (FabricError if it cannot tell them)."""
+    provider = unwrapped(session.provider)
+    reader = getattr(provider, "dr_facts", None)
+    if reader is None:
+        raise FabricError(
+            f"the {provider.name} provider cannot read Hyper-V hosts, VMs and replicas yet: "
+            "fabric dr simulate runs against the lab (provider: lab)"
+        )
+    raw = reader()
+    return facts_from(raw["hosts"], raw["vms"], raw["replication"])
+
+
+def simulation(session: Session, options: Options) -> Simulation:
+    """Simulate the recovery plan `options.plan` names (an address, key or name) over the live
+    facts; a warning finding when the stamp has changes not applied yet."""
+    from fabric.engine import plan
+
+    address = resolve_plan(session.fabric.resources, options.plan)
+    result = simulate(
+        session.fabric.resources,
+        dr_facts(session),
+        Options(address, options.type, options.direction, options.fail, options.test_network),
+    )
+    pending = [c.address for c in plan(session).changes if c.action is not Action.NOOP]
+    if pending:
+        shown = ", ".join(pending[:5]) + (f" and {len(pending) - 5} more" if len(pending) > 5 else "")
+        note = SimFinding(
+            "DR039",
+            "warning",
+            result.plan,
+            f"{len(pending)} change(s) not applied yet ({shown}): simulated as the code says; fabric apply first",
+        )
+        result = replace(result, findings=(note, *result.findings))
+    return result
+
+
+@dataclass(frozen=True)
+class CheckFinding:
+    """One finding of `fabric dr check`: a rule, its severity, its subject and message, and the
+    failover types whose simulation found it (empty: found without simulating)."""
+
+    rule: str
+    severity: str
+    subject: str
+    message: str
+    types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What `fabric dr check` found, with the posture it read."""
+
+    plans: tuple[str, ...]
+    protected: int
+    replicating: int
+    findings: tuple[CheckFinding, ...]
+    not_checked: tuple[str, ...]
+
+
+NOT_CHECKED = (
+    "DR033 drill age and test failovers left uncleaned: no drill has run (fabric dr drill is not built yet)",
+    "DR032 replication lag: the lab observes no last-replication time",
+)
+
+
+def check(session: Session, plan_address: str | None = None) -> CheckReport:
+    """Every rule fabric can check now over the stamp and the live facts: validation's warnings (its
+    errors stop the stamp loading), replication posture (DR038, DR032), changes not applied (DR039)
+    and each recovery plan simulated in every failover type (the S rules)."""
+    from fabric.engine import plan
+
+    resources = session.fabric.resources
+    plans = (
+        [resolve_plan(resources, plan_address)]
+        if plan_address
+        else sorted(a for a, r in resources.items() if isinstance(r, RecoveryPlan))
+    )
+    facts = dr_facts(session)
+    found: dict[tuple[str, str, str], list[str]] = {}
+    severity: dict[tuple[str, str, str], str] = {}
+
+    def note(f: SimFinding, kind: str = "") -> None:
+        key = (f.rule, f.subject, f.message)
+        found.setdefault(key, [])
+        if kind:
+            found[key].append(kind)
+        severity[key] = "error" if "error" in (severity.get(key), f.severity) else f.severity
+
+    validated = {(w.message.split(" ", 1)[0], w.address) for w in session.fabric.warnings}
+    for warning in session.fabric.warnings:
+        rule = warning.message.split(" ", 1)[0] if warning.message.startswith("DR") else "validate"
+        note(
+            SimFinding(
+                rule, "warning", warning.address or str(warning.location), f"{warning.location}: {warning.message}"
+            )
+        )
+    in_scope = (
+        _vms_of(resources, plans) if plan_address else {a for a, r in resources.items() if isinstance(r, ProtectedVm)}
+    )
+    replicating = 0
+    for address in sorted(in_scope):
+        vm = resources[address]
+        assert isinstance(vm, ProtectedVm)
+        state = facts.replication.get(vm.vm.casefold())
+        if state is None:
+            note(SimFinding("DR038", "error", address, f"{vm.vm} is not replicating (apply the stamp)"))
+        elif state.state != "Replicating" or state.health != "Normal":
+            note(SimFinding("DR032", "error", address, f"{vm.vm} replication is {state.state}, health {state.health}"))
+        else:
+            replicating += 1
+    pending = [c.address for c in plan(session).changes if c.action is not Action.NOOP]
+    if pending:
+        shown = ", ".join(pending[:5]) + (f" and {len(pending) - 5} more" if len(pending) > 5 else "")
+        note(
+            SimFinding(
+                "DR039", "warning", session.fabric.config.stamp, f"{len(pending)} change(s) not applied: {shown}"
+            )
+        )
+    for address in plans:
+        for kind in ("test", "planned", "unplanned"):
+            sim = simulate(resources, facts, Options(address, kind))
+            for f in sim.findings:
+                # posture is reported once above, and what validation warned about once
+                if f.rule not in ("DR032", "DR038") and (f.rule, f.subject) not in validated:
+                    note(f, kind)
+    findings = tuple(
+        CheckFinding(rule, severity[(rule, subject, message)], subject, message, tuple(kinds))
+        for (rule, subject, message), kinds in sorted(found.items(), key=lambda kv: (severity[kv[0]] != "error", kv[0]))
+    )
+    return CheckReport(tuple(plans), len(in_scope), replicating, findings, NOT_CHECKED)
+
+
+def _vms_of(resources: Mapping[str, Resource], plans: list[str]) -> set[str]:
+    out: set[str] = set()
+    for address in plans:
+        plan = resources[address]
+        assert isinstance(plan, RecoveryPlan)
+        out |= {v for g in plan.groups for v in g.vms if isinstance(resources.get(v), ProtectedVm)}
+    return out
