@@ -39,6 +39,7 @@ from fabric.cli.common import (
     write_file,
 )
 from fabric.cli.plan_cmd import Excludes, Targets
+from fabric.engine.dr import refuse_during_failover
 from fabric.errors import FabricError, StaleInputError
 from fabric.load.stamp import check_stamp_dir
 from fabric.plan.action import Action
@@ -244,6 +245,7 @@ def _apply(stamp: Path, options: _Options, destroy: bool) -> int:
         for line in notices:  # what an interrupted run left pending, settled
             err.print(line, markup=False)
         the_plan = engine.target_plan(session, full, options.target, options.exclude)
+        refuse_during_failover(the_plan, options.during_failover)
         if options.emit_script is not None:
             return _emit(session.provider, the_plan, options.emit_script)
         _show(the_plan, options.compact)
@@ -285,6 +287,7 @@ def _apply_saved(path: Path, options: _Options) -> int:
             reason = engine.stale_reason(the_plan, context, provider, state)
             if reason:
                 raise StaleInputError(f"saved plan is stale: {reason}; run fabric plan again")
+            refuse_during_failover(the_plan, options.during_failover)
             _show(the_plan, options.compact)
             if not the_plan.has_changes:
                 return 0
@@ -316,6 +319,7 @@ class _Options:
     verbose: bool = False
     replace: tuple[str, ...] = ()
     variables: Mapping[str, Any] | None = None
+    during_failover: bool = False
 
 
 @reports_errors
@@ -344,6 +348,12 @@ def apply(
     lock_timeout: LockTimeout = 0.0,
     var: VarAssignments = None,
     var_file: VarFiles = None,
+    during_failover: Annotated[
+        bool,
+        typer.Option(
+            "--during-failover", help="Apply disaster-recovery changes although a recovery plan is failed over."
+        ),
+    ] = False,
 ) -> int:
     """Plan, ask for 'yes' (unless --auto-approve), then carry the changes out in dependency order.
 
@@ -362,6 +372,7 @@ def apply(
         verbose,
         tuple(replace or ()),
         None if stamp.is_file() else engine.stamp_variables(stamp, var, var_file),
+        during_failover,
     )
     return _apply(stamp, options, destroy=False)
 

@@ -1,20 +1,29 @@
 """`fabric dr …`: disaster-recovery operations on the stamp's DR design. `simulate` replays a
 recovery plan over the live facts, `check` runs every rule fabric can check (no lock, nothing
-changed by either)."""
+changed by either); `drill`, `failover`, `commit`, `reprotect`, `failback` and `cleanup` carry
+them out on the lab (locked, confirmed, logged), `status` shows where everything is."""
 
 from __future__ import annotations
 
+import json
+import sys
+from dataclasses import asdict
 from enum import StrEnum
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
 from fabric import engine
-from fabric.cli.common import HERE, StampDir, StateDir, leading_stamp, reports_errors, write
-from fabric.dr.simulate import Options
+from fabric.cli.common import HERE, StampDir, StateDir, leading_stamp, out, reports_errors, write
+from fabric.dr.simulate import FailoverType, Options
 from fabric.engine.dr import check as run_check
 from fabric.engine.dr import simulation
+from fabric.engine.dr_ops import Answers, read_answers, run_failover, run_followup
+from fabric.engine.dr_ops import status as dr_status
+from fabric.errors import FabricError
 from fabric.render.simulation import check_json, check_text, simulation_json, simulation_markdown, simulation_text
+from fabric.state.protocol import DrOperation
 
 dr_app = typer.Typer(
     help="Disaster recovery: rehearse a recovery plan's failover before the disaster.",
@@ -110,3 +119,239 @@ def check(
         report = run_check(session, plan)
     write((check_json(report) if fmt is CheckFormat.json else check_text(report)).rstrip("\n"))
     return 2 if detailed_exitcode and report.findings else 0
+
+
+class ConsoleOperator:
+    """The operator at this terminal (or on standard input): typed confirmations and manual steps
+    read a line each; the end of input is a no (and aborts a manual step)."""
+
+    def confirm(self, prompt: str, expected: str) -> bool:
+        """Ask for `expected`, typed."""
+        out.print(f"\n{prompt}\n  Enter a value: ", end="", markup=False)
+        sys.stdout.flush()
+        return sys.stdin.readline().strip() == expected
+
+    def manual(self, step: str, instructions: str) -> tuple[str, str]:
+        """Show the instructions; wait for done (with a comment) or abort."""
+        out.print(
+            f"\nManual step {step}:\n  {instructions}\n  Type done when it is done, or abort: ", end="", markup=False
+        )
+        sys.stdout.flush()
+        answer = sys.stdin.readline().strip().lower()
+        if answer != "done":
+            return "abort", answer
+        out.print("  Comment for the operation log (optional): ", end="", markup=False)
+        sys.stdout.flush()
+        return "done", sys.stdin.readline().strip()
+
+    def say(self, line: str) -> None:
+        """Progress, one line."""
+        out.print(line, markup=False)
+
+
+AnswersFile = Annotated[
+    Path | None,
+    typer.Option("--answers", metavar="FILE", help="YAML: confirm: TEXT, manual: {ACTION: done|abort} (for tests)."),
+]
+
+
+def _answers(path: Path | None) -> Answers:
+    return read_answers(path) if path is not None else Answers()
+
+
+def _ended(entry: DrOperation) -> int:
+    write(f"{entry.operation} of {entry.plan}: {entry.outcome} (operation log entry {entry.id}; fabric dr status)")
+    return 0 if entry.outcome == "completed" else 1
+
+
+@dr_app.command("drill")
+@reports_errors
+def drill(
+    args: Annotated[list[str], typer.Argument(metavar="[STAMP] PLAN", help="The stamp and a recovery plan.")],
+    test_network: Annotated[
+        str | None,
+        typer.Option("--test-network", metavar="NETWORK", help="A vm_network, or none (default: the plan's)."),
+    ] = None,
+    keep: Annotated[bool, typer.Option("--keep", help="Leave the test VMs running (fabric dr cleanup later).")] = False,
+    auto_approve: Annotated[bool, typer.Option("--auto-approve", help="Do not ask before the drill.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Run although the simulation finds errors.")] = False,
+    answers: AnswersFile = None,
+    state_dir: StateDir = None,
+) -> int:
+    """A test failover on the lab for real: test VMs start beside the replicas, then are cleaned up."""
+    stamp, (plan,) = leading_stamp(args, "[STAMP] PLAN", 1, 1)
+    with engine.open_session(stamp, state_dir) as session:
+        entry = run_failover(
+            session,
+            plan,
+            "test",
+            "primary_to_recovery",
+            ConsoleOperator(),
+            _answers(answers),
+            test_network=test_network,
+            keep=keep,
+            force=force,
+            confirmed=auto_approve,
+        )
+    return _ended(entry)
+
+
+@dr_app.command("failover")
+@reports_errors
+def failover(
+    args: Annotated[list[str], typer.Argument(metavar="[STAMP] PLAN", help="The stamp and a recovery plan.")],
+    planned: Annotated[bool, typer.Option("--planned", help="A planned failover (no data lost).")] = False,
+    unplanned: Annotated[
+        bool, typer.Option("--unplanned", help="An unplanned failover (the primary is lost).")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Run although the simulation finds errors.")] = False,
+    answers: AnswersFile = None,
+    state_dir: StateDir = None,
+) -> int:
+    """Fail a recovery plan over to the recovery site, for real; asks for the plan's name, typed."""
+    if planned == unplanned:
+        raise FabricError("say --planned or --unplanned")
+    stamp, (plan,) = leading_stamp(args, "[STAMP] PLAN", 1, 1)
+    kind: FailoverType = "planned" if planned else "unplanned"
+    with engine.open_session(stamp, state_dir) as session:
+        entry = run_failover(
+            session, plan, kind, "primary_to_recovery", ConsoleOperator(), _answers(answers), force=force
+        )
+    return _ended(entry)
+
+
+@dr_app.command("failback")
+@reports_errors
+def failback(
+    args: Annotated[list[str], typer.Argument(metavar="[STAMP] PLAN", help="The stamp and a recovery plan.")],
+    force: Annotated[bool, typer.Option("--force", help="Run although the simulation finds errors.")] = False,
+    answers: AnswersFile = None,
+    state_dir: StateDir = None,
+) -> int:
+    """A planned failover back to the primary site, then commit and forward replication: home."""
+    stamp, (plan,) = leading_stamp(args, "[STAMP] PLAN", 1, 1)
+    with engine.open_session(stamp, state_dir) as session:
+        entry = run_failover(
+            session, plan, "planned", "recovery_to_primary", ConsoleOperator(), _answers(answers), force=force
+        )
+    return _ended(entry)
+
+
+def _followup(operation: str, args: list[str], answers: Path | None, state_dir: Path | None, auto: bool = False) -> int:
+    stamp, (plan,) = leading_stamp(args, "[STAMP] PLAN", 1, 1)
+    with engine.open_session(stamp, state_dir) as session:
+        entry = run_followup(session, plan, operation, ConsoleOperator(), _answers(answers), confirmed=auto)
+    return _ended(entry)
+
+
+@dr_app.command("commit")
+@reports_errors
+def commit(
+    args: Annotated[list[str], typer.Argument(metavar="[STAMP] PLAN", help="The stamp and a recovery plan.")],
+    answers: AnswersFile = None,
+    state_dir: StateDir = None,
+) -> int:
+    """Commit a failover (its recovery points are deleted: DR022); asks for the plan's name."""
+    return _followup("commit", args, answers, state_dir)
+
+
+@dr_app.command("reprotect")
+@reports_errors
+def reprotect(
+    args: Annotated[list[str], typer.Argument(metavar="[STAMP] PLAN", help="The stamp and a recovery plan.")],
+    state_dir: StateDir = None,
+) -> int:
+    """Replicate a committed failover's VMs back to the primary site (failback needs it)."""
+    return _followup("reprotect", args, None, state_dir)
+
+
+@dr_app.command("cleanup")
+@reports_errors
+def cleanup(
+    args: Annotated[list[str], typer.Argument(metavar="[STAMP] PLAN", help="The stamp and a recovery plan.")],
+    state_dir: StateDir = None,
+) -> int:
+    """Delete the test VMs a drill left running (--keep)."""
+    return _followup("cleanup", args, None, state_dir)
+
+
+@dr_app.command("status")
+@reports_errors
+def status(
+    stamp: StampDir = HERE,
+    fmt: Annotated[CheckFormat, typer.Option("--format", help="text or json.")] = CheckFormat.text,
+    state_dir: StateDir = None,
+) -> int:
+    """Every protected VM: replication, where it is in a failover; each plan's last operation and drill."""
+    with engine.open_session(stamp, state_dir) as session:
+        report = dr_status(session)
+    if fmt is CheckFormat.json:
+        write(json.dumps({"format_version": 1, **asdict(report)}, indent=2, ensure_ascii=False))
+        return 0
+    lines = [f"{'VM':<16} {'replication':<16} {'health':<8} {'replica on':<12} {'failover':<12} plan"]
+    for v in report.vms:
+        lines.append(f"{v.vm:<16} {v.state:<16} {v.health:<8} {v.replica_host:<12} {v.phase:<12} {v.plan}")
+    lines.append("")
+    for plan, last in sorted(report.last.items()):
+        drill_at = report.drills.get(plan, {}).get("ended", "never")
+        when = last["ended"] or last["started"]
+        lines.append(f"{plan}: last {last['operation']} {last['outcome']} at {when}; last drill {drill_at}")
+    if not report.last:
+        lines.append("No DR operation has run on this stamp.")
+    write("\n".join(lines))
+    return 0
+
+
+class RenderFormat(StrEnum):
+    """Output formats of `fabric dr render`."""
+
+    rp_json = "rp-json"
+    runbook_md = "runbook-md"
+
+
+@dr_app.command("render")
+@reports_errors
+def render(
+    stamp: StampDir = HERE,
+    fmt: Annotated[
+        RenderFormat,
+        typer.Option(
+            "--format", help="rp-json (Site Recovery's recovery plan JSON) or runbook-md (for a change board)."
+        ),
+    ] = RenderFormat.rp_json,
+    plan: Annotated[
+        str | None, typer.Option("--plan", metavar="PLAN", help="One recovery plan (default: every one).")
+    ] = None,
+    state_dir: StateDir = None,
+) -> int:
+    """Render the DR design for review, no connection needed (runbook-md reads the lab's facts to
+    simulate each failover type)."""
+    from fabric.dr.render import rp_json_text, runbook_md
+    from fabric.dr.simulate import resolve_plan
+    from fabric.model.dr import RecoveryPlan
+    from fabric.project import open_stamp
+    from fabric.providers.registry import settings_models
+    from fabric.render.simulation import clock
+
+    if fmt is RenderFormat.rp_json:
+        fabric = open_stamp(stamp, settings_models(), None)
+        addresses = _plans(fabric.resources, plan, resolve_plan, RecoveryPlan)
+        write(rp_json_text(fabric.resources, addresses, fabric.config.dr).rstrip("\n"))
+        return 0
+    with engine.open_session(stamp, state_dir) as session:
+        addresses = _plans(session.fabric.resources, plan, resolve_plan, RecoveryPlan)
+        books = []
+        for address in addresses:
+            sims = [simulation(session, Options(address, kind)) for kind in ("test", "planned", "unplanned")]
+            books.append(runbook_md(sims, session.fabric.resources, session.fabric.config.dr, clock))
+    write("\n".join(books).rstrip("\n"))
+    return 0
+
+
+def _plans(resources: Any, given: str | None, resolve: Any, kind: Any) -> list[str]:
+    if given is not None:
+        return [resolve(resources, given)]
+    found = sorted(a for a, r in resources.items() if isinstance(r, kind))
+    if not found:
+        raise FabricError("the stamp declares no recovery_plan")
+    return found

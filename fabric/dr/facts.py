@@ -56,6 +56,7 @@ class DrFacts:
     primaries: Mapping[str, Vm] = field(default_factory=dict)
     replicas: Mapping[str, Vm] = field(default_factory=dict)
     replication: Mapping[str, Replication] = field(default_factory=dict)
+    grants: Mapping[str, frozenset[str]] = field(default_factory=dict)  # pool address → addresses it granted
 
 
 def _adapter(raw: Mapping[str, Any]) -> Adapter:
@@ -75,11 +76,15 @@ def _vm(raw: Mapping[str, Any]) -> Vm:
 
 
 def facts_from(
-    hosts: Sequence[Mapping[str, Any]], vms: Sequence[Mapping[str, Any]], replication: Mapping[str, Mapping[str, Any]]
+    hosts: Sequence[Mapping[str, Any]],
+    vms: Sequence[Mapping[str, Any]],
+    replication: Mapping[str, Mapping[str, Any]],
+    grants: Mapping[str, Sequence[str]] | None = None,
 ) -> DrFacts:
-    """The snapshot from the lab's rows: hosts, VMs with a `role` (primary/replica), and
-    replication by VM name."""
+    """The snapshot from the lab's rows: hosts, VMs with a `role` (primary/replica), replication
+    by VM name, and the addresses each pool (by address) has granted."""
     return DrFacts(
+        grants={pool: frozenset(addresses) for pool, addresses in (grants or {}).items()},
         hosts={
             str(h["name"]).casefold(): Host(str(h["name"]), str(h["host_group"]), tuple(h.get("switches") or []))
             for h in hosts

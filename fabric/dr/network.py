@@ -47,22 +47,59 @@ def _addresses(spec: str) -> Iterator[int]:
         return
 
 
+def served(resources: Mapping[str, Resource], pool: IpPool) -> set[str]:
+    """The VM networks a pool gives addresses on: its own VM network, or the VM networks with a
+    subnet on its network site, and the no-isolation VM networks of that site's logical network."""
+    if pool.vm_network is not None:
+        return {pool.vm_network}
+    site = resources.get(pool.network_site or "")
+    out = set()
+    for address, r in resources.items():
+        if not isinstance(r, VmNetwork):
+            continue
+        if any(s.network_site == pool.network_site for s in r.subnets) or (
+            isinstance(site, NetworkSite)
+            and r.isolation == "no_isolation"
+            and r.logical_network == site.logical_network
+        ):
+            out.add(address)
+    return out
+
+
 @dataclass
 class Pools:
-    """The static IP pools of the model and what each has given: grants with an address, every
-    address a VM holds (a VMM pool never gives an address in use), and what this simulation gave."""
+    """The static IP pools of the model and what each has given. A pool does not give an address
+    it has granted (the live grants, the grants declared with an address), one a VM holds on a VM
+    network the pool serves (the lab's seeded VMs hold theirs without a grant), or one this
+    simulation gave already. Each pool counts its own: VM networks apart (HNV) are address spaces
+    apart."""
 
     resources: Mapping[str, Resource]
-    taken: set[int] = field(default_factory=set)
-    _cursor: dict[str, int] = field(default_factory=dict)
+    granted: Mapping[str, frozenset[str]] = field(default_factory=dict)  # pool address → live grants
+    held: list[tuple[str, str]] = field(default_factory=list)  # (VM network address, address) VMs hold
+    _taken: dict[str, set[int]] = field(default_factory=dict)  # what the facts and the model hold
+    _given: dict[str, set[int]] = field(default_factory=dict)  # what this simulation gave
 
-    def hold(self, address: str | None) -> None:
-        """Mark an address as in use."""
-        if address:
-            try:
-                self.taken.add(int(ipaddress.ip_address(address)))
-            except ValueError:
-                return
+    def taken(self, pool: str) -> set[int]:
+        """Every address `pool` cannot give."""
+        return self._held_in(pool) | self._given.setdefault(pool, set())
+
+    def _held_in(self, pool: str) -> set[int]:
+        if pool not in self._taken:
+            r = self.resources[pool]
+            assert isinstance(r, IpPool)
+            out = {v for a in self.granted.get(pool, frozenset()) for v in _addresses(a)}
+            out |= {
+                v
+                for g in self.resources.values()
+                if isinstance(g, IpGrant) and g.ip_pool == pool and g.address
+                for v in _addresses(g.address)
+            }
+            networks = served(self.resources, r)
+            out |= {v for net, a in self.held if net in networks for v in _addresses(a)}
+            out |= self._kept_back(pool)
+            self._taken[pool] = out
+        return self._taken[pool]
 
     def for_subnet(self, vm_network: str, subnet_name: str, prefix: str | None, site: str | None) -> str | None:
         """The pool VMM allocates from for a VM network's subnet: one on that VM subnet, else one
@@ -84,8 +121,23 @@ class Pools:
         ]
         return on_site[0] if on_site else None
 
+    def for_unisolated(self, vm_network: str, group: str, paths: Mapping[str, str], address: str | None) -> str | None:
+        """The pool of a no-isolation VM network at a host in host group `group`: a pool on a site
+        of its logical network scoped there (the one holding `address` first)."""
+        net = self.resources.get(vm_network)
+        if not isinstance(net, VmNetwork):
+            return None
+        found = []
+        for a, r in self.resources.items():
+            site = self.resources.get(r.network_site or "") if isinstance(r, IpPool) else None
+            ours = isinstance(site, NetworkSite) and site.logical_network == net.logical_network
+            if ours and inside(group, [paths.get(g, "") for g in site.host_groups]):  # type: ignore[union-attr]
+                found.append(a)
+        found.sort(key=lambda a: not self.in_subnet(a, address))
+        return found[0] if found else None
+
     def can_give(self, pool: str, address: str | None) -> bool:
-        """The pool's range holds `address` and nobody holds it."""
+        """The pool's range holds `address` and it is free in that pool."""
         r = self.resources[pool]
         assert isinstance(r, IpPool)
         if not address:
@@ -95,7 +147,15 @@ class Pools:
         except ValueError:
             return False
         first, last = int(ipaddress.ip_address(r.range_start)), int(ipaddress.ip_address(r.range_end))
-        return first <= value <= last and value not in self.taken and value not in self._kept_back(pool)
+        return first <= value <= last and value not in self.taken(pool)
+
+    def forget_taken(self) -> None:
+        """Work `taken` out again (after `held` grew)."""
+        self._taken.clear()
+
+    def give(self, pool: str, address: str) -> None:
+        """Record that `pool` gave `address`."""
+        self._given.setdefault(pool, set()).update(_addresses(address))
 
     def in_subnet(self, pool: str, address: str | None) -> bool:
         """`address` is inside the pool's subnet."""
@@ -110,23 +170,22 @@ class Pools:
         r = self.resources[pool]
         assert isinstance(r, IpPool)
         out: set[int] = set()
-        for spec in [*r.reserved, *r.vips, *r.gateways]:
+        for spec in [*r.reserved, *r.vips]:  # as VMM keeps them back (a gateway is outside the range)
             out.update(_addresses(spec))
         return out
 
     def next_free(self, pool: str) -> str | None:
-        """The next address the pool would give (lowest free one after the last given), or None."""
+        """The next address the pool would give (the lowest free one), or None."""
         r = self.resources[pool]
         assert isinstance(r, IpPool)
         first, last = int(ipaddress.ip_address(r.range_start)), int(ipaddress.ip_address(r.range_end))
-        kept = self._kept_back(pool)
-        value = max(first, self._cursor.get(pool, first))
-        while value <= last and (value in self.taken or value in kept):
+        taken = self.taken(pool)
+        value = first
+        while value <= last and value in taken:
             value += 1
         if value > last:
             return None
-        self._cursor[pool] = value + 1
-        self.taken.add(value)
+        self._given.setdefault(pool, set()).add(value)
         return str(ipaddress.ip_address(value))
 
 

@@ -20,7 +20,7 @@ from fabric.dr.facts import Adapter, DrFacts
 from fabric.errors import FabricError
 from fabric.model.base import Resource
 from fabric.model.dr import Action, AdapterRecovery, NetworkMapping, ProtectedVm, RecoveryPlan, ReplicationPolicy
-from fabric.model.resources import VmNetwork
+from fabric.model.resources import Cloud, VmNetwork
 
 FailoverType = Literal["test", "planned", "unplanned"]
 Direction = Literal["primary_to_recovery", "recovery_to_primary"]
@@ -113,6 +113,7 @@ class Estimate:
     manual_expected: int
     manual_worst: int | None
     automatic_worst: int = 0
+    reached: bool = True  # False: the plan stops, or a VM does not start (what it takes is not an RTO)
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,8 @@ class _Run:
     manual_worst: int | None = 0
     automatic_worst: int = 0
     up: dict[str, int] = field(default_factory=dict)
+    started: dict[str, int] = field(default_factory=dict)  # group → when its VMs start
+    group_of: dict[str, str] = field(default_factory=dict)  # protected VM → its group
     pools: network.Pools | None = None
 
     def add(self, event: Event) -> None:
@@ -171,11 +174,24 @@ class _Run:
 def resolve_plan(resources: Mapping[str, Resource], given: str) -> str:
     """The address of the recovery plan `given` names (an address, a key or a display name)."""
     plans = {a: r for a, r in resources.items() if isinstance(r, RecoveryPlan)}
-    for address, r in plans.items():
-        if given in (address, address.split(".", 1)[1]) or given.casefold() == r.name.casefold():
-            return address
+    by_key = [a for a in plans if given in (a, a.split(".", 1)[1])]  # an address or a key first
+    by_name = [a for a, r in plans.items() if given.casefold() == r.name.casefold()]
+    if by_key or len(by_name) == 1:
+        return (by_key or by_name)[0]
+    if by_name:
+        raise FabricError(f"{given!r} names {len(by_name)} recovery plans; give the address: {', '.join(by_name)}")
     known = ", ".join(sorted(plans)) or "none: the stamp declares no recovery_plan"
     raise FabricError(f"no recovery plan {given!r} in this stamp (recovery plans: {known})")
+
+
+def _fail_runs(plan: RecoveryPlan, qualified: str | None, opts: Options) -> None:
+    """FabricError if `--fail` names an action this failover does not run."""
+    action = dict(_actions(plan)).get(qualified or "")
+    if action is not None and (opts.type not in action.failover_types or opts.direction not in action.directions):
+        raise FabricError(
+            f"--fail {qualified}: that action does not run in a {opts.type} failover {opts.direction} "
+            f"(it runs for {', '.join(action.failover_types)}; {', '.join(action.directions)})"
+        )
 
 
 def _actions(plan: RecoveryPlan) -> list[tuple[str, Action]]:
@@ -192,7 +208,8 @@ def _failing(plan: RecoveryPlan, given: str | None) -> str | None:
     if given is None:
         return None
     qualified = [q for q, _ in _actions(plan)]
-    matches = [q for q in qualified if given in (q, q.split("/", 1)[1])]
+    folded = given.casefold()  # action names are unique case-insensitively (DR016)
+    matches = [q for q in qualified if folded in (q.casefold(), q.rsplit("/", 1)[1].casefold())]
     if len(matches) == 1:
         return matches[0]
     if not matches:
@@ -207,7 +224,9 @@ def simulate(resources: Mapping[str, Resource], facts: DrFacts, opts: Options) -
     if not isinstance(plan, RecoveryPlan):
         raise FabricError(f"{opts.plan} is not a recovery plan of this stamp")
     test_network = _test_network(resources, plan, opts)
-    run = _Run(resources, facts, replace(opts, fail=_failing(plan, opts.fail)), plan, test_network)
+    failing = _failing(plan, opts.fail)
+    _fail_runs(plan, failing, opts)
+    run = _Run(resources, facts, replace(opts, fail=failing), plan, test_network)
     run.pools = _pools(resources, facts)
     _preflight(run)
     _shutdown(run)
@@ -215,8 +234,11 @@ def simulate(resources: Mapping[str, Resource], facts: DrFacts, opts: Options) -
     for group in plan.groups:
         _group(run, group.name, group.pre, group.vms, group.post)
     _order_findings(run)
+    _duplicate_findings(run)
+    _unexplained_findings(run)
     worst = None if run.manual_worst is None else run.automatic_worst + run.manual_worst
-    rto = Estimate(run.t, worst, run.manual_expected, run.manual_worst, run.automatic_worst)
+    reached = run.stopped is None and all(o.status == "up" for o in run.outcomes)
+    rto = Estimate(run.t, worst, run.manual_expected, run.manual_worst, run.automatic_worst, reached)
     return Simulation(
         plan=opts.plan,
         name=plan.name,
@@ -227,7 +249,7 @@ def simulate(resources: Mapping[str, Resource], facts: DrFacts, opts: Options) -
         vms=tuple(run.outcomes),
         findings=tuple(run.findings),
         rto=rto,
-        rpo_seconds=_rpo(resources, plan, opts.type),
+        rpo_seconds=_rpo(resources, plan, opts.type, facts),
         stopped_at=run.stopped,
     )
 
@@ -244,18 +266,24 @@ def _test_network(resources: Mapping[str, Resource], plan: RecoveryPlan, opts: O
 
 
 def _pools(resources: Mapping[str, Resource], facts: DrFacts) -> network.Pools:
-    pools = network.Pools(resources)
-    for grant in network.granted(resources).values():
-        pools.hold(grant.address)
-    for vm in facts.primaries.values():  # a pool never gives an address a VM holds
-        for adapter in vm.adapters:
-            pools.hold(adapter.ip)
-    return pools
+    held = [
+        (net, a.ip)
+        for vm in (*facts.primaries.values(), *facts.replicas.values())
+        for a in vm.adapters
+        if a.ip and (net := network.network_by_name(resources, a.vm_network))
+    ]
+    return network.Pools(resources, facts.grants, held)
 
 
-def _rpo(resources: Mapping[str, Resource], plan: RecoveryPlan, kind: FailoverType) -> int | None:
+def _rpo(resources: Mapping[str, Resource], plan: RecoveryPlan, kind: FailoverType, facts: DrFacts) -> int | None:
     """Unplanned: at most the slowest copy frequency of the plan's pairings' policies (the lab
-    observes no lag). Planned: none lost (the last changes are copied first). Test: not asked."""
+    observes no lag). Planned: none lost (the last changes are copied first). Test: not asked.
+    None also when a VM is not replicating normally: how old its last copy is, is unknown."""
+    vms = [resources.get(v) for g in plan.groups for v in g.vms]
+    for vm in vms:
+        state = facts.replication.get(vm.vm.casefold()) if isinstance(vm, ProtectedVm) else None
+        if kind != "test" and (state is None or state.state != "Replicating" or state.health != "Normal"):
+            return None
     if kind != "unplanned":
         return 0 if kind == "planned" else None
     worst = 0
@@ -287,21 +315,13 @@ def _preflight(run: _Run) -> None:
                 vm_address,
                 f"{vm.vm} replication is {replication.state}, health {replication.health}",
             )
-    if run.opts.type == "unplanned":
-        for qualified, action in _actions(run.plan):
-            if action.script is not None and action.script.gate and _runs(run, action):
-                run.find(
-                    "DR019",
-                    "warning",
-                    qualified,
-                    "this gate does not stop an unplanned failover: a failing script is recorded and the plan goes on",
-                )
     if run.opts.type == "test":
         _test_network_findings(run)
 
 
 def _test_network_findings(run: _Run) -> None:
     production = {r.recovery_vm_network for r in run.fabric.values() if isinstance(r, NetworkMapping)}
+    production |= {net for net, _ in (run.pools.held if run.pools else [])}  # where VMs run now
     keep = [
         (g.name, v)
         for g in run.plan.groups
@@ -322,8 +342,8 @@ def _test_network_findings(run: _Run) -> None:
             "DR020",
             "warning",
             run.opts.plan,
-            f"the drill connects test VMs to {run.test_network}, a production recovery network: two copies of "
-            "each VM's identity",
+            f"the drill connects test VMs to {run.test_network}, a production network: two copies of each VM's "
+            "identity",
         )
 
 
@@ -500,7 +520,9 @@ def _group(run: _Run, name: str, pre: list[Action], members: list[str], post: li
     else:
         longest = max((v.boot_seconds for _, v in vms), default=0)
         up_at = run.t + longest
+        run.started[name] = run.t
         for address, vm in vms:
+            run.group_of[address] = name
             outcome = _vm_outcome(run, address, vm, name, up_at)
             run.outcomes.append(outcome)
             if outcome.status == "up":
@@ -531,17 +553,41 @@ def _vm_outcome(run: _Run, address: str, vm: ProtectedVm, group: str, up_at: int
         return VmOutcome(address, vm.vm, group, None, "no replica", None)
     back = run.opts.direction == "recovery_to_primary"
     host = primary.host if back else replica.host
+    if not back:
+        _replica_placement(run, address, vm, host)
     declared = {a.adapter: a for a in vm.adapters}
+    for slot in sorted(s for s in declared if s >= len(primary.adapters)):
+        run.find(
+            "DR044", "warning", _subject(address, slot), f"{vm.vm} has no adapter {slot}: its intent applies to none"
+        )
     adapters = []
     for slot, source in enumerate(primary.adapters):
         intent = declared.get(slot, AdapterRecovery(adapter=slot))
         on_replica = replica.adapters[slot] if slot < len(replica.adapters) else source
-        if back:
+        if back and run.opts.type != "test":  # a test failover uses the test network either way
             outcome = _failback(slot, intent, source)
         else:
             outcome = _adapter(run, address, vm, intent, source, on_replica, host)
         adapters.append(outcome)
     return VmOutcome(address, vm.vm, group, host, "up", up_at, tuple(adapters))
+
+
+def _replica_placement(run: _Run, address: str, vm: ProtectedVm, host: str) -> None:
+    """DR043: the replica runs on a host outside the recovery cloud's host groups."""
+    pairing = network.pairing_of(run.fabric, vm.pairing)
+    cloud = run.fabric.get(pairing.recovery_cloud) if pairing else None
+    facts = run.facts.hosts.get(host.casefold())
+    if not isinstance(cloud, Cloud) or facts is None:
+        return
+    paths = network.group_paths(run.fabric)
+    if not network.inside(facts.host_group, [paths.get(g, "") for g in cloud.host_groups]):
+        run.find(
+            "DR043",
+            "error",
+            address,
+            f"{vm.vm}'s replica runs on {host} ({facts.host_group}), outside the recovery cloud {cloud.name!r}: "
+            "it fails over there, with that site's networks",
+        )
 
 
 def _failback(slot: int, intent: AdapterRecovery, source: Adapter) -> AdapterOutcome:
@@ -565,7 +611,7 @@ def _adapter(
         return _keep_ip(run, address, vm, intent, source, replica, failover, host)
     if intent.mode == "failover_ip":
         return _failover_ip(run, address, vm, intent, source, replica, failover)
-    return _mapped(run, address, vm, intent, source, failover)
+    return _mapped(run, address, vm, intent, source, failover, host)
 
 
 def _subject(address: str, slot: int) -> str:
@@ -700,11 +746,33 @@ def _failover_ip(
             False,
         )
     given = str(failover.get("address"))
-    return AdapterOutcome(slot, intent.mode, name, replica.switch, replica.vlan, given, "failover IP", source.ip, True)
+    declared = intent.failover_ip.address if intent.failover_ip else None
+    ok = True
+    if declared is not None and given != declared:
+        ok = False
+        run.find(
+            "DR012",
+            "error",
+            _subject(address, slot),
+            f"{vm.vm}: the replica's failover TCP/IP gives {given}, and the design says {declared}",
+        )
+    if target is not None and target[1].subnets and not network.holds(target[1], given):
+        ok = False
+        run.find(
+            "DR012",
+            "warning",
+            _subject(address, slot),
+            f"{vm.vm}: failover IP {given} is in no subnet of the recovery network {target[1].name!r}",
+        )
+    assert run.pools is not None
+    if target is not None:  # the address is in use there now: no pool of that network gives it again
+        run.pools.held.append((target[0], given))
+        run.pools.forget_taken()
+    return AdapterOutcome(slot, intent.mode, name, replica.switch, replica.vlan, given, "failover IP", source.ip, ok)
 
 
 def _mapped(
-    run: _Run, address: str, vm: ProtectedVm, intent: AdapterRecovery, source: Adapter, failover: object
+    run: _Run, address: str, vm: ProtectedVm, intent: AdapterRecovery, source: Adapter, failover: object, host: str
 ) -> AdapterOutcome:
     slot = intent.adapter
     primary_net = network.network_by_name(run.fabric, source.vm_network)
@@ -752,7 +820,10 @@ def _mapped(
             slot, intent.mode, target.name, None, vlan, None, "DHCP on the recovery network", source.ip, True
         )
     assert run.pools is not None
-    pool = network.Pools.for_subnet(run.pools, target_address, chosen[0], chosen[1], chosen[2]) if chosen else None
+    pool = run.pools.for_subnet(target_address, chosen[0], chosen[1], chosen[2]) if chosen else None
+    where = run.facts.hosts.get(host.casefold())
+    if pool is None and not target.subnets and where is not None:  # no isolation: its logical network's pools
+        pool = run.pools.for_unisolated(target_address, where.host_group, network.group_paths(run.fabric), source.ip)
     if pool is None:
         run.find(
             "DR030",
@@ -764,7 +835,7 @@ def _mapped(
             slot, intent.mode, target.name, None, vlan, None, "allocation fails (no static IP pool)", source.ip, False
         )
     if run.pools.can_give(pool, source.ip):
-        run.pools.hold(source.ip)
+        run.pools.give(pool, str(source.ip))
         return AdapterOutcome(
             slot, intent.mode, target.name, None, vlan, source.ip, f"kept (free in {pool})", source.ip, True
         )
@@ -817,7 +888,9 @@ def _test_adapter(
         return AdapterOutcome(
             slot, intent.mode, net.name, None, None, None, "DHCP on the test network", source.ip, True
         )
-    if network.holds(net, source.ip):
+    assert run.pools is not None
+    in_use = any(n == run.test_network and a == source.ip for n, a in run.pools.held)
+    if network.holds(net, source.ip) and not in_use:
         return AdapterOutcome(
             slot,
             intent.mode,
@@ -828,6 +901,32 @@ def _test_adapter(
             "kept (the test network carries its subnet)",
             source.ip,
             True,
+        )
+    if in_use and intent.mode == "keep_ip":  # the guest keeps its static address: the primary's
+        run.find(
+            "DR020",
+            "error",
+            _subject(address, slot),
+            f"{vm.vm}: {source.ip} is in use on test network {net.name!r} (the running primary holds it): "
+            "an address conflict with production",
+        )
+        return AdapterOutcome(
+            slot,
+            intent.mode,
+            net.name,
+            None,
+            None,
+            source.ip,
+            "address conflict (the primary holds it)",
+            source.ip,
+            False,
+        )
+    if intent.mode == "keep_ip":
+        run.find(
+            "DR020",
+            "warning",
+            _subject(address, slot),
+            f"{vm.vm}: test network {net.name!r} does not carry {source.ip}: the drill cannot show the address kept",
         )
     first = net.subnets[0] if net.subnets else None
     assert run.pools is not None
@@ -860,13 +959,41 @@ def _order_findings(run: _Run) -> None:
     """DR037: a protected VM declared to depend on another starts before it is up."""
     for outcome in run.outcomes:
         vm = run.fabric.get(outcome.address)
-        if not isinstance(vm, ProtectedVm) or outcome.status != "up" or outcome.up_at is None:
+        if not isinstance(vm, ProtectedVm) or outcome.status != "up":
             continue
+        started = run.started.get(outcome.group, 0)
         for dependency in vm.depends_on:
             if not isinstance(run.fabric.get(dependency), ProtectedVm):
                 continue
-            started = outcome.up_at - vm.boot_seconds
             ready = run.up.get(dependency)
-            if ready is None or ready > started:
+            if ready is None or ready > started or run.group_of.get(dependency) == outcome.group:
                 when = "never comes up in this plan" if ready is None else "is not up yet when it starts"
                 run.find("DR037", "warning", outcome.address, f"{outcome.vm} depends on {dependency}, which {when}")
+
+
+def _duplicate_findings(run: _Run) -> None:
+    """DR041: two adapters end up with one address on one network."""
+    seen: dict[tuple[str, str], str] = {}
+    for outcome in run.outcomes:
+        for a in outcome.adapters:
+            if not a.ip or a.ip == APIPA:
+                continue
+            where = a.vm_network or f"{a.switch}/{a.vlan}"
+            other = seen.setdefault((where, a.ip), f"{outcome.vm} adapter {a.slot}")
+            if other != f"{outcome.vm} adapter {a.slot}":
+                run.find(
+                    "DR041",
+                    "error",
+                    _subject(outcome.address, a.slot),
+                    f"{outcome.vm} and {other} both get {a.ip} on {where}: an address conflict",
+                )
+
+
+def _unexplained_findings(run: _Run) -> None:
+    """DR042: an adapter that does not come up as designed has a finding, always."""
+    said = {f.subject for f in run.findings}
+    for outcome in run.outcomes:
+        for a in outcome.adapters:
+            subject = _subject(outcome.address, a.slot)
+            if not a.ok and subject not in said and outcome.address not in said and run.opts.plan not in said:
+                run.find("DR042", "warning", subject, f"{outcome.vm}: {a.rule}")

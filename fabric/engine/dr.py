@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fabric.dr.facts import DrFacts, facts_from
 from fabric.dr.simulate import Options, SimFinding, Simulation, resolve_plan, simulate
 from fabric.errors import FabricError
 from fabric.model.base import Resource
 from fabric.model.dr import ProtectedVm, RecoveryPlan
+from fabric.model.resources import KINDS
 from fabric.plan.action import Action
+from fabric.plan.change import Plan
 from fabric.providers.logged import unwrapped
 
 if TYPE_CHECKING:
@@ -29,7 +31,12 @@ def dr_facts(session: Session) -> DrFacts:
             "fabric dr simulate runs against the lab (provider: lab)"
         )
     raw = reader()
-    return facts_from(raw["hosts"], raw["vms"], raw["replication"])
+    addresses = {e.live_id: a for a, e in session.state.read().entries.items()}
+    grants: dict[str, list[str]] = {}
+    for pool_id, address in raw.get("grants", []):
+        if pool_id in addresses:  # a pool made in the console is none of the stamp's
+            grants.setdefault(addresses[pool_id], []).append(address)
+    return facts_from(raw["hosts"], raw["vms"], raw["replication"], grants)
 
 
 def simulation(session: Session, options: Options) -> Simulation:
@@ -159,3 +166,25 @@ def _vms_of(resources: Mapping[str, Resource], plans: list[str]) -> set[str]:
         assert isinstance(plan, RecoveryPlan)
         out |= {v for g in plan.groups for v in g.vms if isinstance(resources.get(v), ProtectedVm)}
     return out
+
+
+def _failed_over(posture: Mapping[str, Any] | None) -> bool:
+    moved = (posture or {}).get("failover")
+    return isinstance(moved, Mapping) and moved.get("phase") != "test"
+
+
+def refuse_during_failover(the_plan: Plan, allowed: bool) -> None:
+    """FabricError if the plan changes disaster-recovery resources while a protected VM is failed
+    over (a test failover does not count), unless `allowed` (`apply --during-failover`): the design
+    must not move under a running recovery."""
+    moved = sorted(c.address for c in the_plan.changes if _failed_over(c.posture))
+    changing = sorted(
+        c.address for c in the_plan.changes if c.action is not Action.NOOP and KINDS[c.kind].DOMAIN == "dr"
+    )
+    if moved and changing and not allowed:
+        shown = ", ".join(changing[:5]) + (f" and {len(changing) - 5} more" if len(changing) > 5 else "")
+        raise FabricError(
+            f"{len(moved)} protected VM(s) are failed over ({', '.join(moved[:3])}…; fabric dr status): this plan "
+            f"changes disaster-recovery resources ({shown}); finish the failover (failback) first, or apply "
+            "--during-failover"
+        )

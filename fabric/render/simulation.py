@@ -72,19 +72,30 @@ def findings_lines(sim: Simulation) -> list[str]:
 def estimate_lines(sim: Simulation) -> list[str]:
     """RTO (expected and worst, with and without manual waiting) and the RPO bound."""
     r = sim.rto
-    without_worst = r.automatic_worst
-    lines = [
-        f"RTO estimate ({sim.type}): {clock(r.expected)} expected, {clock(r.worst)} worst case; "
-        f"without manual waiting {clock(r.expected - r.manual_expected)} expected, {clock(without_worst)} worst "
-        f"(manual: {clock(r.manual_expected)} expected, {clock(r.manual_worst)} worst)",
-    ]
-    if sim.rpo_seconds is not None:
-        lost = (
-            "none (the last changes are copied before the failover)"
-            if sim.rpo_seconds == 0
-            else (f"at most {clock(sim.rpo_seconds)} of changes (the policy's copy frequency; the lab observes no lag)")
+    figures = (
+        f"{clock(r.expected)} expected, {clock(r.worst)} worst case; without manual waiting "
+        f"{clock(r.expected - r.manual_expected)} expected, {clock(r.automatic_worst)} worst "
+        f"(manual: {clock(r.manual_expected)} expected, {clock(r.manual_worst)} worst)"
+    )
+    if r.reached:
+        lines = [f"RTO estimate ({sim.type}): {figures}"]
+    else:
+        missing = sum(vm.status != "up" for vm in sim.vms)
+        why = f"the plan stops at {sim.stopped_at}" if sim.stopped_at else f"{missing} VM(s) do not start"
+        lines = [f"RTO ({sim.type}): not reached — {why}; the steps that run take {figures}"]
+    if sim.type == "test":
+        return lines
+    if sim.rpo_seconds is None:
+        lines.append(
+            f"RPO ({sim.type}): unknown — a VM of the plan is not replicating normally (its last copy may be old)"
         )
-        lines.append(f"RPO ({sim.type}): {lost}")
+    elif sim.rpo_seconds == 0:
+        lines.append(f"RPO ({sim.type}): none (the last changes are copied before the failover)")
+    else:
+        lines.append(
+            f"RPO ({sim.type}): at most {clock(sim.rpo_seconds)} of changes (the policy's copy frequency; the lab "
+            "observes no lag)"
+        )
     return lines
 
 
@@ -116,14 +127,12 @@ def simulation_markdown(sim: Simulation) -> str:
     lines += ["", "| VM | group | host | adapter | lands on | address | rule |", "|---|---|---|---|---|---|---|"]
     for vm in sim.vms:
         if not vm.adapters:
-            lines.append(f"| {vm.vm} | {_cell(vm.group)} | {vm.host or '—'} | — | — | — | {vm.status} |")
+            lines.append(f"| {_cell(vm.vm)} | {_cell(vm.group)} | {vm.host or '—'} | — | — | — | {vm.status} |")
         for a in vm.adapters:
             where = a.vm_network or (f"switch {a.switch} VLAN {a.vlan}" if a.switch else "not connected")
             mark = "" if a.ok else " ✗"
-            lines.append(
-                f"| {vm.vm} | {_cell(vm.group)} | {vm.host} | {a.slot} ({a.mode}) | {_cell(where)} | {a.ip or '—'} | "
-                f"{_cell(a.rule)}{mark} |"
-            )
+            cells = [_cell(vm.vm), _cell(vm.group), str(vm.host), f"{a.slot} ({a.mode})", _cell(where), a.ip or "—"]
+            lines.append("| " + " | ".join(cells) + f" | {_cell(a.rule)}{mark} |")
     lines += ["", *[f"- {line.strip()}" if line.startswith("  ") else line for line in findings_lines(sim)]]
     lines += ["", *[f"- {line}" for line in estimate_lines(sim)]]
     return "\n".join(lines) + "\n"

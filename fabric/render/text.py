@@ -214,8 +214,24 @@ def summary_line(s: dict[str, int]) -> str:
     return ", ".join(parts) + f", {s['no_op']} unchanged."
 
 
+_PHASES = {
+    "test": "test failover running ({kind}; fabric dr cleanup {plan})",
+    "failed_over": "failed over ({kind}) by {plan}: running on {host}, not committed",
+    "committed": "failed over by {plan} and committed: running on {host}, unprotected until reprotected (DR023)",
+    "reprotected": "failed over by {plan}: running on {host}, replicating back to the primary site",
+    "failed_back": "failed back by {plan}: not committed",
+    "committed_back": "failed back by {plan} and committed: replicate forward (fabric dr reprotect {plan})",
+}
+
+
 def posture_text(posture: Mapping[str, Any]) -> str:
-    """A protected VM's replication posture in words: `initial replication 43 %, replica on HV02`."""
+    """A protected VM's replication posture in words: `initial replication 43 %, replica on HV02`,
+    or where it is in a failover."""
+    moved = posture.get("failover")
+    if isinstance(moved, Mapping) and moved.get("phase") in _PHASES:
+        return _PHASES[str(moved["phase"])].format(
+            kind=moved.get("kind", ""), plan=moved.get("plan", ""), host=posture.get("replica_host", "")
+        )
     state, health = str(posture.get("state", "")), str(posture.get("health", ""))
     done = posture.get("initial_replication_percent")
     where = f"replica on {posture['replica_host']}" if posture.get("replica_host") else "no replica"
@@ -246,7 +262,9 @@ POSTURE_SHOWN = 20  # protected VMs named one by one; a plan of 1,000 in initial
 
 
 def _replicating(posture: Mapping[str, Any]) -> bool:
-    return posture.get("state") == "Replicating" and posture.get("health") == "Normal"
+    moved = posture.get("failover")
+    home = not moved or (isinstance(moved, Mapping) and moved.get("phase") == "test")
+    return home and posture.get("state") == "Replicating" and posture.get("health") == "Normal"
 
 
 def reprotection_lines(plan: Plan) -> list[str]:

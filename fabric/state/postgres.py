@@ -26,7 +26,14 @@ from fabric import secrets
 from fabric.errors import FabricError, StateLockedError
 from fabric.snapshot import StateEntry, StateSnapshot
 from fabric.state.lock import LockInfo, WaitNotice, locked_message, process_alive
-from fabric.state.protocol import STATE_FORMAT_VERSION, HistoryEvent, PendingOperation, stored_attributes
+from fabric.state.protocol import (
+    STATE_FORMAT_VERSION,
+    DrOperation,
+    HistoryEvent,
+    PendingOperation,
+    operation_from_row,
+    stored_attributes,
+)
 from fabric.state.sqlite import LazyJson
 
 ACTIVE_SECONDS = 30.0  # a session that ran a query this recently is at work, not stuck
@@ -50,6 +57,10 @@ CREATE TABLE IF NOT EXISTS {s}.pending (
   stamp text NOT NULL, address text NOT NULL, kind text NOT NULL, operation text NOT NULL, live_id text NOT NULL,
   attributes jsonb NOT NULL, moved_from text, protected boolean NOT NULL DEFAULT false, lock_id text NOT NULL,
   at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (stamp, address));
+CREATE TABLE IF NOT EXISTS {s}.dr_operations (
+  stamp text NOT NULL, id text NOT NULL, started text NOT NULL, ended text NOT NULL, operation text NOT NULL,
+  plan text NOT NULL, kind text NOT NULL, direction text NOT NULL, outcome text NOT NULL, operator text NOT NULL,
+  lock_id text NOT NULL, detail jsonb NOT NULL, PRIMARY KEY (stamp, id));
 """
 
 
@@ -136,14 +147,15 @@ class PostgresState:
         return self._db.execute(self._sql(text), params)
 
     def _ensure_tables(self) -> None:
-        migrated, journal = self._db.execute(
+        migrated, journal, oplog = self._db.execute(
             "SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = %s "
             "AND table_name = 'stamps' AND column_name = 'migrated_to'), "
-            "to_regclass(format('%%I.pending', %s::text)) IS NOT NULL",
-            (self._schema, self._schema),
-        ).fetchone() or (False, False)
+            "to_regclass(format('%%I.pending', %s::text)) IS NOT NULL, "
+            "to_regclass(format('%%I.dr_operations', %s::text)) IS NOT NULL",
+            (self._schema, self._schema, self._schema),
+        ).fetchone() or (False, False, False)
         self._journal = bool(journal)
-        if migrated and journal:  # current tables: nothing to do, and no lock taken
+        if migrated and journal and oplog:  # current tables: nothing to do, and no lock taken
             return
         try:
             # creating tables concurrently can collide in the catalog; a transaction-scoped lock on
@@ -293,6 +305,45 @@ class PostgresState:
         with _reported(), self._mutex:
             row = self._q("SELECT migrated_to FROM {s}.stamps WHERE stamp = %s", (self._stamp,)).fetchone()
         return str(row[0]) if row and row[0] else None
+
+    def log_operation(self, operation: DrOperation) -> None:
+        """Write one entry of the DR operation log (committed when this returns)."""
+        detail = json.dumps({"steps": list(operation.steps), "vms": dict(operation.vms)}, sort_keys=True)
+        with _reported(), self._mutex:
+            self._q(
+                "INSERT INTO {s}.dr_operations (stamp, id, started, ended, operation, plan, kind, direction, outcome, "
+                "operator, lock_id, detail) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (stamp, id) DO UPDATE SET ended = excluded.ended, outcome = excluded.outcome, "
+                "detail = excluded.detail",
+                (
+                    self._stamp,
+                    operation.id,
+                    operation.started,
+                    operation.ended,
+                    operation.operation,
+                    operation.plan,
+                    operation.kind,
+                    operation.direction,
+                    operation.outcome,
+                    operation.operator,
+                    operation.lock_id,
+                    detail,
+                ),
+            )
+
+    def operations(self, limit: int = 50) -> list[DrOperation]:
+        """The DR operation log, newest first."""
+        with _reported(), self._mutex:
+            rows = self._q(
+                "SELECT id, operation, plan, kind, direction, outcome, started, ended, operator, lock_id, detail "
+                "FROM {s}.dr_operations WHERE stamp = %s ORDER BY started DESC, id DESC LIMIT %s",
+                (self._stamp, limit),
+            ).fetchall()
+        out = []
+        for row in rows:
+            detail = row[10] if isinstance(row[10], dict) else json.loads(row[10])
+            out.append(operation_from_row(row, detail))
+        return out
 
     def history(self, limit: int = 50) -> list[HistoryEvent]:
         """The latest changes, newest first."""

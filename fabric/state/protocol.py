@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -48,6 +48,46 @@ class PendingOperation:
     protected: bool = False  # lifecycle.prevent_destroy, recorded with the result
     lock_id: str = ""  # the lock of the run that wrote it (set by the backend)
     at: str = ""  # when it was written (set by the backend)
+
+
+@dataclass(frozen=True)
+class DrOperation:
+    """One disaster-recovery operation in the operation log, beside state's history: what ran
+    (drill, failover, commit, reprotect, failback, cleanup) on which plan, its type and direction,
+    when, by whom, under which lock, how it ended, and per step and VM what happened."""
+
+    id: str
+    operation: str
+    plan: str
+    kind: str  # test | planned | unplanned, or "" for commit, reprotect, cleanup
+    direction: str
+    outcome: str  # running | completed | stopped | aborted | failed
+    started: str
+    ended: str = ""
+    operator: str = ""
+    lock_id: str = ""
+    steps: tuple[Mapping[str, Any], ...] = ()
+    vms: Mapping[str, Any] = field(default_factory=dict)
+
+
+def operation_from_row(row: Sequence[Any], detail: Mapping[str, Any]) -> DrOperation:
+    """An operation log entry from its columns (id, operation, plan, kind, direction, outcome,
+    started, ended, operator, lock_id) and its detail (steps, vms)."""
+    text = [str(v) for v in row[:10]]
+    return DrOperation(
+        text[0],
+        text[1],
+        text[2],
+        text[3],
+        text[4],
+        text[5],
+        text[6],
+        text[7],
+        text[8],
+        text[9],
+        steps=tuple(detail.get("steps", [])),
+        vms=dict(detail.get("vms", {})),
+    )
 
 
 class StateBackend(Protocol):
@@ -110,6 +150,14 @@ class StateBackend(Protocol):
 
     def history(self, limit: int = 50) -> list[HistoryEvent]:
         """The latest changes to state, newest first."""
+        ...
+
+    def log_operation(self, operation: DrOperation) -> None:
+        """Write (or rewrite, by its ID) one entry of the DR operation log, durably."""
+        ...
+
+    def operations(self, limit: int = 50) -> list[DrOperation]:
+        """The DR operation log, newest first."""
         ...
 
     def load(self, snapshot: StateSnapshot) -> None:

@@ -24,7 +24,14 @@ from fabric.state.lock import (
     process_alive,
     read_holder,
 )
-from fabric.state.protocol import STATE_FORMAT_VERSION, HistoryEvent, PendingOperation, stored_attributes
+from fabric.state.protocol import (
+    STATE_FORMAT_VERSION,
+    DrOperation,
+    HistoryEvent,
+    PendingOperation,
+    operation_from_row,
+    stored_attributes,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -38,8 +45,16 @@ CREATE TABLE IF NOT EXISTS pending (
   address TEXT PRIMARY KEY, kind TEXT NOT NULL, operation TEXT NOT NULL, live_id TEXT NOT NULL,
   attributes TEXT NOT NULL, moved_from TEXT, protected INTEGER NOT NULL DEFAULT 0, lock_id TEXT NOT NULL,
   at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS dr_operations (
+  id TEXT PRIMARY KEY, started TEXT NOT NULL, ended TEXT NOT NULL, operation TEXT NOT NULL, plan TEXT NOT NULL,
+  kind TEXT NOT NULL, direction TEXT NOT NULL, outcome TEXT NOT NULL, operator TEXT NOT NULL, lock_id TEXT NOT NULL,
+  detail TEXT NOT NULL);
 """
 STATE_FILE = "state.db"
+
+
+def _operation(row: Any) -> DrOperation:
+    return operation_from_row(row, json.loads(row[10]))
 
 
 class LazyJson(Mapping[str, Any]):
@@ -237,6 +252,36 @@ class SqliteState:
         """The latest changes, newest first."""
         rows = self._db.execute("SELECT * FROM history ORDER BY serial DESC LIMIT ?", (limit,))
         return [HistoryEvent(*row) for row in rows]
+
+    def log_operation(self, operation: DrOperation) -> None:
+        """Write one entry of the DR operation log (its own durable commit)."""
+        detail = json.dumps({"steps": list(operation.steps), "vms": dict(operation.vms)}, sort_keys=True)
+        with self._checked():
+            self._db.execute(
+                "INSERT OR REPLACE INTO dr_operations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    operation.id,
+                    operation.started,
+                    operation.ended,
+                    operation.operation,
+                    operation.plan,
+                    operation.kind,
+                    operation.direction,
+                    operation.outcome,
+                    operation.operator,
+                    operation.lock_id,
+                    detail,
+                ),
+            )
+
+    def operations(self, limit: int = 50) -> list[DrOperation]:
+        """The DR operation log, newest first."""
+        rows = self._db.execute(
+            "SELECT id, operation, plan, kind, direction, outcome, started, ended, operator, lock_id, detail "
+            "FROM dr_operations ORDER BY started DESC, rowid DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [_operation(row) for row in rows]
 
     def load(self, snapshot: StateSnapshot) -> None:
         """Fill this (empty) state with `snapshot`, keeping its lineage and serial."""

@@ -66,3 +66,58 @@ def test_failback_brings_every_vm_home(cli: Cli, nordic: Path) -> None:
     assert code == 0
     assert all(vm["host"].startswith("BGO-") for vm in doc["vms"])
     assert all(a["ip"] == a["was"] for a in _adapters(doc).values())
+
+
+@pytest.mark.parametrize("plan", ["bergen-prod", "bergen-web", "trondheim-prod"])
+@pytest.mark.parametrize("kind", ["test", "planned", "unplanned"])
+def test_the_lab_does_what_the_simulation_predicts(
+    cli: Cli, nordic: Path, tmp_path: Path, plan: str, kind: str
+) -> None:
+    from fabric.state.sqlite import SqliteState
+
+    stamp = tmp_path / "nordic"
+    shutil.copytree(nordic, stamp)
+    _, doc = _simulated(cli, stamp, plan, "--type", kind)
+    predicted = {
+        v["address"]: (v["host"], [(a["slot"], a["ip"], a["vm_network"]) for a in v["adapters"]]) for v in doc["vms"]
+    }
+    answers = tmp_path / "answers.yaml"
+    manual = {e["step"] + "/" + e["what"]: {"outcome": "done"} for e in doc["events"] if e["manual"]}
+    answers.write_text(json.dumps({"confirm": doc["name"] if kind != "test" else "yes", "manual": manual}))
+    command = ["drill"] if kind == "test" else ["failover", f"--{kind}"]
+    done = cli("dr", command[0], stamp, plan, *command[1:], "--answers", answers)
+    assert done.code == 0, done.out + done.err
+    state = SqliteState(stamp / ".fabric")
+    try:
+        (entry, *_) = state.operations()
+    finally:
+        state.close()
+    landed = {
+        a: (o["host"], [(x["slot"], x.get("ip"), x.get("vm_network")) for x in o["adapters"]])
+        for a, o in entry.vms.items()
+    }
+    assert landed == predicted
+
+
+def test_a_replica_whose_failover_ip_differs_from_the_design_is_a_finding(
+    cli: Cli, nordic: Path, tmp_path: Path
+) -> None:
+    stamp = tmp_path / "nordic"
+    shutil.copytree(nordic, stamp)
+    changed = "adapters.0.failover_ipv4={address: 10.30.1.51, prefix: 24, gateway: 10.30.1.1}"
+    assert cli("lab", "vm", stamp, "BGO-APP01", "--replica", changed).code == 0
+    code, doc = _simulated(cli, stamp, "bergen-prod", "--type", "planned")
+    assert code == 2
+    (finding,) = [f for f in doc["findings"] if f["rule"] == "DR012"]
+    assert finding["subject"] == "protected_vm.bgo-app01 adapter 0" and "10.30.1.50" in finding["message"]
+
+
+def test_options_that_name_nothing_are_one_line_errors(cli: Cli, nordic: Path) -> None:
+    for args, said in (
+        (["bergen-prod", "--fail", "ANNOUNCE-OUTAGE", "--type", "test"], "does not run in a test failover"),
+        (["bergen-prod", "--fail", "no-such-step"], "the plan has no such action"),
+        (["no-such-plan"], "no recovery plan 'no-such-plan'"),
+        (["bergen-prod", "--test-network", "nowhere"], "is not a vm_network of this stamp"),
+    ):
+        result = cli("dr", "simulate", nordic, *args)
+        assert result.code == 1 and said in result.err and result.err.count("\n") == 1, (args, result.err)

@@ -1,8 +1,9 @@
 """`fabric dr simulate`, data-driven: each folder of simulations/ takes the reference stamp applied
 on a fresh lab, edits its code (`edit`: file → [old, new] pairs), perturbs the lab (`lab`: the
-arguments of `fabric lab vm`, `replication`: those of `fabric lab replication`), simulates (`args`)
-and checks the exit code, the findings (`RULE subject` each), chosen adapters' addresses and
-rules (`adapters`: VM/slot → [address, a words of the rule]) and VM statuses (`vms`)."""
+arguments of `fabric lab vm`, `replication`: those of `fabric lab replication`, `grant`: those of
+`fabric lab grant`), simulates (`args`) and checks the exit code, the findings (`RULE subject`
+each), chosen adapters' addresses and rules (`adapters`: VM/slot → [address, words of the rule]),
+VM statuses (`vms`), whether the RTO is reached (`reached`) and the RPO (`rpo_seconds`)."""
 
 from __future__ import annotations
 
@@ -30,8 +31,8 @@ def _prepared(case: Path, applied: Path, tmp_path: Path, cli: Cli) -> tuple[Path
             assert old in text, f"{case.name}: {name} has no {old!r}"
             text = text.replace(old, new)
         path.write_text(text, encoding="utf-8")
-    for command in ("vm", "replication"):
-        for args in spec.get("lab" if command == "vm" else "replication") or []:
+    for command, key in (("vm", "lab"), ("replication", "replication"), ("grant", "grant")):
+        for args in spec.get(key) or []:
             done = cli("lab", command, stamp, *args)
             assert done.code == 0, done.err
     return stamp, spec
@@ -50,6 +51,9 @@ def test_simulation(case: Path, applied: Path, tmp_path: Path, cli: Cli) -> None
         name, slot = key.rsplit("/", 1)
         got = outcomes[(name, int(slot))]
         assert (got["ip"], rule in got["rule"]) == (address, True), got
+    for key in ("reached", "rpo_seconds"):
+        if key in spec:
+            assert (doc["rto"]["reached"] if key == "reached" else doc[key]) == spec[key], key
     statuses = {vm["vm"]: vm["status"] for vm in doc["vms"]}
     for name, status in (spec.get("vms") or {}).items():
         assert statuses[name] == status

@@ -307,3 +307,30 @@ def test_tables_without_the_journal_gain_it_and_a_reader_does_without(  # type: 
     monkeypatch.setenv("FABRIC_PG_DSN", pg_dsn.replace("fabric@", f"{reader}@"))
     late = opener()
     assert late.pending() == [] and late.read().serial == 0
+
+
+def test_the_dr_operation_log_keeps_each_entry_and_rewrites_it_by_id(opener) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from fabric.state.protocol import DrOperation
+
+    state = opener()
+    first = DrOperation(
+        "op-1", "drill", "recovery_plan.p", "test", "primary_to_recovery", "running", "2026-01-01T00:00:00"
+    )
+    state.log_operation(first)
+    step = {"step": "g1", "what": "start 2 VMs", "status": "done", "started": "a", "ended": "b", "comment": "ünïcode"}
+    done = replace(
+        first, outcome="completed", ended="2026-01-01T00:05:00", steps=(step,), vms={"protected_vm.a": {"host": "H"}}
+    )
+    state.log_operation(done)  # the same ID: rewritten, not added
+    later = DrOperation(
+        "op-2", "failover", "recovery_plan.p", "planned", "primary_to_recovery", "aborted", "2026-01-02T00:00:00"
+    )
+    state.log_operation(later)
+    other = opener("s2")  # another stamp's log is its own
+    assert other.operations() == []
+    log = opener().operations()  # a second connection sees both, newest first
+    assert [e.id for e in log] == ["op-2", "op-1"]
+    assert log[1] == done
+    assert opener().operations(limit=1) == [later]

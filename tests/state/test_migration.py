@@ -101,3 +101,27 @@ def test_a_backup_left_by_migration_is_not_migrated_again(cli: Cli, tmp_path: Pa
     # a fresh schema: migrating the stale SQLite backup there must be refused
     again = cli("state", "migrate", stamp, "--to", "postgres")
     assert again.code == 1 and "was migrated to postgres" in again.err
+
+
+@pytest.mark.usefixtures("pg_dsn")
+def test_migration_carries_the_dr_operation_log(cli: Cli, tmp_path: Path) -> None:
+    from fabric.state.protocol import DrOperation
+
+    stamp = copy_stamp("lab", tmp_path)
+    schema = _sqlite_with_schema(stamp)
+    assert cli("apply", stamp, "--auto-approve").code == 0
+    config = StateConfig.model_validate({"backend": "sqlite"})
+    entry = DrOperation("op-1", "drill", "recovery_plan.p", "test", "primary_to_recovery", "completed", "2026-01-01")
+    state = open_state(config, "lab", stamp / ".fabric", 0.0)
+    try:
+        state.log_operation(entry)
+    finally:
+        state.close()
+    assert cli("state", "migrate", stamp, "--to", "postgres").code == 0
+    target = open_state(
+        StateConfig.model_validate({"backend": "postgres", "schema": schema}), "lab", stamp / ".fabric", 0.0
+    )
+    try:
+        assert target.operations() == [entry]
+    finally:
+        target.close()

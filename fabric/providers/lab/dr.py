@@ -488,7 +488,8 @@ def _count(db: sqlite3.Connection, host: str, by: int) -> None:
 
 def posture(db: sqlite3.Connection, now: float | None = None) -> dict[str, dict[str, Any]]:
     """Protected VM live ID → its observed posture: state, health, initial replication progress,
-    the replica's host. Neither desired nor drift."""
+    the replica's host, and where it is in a failover (`failover`: phase, plan, kind). Neither
+    desired nor drift."""
     rate = _rate(db)
     now = time.time() if now is None else now
     out = {}
@@ -496,6 +497,14 @@ def posture(db: sqlite3.Connection, now: float | None = None) -> dict[str, dict[
         "SELECT r.protected_id, r.started, r.size_gb, r.state, r.health, v.host FROM lab_replication r "
         "JOIN lab_vms v ON v.id = r.replica_id"
     ).fetchall()
+    moved = (
+        {
+            r[0]: {"phase": r[1], "plan": r[2], "kind": r[3]}
+            for r in db.execute("SELECT protected_id, phase, plan, kind FROM lab_failover")
+        }
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'lab_failover'").fetchone()
+        else {}
+    )
     for protected_id, started, size, state, health, replica_host in rows:
         done = int(_done(now, started, size, rate) * 100)
         shown = state if done >= 100 or state != "Replicating" else "InitialReplication"
@@ -505,6 +514,8 @@ def posture(db: sqlite3.Connection, now: float | None = None) -> dict[str, dict[
             "initial_replication_percent": done,
             "replica_host": replica_host,
         }
+        if protected_id in moved:
+            out[protected_id]["failover"] = moved[protected_id]
     return out
 
 

@@ -31,7 +31,7 @@ from fabric.inventory import Inventory, ObservedObject
 from fabric.model.ipmath import parse_range
 from fabric.model.refs import iter_refs, map_refs, names_unique, scope_value
 from fabric.model.resources import KINDS
-from fabric.providers.lab import dr, indexes, rules
+from fabric.providers.lab import dr, failover, indexes, rules
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS objects (
@@ -105,6 +105,7 @@ class LabProvider:
             self._db.executescript(SCHEMA)
             indexes.ensure(self._db)
             dr.ensure(self._db)
+            failover.ensure(self._db)
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise self._damaged(exc) from None
@@ -221,7 +222,40 @@ class LabProvider:
     def dr_facts(self) -> dict[str, Any]:
         """What a failover simulation reads (one transaction): hosts, VMs, replication by VM name."""
         with self._tx(None, faults=False) as db:
-            return {"hosts": dr.hosts(db), "vms": dr.vms(db), "replication": dr.replication_by_vm(db)}
+            grants = [(str(r[0]), str(r[1])) for r in db.execute("SELECT pool_id, address FROM ip_grants")]
+            return {"hosts": dr.hosts(db), "vms": dr.vms(db), "replication": dr.replication_by_vm(db), "grants": grants}
+
+    def dr_phases(self) -> dict[str, dict[str, str]]:
+        """Protected VM live ID → where it is in a failover (phase, plan, direction, kind)."""
+        with self._tx(None, faults=False) as db:
+            return failover.phases(db)
+
+    def dr_prepare(self, protected_id: str) -> None:
+        """The built-in prepare_replica_network on one protected VM's replica."""
+        with self._tx(None) as db:
+            failover.prepare(db, protected_id)
+
+    def dr_start(
+        self, protected_id: str, plan: str, kind: str, direction: str, test_network: str | None
+    ) -> dict[str, Any]:
+        """Start one VM of a failing-over plan (a test copy, the replica, or the primary on failback)."""
+        with self._tx(None) as db:
+            return failover.start(db, protected_id, plan, kind, direction, test_network)
+
+    def dr_cleanup(self, protected_id: str) -> bool:
+        """Delete a drill's test copy of a VM; False if there was none."""
+        with self._tx(None) as db:
+            return failover.cleanup(db, protected_id)
+
+    def dr_commit(self, protected_id: str) -> str:
+        """Commit a VM's failover; returns its new phase."""
+        with self._tx(None) as db:
+            return failover.commit(db, protected_id)
+
+    def dr_reprotect(self, protected_id: str) -> str:
+        """Replicate a VM the other way (or, after failback, forward again: home)."""
+        with self._tx(None) as db:
+            return failover.reprotect(db, protected_id)
 
     def edit_vm(self, name: str, role: str, changes: Mapping[str, Any]) -> dict[str, Any]:
         """Change a VM's facts as an admin (or an outage) would."""

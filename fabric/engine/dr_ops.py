@@ -1,0 +1,418 @@
+"""Disaster-recovery operations on the lab, for real: drill (a test failover, then cleanup unless
+kept), failover (planned or unplanned), commit, reprotect, failback, cleanup, status.
+
+Each runs under the stamp's lock, after a simulation of the same failover (its errors refuse the
+run unless forced) and the operator's confirmation, and walks the steps in the simulation's order:
+actions (manual ones wait for the operator; the built-in network preparation changes the
+replicas; the lab runs no PowerShell, so scripts succeed unless `FABRIC_LAB_FAIL` names
+`action:STEP/NAME`), the shutdown and failover steps, and each boot group, whose VMs the lab
+starts — working out where they land and which address they get from its own objects. Every step
+is written to the operation log before the next starts.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from fabric.dr.simulate import Direction, Event, FailoverType, Options, Simulation, resolve_plan, simulate
+from fabric.engine.dr import dr_facts
+from fabric.errors import FabricError, ProviderError
+from fabric.model.dr import Action, ProtectedVm, RecoveryPlan
+from fabric.providers.logged import unwrapped
+from fabric.state.protocol import DrOperation
+
+if TYPE_CHECKING:
+    from fabric.engine import Session
+
+
+class Operator(Protocol):
+    """The person at the console: confirms, does the manual steps, reads progress."""
+
+    def confirm(self, prompt: str, expected: str) -> bool:
+        """True if they typed `expected` (a typed confirmation)."""
+        ...
+
+    def manual(self, step: str, instructions: str) -> tuple[str, str]:
+        """(done|abort, comment) once they have done a manual step (or given up)."""
+        ...
+
+    def say(self, line: str) -> None:
+        """One line of progress."""
+        ...
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What `--answers FILE` says in advance: the confirmation and each manual step's outcome."""
+
+    confirm: str | None = None
+    manual: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
+def read_answers(path: Path) -> Answers:
+    """The answers file (YAML: `confirm: TEXT`, `manual: {NAME or STEP/NAME: {outcome: done|abort,
+    comment: TEXT}}`); FabricError naming the first problem."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise FabricError(f"--answers {path}: {str(exc).splitlines()[0]}") from None
+    if not isinstance(data, dict) or set(data) - {"confirm", "manual"}:
+        raise FabricError(f"--answers {path}: a mapping with confirm and manual only")
+    manual = data.get("manual") or {}
+    if not isinstance(manual, dict):
+        raise FabricError(f"--answers {path}: manual is a mapping of action → {{outcome, comment}}")
+    out: dict[str, dict[str, str]] = {}
+    for name, answer in manual.items():
+        answer = {"outcome": answer} if isinstance(answer, str) else answer
+        if (
+            not isinstance(answer, dict)
+            or answer.get("outcome") not in ("done", "abort")
+            or set(answer)
+            - {
+                "outcome",
+                "comment",
+            }
+        ):
+            raise FabricError(f"--answers {path}: manual.{name}: outcome done or abort, and an optional comment")
+        out[str(name)] = {"outcome": str(answer["outcome"]), "comment": str(answer.get("comment") or "")}
+    confirm = data.get("confirm")
+    return Answers(None if confirm is None else str(confirm), out)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _lab(session: Session) -> Any:
+    provider = unwrapped(session.provider)
+    if not hasattr(provider, "dr_start"):
+        raise FabricError(f"fabric dr operations run on the lab only; this stamp's provider is {provider.name}")
+    return provider
+
+
+@dataclass
+class _Log:
+    """The operation log entry being written, step by step."""
+
+    session: Session
+    entry: DrOperation
+
+    def step(self, event: Event, status: str, comment: str = "", started: str = "") -> None:
+        record = {
+            "step": event.step,
+            "what": event.what,
+            "status": status,
+            "started": started or _now(),
+            "ended": _now(),
+        }
+        if comment:
+            record["comment"] = comment
+        self.entry = replace(self.entry, steps=(*self.entry.steps, record))
+        self.session.state.log_operation(self.entry)
+
+    def vm(self, address: str, outcome: Mapping[str, Any]) -> None:
+        self.entry = replace(self.entry, vms={**self.entry.vms, address: dict(outcome)})
+        self.session.state.log_operation(self.entry)
+
+    def end(self, outcome: str) -> DrOperation:
+        self.entry = replace(self.entry, outcome=outcome, ended=_now())
+        self.session.state.log_operation(self.entry)
+        return self.entry
+
+
+def _live_ids(session: Session) -> dict[str, str]:
+    return {a: e.live_id for a, e in session.state.read().entries.items()}
+
+
+def _plan_vms(plan: RecoveryPlan) -> list[str]:
+    return list(dict.fromkeys(v for g in plan.groups for v in g.vms))
+
+
+def _action(plan: RecoveryPlan, step: str, name: str) -> Action | None:
+    steps = {"shutdown": plan.shutdown, "failover": plan.failover}
+    pool = (
+        [*steps[step].pre, *steps[step].post]
+        if step in steps
+        else [a for g in plan.groups if g.name == step for a in (*g.pre, *g.post)]
+    )
+    return next((a for a in pool if a.name == name), None)
+
+
+def _injected() -> set[str]:
+    return {
+        a.strip()[len("action:") :]
+        for a in os.environ.get("FABRIC_LAB_FAIL", "").split(",")
+        if a.strip().startswith("action:")
+    }
+
+
+def _preflight(sim: Simulation, force: bool) -> None:
+    errors = [f for f in sim.errors() if f.rule not in ("DR040",)]
+    if errors and not force:
+        shown = "\n".join(f"{f.rule} {f.subject}: {f.message}" for f in errors[:10])
+        raise FabricError(
+            f"the simulation of this {sim.type} failover finds {len(errors)} error(s); fix them (or --force):\n{shown}"
+        )
+
+
+def _expect_phase(lab: Any, ids: Mapping[str, str], vms: list[str], allowed: set[str | None], what: str) -> None:
+    phases = lab.dr_phases()
+    wrong = [(a, phases.get(ids.get(a, ""), {}).get("phase")) for a in vms]
+    wrong = [(a, p) for a, p in wrong if p not in allowed]
+    if wrong:
+        shown = ", ".join(f"{a} ({p or 'not failed over'})" for a, p in wrong[:5])
+        raise FabricError(f"{what}: {shown}")
+
+
+def _run_action(
+    lab: Any, plan: RecoveryPlan, ids: Mapping[str, str], event: Event, kind: str, operator: Operator, answers: Answers
+) -> tuple[str, str, str]:
+    """Carry out one action: (its status, a comment, why the plan stops or "")."""
+    action = _action(plan, event.step, event.what)
+    qualified = f"{event.step}/{event.what}"
+    if action is not None and action.manual is not None:
+        answer = answers.manual.get(qualified) or answers.manual.get(event.what)
+        if answer:
+            outcome, comment = answer["outcome"], answer.get("comment", "")
+        else:
+            outcome, comment = operator.manual(qualified, action.manual.instructions)
+        operator.say(f"  {qualified}: manual step {outcome}{f' — {comment}' if comment else ''}")
+        return outcome, comment, "aborted" if outcome == "abort" else ""
+    if qualified in _injected():
+        operator.say(f"  {qualified}: failed (FABRIC_LAB_FAIL)")
+        return "failed", "injected failure", "" if kind == "unplanned" else "stopped"
+    if action is not None and action.builtin == "prepare_replica_network":
+        for address in _plan_vms(plan):
+            if address in ids:
+                lab.dr_prepare(ids[address])
+    operator.say(f"  {qualified}: done")
+    return "done", "" if action is None or action.script is None else "the lab runs no PowerShell", ""
+
+
+def _walk(
+    session: Session,
+    lab: Any,
+    plan_address: str,
+    sim: Simulation,
+    test_network: str | None,
+    operator: Operator,
+    answers: Answers,
+    log: _Log,
+) -> str:
+    """Carry out the simulated steps in order; returns the outcome (completed, stopped, aborted)."""
+    plan = session.fabric.resources[plan_address]
+    assert isinstance(plan, RecoveryPlan)
+    ids = _live_ids(session)
+    by_group: dict[str, list[str]] = {}
+    for vm in sim.vms:
+        by_group.setdefault(vm.group, []).append(vm.address)
+    stopped = ""
+    for event in sim.events:
+        if stopped or event.status == "skipped":
+            log.step(event, "not run" if stopped else "skipped", "" if stopped else event.detail)
+            continue
+        started = _now()
+        if event.kind == "action":
+            status, comment, stopped = _run_action(lab, plan, ids, event, sim.type, operator, answers)
+            log.step(event, status, comment, started)
+            continue
+        if event.kind == "boot":
+            for address in (a for a in by_group.get(event.step, []) if a in ids):
+                test_id = ids.get(test_network) if test_network else None
+                outcome = lab.dr_start(ids[address], plan_address, sim.type, sim.direction, test_id)
+                log.vm(address, outcome)
+                shown = ", ".join(f"nic{a['slot']} {a.get('ip') or 'no address'}" for a in outcome["adapters"])
+                operator.say(f"  {event.step}: {outcome.get('vm') or address} up on {outcome['host']} ({shown})")
+        log.step(event, "done", "", started)
+    return stopped or "completed"
+
+
+def _confirm(operator: Operator, answers: Answers, prompt: str, expected: str) -> None:
+    """A typed confirmation (or the answers file's); FabricError if not given: nothing is done."""
+    if answers.confirm is not None:
+        if answers.confirm != expected:
+            raise FabricError(f"--answers: confirm is {answers.confirm!r}, not {expected!r}: nothing was done")
+    elif not operator.confirm(prompt, expected):
+        raise FabricError("not confirmed: nothing was done")
+
+
+def _begin(session: Session, operation: str, plan: str, kind: str, direction: str, lock_id: str) -> _Log:
+    entry = DrOperation(
+        str(uuid.uuid4()),
+        operation,
+        plan,
+        kind,
+        direction,
+        "running",
+        _now(),
+        operator=getpass.getuser(),
+        lock_id=lock_id,
+    )
+    session.state.log_operation(entry)
+    return _Log(session, entry)
+
+
+def run_failover(  # noqa: PLR0913 - what a failover is asked to do, by keyword
+    session: Session,
+    plan_given: str,
+    kind: FailoverType,
+    direction: Direction,
+    operator: Operator,
+    answers: Answers,
+    *,
+    test_network: str | None = None,
+    keep: bool = False,
+    force: bool = False,
+    confirmed: bool = False,
+) -> DrOperation:
+    """A drill (`kind` test) or a failover, on the lab; see the module docstring."""
+    lab = _lab(session)
+    plan_address = resolve_plan(session.fabric.resources, plan_given)
+    plan = session.fabric.resources[plan_address]
+    assert isinstance(plan, RecoveryPlan)
+    sim = simulate(
+        session.fabric.resources, dr_facts(session), Options(plan_address, kind, direction, None, test_network)
+    )
+    _preflight(sim, force)
+    name = "drill" if kind == "test" else "failback" if direction == "recovery_to_primary" else "failover"
+    with session.state.lock(f"dr {name}") as info:
+        ids = _live_ids(session)
+        vms = [a for a in _plan_vms(plan) if isinstance(session.fabric.resources.get(a), ProtectedVm)]
+        if direction == "recovery_to_primary":
+            _expect_phase(
+                lab, ids, vms, {"reprotected"}, "failback needs every VM failed over, committed and reprotected"
+            )
+        else:
+            _expect_phase(lab, ids, vms, {None}, "these VMs are in a failover already (fabric dr status)")
+        if not confirmed:
+            expected = "yes" if kind == "test" else plan.name
+            prompt = (
+                f"Run a test failover of {plan_address}? Type yes"
+                if kind == "test"
+                else f"A {kind} failover of {plan_address} ({direction}) moves production. "
+                f"Type the plan's name ({plan.name}) to go on"
+            )
+            _confirm(operator, answers, prompt, expected)
+        log = _begin(session, name, plan_address, kind, direction, info.id)
+        tested = sim.test_network if kind == "test" else None
+        try:
+            outcome = _walk(session, lab, plan_address, sim, tested, operator, answers, log)
+        except (ProviderError, FabricError) as exc:
+            log.end("failed")
+            raise FabricError(f"{name} of {plan_address} failed: {exc} (the operation log has each step)") from None
+        except BaseException:
+            log.end("interrupted")
+            raise
+        if kind == "test" and not keep:
+            for address in vms:
+                if address in ids:
+                    lab.dr_cleanup(ids[address])
+            operator.say("  cleanup: test VMs deleted")
+        entry = log.end(outcome)
+        if direction == "recovery_to_primary" and outcome == "completed":  # back home: commit, replicate forward
+            for step in (lab.dr_commit, lab.dr_reprotect):
+                for address in vms:
+                    step(ids[address])
+            operator.say("  committed, replicating forward again")
+        return entry
+
+
+def run_followup(
+    session: Session, plan_given: str, operation: str, operator: Operator, answers: Answers, *, confirmed: bool = False
+) -> DrOperation:
+    """commit, reprotect or cleanup of every VM of a plan."""
+    lab = _lab(session)
+    plan_address = resolve_plan(session.fabric.resources, plan_given)
+    plan = session.fabric.resources[plan_address]
+    assert isinstance(plan, RecoveryPlan)
+    steps: dict[str, tuple[Callable[[str], Any], set[str | None], str]] = {
+        "commit": (lab.dr_commit, {"failed_over"}, "commit needs every VM failed over and not committed"),
+        "reprotect": (lab.dr_reprotect, {"committed"}, "reprotect needs every VM's failover committed"),
+        "cleanup": (lab.dr_cleanup, {"test"}, "cleanup needs a test failover left running (fabric dr drill --keep)"),
+    }
+    call, allowed, what = steps[operation]
+    with session.state.lock(f"dr {operation}") as info:
+        ids = _live_ids(session)
+        vms = [a for a in _plan_vms(plan) if isinstance(session.fabric.resources.get(a), ProtectedVm) and a in ids]
+        _expect_phase(lab, ids, vms, allowed, what)
+        if operation == "commit" and not confirmed:  # DR022: the recovery points go
+            prompt = (
+                f"Commit the failover of {plan_address}? Its recovery points are deleted. Type its name ({plan.name})"
+            )
+            _confirm(operator, answers, prompt, plan.name)
+        log = _begin(session, operation, plan_address, "", "", info.id)
+        for address in vms:
+            result = call(ids[address])
+            log.vm(address, {"result": result})
+            operator.say(f"  {address}: {operation} {'done' if result is not False else 'nothing to do'}")
+        return log.end("completed")
+
+
+@dataclass(frozen=True)
+class VmStatus:
+    """One protected VM: its replication, where it is in a failover, and which plan moved it."""
+
+    address: str
+    vm: str
+    state: str
+    health: str
+    replica_host: str
+    phase: str
+    plan: str
+
+
+@dataclass(frozen=True)
+class Status:
+    """`fabric dr status`: every protected VM, and each plan's last operation and drill."""
+
+    vms: tuple[VmStatus, ...]
+    last: Mapping[str, Mapping[str, str]]
+    drills: Mapping[str, Mapping[str, str]]
+
+
+def status(session: Session) -> Status:
+    """Read-only: the lab's replication and failover phases, and the operation log."""
+    lab = _lab(session)
+    facts = dr_facts(session)
+    ids = _live_ids(session)
+    phases = lab.dr_phases()
+    rows = []
+    for address, r in sorted(session.fabric.resources.items()):
+        if not isinstance(r, ProtectedVm):
+            continue
+        rep = facts.replication.get(r.vm.casefold())
+        phase = phases.get(ids.get(address, ""), {})
+        rows.append(
+            VmStatus(
+                address,
+                r.vm,
+                rep.state if rep else "not replicating",
+                rep.health if rep else "",
+                rep.replica_host if rep else "",
+                phase.get("phase", "home"),
+                phase.get("plan", ""),
+            )
+        )
+    last: dict[str, dict[str, str]] = {}
+    drills: dict[str, dict[str, str]] = {}
+    for op in session.state.operations(limit=1000):
+        summary = {
+            "operation": op.operation,
+            "outcome": op.outcome,
+            "started": op.started,
+            "ended": op.ended,
+            "operator": op.operator,
+        }
+        last.setdefault(op.plan, summary)
+        if op.operation == "drill" and op.outcome == "completed":
+            drills.setdefault(op.plan, summary)
+    return Status(tuple(rows), last, drills)
