@@ -166,6 +166,11 @@ def measure(stamp: Path, tmp: Path, repeat: int, seed: Path | None) -> dict[str,
         apply = ["apply", str(stamp), "--state-dir", str(work), "--auto-approve", "--parallelism", "8", "--compact"]
         times["apply (-p 8)"].append(run(apply, tmp, {0}))
         times["no-op plan"].append(run(["plan", str(stamp), "--state-dir", str(work), "--detailed-exitcode"], tmp, {0}))
+        if seed is not None:  # the rehearsal: one plan of 100 VMs, then every plan in every type
+            simulate = ["dr", "simulate", str(stamp), "rp0", "--type", "planned", "--state-dir", str(work)]
+            times.setdefault("dr simulate (100 VMs)", []).append(run(simulate, tmp, {0, 2}))
+            check = ["dr", "check", str(stamp), "--state-dir", str(work)]
+            times.setdefault("dr check (every plan × 3 types)", []).append(run(check, tmp, {0}))
     return {p: statistics.median(t) for p, t in times.items() if t}
 
 
@@ -192,6 +197,8 @@ def side_by_side(vms: int, repeat: int, tmp: Path) -> list[str]:
         theirs = today[base_phase] / vmm.resources * 1e6
         cells = [phase, f"{dr[phase]:.2f}", f"{ours:,.0f}", f"{today[base_phase]:.2f}", f"{theirs:,.0f}"]
         rows.append("| " + " | ".join(cells) + f" | {ours / theirs:.2f}× |")
+    rows += ["", "| DR command | wall s |", "|---|---:|"]
+    rows += [f"| {phase} | {dr[phase]:.2f} |" for phase in dr if phase.startswith("dr ")]
     return [*rows, ""]
 
 

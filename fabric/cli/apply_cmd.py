@@ -245,7 +245,7 @@ def _apply(stamp: Path, options: _Options, destroy: bool) -> int:
         for line in notices:  # what an interrupted run left pending, settled
             err.print(line, markup=False)
         the_plan = engine.target_plan(session, full, options.target, options.exclude)
-        refuse_during_failover(the_plan, options.during_failover)
+        refuse_during_failover(the_plan, options.during_failover, session.provider)
         if options.emit_script is not None:
             return _emit(session.provider, the_plan, options.emit_script)
         _show(the_plan, options.compact)
@@ -287,7 +287,7 @@ def _apply_saved(path: Path, options: _Options) -> int:
             reason = engine.stale_reason(the_plan, context, provider, state)
             if reason:
                 raise StaleInputError(f"saved plan is stale: {reason}; run fabric plan again")
-            refuse_during_failover(the_plan, options.during_failover)
+            refuse_during_failover(the_plan, options.during_failover, provider)
             _show(the_plan, options.compact)
             if not the_plan.has_changes:
                 return 0

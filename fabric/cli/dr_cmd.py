@@ -6,7 +6,10 @@ them out on the lab (locked, confirmed, logged), `status` shows where everything
 from __future__ import annotations
 
 import json
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
@@ -22,7 +25,14 @@ from fabric.engine.dr import simulation
 from fabric.engine.dr_ops import Answers, read_answers, run_failover, run_followup
 from fabric.engine.dr_ops import status as dr_status
 from fabric.errors import FabricError
-from fabric.render.simulation import check_json, check_text, simulation_json, simulation_markdown, simulation_text
+from fabric.render.simulation import (
+    check_json,
+    check_text,
+    simulation_html,
+    simulation_json,
+    simulation_markdown,
+    simulation_text,
+)
 from fabric.state.protocol import DrOperation
 
 dr_app = typer.Typer(
@@ -53,6 +63,7 @@ class SimulationFormat(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    html = "html"
 
 
 @dr_app.command("simulate")
@@ -78,7 +89,7 @@ def simulate(
         typer.Option("--test-network", metavar="NETWORK", help="A vm_network for a test failover, or none."),
     ] = None,
     fmt: Annotated[
-        SimulationFormat, typer.Option("--format", help="text, json (versioned) or markdown.")
+        SimulationFormat, typer.Option("--format", help="text, json (versioned), markdown or html (a timeline).")
     ] = SimulationFormat.text,
     state_dir: StateDir = None,
 ) -> int:
@@ -88,7 +99,12 @@ def simulate(
     options = Options(plan, kind.value, direction.value, fail, test_network)
     with engine.open_session(stamp, state_dir) as session:
         result = simulation(session, options)
-    render = {"text": simulation_text, "json": simulation_json, "markdown": simulation_markdown}[fmt.value]
+    render = {
+        "text": simulation_text,
+        "json": simulation_json,
+        "markdown": simulation_markdown,
+        "html": simulation_html,
+    }[fmt.value]
     write(render(result).rstrip("\n"))
     return 2 if result.findings else 0
 
@@ -159,8 +175,25 @@ def _answers(path: Path | None) -> Answers:
     return read_answers(path) if path is not None else Answers()
 
 
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM ends a DR operation as Ctrl-C does: its log entry says interrupted."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _ended(entry: DrOperation) -> int:
     write(f"{entry.operation} of {entry.plan}: {entry.outcome} (operation log entry {entry.id}; fabric dr status)")
+    failed = [f"{s['step']}/{s['what']}" for s in entry.steps if s.get("status") == "failed"]
+    if failed:
+        write(f"failed: {', '.join(failed)}")
     return 0 if entry.outcome == "completed" else 1
 
 
@@ -180,7 +213,7 @@ def drill(
 ) -> int:
     """A test failover on the lab for real: test VMs start beside the replicas, then are cleaned up."""
     stamp, (plan,) = leading_stamp(args, "[STAMP] PLAN", 1, 1)
-    with engine.open_session(stamp, state_dir) as session:
+    with engine.open_session(stamp, state_dir) as session, _terminate_as_interrupt():
         entry = run_failover(
             session,
             plan,
@@ -213,7 +246,7 @@ def failover(
         raise FabricError("say --planned or --unplanned")
     stamp, (plan,) = leading_stamp(args, "[STAMP] PLAN", 1, 1)
     kind: FailoverType = "planned" if planned else "unplanned"
-    with engine.open_session(stamp, state_dir) as session:
+    with engine.open_session(stamp, state_dir) as session, _terminate_as_interrupt():
         entry = run_failover(
             session, plan, kind, "primary_to_recovery", ConsoleOperator(), _answers(answers), force=force
         )
@@ -230,7 +263,7 @@ def failback(
 ) -> int:
     """A planned failover back to the primary site, then commit and forward replication: home."""
     stamp, (plan,) = leading_stamp(args, "[STAMP] PLAN", 1, 1)
-    with engine.open_session(stamp, state_dir) as session:
+    with engine.open_session(stamp, state_dir) as session, _terminate_as_interrupt():
         entry = run_failover(
             session, plan, "planned", "recovery_to_primary", ConsoleOperator(), _answers(answers), force=force
         )
@@ -239,7 +272,7 @@ def failback(
 
 def _followup(operation: str, args: list[str], answers: Path | None, state_dir: Path | None, auto: bool = False) -> int:
     stamp, (plan,) = leading_stamp(args, "[STAMP] PLAN", 1, 1)
-    with engine.open_session(stamp, state_dir) as session:
+    with engine.open_session(stamp, state_dir) as session, _terminate_as_interrupt():
         entry = run_followup(session, plan, operation, ConsoleOperator(), _answers(answers), confirmed=auto)
     return _ended(entry)
 

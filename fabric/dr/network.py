@@ -26,6 +26,82 @@ def group_paths(resources: Mapping[str, Resource]) -> dict[str, str]:
     return out
 
 
+@dataclass
+class Index:
+    """The model looked up by what a failover asks (built once, O(n): a simulation of a 100-VM
+    plan in a 10,000-resource stamp must not scan the stamp per adapter)."""
+
+    resources: Mapping[str, Resource]
+    paths: dict[str, str]
+    by_name: dict[str, str]  # VM network display name, casefolded → address
+    mappings: dict[str, list[tuple[str, NetworkMapping]]]  # primary VM network → mappings
+    pools_on_network: dict[str, list[str]]  # VM network → pools on it
+    pools_on_site: dict[str, list[str]]  # network site → pools on it
+    pools_of_logical: dict[str, list[str]]  # logical network → site pools
+    networks_on_site: dict[str, set[str]]  # network site → VM networks with a subnet there
+    unisolated: dict[str, set[str]]  # logical network → its no-isolation VM networks
+    switches: dict[str, list[LogicalSwitch]]
+    _vlans: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, resources: Mapping[str, Resource]) -> Index:
+        """The index of a stamp's resources."""
+        idx = cls(resources, group_paths(resources), {}, {}, {}, {}, {}, {}, {}, {})
+        for a, r in resources.items():
+            if isinstance(r, VmNetwork):
+                idx.by_name.setdefault(r.name.casefold(), a)
+                for sub in r.subnets:
+                    if sub.network_site:
+                        idx.networks_on_site.setdefault(sub.network_site, set()).add(a)
+                if r.isolation == "no_isolation":
+                    idx.unisolated.setdefault(r.logical_network, set()).add(a)
+            elif isinstance(r, NetworkMapping):
+                idx.mappings.setdefault(r.primary_vm_network, []).append((a, r))
+            elif isinstance(r, IpPool):
+                if r.vm_network:
+                    idx.pools_on_network.setdefault(r.vm_network, []).append(a)
+                if r.network_site:
+                    idx.pools_on_site.setdefault(r.network_site, []).append(a)
+                    site = resources.get(r.network_site)
+                    if isinstance(site, NetworkSite):
+                        idx.pools_of_logical.setdefault(site.logical_network, []).append(a)
+            elif isinstance(r, LogicalSwitch):
+                idx.switches.setdefault(r.name.casefold(), []).append(r)
+        return idx
+
+    def network(self, name: str | None) -> str | None:
+        """The VM network with this display name."""
+        return self.by_name.get(name.casefold()) if name else None
+
+    def mapping(self, network: str | None, pairing: str) -> str | None:
+        """The mapping of `network` serving `pairing` (one naming no pairings serves all)."""
+        for a, r in self.mappings.get(network or "", []):
+            if not r.pairings or pairing in r.pairings:
+                return a
+        return None
+
+    def target(self, mapping: str | None) -> tuple[str, VmNetwork] | None:
+        """The recovery VM network of a mapping."""
+        return mapping_target(self.resources, mapping)
+
+    def vlans(self, group: str, switch: str) -> set[int]:
+        """`reachable_vlans`, once per host group and switch."""
+        key = (group.casefold(), switch.casefold())
+        if key not in self._vlans:
+            self._vlans[key] = reachable_vlans(self.resources, self.paths, group, switch, self.switches)
+        return self._vlans[key]
+
+    def served(self, pool: IpPool) -> set[str]:
+        """The VM networks a pool gives addresses on (see `served`)."""
+        if pool.vm_network is not None:
+            return {pool.vm_network}
+        site = self.resources.get(pool.network_site or "")
+        out = set(self.networks_on_site.get(pool.network_site or "", set()))
+        if isinstance(site, NetworkSite):
+            out |= self.unisolated.get(site.logical_network, set())
+        return out
+
+
 def inside(path: str, tops: list[str]) -> bool:
     """`path` is one of `tops` or below one of them (host group paths, case-insensitive)."""
     folded = path.casefold()
@@ -74,9 +150,16 @@ class Pools:
     simulation gave already. Each pool counts its own: VM networks apart (HNV) are address spaces
     apart."""
 
-    resources: Mapping[str, Resource]
+    index: Index
     granted: Mapping[str, frozenset[str]] = field(default_factory=dict)  # pool address → live grants
     held: list[tuple[str, str]] = field(default_factory=list)  # (VM network address, address) VMs hold
+    _declared: dict[str, list[str]] | None = None  # pool → addresses its declared grants hold
+
+    @property
+    def resources(self) -> Mapping[str, Resource]:
+        """The stamp's resources."""
+        return self.index.resources
+
     _taken: dict[str, set[int]] = field(default_factory=dict)  # what the facts and the model hold
     _given: dict[str, set[int]] = field(default_factory=dict)  # what this simulation gave
 
@@ -104,22 +187,15 @@ class Pools:
     def for_subnet(self, vm_network: str, subnet_name: str, prefix: str | None, site: str | None) -> str | None:
         """The pool VMM allocates from for a VM network's subnet: one on that VM subnet, else one
         on its network site with the same subnet (a logical network's pool)."""
-        on_vm_subnet = [
-            a
-            for a, r in self.resources.items()
-            if isinstance(r, IpPool) and r.vm_network == vm_network and (r.vm_subnet in (None, subnet_name))
-        ]
-        if on_vm_subnet:
-            return on_vm_subnet[0]
-        on_site = [
-            a
-            for a, r in self.resources.items()
-            if isinstance(r, IpPool)
-            and site is not None
-            and r.network_site == site
-            and _same_net(r.subnet, prefix or "")
-        ]
-        return on_site[0] if on_site else None
+        for a in self.index.pools_on_network.get(vm_network, []):
+            r = self.resources[a]
+            if isinstance(r, IpPool) and r.vm_subnet in (None, subnet_name):
+                return a
+        for a in self.index.pools_on_site.get(site or "", []):
+            r = self.resources[a]
+            if isinstance(r, IpPool) and _same_net(r.subnet, prefix or ""):
+                return a
+        return None
 
     def for_unisolated(self, vm_network: str, group: str, paths: Mapping[str, str], address: str | None) -> str | None:
         """The pool of a no-isolation VM network at a host in host group `group`: a pool on a site
@@ -128,10 +204,10 @@ class Pools:
         if not isinstance(net, VmNetwork):
             return None
         found = []
-        for a, r in self.resources.items():
+        for a in self.index.pools_of_logical.get(net.logical_network, []):
+            r = self.resources[a]
             site = self.resources.get(r.network_site or "") if isinstance(r, IpPool) else None
-            ours = isinstance(site, NetworkSite) and site.logical_network == net.logical_network
-            if ours and inside(group, [paths.get(g, "") for g in site.host_groups]):  # type: ignore[union-attr]
+            if isinstance(site, NetworkSite) and inside(group, [paths.get(g, "") for g in site.host_groups]):
                 found.append(a)
         found.sort(key=lambda a: not self.in_subnet(a, address))
         return found[0] if found else None
@@ -149,9 +225,13 @@ class Pools:
         first, last = int(ipaddress.ip_address(r.range_start)), int(ipaddress.ip_address(r.range_end))
         return first <= value <= last and value not in self.taken(pool)
 
-    def forget_taken(self) -> None:
-        """Work `taken` out again (after `held` grew)."""
-        self._taken.clear()
+    def hold_on(self, network: str, address: str) -> None:
+        """A VM now holds `address` on `network`: no pool serving that network gives it."""
+        self.held.append((network, address))
+        for pool, taken in self._taken.items():
+            r = self.resources[pool]
+            if isinstance(r, IpPool) and network in self.index.served(r):
+                taken.update(_addresses(address))
 
     def give(self, pool: str, address: str) -> None:
         """Record that `pool` gave `address`."""
@@ -252,12 +332,19 @@ def holds(net: VmNetwork, address: str | None) -> bool:
     return source_subnet_name(net, address) is not None
 
 
-def reachable_vlans(resources: Mapping[str, Resource], paths: Mapping[str, str], group: str, switch: str) -> set[int]:
+def reachable_vlans(
+    resources: Mapping[str, Resource],
+    paths: Mapping[str, str],
+    group: str,
+    switch: str,
+    switches: Mapping[str, list[LogicalSwitch]] | None = None,
+) -> set[int]:
     """The VLANs a host in host group `group` reaches through virtual switch `switch`: the
     subnets' VLANs of the network sites on the uplinks of the logical switch of that name,
     scoped to the host's group or above it (a switch no logical switch names reaches none)."""
     out: set[int] = set()
-    for r in resources.values():
+    candidates = switches.get(switch.casefold(), []) if switches is not None else resources.values()
+    for r in candidates:
         if not isinstance(r, LogicalSwitch) or r.name.casefold() != switch.casefold():
             continue
         for uplink_address in r.uplink_port_profiles:

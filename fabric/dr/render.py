@@ -191,8 +191,8 @@ def _check(event: Event, vms: Sequence[VmOutcome]) -> str:
         lines = []
         for vm in vms:
             addresses = ", ".join(f"nic{a.slot} {a.ip or 'no address'} ({a.rule})" for a in vm.adapters)
-            lines.append(f"{vm.vm} on {vm.host}: {addresses or vm.status}")
-        return "<br>".join(lines)
+            lines.append(_cell(f"{vm.vm} on {vm.host}: {addresses or vm.status}"))
+        return "<br>".join(lines)  # one line per VM in the cell: each escaped, the breaks not
     if event.manual:
         return "the operator confirms it is done"
     if event.kind == "action":
@@ -211,7 +211,8 @@ def _fallback(event: Event, kind: str) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text for a markdown table cell: one line, pipes escaped, no raw HTML."""
+    return text.replace("|", "\\|").replace("\r", " ").replace("\n", " ").replace("<", "&lt;")
 
 
 def runbook_md(
@@ -254,7 +255,7 @@ def runbook_md(
                 _who(event),
                 _cell(what),
                 expected,
-                _cell(_check(event, by_group.get(event.step, []))),
+                _check(event, by_group.get(event.step, [])),
                 _fallback(event, sim.type),
             ]
             lines.append("| " + " | ".join(cells) + " |")

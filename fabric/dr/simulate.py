@@ -159,6 +159,7 @@ class _Run:
     started: dict[str, int] = field(default_factory=dict)  # group → when its VMs start
     group_of: dict[str, str] = field(default_factory=dict)  # protected VM → its group
     pools: network.Pools | None = None
+    index: network.Index | None = None
 
     def add(self, event: Event) -> None:
         self.events.append(event)
@@ -217,9 +218,12 @@ def _failing(plan: RecoveryPlan, given: str | None) -> str | None:
     raise FabricError(f"--fail {given!r} names {len(matches)} actions; say which: {', '.join(matches)}")
 
 
-def simulate(resources: Mapping[str, Resource], facts: DrFacts, opts: Options) -> Simulation:
+def simulate(
+    resources: Mapping[str, Resource], facts: DrFacts, opts: Options, index: network.Index | None = None
+) -> Simulation:
     """Replay the recovery plan `opts.plan` (an address in `resources`); see the module docstring.
-    FabricError for an option that names nothing."""
+    FabricError for an option that names nothing. `index`: `network.Index.of(resources)`, when one
+    is at hand (several simulations of one stamp)."""
     plan = resources.get(opts.plan)
     if not isinstance(plan, RecoveryPlan):
         raise FabricError(f"{opts.plan} is not a recovery plan of this stamp")
@@ -227,7 +231,8 @@ def simulate(resources: Mapping[str, Resource], facts: DrFacts, opts: Options) -
     failing = _failing(plan, opts.fail)
     _fail_runs(plan, failing, opts)
     run = _Run(resources, facts, replace(opts, fail=failing), plan, test_network)
-    run.pools = _pools(resources, facts)
+    run.index = index or network.Index.of(resources)
+    run.pools = _pools(run.index, facts)
     _preflight(run)
     _shutdown(run)
     _failover(run)
@@ -265,14 +270,14 @@ def _test_network(resources: Mapping[str, Resource], plan: RecoveryPlan, opts: O
     return address
 
 
-def _pools(resources: Mapping[str, Resource], facts: DrFacts) -> network.Pools:
+def _pools(index: network.Index, facts: DrFacts) -> network.Pools:
     held = [
         (net, a.ip)
         for vm in (*facts.primaries.values(), *facts.replicas.values())
         for a in vm.adapters
-        if a.ip and (net := network.network_by_name(resources, a.vm_network))
+        if a.ip and (net := index.network(a.vm_network))
     ]
-    return network.Pools(resources, facts.grants, held)
+    return network.Pools(index, facts.grants, held)
 
 
 def _rpo(resources: Mapping[str, Resource], plan: RecoveryPlan, kind: FailoverType, facts: DrFacts) -> int | None:
@@ -579,7 +584,8 @@ def _replica_placement(run: _Run, address: str, vm: ProtectedVm, host: str) -> N
     facts = run.facts.hosts.get(host.casefold())
     if not isinstance(cloud, Cloud) or facts is None:
         return
-    paths = network.group_paths(run.fabric)
+    assert run.index is not None
+    paths = run.index.paths
     if not network.inside(facts.host_group, [paths.get(g, "") for g in cloud.host_groups]):
         run.find(
             "DR043",
@@ -674,10 +680,8 @@ def _keep_ip(
             intent.adapter, intent.mode, None, switch, vlan, given, "failover IP (not kept)", source.ip, False
         )
     host_facts = run.facts.hosts.get(host.casefold())
-    paths = network.group_paths(run.fabric)
-    reached = (
-        network.reachable_vlans(run.fabric, paths, host_facts.host_group, switch) if host_facts and switch else set()
-    )
+    assert run.index is not None
+    reached = run.index.vlans(host_facts.host_group, switch) if host_facts and switch else set()
     has_switch = bool(host_facts and switch and switch.casefold() in {s.casefold() for s in host_facts.switches})
     if (
         has_switch
@@ -722,8 +726,9 @@ def _failover_ip(
     failover: object,
 ) -> AdapterOutcome:
     slot = intent.adapter
-    mapping = network.mapping_for(run.fabric, network.network_by_name(run.fabric, source.vm_network), vm.pairing)
-    target = network.mapping_target(run.fabric, mapping)
+    assert run.index is not None
+    mapping = run.index.mapping(run.index.network(source.vm_network), vm.pairing)
+    target = run.index.target(mapping)
     name = target[1].name if target else None
     if failover == "enabled_empty":
         return _apipa(run, address, vm, intent, source, name, replica.switch, replica.vlan)
@@ -746,6 +751,14 @@ def _failover_ip(
             False,
         )
     given = str(failover.get("address"))
+    if target is not None:  # the replica joins the mapped network: its subnet's VLAN, not the primary's
+        source_net = run.fabric.get(run.index.network(source.vm_network) or "")
+        chosen = network.recovery_subnet(
+            target[1], network.source_subnet_name(source_net if isinstance(source_net, VmNetwork) else None, source.ip)
+        )
+        vlan = next((sub.vlan for sub in target[1].subnets if chosen and sub.name == chosen[0]), replica.vlan)
+    else:
+        vlan = replica.vlan
     declared = intent.failover_ip.address if intent.failover_ip else None
     ok = True
     if declared is not None and given != declared:
@@ -766,21 +779,21 @@ def _failover_ip(
         )
     assert run.pools is not None
     if target is not None:  # the address is in use there now: no pool of that network gives it again
-        run.pools.held.append((target[0], given))
-        run.pools.forget_taken()
-    return AdapterOutcome(slot, intent.mode, name, replica.switch, replica.vlan, given, "failover IP", source.ip, ok)
+        run.pools.hold_on(target[0], given)
+    return AdapterOutcome(slot, intent.mode, name, replica.switch, vlan, given, "failover IP", source.ip, ok)
 
 
 def _mapped(
     run: _Run, address: str, vm: ProtectedVm, intent: AdapterRecovery, source: Adapter, failover: object, host: str
 ) -> AdapterOutcome:
     slot = intent.adapter
-    primary_net = network.network_by_name(run.fabric, source.vm_network)
+    assert run.index is not None
+    primary_net = run.index.network(source.vm_network)
     if source.vm_network is None:
         return AdapterOutcome(
             slot, intent.mode, None, None, None, None, "not connected (not on the primary either)", None, True
         )
-    mapping = network.mapping_for(run.fabric, primary_net, vm.pairing)
+    mapping = run.index.mapping(primary_net, vm.pairing)
     if mapping is None:
         run.find(
             "DR007",
@@ -792,7 +805,7 @@ def _mapped(
         return AdapterOutcome(
             slot, intent.mode, None, None, None, None, "not connected (no network mapping)", source.ip, False
         )
-    found = network.mapping_target(run.fabric, mapping)
+    found = run.index.target(mapping)
     if found is None:
         return AdapterOutcome(
             slot,
@@ -823,7 +836,7 @@ def _mapped(
     pool = run.pools.for_subnet(target_address, chosen[0], chosen[1], chosen[2]) if chosen else None
     where = run.facts.hosts.get(host.casefold())
     if pool is None and not target.subnets and where is not None:  # no isolation: its logical network's pools
-        pool = run.pools.for_unisolated(target_address, where.host_group, network.group_paths(run.fabric), source.ip)
+        pool = run.pools.for_unisolated(target_address, where.host_group, run.index.paths, source.ip)
     if pool is None:
         run.find(
             "DR030",

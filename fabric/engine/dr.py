@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from fabric.dr.facts import DrFacts, facts_from
+from fabric.dr.network import Index
 from fabric.dr.simulate import Options, SimFinding, Simulation, resolve_plan, simulate
 from fabric.errors import FabricError
 from fabric.model.base import Resource
@@ -86,16 +88,68 @@ class CheckReport:
     not_checked: tuple[str, ...]
 
 
-NOT_CHECKED = (
-    "DR033 drill age and test failovers left uncleaned: no drill has run (fabric dr drill is not built yet)",
-    "DR032 replication lag: the lab observes no last-replication time",
-)
+NOT_CHECKED = ("DR032 replication lag: the lab observes no last-replication time",)
+DRILL_DAYS = 90  # DR033: a plan's last good drill at most a quarter ago
 
 
-def check(session: Session, plan_address: str | None = None) -> CheckReport:
+def _posture_findings(session: Session, facts: DrFacts, vms: list[str]) -> tuple[list[SimFinding], int]:
+    """Per protected VM: failed over (DR023), not replicating (DR038), not Replicating/Normal
+    (DR032); and how many replicate normally."""
+    resources = session.fabric.resources
+    phases: dict[str, dict[str, str]] = getattr(unwrapped(session.provider), "dr_phases", dict)()
+    ids = {a: e.live_id for a, e in session.state.read().entries.items()}
+    out: list[SimFinding] = []
+    replicating = 0
+    for address in vms:
+        vm = resources[address]
+        assert isinstance(vm, ProtectedVm)
+        state = facts.replication.get(vm.vm.casefold())
+        moved = phases.get(ids.get(address, ""), {})
+        if moved.get("phase") not in (None, "test"):
+            message = (
+                f"{vm.vm} is failed over by {moved.get('plan')} ({moved.get('phase')}): not protected until "
+                "reprotected, and its failover replays from there"
+            )
+            out.append(SimFinding("DR023", "warning", address, message))
+        elif state is None:
+            out.append(SimFinding("DR038", "error", address, f"{vm.vm} is not replicating (apply the stamp)"))
+        elif state.state != "Replicating" or state.health != "Normal":
+            message = f"{vm.vm} replication is {state.state}, health {state.health}"
+            out.append(SimFinding("DR032", "error", address, message))
+        else:
+            replicating += 1
+    return out, replicating
+
+
+def _drill_findings(session: Session, plans: list[str], now: datetime) -> list[SimFinding]:
+    """DR033: each plan's last completed drill within DRILL_DAYS, and no test failover left running."""
+    last: dict[str, datetime] = {}
+    for op in session.state.operations(limit=100_000):
+        if op.operation == "drill" and op.outcome == "completed" and op.plan not in last:
+            try:
+                last[op.plan] = datetime.fromisoformat(op.ended or op.started)
+            except ValueError:
+                continue
+    out = []
+    for address in plans:
+        when = last.get(address)
+        if when is None:
+            out.append(SimFinding("DR033", "warning", address, "never drilled (fabric dr drill)"))
+        elif (age := (now - when).days) > DRILL_DAYS:
+            out.append(SimFinding("DR033", "warning", address, f"last drilled {age} days ago (at most {DRILL_DAYS})"))
+    phases: dict[str, dict[str, str]] = getattr(unwrapped(session.provider), "dr_phases", dict)()
+    running = sorted({p["plan"] for p in phases.values() if p.get("phase") == "test"} & set(plans))
+    out += [
+        SimFinding("DR033", "warning", a, "a test failover is left running (fabric dr cleanup; ASR ends it at 14 days)")
+        for a in running
+    ]
+    return out
+
+
+def check(session: Session, plan_address: str | None = None, now: datetime | None = None) -> CheckReport:
     """Every rule fabric can check now over the stamp and the live facts: validation's warnings (its
     errors stop the stamp loading), replication posture (DR038, DR032), changes not applied (DR039)
-    and each recovery plan simulated in every failover type (the S rules)."""
+    and each recovery plan simulated in every failover type (the S rules), drills (DR033)."""
     from fabric.engine import plan
 
     resources = session.fabric.resources
@@ -126,17 +180,9 @@ def check(session: Session, plan_address: str | None = None) -> CheckReport:
     in_scope = (
         _vms_of(resources, plans) if plan_address else {a for a, r in resources.items() if isinstance(r, ProtectedVm)}
     )
-    replicating = 0
-    for address in sorted(in_scope):
-        vm = resources[address]
-        assert isinstance(vm, ProtectedVm)
-        state = facts.replication.get(vm.vm.casefold())
-        if state is None:
-            note(SimFinding("DR038", "error", address, f"{vm.vm} is not replicating (apply the stamp)"))
-        elif state.state != "Replicating" or state.health != "Normal":
-            note(SimFinding("DR032", "error", address, f"{vm.vm} replication is {state.state}, health {state.health}"))
-        else:
-            replicating += 1
+    posture, replicating = _posture_findings(session, facts, sorted(in_scope))
+    for finding in posture:
+        note(finding)
     pending = [c.address for c in plan(session).changes if c.action is not Action.NOOP]
     if pending:
         shown = ", ".join(pending[:5]) + (f" and {len(pending) - 5} more" if len(pending) > 5 else "")
@@ -145,13 +191,16 @@ def check(session: Session, plan_address: str | None = None) -> CheckReport:
                 "DR039", "warning", session.fabric.config.stamp, f"{len(pending)} change(s) not applied: {shown}"
             )
         )
+    index = Index.of(resources)  # one for every simulation of the stamp
     for address in plans:
         for kind in ("test", "planned", "unplanned"):
-            sim = simulate(resources, facts, Options(address, kind))
+            sim = simulate(resources, facts, Options(address, kind), index)
             for f in sim.findings:
                 # posture is reported once above, and what validation warned about once
                 if f.rule not in ("DR032", "DR038") and (f.rule, f.subject) not in validated:
                     note(f, kind)
+    for finding in _drill_findings(session, plans, now or datetime.now(UTC)):
+        note(finding)
     findings = tuple(
         CheckFinding(rule, severity[(rule, subject, message)], subject, message, tuple(kinds))
         for (rule, subject, message), kinds in sorted(found.items(), key=lambda kv: (severity[kv[0]] != "error", kv[0]))
@@ -173,11 +222,15 @@ def _failed_over(posture: Mapping[str, Any] | None) -> bool:
     return isinstance(moved, Mapping) and moved.get("phase") != "test"
 
 
-def refuse_during_failover(the_plan: Plan, allowed: bool) -> None:
+def refuse_during_failover(the_plan: Plan, allowed: bool, provider: Any = None) -> None:
     """FabricError if the plan changes disaster-recovery resources while a protected VM is failed
     over (a test failover does not count), unless `allowed` (`apply --during-failover`): the design
     must not move under a running recovery."""
     moved = sorted(c.address for c in the_plan.changes if _failed_over(c.posture))
+    reader = getattr(unwrapped(provider), "dr_phases", None) if provider is not None else None
+    if reader is not None:  # a destroy's deletes carry no posture: ask the lab itself
+        ids = {c.live_id: c.address for c in the_plan.changes if c.live_id}
+        moved = sorted({*moved, *(ids.get(i, i) for i, p in reader().items() if p.get("phase") != "test")})
     changing = sorted(
         c.address for c in the_plan.changes if c.action is not Action.NOOP and KINDS[c.kind].DOMAIN == "dr"
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 import getpass
 import os
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,6 +62,8 @@ def read_answers(path: Path) -> Answers:
     import yaml
 
     try:
+        if path.stat().st_size > MAX_ANSWERS:
+            raise FabricError(f"--answers {path}: larger than {MAX_ANSWERS // 1024} KiB")
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise FabricError(f"--answers {path}: {str(exc).splitlines()[0]}") from None
@@ -85,6 +87,8 @@ def read_answers(path: Path) -> Answers:
             raise FabricError(f"--answers {path}: manual.{name}: outcome done or abort, and an optional comment")
         out[str(name)] = {"outcome": str(answer["outcome"]), "comment": str(answer.get("comment") or "")}
     confirm = data.get("confirm")
+    if isinstance(confirm, bool):  # YAML 1.1 reads a bare yes as true
+        confirm = "yes" if confirm else "no"
     return Answers(None if confirm is None else str(confirm), out)
 
 
@@ -124,6 +128,8 @@ class _Log:
         self.session.state.log_operation(self.entry)
 
     def end(self, outcome: str) -> DrOperation:
+        if outcome == "completed" and any(step["status"] == "failed" for step in self.entry.steps):
+            outcome = "completed_with_failures"  # an unplanned failover goes on past a failed action
         self.entry = replace(self.entry, outcome=outcome, ended=_now())
         self.session.state.log_operation(self.entry)
         return self.entry
@@ -155,8 +161,9 @@ def _injected() -> set[str]:
     }
 
 
-def _preflight(sim: Simulation, force: bool) -> None:
-    errors = [f for f in sim.errors() if f.rule not in ("DR040",)]
+def _preflight(sim: Simulation, force: bool, moved: Collection[str] = ()) -> None:
+    """Refuse on the simulation's errors (not those of VMs a resumed run moved already)."""
+    errors = [f for f in sim.errors() if f.rule != "DR040" and f.subject.split(" ", 1)[0] not in moved]
     if errors and not force:
         shown = "\n".join(f"{f.rule} {f.subject}: {f.message}" for f in errors[:10])
         raise FabricError(
@@ -164,13 +171,38 @@ def _preflight(sim: Simulation, force: bool) -> None:
         )
 
 
-def _expect_phase(lab: Any, ids: Mapping[str, str], vms: list[str], allowed: set[str | None], what: str) -> None:
+def _select(
+    lab: Any,
+    ids: Mapping[str, str],
+    vms: list[str],
+    plan: str,
+    wanted: set[str | None],
+    done: set[str | None],
+    what: str,
+    resume: bool = False,
+) -> list[str]:
+    """The plan's VMs this operation acts on: those in a `wanted` phase (None: home) — by this plan
+    if they are in a failover — skipping those already `done` (a stopped run resumed); FabricError
+    for a VM another plan moved, one in any other phase, one not in state, or none to act on."""
     phases = lab.dr_phases()
-    wrong = [(a, phases.get(ids.get(a, ""), {}).get("phase")) for a in vms]
-    wrong = [(a, p) for a, p in wrong if p not in allowed]
+    missing = [a for a in vms if a not in ids]
+    if missing:
+        raise FabricError(f"not in state (apply the stamp first): {', '.join(missing[:5])}")
+    act, wrong = [], []
+    for address in vms:
+        row = phases.get(ids[address], {})
+        phase, owner = row.get("phase"), row.get("plan")
+        if phase is not None and owner != plan:
+            wrong.append(f"{address} ({phase} by {owner})")
+        elif phase in wanted:
+            act.append(address)
+        elif phase not in done:
+            wrong.append(f"{address} ({phase or 'not failed over'})")
     if wrong:
-        shown = ", ".join(f"{a} ({p or 'not failed over'})" for a, p in wrong[:5])
-        raise FabricError(f"{what}: {shown}")
+        raise FabricError(f"{what}: {', '.join(wrong[:5])}")
+    if not act and not (resume and vms):  # a resumed failover may have every VM moved already
+        raise FabricError(f"{what}: no VM of {plan} is where it needs to be")
+    return act
 
 
 def _run_action(
@@ -180,7 +212,8 @@ def _run_action(
     action = _action(plan, event.step, event.what)
     qualified = f"{event.step}/{event.what}"
     if action is not None and action.manual is not None:
-        answer = answers.manual.get(qualified) or answers.manual.get(event.what)
+        folded = {k.casefold(): v for k, v in answers.manual.items()}
+        answer = folded.get(qualified.casefold()) or folded.get(event.what.casefold())
         if answer:
             outcome, comment = answer["outcome"], answer.get("comment", "")
         else:
@@ -207,8 +240,10 @@ def _walk(
     operator: Operator,
     answers: Answers,
     log: _Log,
+    act: set[str],
 ) -> str:
-    """Carry out the simulated steps in order; returns the outcome (completed, stopped, aborted)."""
+    """Carry out the simulated steps in order, starting the VMs in `act` (the others are there
+    already: a stopped run resumed); returns the outcome (completed, stopped, aborted)."""
     plan = session.fabric.resources[plan_address]
     assert isinstance(plan, RecoveryPlan)
     ids = _live_ids(session)
@@ -226,7 +261,7 @@ def _walk(
             log.step(event, status, comment, started)
             continue
         if event.kind == "boot":
-            for address in (a for a in by_group.get(event.step, []) if a in ids):
+            for address in (a for a in by_group.get(event.step, []) if a in ids and a in act):
                 test_id = ids.get(test_network) if test_network else None
                 outcome = lab.dr_start(ids[address], plan_address, sim.type, sim.direction, test_id)
                 log.vm(address, outcome)
@@ -234,6 +269,22 @@ def _walk(
                 operator.say(f"  {event.step}: {outcome.get('vm') or address} up on {outcome['host']} ({shown})")
         log.step(event, "done", "", started)
     return stopped or "completed"
+
+
+MAX_ANSWERS = 1 << 20  # bytes: an answers file names a plan's manual steps, not a book
+
+
+def _check_answers(answers: Answers, plan: RecoveryPlan) -> None:
+    """FabricError, before anything starts, for an answer to a manual step the plan does not have
+    (a typo would otherwise leave that step unanswered in the middle of a failover)."""
+    steps = {"shutdown": plan.shutdown, "failover": plan.failover}
+    manual = [(n, a) for n, st in steps.items() for a in (*st.pre, *st.post) if a.manual]
+    manual += [(g.name, a) for g in plan.groups for a in (*g.pre, *g.post) if a.manual]
+    known = {a.name.casefold() for _, a in manual} | {f"{n}/{a.name}".casefold() for n, a in manual}
+    unknown = sorted(k for k in answers.manual if k.casefold() not in known)
+    if unknown:
+        shown = ", ".join(sorted(f"{n}/{a.name}" for n, a in manual)) or "none"
+        raise FabricError(f"--answers: no manual step {unknown[0]!r} in this plan (its manual steps: {shown})")
 
 
 def _confirm(operator: Operator, answers: Answers, prompt: str, expected: str) -> None:
@@ -246,6 +297,9 @@ def _confirm(operator: Operator, answers: Answers, prompt: str, expected: str) -
 
 
 def _begin(session: Session, operation: str, plan: str, kind: str, direction: str, lock_id: str) -> _Log:
+    for stale in session.state.operations(limit=1000):  # a run killed outright never ended its entry
+        if stale.outcome == "running" and stale.lock_id != lock_id:
+            session.state.log_operation(replace(stale, outcome="interrupted", ended=_now()))
     entry = DrOperation(
         str(uuid.uuid4()),
         operation,
@@ -279,33 +333,37 @@ def run_failover(  # noqa: PLR0913 - what a failover is asked to do, by keyword
     plan_address = resolve_plan(session.fabric.resources, plan_given)
     plan = session.fabric.resources[plan_address]
     assert isinstance(plan, RecoveryPlan)
-    sim = simulate(
-        session.fabric.resources, dr_facts(session), Options(plan_address, kind, direction, None, test_network)
-    )
-    _preflight(sim, force)
     name = "drill" if kind == "test" else "failback" if direction == "recovery_to_primary" else "failover"
+    _check_answers(answers, plan)
     with session.state.lock(f"dr {name}") as info:
         ids = _live_ids(session)
         vms = [a for a in _plan_vms(plan) if isinstance(session.fabric.resources.get(a), ProtectedVm)]
         if direction == "recovery_to_primary":
-            _expect_phase(
-                lab, ids, vms, {"reprotected"}, "failback needs every VM failed over, committed and reprotected"
-            )
-        else:
-            _expect_phase(lab, ids, vms, {None}, "these VMs are in a failover already (fabric dr status)")
+            what = "failback needs the VMs failed over, committed and reprotected"
+            act = _select(lab, ids, vms, plan_address, {"reprotected"}, {"failed_back", "committed_back", None}, what)
+        else:  # a run that stopped part-way (not one that completed) goes on with the VMs still home
+            last = next((op for op in session.state.operations(limit=1000) if op.plan == plan_address), None)
+            resumable = last is not None and last.operation == name and last.outcome != "completed"
+            started: set[str | None] = ({"test"} if kind == "test" else {"failed_over"}) if resumable else set()
+            what = "these VMs are in a failover already (fabric dr status)"
+            act = _select(lab, ids, vms, plan_address, {None}, started, what, resume=resumable)
+        sim = simulate(
+            session.fabric.resources, dr_facts(session), Options(plan_address, kind, direction, None, test_network)
+        )
+        _preflight(sim, force, set(vms) - set(act) if direction == "primary_to_recovery" else set())
         if not confirmed:
             expected = "yes" if kind == "test" else plan.name
             prompt = (
                 f"Run a test failover of {plan_address}? Type yes"
                 if kind == "test"
-                else f"A {kind} failover of {plan_address} ({direction}) moves production. "
+                else f"This {kind} failover of {plan_address} ({direction}) moves production. "
                 f"Type the plan's name ({plan.name}) to go on"
             )
             _confirm(operator, answers, prompt, expected)
         log = _begin(session, name, plan_address, kind, direction, info.id)
         tested = sim.test_network if kind == "test" else None
         try:
-            outcome = _walk(session, lab, plan_address, sim, tested, operator, answers, log)
+            outcome = _walk(session, lab, plan_address, sim, tested, operator, answers, log, set(act))
         except (ProviderError, FabricError) as exc:
             log.end("failed")
             raise FabricError(f"{name} of {plan_address} failed: {exc} (the operation log has each step)") from None
@@ -314,14 +372,15 @@ def run_failover(  # noqa: PLR0913 - what a failover is asked to do, by keyword
             raise
         if kind == "test" and not keep:
             for address in vms:
-                if address in ids:
-                    lab.dr_cleanup(ids[address])
+                lab.dr_cleanup(ids[address])
             operator.say("  cleanup: test VMs deleted")
         entry = log.end(outcome)
         if direction == "recovery_to_primary" and outcome == "completed":  # back home: commit, replicate forward
-            for step in (lab.dr_commit, lab.dr_reprotect):
-                for address in vms:
-                    step(ids[address])
+            phases = lab.dr_phases()
+            for address in vms:
+                if phases.get(ids[address], {}).get("phase") == "failed_back":
+                    lab.dr_commit(ids[address])
+                    lab.dr_reprotect(ids[address])
             operator.say("  committed, replicating forward again")
         return entry
 
@@ -334,16 +393,24 @@ def run_followup(
     plan_address = resolve_plan(session.fabric.resources, plan_given)
     plan = session.fabric.resources[plan_address]
     assert isinstance(plan, RecoveryPlan)
-    steps: dict[str, tuple[Callable[[str], Any], set[str | None], str]] = {
-        "commit": (lab.dr_commit, {"failed_over"}, "commit needs every VM failed over and not committed"),
-        "reprotect": (lab.dr_reprotect, {"committed"}, "reprotect needs every VM's failover committed"),
-        "cleanup": (lab.dr_cleanup, {"test"}, "cleanup needs a test failover left running (fabric dr drill --keep)"),
+    steps: dict[str, tuple[Callable[[str], Any], set[str | None], set[str | None], str]] = {
+        "commit": (lab.dr_commit, {"failed_over"}, {"committed"}, "commit needs VMs failed over and not committed"),
+        "reprotect": (lab.dr_reprotect, {"committed"}, {"reprotected"}, "reprotect needs a committed failover"),
+        "cleanup": (
+            lab.dr_cleanup,
+            {"test"},
+            set(),
+            "cleanup needs a test failover left running (fabric dr drill --keep)",
+        ),
     }
-    call, allowed, what = steps[operation]
+    call, allowed, done, what = steps[operation]
     with session.state.lock(f"dr {operation}") as info:
         ids = _live_ids(session)
-        vms = [a for a in _plan_vms(plan) if isinstance(session.fabric.resources.get(a), ProtectedVm) and a in ids]
-        _expect_phase(lab, ids, vms, allowed, what)
+        everyone = [a for a in _plan_vms(plan) if isinstance(session.fabric.resources.get(a), ProtectedVm)]
+        # VMs still home (a failover stopped before them) are not in the way of a commit or a cleanup
+        vms = _select(
+            lab, ids, everyone, plan_address, allowed, {*done, None} if operation != "reprotect" else done, what
+        )
         if operation == "commit" and not confirmed:  # DR022: the recovery points go
             prompt = (
                 f"Commit the failover of {plan_address}? Its recovery points are deleted. Type its name ({plan.name})"

@@ -107,7 +107,8 @@ def simulation_json(sim: Simulation) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text for a markdown table cell: one line, pipes escaped, no raw HTML."""
+    return text.replace("|", "\\|").replace("\r", " ").replace("\n", " ").replace("<", "&lt;")
 
 
 def simulation_markdown(sim: Simulation) -> str:
@@ -159,3 +160,107 @@ def check_json(report: CheckReport) -> str:
     """`fabric dr check --format json`, versioned."""
     doc: dict[str, Any] = {"format_version": SIMULATION_FORMAT, **asdict(report)}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+COLOURS = {"action": "#4c78a8", "manual": "#f58518", "boot": "#54a24b", "failed": "#e45756", "other": "#72b7b2"}
+_CSS = """
+body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; }
+h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 28px; }
+table { border-collapse: collapse; } td, th { padding: 3px 8px; text-align: left; vertical-align: top; }
+.gantt { width: 100%; } .gantt td.label { width: 34%; white-space: nowrap; overflow: hidden; }
+.gantt td.lane { position: relative; width: 66%; height: 18px; padding: 0; border-left: 1px solid #ccc; }
+.bar { position: absolute; top: 3px; height: 12px; min-width: 3px; }
+.worst { position: absolute; top: 7px; height: 4px; opacity: 0.35; }
+.skipped td.label { color: #999; } .tick { position: absolute; top: 0; height: 18px; width: 1px; background: #bbb; }
+.vms td, .vms th { border-bottom: 1px solid #eee; } .bad { color: #c0392b; font-weight: 600; }
+.error { color: #c0392b; } .warning { color: #b9770e; }
+.legend span { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 12px; vertical-align: middle; }
+"""
+
+
+def _colour(e: Event) -> str:
+    if e.status == "failed":
+        return COLOURS["failed"]
+    if e.manual:
+        return COLOURS["manual"]
+    if e.kind == "boot":
+        return COLOURS["boot"]
+    return COLOURS["action"] if e.kind == "action" else COLOURS["other"]
+
+
+def simulation_html(sim: Simulation) -> str:
+    """A page (no script): the timeline as a Gantt chart — a bar per step from its start for its
+    expected duration, a faint tail to its worst case — then the VMs, the findings, the estimates."""
+    import html as h
+
+    total = max([e.start + max(e.expected, e.worst or 0) for e in sim.events] + [1])
+    rows = []
+    for e in sim.events:
+        label = h.escape(f"T+{clock(e.start)}  {e.step}: {e.what}")
+        ran = e.status in ("run", "paused", "failed")
+        cls = "" if ran else ' class="skipped"'
+        lane = ""
+        if ran:
+            left, width = 100 * e.start / total, 100 * e.expected / total
+            worst = 100 * ((e.worst if e.worst is not None else total - e.start) - e.expected) / total
+            colour = _colour(e)
+            lane = (
+                f'<div class="bar" style="left:{left:.3f}%;width:{width:.3f}%;background:{colour}" '
+                f'title="{h.escape(e.what)}"></div>'
+            )
+            if worst > 0:
+                lane += (
+                    f'<div class="worst" style="left:{left + width:.3f}%;width:{worst:.3f}%;background:{colour}"></div>'
+                )
+        else:
+            lane = f'<div class="tick" style="left:{100 * e.start / total:.3f}%"></div>'
+        status = "" if e.status == "run" else f" [{h.escape(e.status)}]"
+        rows.append(
+            f'<tr{cls} data-step="{h.escape(e.step)}" data-kind="{e.kind}" data-status="{e.status}" '
+            f'data-start="{e.start}" '
+            f'data-expected="{e.expected}"><td class="label">{label}{status}</td><td class="lane">{lane}</td></tr>'
+        )
+    vms = []
+    for vm in sim.vms:
+        for a in vm.adapters or [None]:
+            if a is None:
+                vms.append(
+                    f"<tr><td>{h.escape(vm.vm)}</td><td>{h.escape(vm.group)}</td><td colspan=4>{vm.status}</td></tr>"
+                )
+                continue
+            where = a.vm_network or (f"switch {a.switch} VLAN {a.vlan}" if a.switch else "not connected")
+            bad = "" if a.ok else ' class="bad"'
+            vms.append(
+                f'<tr{bad} data-vm="{h.escape(vm.vm)}"><td>{h.escape(vm.vm)}</td><td>{h.escape(vm.group)}</td>'
+                f"<td>{h.escape(vm.host or '')}</td><td>nic{a.slot} {h.escape(a.mode)}</td><td>{h.escape(where)}</td>"
+                f"<td>{h.escape(a.ip or '—')}</td><td>{h.escape(a.rule)}</td></tr>"
+            )
+    findings = (
+        "".join(
+            f'<li class="{f.severity}">{f.severity} {h.escape(f"{f.rule} {f.subject}: {f.message}")}</li>'
+            for f in sim.findings
+        )
+        or "<li>No findings: every VM comes up as the design intends.</li>"
+    )
+    legend = "".join(
+        f'<span style="background:{c}"></span>{name}'
+        for name, c in (
+            ("action", COLOURS["action"]),
+            ("manual step", COLOURS["manual"]),
+            ("VMs starting", COLOURS["boot"]),
+            ("failed", COLOURS["failed"]),
+            ("shutdown/failover", COLOURS["other"]),
+        )
+    )
+    estimates = "".join(f"<p>{h.escape(line)}</p>" for line in estimate_lines(sim))
+    test = f", test network {sim.test_network or 'none'}" if sim.type == "test" else ""
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{h.escape(sim.plan)}: {sim.type} failover'
+        f"</title><style>{_CSS}</style></head><body>"
+        f"<h1>Simulated {sim.type} failover of {h.escape(sim.plan)} ({h.escape(sim.direction)}{h.escape(test)})</h1>"
+        f'<p class="legend">{legend}</p>'
+        f'<table class="gantt">{"".join(rows)}</table>'
+        f'<h2>VMs</h2><table class="vms"><tr><th>VM</th><th>group</th><th>host</th><th>adapter</th>'
+        f"<th>lands on</th><th>address</th><th>rule</th></tr>{''.join(vms)}</table>"
+        f'<h2>Findings</h2><ul class="findings">{findings}</ul><h2>Estimates</h2>{estimates}</body></html>\n'
+    )

@@ -21,14 +21,45 @@ def _found(doc: dict[str, Any]) -> set[tuple[str, str]]:
     return {(f["rule"], f["subject"]) for f in doc["findings"]}
 
 
-def test_the_applied_reference_stamp_checks_clean(cli: Cli, applied: Path) -> None:
-    code, doc = _check(cli, applied)
+def test_the_applied_reference_stamp_checks_clean_once_every_plan_is_drilled(
+    cli: Cli, applied: Path, tmp_path: Path
+) -> None:
+    stamp = tmp_path / "reference"
+    shutil.copytree(applied, stamp)
+    code, doc = _check(cli, stamp)
+    assert code == 2 and doc["format_version"] == 1 and (doc["protected"], doc["replicating"]) == (8, 8)
+    assert {(f["rule"], f["message"]) for f in doc["findings"]} == {("DR033", "never drilled (fabric dr drill)")}
+    assert len(doc["plans"]) == 4 and len(doc["findings"]) == 4
+    for plan in doc["plans"]:
+        assert cli("dr", "drill", stamp, plan, "--auto-approve").code == 0
+    code, doc = _check(cli, stamp)
     assert (code, doc["findings"]) == (0, [])
-    assert doc["format_version"] == 1 and (doc["protected"], doc["replicating"]) == (8, 8)
-    assert len(doc["plans"]) == 4
-    assert any(n.startswith("DR033") for n in doc["not_checked"])  # drills are not built: said, not skipped
-    text = cli("dr", "check", applied)
+    text = cli("dr", "check", stamp)
     assert text.code == 0 and "No findings." in text.out and "8 of 8 protected VM(s)" in text.out
+    assert any(n.startswith("DR032 replication lag") for n in doc["not_checked"])  # said, not skipped
+
+
+def test_an_old_drill_a_drill_left_running_and_a_failover_are_found(cli: Cli, applied: Path, tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from fabric.engine import open_session
+    from fabric.engine.dr import check
+
+    stamp = tmp_path / "reference"
+    shutil.copytree(applied, stamp)
+    assert cli("dr", "drill", stamp, "apps-oslo", "--auto-approve").code == 0
+    with open_session(stamp) as session:
+        later = check(session, "apps-oslo", now=datetime.now(UTC) + timedelta(days=91))
+    assert [(f.rule, f.message) for f in later.findings] == [("DR033", "last drilled 91 days ago (at most 90)")]
+    assert cli("dr", "drill", stamp, "apps-stockholm", "--auto-approve", "--keep").code == 0
+    kept = _check(cli, stamp, "--plan", "apps-stockholm")[1]
+    assert ("DR033", "recovery_plan.apps-stockholm") in _found(kept)
+    assert any("left running" in f["message"] for f in kept["findings"])
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("confirm: apps-oslo\n")
+    assert cli("dr", "failover", stamp, "apps-oslo", "--planned", "--answers", answers).code == 0
+    moved = _check(cli, stamp, "--plan", "apps-oslo")[1]
+    assert ("DR023", "protected_vm.app-oslo") in _found(moved) and moved["replicating"] == 0
 
 
 def test_broken_replication_and_a_broken_replica_are_found(cli: Cli, applied: Path, tmp_path: Path) -> None:

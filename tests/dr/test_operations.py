@@ -24,10 +24,12 @@ def stamp(applied: Path, tmp_path: Path) -> Path:
 
 
 def _answers(tmp_path: Path, confirm: str, manual: str = "done") -> Path:
-    path = tmp_path / "answers.yaml"
-    path.write_text(
-        f"confirm: {confirm}\nmanual:\n  sql-ag-primary-at-dr: {{outcome: {manual}, comment: AG on SQL02}}\n"
-    )
+    """The confirmation, and the management stamp's manual step (only that plan has one)."""
+    path = tmp_path / f"answers-{confirm}.yaml"
+    text = f"confirm: {confirm}\n"
+    if confirm == "management-stamp":
+        text += f"manual:\n  sql-ag-primary-at-dr: {{outcome: {manual}, comment: AG on SQL02}}\n"
+    path.write_text(text)
     return path
 
 
@@ -192,3 +194,121 @@ def test_a_bad_answers_file_is_one_line(cli: Cli, stamp: Path, tmp_path: Path) -
     result = cli("dr", "failover", stamp, "apps-oslo", "--planned", "--answers", bad)
     assert result.code == 1 and result.err.count("\n") == 1 and "outcome done or abort" in result.err
     assert cli("dr", "failover", stamp, "apps-oslo").code == 1  # neither --planned nor --unplanned
+
+
+def test_destroy_is_refused_while_a_plan_is_failed_over(cli: Cli, stamp: Path, tmp_path: Path) -> None:
+    assert (
+        cli("dr", "failover", stamp, "apps-oslo", "--planned", "--answers", _answers(tmp_path, "apps-oslo")).code == 0
+    )
+    before = _lab(cli, stamp)
+    refused = cli("destroy", stamp, "--auto-approve", "--target", "recovery_plan.apps-oslo")
+    assert refused.code == 1 and "failed over" in refused.err
+    assert _lab(cli, stamp) == before
+
+
+def test_a_failover_that_stopped_part_way_resumes_and_its_moved_vms_can_be_committed(
+    cli: Cli, stamp: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = _answers(tmp_path, "management-stamp")
+    monkeypatch.setenv("FABRIC_LAB_FAIL", "action:wap-portals/smoke-test")
+    stopped = cli("dr", "failover", stamp, "management-stamp", "--planned", "--answers", answers)
+    assert stopped.code == 1 and "stopped" in stopped.out
+    phases = {v["vm"]: v["phase"] for v in _happened(cli, stamp)["vms"]}
+    assert phases["WAPTEN01"] == "failed_over"  # the smoke test runs after the last group starts
+    monkeypatch.setenv("FABRIC_LAB_FAIL", "action:wap-api/nothing")
+    again = cli("dr", "failover", stamp, "management-stamp", "--planned", "--answers", answers)
+    assert again.code == 0, again.out + again.err  # resumed: nothing left to start, the smoke test runs
+    assert cli("dr", "commit", stamp, "management-stamp", "--answers", answers).code == 0
+
+
+def test_a_drill_stopped_part_way_can_be_cleaned_up(cli: Cli, stamp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = _lab(cli, stamp)
+    dr = stamp / "dr.yaml"
+    text = dr.read_text()
+    gate = "      - name: wap-api\n        vms: [protected_vm.wapadm01]\n"
+    assert gate in text
+    dr.write_text(
+        text.replace(
+            gate,
+            gate
+            + "        pre:\n          - {name: gate, failover_types: [test], "
+            + "script: {path: '\\RPScripts\\x.ps1', external: true}}\n",
+        )
+    )
+    assert cli("apply", stamp, "--auto-approve").code == 0
+    before = _lab(cli, stamp)
+    monkeypatch.setenv("FABRIC_LAB_FAIL", "action:wap-api/gate")
+    stopped = cli("dr", "drill", stamp, "management-stamp", "--auto-approve", "--keep")
+    assert stopped.code == 1
+    tests = [v["name"] for v in _lab(cli, stamp)["vms"]["vms"] if v["role"] == "test"]
+    assert sorted(tests) == ["SMA01", "SPF01", "SQLWAP01"]  # the groups before the gate
+    assert cli("dr", "cleanup", stamp, "management-stamp").code == 0
+    assert _lab(cli, stamp) == before
+
+
+def test_a_plan_cannot_finish_what_another_plan_moved(cli: Cli, stamp: Path, tmp_path: Path) -> None:
+    dr = stamp / "dr.yaml"
+    dr.write_text(
+        dr.read_text() + "  spf-only:\n    name: spf-only\n    groups: [{name: one, vms: [protected_vm.spf01]}]\n"
+    )
+    assert cli("apply", stamp, "--auto-approve").code == 0
+    assert (
+        cli(
+            "dr",
+            "failover",
+            stamp,
+            "management-stamp",
+            "--planned",
+            "--answers",
+            _answers(tmp_path, "management-stamp"),
+        ).code
+        == 0
+    )
+    refused = cli("dr", "commit", stamp, "spf-only", "--answers", _answers(tmp_path, "spf-only"))
+    assert refused.code == 1 and "by recovery_plan.management-stamp" in refused.err
+
+
+def test_protected_vms_missing_from_state_are_refused(cli: Cli, stamp: Path, tmp_path: Path) -> None:
+    (stamp / ".fabric" / "state.db").unlink()
+    refused = cli("dr", "failover", stamp, "apps-oslo", "--planned", "--answers", _answers(tmp_path, "apps-oslo"))
+    assert refused.code == 1 and "not in state" in refused.err
+
+
+def test_an_entry_left_running_by_a_killed_run_is_settled_by_the_next(cli: Cli, stamp: Path) -> None:
+    from fabric.state.protocol import DrOperation
+    from fabric.state.sqlite import SqliteState
+
+    state = SqliteState(stamp / ".fabric")
+    try:
+        state.log_operation(
+            DrOperation(
+                "dead",
+                "failover",
+                "recovery_plan.apps-oslo",
+                "planned",
+                "primary_to_recovery",
+                "running",
+                "2026-01-01T00:00:00",
+                lock_id="gone",
+            )
+        )
+    finally:
+        state.close()
+    assert cli("dr", "drill", stamp, "apps-oslo", "--auto-approve").code == 0
+    outcomes = {e.id: e.outcome for e in _logged(stamp)}
+    assert outcomes["dead"] == "interrupted"
+
+
+def test_answers_files_are_checked_before_anything_starts(cli: Cli, stamp: Path, tmp_path: Path) -> None:
+    before = _lab(cli, stamp)
+    typo = tmp_path / "typo.yaml"
+    typo.write_text("confirm: management-stamp\nmanual:\n  sql-ag-primary-at-drr: done\n")
+    refused = cli("dr", "failover", stamp, "management-stamp", "--planned", "--answers", typo)
+    assert refused.code == 1 and "no manual step 'sql-ag-primary-at-drr'" in refused.err
+    huge = tmp_path / "huge.yaml"
+    huge.write_text("manual:\n" + "".join(f"  s{i}: done\n" for i in range(120_000)))
+    assert "larger than" in cli("dr", "drill", stamp, "apps-oslo", "--answers", huge).err
+    plain_yes = tmp_path / "yes.yaml"
+    plain_yes.write_text("confirm: yes\n")  # YAML reads it as true: still the drill's yes
+    assert cli("dr", "drill", stamp, "apps-oslo", "--answers", plain_yes).code == 0
+    assert _lab(cli, stamp) == before

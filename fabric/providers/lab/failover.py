@@ -288,7 +288,14 @@ def _adapter_outcome(  # noqa: PLR0913, PLR0911 - the lab's whole view of one ad
         if given == "enabled_empty":
             return {"slot": slot, "ip": APIPA, "vm_network": shown, "rule": "APIPA"}
         ip = given.get("address") if isinstance(given, Mapping) else source.get("ip")
-        return {"slot": slot, "ip": ip, "vm_network": shown, "rule": "failover IP"}
+        out = {"slot": slot, "ip": ip, "vm_network": shown, "rule": "failover IP"}
+        if net_name and str(net_name) in objs:  # on the mapped network: its subnet's VLAN
+            subnets = objs[str(net_name)][1].get("subnets") or []
+            wanted = _subnet_of(source_network, source.get("ip")) if source_network else None
+            chosen = next((x for x in subnets if wanted and x.get("name") == wanted), subnets[0] if subnets else None)
+            if chosen is not None:
+                out["vlan"] = chosen.get("vlan")
+        return out
     if source_network_id is None or mapping is None:
         return {"slot": slot, "ip": None, "vm_network": None, "rule": "not connected"}
     target = str(objs[mapping][1].get("recovery_vm_network"))
@@ -357,8 +364,9 @@ def start(
             **a,
             "ip": o.get("ip"),
             "vm_network": o.get("vm_network"),
-            "switch": o.get("switch", a.get("switch")),
-            "vlan": o.get("vlan", a.get("vlan")),
+            # a test VM with no network is connected to nothing, not to production's switch
+            "switch": o.get("switch", None if kind == "test" and not o.get("vm_network") else a.get("switch")),
+            "vlan": o.get("vlan", None if kind == "test" and not o.get("vm_network") else a.get("vlan")),
         }
         for a, o in zip(facts.get("adapters") or [], adapters, strict=False)
     ]
