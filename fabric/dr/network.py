@@ -41,6 +41,7 @@ class Index:
     networks_on_site: dict[str, set[str]]  # network site → VM networks with a subnet there
     unisolated: dict[str, set[str]]  # logical network → its no-isolation VM networks
     switches: dict[str, list[LogicalSwitch]]
+    declared: dict[str, list[str]] = field(default_factory=dict)  # pool → addresses its grants name
     _vlans: dict[tuple[str, str], set[int]] = field(default_factory=dict)
 
     @classmethod
@@ -67,6 +68,8 @@ class Index:
                         idx.pools_of_logical.setdefault(site.logical_network, []).append(a)
             elif isinstance(r, LogicalSwitch):
                 idx.switches.setdefault(r.name.casefold(), []).append(r)
+            elif isinstance(r, IpGrant) and r.address:
+                idx.declared.setdefault(r.ip_pool, []).append(r.address)
         return idx
 
     def network(self, name: str | None) -> str | None:
@@ -123,25 +126,6 @@ def _addresses(spec: str) -> Iterator[int]:
         return
 
 
-def served(resources: Mapping[str, Resource], pool: IpPool) -> set[str]:
-    """The VM networks a pool gives addresses on: its own VM network, or the VM networks with a
-    subnet on its network site, and the no-isolation VM networks of that site's logical network."""
-    if pool.vm_network is not None:
-        return {pool.vm_network}
-    site = resources.get(pool.network_site or "")
-    out = set()
-    for address, r in resources.items():
-        if not isinstance(r, VmNetwork):
-            continue
-        if any(s.network_site == pool.network_site for s in r.subnets) or (
-            isinstance(site, NetworkSite)
-            and r.isolation == "no_isolation"
-            and r.logical_network == site.logical_network
-        ):
-            out.add(address)
-    return out
-
-
 @dataclass
 class Pools:
     """The static IP pools of the model and what each has given. A pool does not give an address
@@ -153,7 +137,6 @@ class Pools:
     index: Index
     granted: Mapping[str, frozenset[str]] = field(default_factory=dict)  # pool address → live grants
     held: list[tuple[str, str]] = field(default_factory=list)  # (VM network address, address) VMs hold
-    _declared: dict[str, list[str]] | None = None  # pool → addresses its declared grants hold
 
     @property
     def resources(self) -> Mapping[str, Resource]:
@@ -172,13 +155,8 @@ class Pools:
             r = self.resources[pool]
             assert isinstance(r, IpPool)
             out = {v for a in self.granted.get(pool, frozenset()) for v in _addresses(a)}
-            out |= {
-                v
-                for g in self.resources.values()
-                if isinstance(g, IpGrant) and g.ip_pool == pool and g.address
-                for v in _addresses(g.address)
-            }
-            networks = served(self.resources, r)
+            out |= {v for a in self.index.declared.get(pool, []) for v in _addresses(a)}
+            networks = self.index.served(r)
             out |= {v for net, a in self.held if net in networks for v in _addresses(a)}
             out |= self._kept_back(pool)
             self._taken[pool] = out
@@ -274,31 +252,6 @@ def _same_net(a: str, b: str) -> bool:
         return ipaddress.ip_network(a, strict=False) == ipaddress.ip_network(b, strict=False)
     except ValueError:
         return False
-
-
-def granted(resources: Mapping[str, Resource]) -> dict[tuple[str, int], IpGrant]:
-    """Static grants by (VM name casefolded, adapter slot)."""
-    return {(r.vm.casefold(), r.adapter): r for r in resources.values() if isinstance(r, IpGrant)}
-
-
-def network_by_name(resources: Mapping[str, Resource], name: str | None) -> str | None:
-    """The address of the VM network with this display name (as a VM's adapter names it)."""
-    if not name:
-        return None
-    found = [a for a, r in resources.items() if isinstance(r, VmNetwork) and r.name.casefold() == name.casefold()]
-    return found[0] if found else None
-
-
-def mapping_for(resources: Mapping[str, Resource], network: str | None, pairing: str) -> str | None:
-    """The network mapping that maps `network` for this pairing (one naming no pairings serves all)."""
-    for a, r in resources.items():
-        if (
-            isinstance(r, NetworkMapping)
-            and r.primary_vm_network == network
-            and (not r.pairings or pairing in r.pairings)
-        ):
-            return a
-    return None
 
 
 def recovery_subnet(net: VmNetwork, source_subnet: str | None) -> tuple[str, str | None, str | None] | None:

@@ -730,8 +730,15 @@ def _failover_ip(
     mapping = run.index.mapping(run.index.network(source.vm_network), vm.pairing)
     target = run.index.target(mapping)
     name = target[1].name if target else None
+    vlan = replica.vlan
+    if target is not None:  # the replica joins the mapped network: its subnet's VLAN, not the primary's
+        source_net = run.fabric.get(run.index.network(source.vm_network) or "")
+        chosen = network.recovery_subnet(
+            target[1], network.source_subnet_name(source_net if isinstance(source_net, VmNetwork) else None, source.ip)
+        )
+        vlan = next((sub.vlan for sub in target[1].subnets if chosen and sub.name == chosen[0]), replica.vlan)
     if failover == "enabled_empty":
-        return _apipa(run, address, vm, intent, source, name, replica.switch, replica.vlan)
+        return _apipa(run, address, vm, intent, source, name, replica.switch, vlan)
     if not isinstance(failover, Mapping):
         run.find(
             "DR012",
@@ -744,21 +751,13 @@ def _failover_ip(
             intent.mode,
             name,
             replica.switch,
-            replica.vlan,
+            vlan,
             source.ip,
             "primary address (failover TCP/IP off)",
             source.ip,
             False,
         )
     given = str(failover.get("address"))
-    if target is not None:  # the replica joins the mapped network: its subnet's VLAN, not the primary's
-        source_net = run.fabric.get(run.index.network(source.vm_network) or "")
-        chosen = network.recovery_subnet(
-            target[1], network.source_subnet_name(source_net if isinstance(source_net, VmNetwork) else None, source.ip)
-        )
-        vlan = next((sub.vlan for sub in target[1].subnets if chosen and sub.name == chosen[0]), replica.vlan)
-    else:
-        vlan = replica.vlan
     declared = intent.failover_ip.address if intent.failover_ip else None
     ok = True
     if declared is not None and given != declared:

@@ -192,7 +192,7 @@ def migrate_state(root: Path, to: str, state_dir: Path | None = None, lock_timeo
                     )
                 snapshot = source.read()
                 target.load(snapshot)
-                for operation in reversed(source.operations(limit=1_000_000)):  # the DR operation log goes too
+                for operation in reversed(source.operations(limit=None)):  # the DR operation log goes too
                     target.log_operation(operation)
                 source.mark_migrated(to)  # from now on only a backup: writing it would split the state
                 return snapshot

@@ -4,10 +4,11 @@ pending changes, which a simulation warns about (it replays what the code says),
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from fabric.dr.check import CheckFinding, CheckReport
 from fabric.dr.facts import DrFacts, facts_from
 from fabric.dr.network import Index
 from fabric.dr.simulate import Options, SimFinding, Simulation, resolve_plan, simulate
@@ -63,29 +64,6 @@ def simulation(session: Session, options: Options) -> Simulation:
         )
         result = replace(result, findings=(note, *result.findings))
     return result
-
-
-@dataclass(frozen=True)
-class CheckFinding:
-    """One finding of `fabric dr check`: a rule, its severity, its subject and message, and the
-    failover types whose simulation found it (empty: found without simulating)."""
-
-    rule: str
-    severity: str
-    subject: str
-    message: str
-    types: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    """What `fabric dr check` found, with the posture it read."""
-
-    plans: tuple[str, ...]
-    protected: int
-    replicating: int
-    findings: tuple[CheckFinding, ...]
-    not_checked: tuple[str, ...]
 
 
 NOT_CHECKED = ("DR032 replication lag: the lab observes no last-replication time",)

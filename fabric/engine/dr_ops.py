@@ -224,14 +224,21 @@ def _run_action(
         operator.say(f"  {qualified}: failed (FABRIC_LAB_FAIL)")
         return "failed", "injected failure", "" if kind == "unplanned" else "stopped"
     if action is not None and action.builtin == "prepare_replica_network":
+        problems = []
         for address in _plan_vms(plan):
             if address in ids:
-                lab.dr_prepare(ids[address])
+                try:
+                    lab.dr_prepare(ids[address])
+                except ProviderError as exc:  # no replica: the script would fail on it
+                    problems.append(f"{address}: {exc}")
+        if problems:
+            operator.say(f"  {qualified}: failed ({'; '.join(problems)})")
+            return "failed", "; ".join(problems), "" if kind == "unplanned" else "stopped"
     operator.say(f"  {qualified}: done")
     return "done", "" if action is None or action.script is None else "the lab runs no PowerShell", ""
 
 
-def _walk(
+def _walk(  # noqa: PLR0913 - the run it carries out: its session, lab, plan, simulation, people, log
     session: Session,
     lab: Any,
     plan_address: str,
@@ -241,6 +248,7 @@ def _walk(
     answers: Answers,
     log: _Log,
     act: set[str],
+    already: frozenset[tuple[str, str]] = frozenset(),
 ) -> str:
     """Carry out the simulated steps in order, starting the VMs in `act` (the others are there
     already: a stopped run resumed); returns the outcome (completed, stopped, aborted)."""
@@ -256,17 +264,30 @@ def _walk(
             log.step(event, "not run" if stopped else "skipped", "" if stopped else event.detail)
             continue
         started = _now()
+        if event.kind == "action" and (event.step, event.what) in already:  # a resumed run: done before
+            log.step(event, "done", "done by the run this one resumes", started)
+            continue
         if event.kind == "action":
             status, comment, stopped = _run_action(lab, plan, ids, event, sim.type, operator, answers)
             log.step(event, status, comment, started)
             continue
         if event.kind == "boot":
+            failed = []
             for address in (a for a in by_group.get(event.step, []) if a in ids and a in act):
                 test_id = ids.get(test_network) if test_network else None
-                outcome = lab.dr_start(ids[address], plan_address, sim.type, sim.direction, test_id)
+                try:
+                    outcome = lab.dr_start(ids[address], plan_address, sim.type, sim.direction, test_id)
+                except ProviderError as exc:
+                    if sim.type != "unplanned":
+                        raise
+                    failed.append(f"{address}: {exc}")  # an unplanned failover goes on with the others
+                    operator.say(f"  {event.step}: {address} did not start: {exc}")
+                    continue
                 log.vm(address, outcome)
                 shown = ", ".join(f"nic{a['slot']} {a.get('ip') or 'no address'}" for a in outcome["adapters"])
                 operator.say(f"  {event.step}: {outcome.get('vm') or address} up on {outcome['host']} ({shown})")
+            log.step(event, "failed" if failed else "done", "; ".join(failed), started)
+            continue
         log.step(event, "done", "", started)
     return stopped or "completed"
 
@@ -294,6 +315,14 @@ def _confirm(operator: Operator, answers: Answers, prompt: str, expected: str) -
             raise FabricError(f"--answers: confirm is {answers.confirm!r}, not {expected!r}: nothing was done")
     elif not operator.confirm(prompt, expected):
         raise FabricError("not confirmed: nothing was done")
+
+
+def _operator() -> str:
+    """Who runs the operation (a container may have no passwd entry)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return os.environ.get("USER", "unknown")
 
 
 def _begin(session: Session, operation: str, plan: str, kind: str, direction: str, lock_id: str) -> _Log:
@@ -329,12 +358,15 @@ def run_failover(  # noqa: PLR0913 - what a failover is asked to do, by keyword
     confirmed: bool = False,
 ) -> DrOperation:
     """A drill (`kind` test) or a failover, on the lab; see the module docstring."""
+    if kind == "test" and direction == "recovery_to_primary":
+        raise FabricError("a drill runs primary to recovery (test the way back after reprotecting, with a new drill)")
     lab = _lab(session)
     plan_address = resolve_plan(session.fabric.resources, plan_given)
     plan = session.fabric.resources[plan_address]
     assert isinstance(plan, RecoveryPlan)
     name = "drill" if kind == "test" else "failback" if direction == "recovery_to_primary" else "failover"
     _check_answers(answers, plan)
+    already: frozenset[tuple[str, str]] = frozenset()
     with session.state.lock(f"dr {name}") as info:
         ids = _live_ids(session)
         vms = [a for a in _plan_vms(plan) if isinstance(session.fabric.resources.get(a), ProtectedVm)]
@@ -343,10 +375,16 @@ def run_failover(  # noqa: PLR0913 - what a failover is asked to do, by keyword
             act = _select(lab, ids, vms, plan_address, {"reprotected"}, {"failed_back", "committed_back", None}, what)
         else:  # a run that stopped part-way (not one that completed) goes on with the VMs still home
             last = next((op for op in session.state.operations(limit=1000) if op.plan == plan_address), None)
-            resumable = last is not None and last.operation == name and last.outcome != "completed"
+            resumable = (
+                last is not None
+                and last.operation == name
+                and last.outcome in ("stopped", "failed", "interrupted", "aborted")
+            )
             started: set[str | None] = ({"test"} if kind == "test" else {"failed_over"}) if resumable else set()
             what = "these VMs are in a failover already (fabric dr status)"
             act = _select(lab, ids, vms, plan_address, {None}, started, what, resume=resumable)
+            if resumable and last is not None:
+                already = frozenset((str(x["step"]), str(x["what"])) for x in last.steps if x.get("status") == "done")
         sim = simulate(
             session.fabric.resources, dr_facts(session), Options(plan_address, kind, direction, None, test_network)
         )
@@ -363,26 +401,52 @@ def run_failover(  # noqa: PLR0913 - what a failover is asked to do, by keyword
         log = _begin(session, name, plan_address, kind, direction, info.id)
         tested = sim.test_network if kind == "test" else None
         try:
-            outcome = _walk(session, lab, plan_address, sim, tested, operator, answers, log, set(act))
+            outcome = _walk(session, lab, plan_address, sim, tested, operator, answers, log, set(act), already)
         except (ProviderError, FabricError) as exc:
             log.end("failed")
-            raise FabricError(f"{name} of {plan_address} failed: {exc} (the operation log has each step)") from None
+            left = _left_running(lab, ids, vms, kind, keep, plan_address)
+            raise FabricError(
+                f"{name} of {plan_address} failed: {exc} (the operation log has each step){left}"
+            ) from None
         except BaseException:
             log.end("interrupted")
+            operator.say(_left_running(lab, ids, vms, kind, keep, plan_address).strip("; "))
             raise
+        if direction == "recovery_to_primary" and outcome == "completed":  # back home: commit, replicate forward
+            _home(lab, ids, vms, log)
+            operator.say("  committed, replicating forward again")
         if kind == "test" and not keep:
             for address in vms:
                 lab.dr_cleanup(ids[address])
             operator.say("  cleanup: test VMs deleted")
         entry = log.end(outcome)
-        if direction == "recovery_to_primary" and outcome == "completed":  # back home: commit, replicate forward
-            phases = lab.dr_phases()
-            for address in vms:
-                if phases.get(ids[address], {}).get("phase") == "failed_back":
-                    lab.dr_commit(ids[address])
-                    lab.dr_reprotect(ids[address])
-            operator.say("  committed, replicating forward again")
         return entry
+
+
+def _left_running(lab: Any, ids: Mapping[str, str], vms: list[str], kind: str, keep: bool, plan: str = "") -> str:
+    """A drill that did not finish cleans its test VMs up (unless --keep); what it says about it."""
+    if kind != "test" or keep:
+        return ""
+    try:
+        for address in vms:
+            lab.dr_cleanup(ids[address])
+    except (ProviderError, FabricError):
+        return f"; its test VMs are left running: fabric dr cleanup {plan}"
+    return "; its test VMs were deleted"
+
+
+def _home(lab: Any, ids: Mapping[str, str], vms: list[str], log: _Log) -> None:
+    """After a failback: commit and replicate forward, each VM logged before the entry ends."""
+    phases = lab.dr_phases()
+    for address in vms:
+        if phases.get(ids[address], {}).get("phase") == "failed_back":
+            log.vm(
+                address,
+                {
+                    **log.entry.vms.get(address, {}),
+                    "home": [lab.dr_commit(ids[address]), lab.dr_reprotect(ids[address])],
+                },
+            )
 
 
 def run_followup(
@@ -394,8 +458,18 @@ def run_followup(
     plan = session.fabric.resources[plan_address]
     assert isinstance(plan, RecoveryPlan)
     steps: dict[str, tuple[Callable[[str], Any], set[str | None], set[str | None], str]] = {
-        "commit": (lab.dr_commit, {"failed_over"}, {"committed"}, "commit needs VMs failed over and not committed"),
-        "reprotect": (lab.dr_reprotect, {"committed"}, {"reprotected"}, "reprotect needs a committed failover"),
+        "commit": (
+            lab.dr_commit,
+            {"failed_over", "failed_back"},
+            {"committed", "committed_back"},
+            "commit needs VMs failed over (or back) and not committed",
+        ),
+        "reprotect": (
+            lab.dr_reprotect,
+            {"committed", "committed_back"},
+            {"reprotected"},
+            "reprotect needs a committed failover",
+        ),
         "cleanup": (
             lab.dr_cleanup,
             {"test"},
@@ -417,10 +491,17 @@ def run_followup(
             )
             _confirm(operator, answers, prompt, plan.name)
         log = _begin(session, operation, plan_address, "", "", info.id)
-        for address in vms:
-            result = call(ids[address])
-            log.vm(address, {"result": result})
-            operator.say(f"  {address}: {operation} {'done' if result is not False else 'nothing to do'}")
+        try:
+            for address in vms:
+                result = call(ids[address])
+                log.vm(address, {"result": result})
+                operator.say(f"  {address}: {operation} {'done' if result is not False else 'nothing to do'}")
+        except (ProviderError, FabricError) as exc:
+            log.end("failed")
+            raise FabricError(f"{operation} of {plan_address} failed: {exc} (the operation log has each VM)") from None
+        except BaseException:
+            log.end("interrupted")
+            raise
         return log.end("completed")
 
 

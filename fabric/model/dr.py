@@ -389,10 +389,16 @@ class Step(Strict):
     post: list[Action] = Field(default_factory=list)
 
 
+def _not_a_step(value: str) -> str:
+    if value.casefold() in ("shutdown", "failover"):
+        raise ValueError(f"{value!r} names the plan's {value.casefold()} step; a boot group needs another name")
+    return value
+
+
 class Group(Strict):
     """A boot group: its VMs start in parallel once every VM of the previous group is up."""
 
-    name: Annotated[str, Field(min_length=1, max_length=64)]
+    name: Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_not_a_step)]
     vms: list[Ref] = Field(min_length=1, description="protected_vm addresses (a set: they start in parallel).")
     pre: list[Action] = Field(default_factory=list)
     post: list[Action] = Field(default_factory=list)

@@ -7,8 +7,8 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from fabric.dr.check import CHECK_FORMAT, CheckReport
 from fabric.dr.simulate import SIMULATION_FORMAT, AdapterOutcome, Event, Simulation, VmOutcome
-from fabric.engine.dr import CheckReport
 
 
 def clock(seconds: int | None) -> str:
@@ -158,7 +158,7 @@ def check_text(report: CheckReport) -> str:
 
 def check_json(report: CheckReport) -> str:
     """`fabric dr check --format json`, versioned."""
-    doc: dict[str, Any] = {"format_version": SIMULATION_FORMAT, **asdict(report)}
+    doc: dict[str, Any] = {"format_version": CHECK_FORMAT, **asdict(report)}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -58,9 +58,10 @@ CREATE TABLE IF NOT EXISTS {s}.pending (
   attributes jsonb NOT NULL, moved_from text, protected boolean NOT NULL DEFAULT false, lock_id text NOT NULL,
   at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (stamp, address));
 CREATE TABLE IF NOT EXISTS {s}.dr_operations (
-  stamp text NOT NULL, id text NOT NULL, started text NOT NULL, ended text NOT NULL, operation text NOT NULL,
-  plan text NOT NULL, kind text NOT NULL, direction text NOT NULL, outcome text NOT NULL, operator text NOT NULL,
-  lock_id text NOT NULL, detail jsonb NOT NULL, PRIMARY KEY (stamp, id));
+  seq bigserial, stamp text NOT NULL, id text NOT NULL, started text NOT NULL, ended text NOT NULL,
+  operation text NOT NULL, plan text NOT NULL, kind text NOT NULL, direction text NOT NULL,
+  outcome text NOT NULL, operator text NOT NULL, lock_id text NOT NULL, detail jsonb NOT NULL,
+  PRIMARY KEY (stamp, id));
 """
 
 
@@ -127,6 +128,7 @@ class PostgresState:
         self._held: LockInfo | None = None
         self._mutex = threading.Lock()  # one transaction at a time on the one connection
         self._journal = False  # whether the pending-operations table exists (see _ensure_tables)
+        self._oplog = False  # whether the DR operation log's table exists
         self._db = connect(dsn_env)
         try:
             self._ensure_tables()
@@ -155,6 +157,7 @@ class PostgresState:
             (self._schema, self._schema, self._schema),
         ).fetchone() or (False, False, False)
         self._journal = bool(journal)
+        self._oplog = bool(oplog)
         if migrated and journal and oplog:  # current tables: nothing to do, and no lock taken
             return
         try:
@@ -166,6 +169,7 @@ class PostgresState:
                 self._db.execute(self._sql(TABLES))
                 # tables made by an earlier version lack what was added since
                 self._db.execute(self._sql("ALTER TABLE {s}.stamps ADD COLUMN IF NOT EXISTS migrated_to text"))
+                self._db.execute(self._sql("ALTER TABLE {s}.dr_operations ADD COLUMN IF NOT EXISTS seq bigserial"))
         except psycopg.errors.InsufficientPrivilege:
             if not migrated:
                 raise
@@ -173,6 +177,7 @@ class PostgresState:
             # run wrote a journal there (writing one creates the table), so there is none to settle
             return
         self._journal = True
+        self._oplog = True
 
     def read(self) -> StateSnapshot:
         """All of this stamp's entries at the current serial."""
@@ -308,6 +313,10 @@ class PostgresState:
 
     def log_operation(self, operation: DrOperation) -> None:
         """Write one entry of the DR operation log (committed when this returns)."""
+        if not self._oplog:
+            raise FabricError(
+                "PostgreSQL state: the DR operation log's table is missing; run once with a role that may create tables"
+            )
         detail = json.dumps({"steps": list(operation.steps), "vms": dict(operation.vms)}, sort_keys=True)
         with _reported(), self._mutex:
             self._q(
@@ -331,12 +340,15 @@ class PostgresState:
                 ),
             )
 
-    def operations(self, limit: int = 50) -> list[DrOperation]:
-        """The DR operation log, newest first."""
+    def operations(self, limit: int | None = 50) -> list[DrOperation]:
+        """The DR operation log, newest first (`limit` None: all of it); none where a read-only role
+        meets tables made before the log existed."""
+        if not self._oplog:
+            return []
         with _reported(), self._mutex:
             rows = self._q(
                 "SELECT id, operation, plan, kind, direction, outcome, started, ended, operator, lock_id, detail "
-                "FROM {s}.dr_operations WHERE stamp = %s ORDER BY started DESC, id DESC LIMIT %s",
+                "FROM {s}.dr_operations WHERE stamp = %s ORDER BY seq DESC LIMIT %s",
                 (self._stamp, limit),
             ).fetchall()
         out = []

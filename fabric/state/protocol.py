@@ -156,8 +156,8 @@ class StateBackend(Protocol):
         """Write (or rewrite, by its ID) one entry of the DR operation log, durably."""
         ...
 
-    def operations(self, limit: int = 50) -> list[DrOperation]:
-        """The DR operation log, newest first."""
+    def operations(self, limit: int | None = 50) -> list[DrOperation]:
+        """The DR operation log, newest first (`limit` None: all of it)."""
         ...
 
     def load(self, snapshot: StateSnapshot) -> None:

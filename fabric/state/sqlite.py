@@ -258,7 +258,9 @@ class SqliteState:
         detail = json.dumps({"steps": list(operation.steps), "vms": dict(operation.vms)}, sort_keys=True)
         with self._checked():
             self._db.execute(
-                "INSERT OR REPLACE INTO dr_operations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                # an upsert, not INSERT OR REPLACE: the row keeps its rowid, which orders the log
+                "INSERT INTO dr_operations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                "ended = excluded.ended, outcome = excluded.outcome, detail = excluded.detail",
                 (
                     operation.id,
                     operation.started,
@@ -274,12 +276,12 @@ class SqliteState:
                 ),
             )
 
-    def operations(self, limit: int = 50) -> list[DrOperation]:
-        """The DR operation log, newest first."""
+    def operations(self, limit: int | None = 50) -> list[DrOperation]:
+        """The DR operation log, newest first (`limit` None: all of it)."""
         rows = self._db.execute(
             "SELECT id, operation, plan, kind, direction, outcome, started, ended, operator, lock_id, detail "
-            "FROM dr_operations ORDER BY started DESC, rowid DESC LIMIT ?",
-            (limit,),
+            "FROM dr_operations ORDER BY rowid DESC LIMIT ?",
+            (-1 if limit is None else limit,),
         ).fetchall()
         return [_operation(row) for row in rows]
 

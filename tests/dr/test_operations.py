@@ -218,6 +218,10 @@ def test_a_failover_that_stopped_part_way_resumes_and_its_moved_vms_can_be_commi
     monkeypatch.setenv("FABRIC_LAB_FAIL", "action:wap-api/nothing")
     again = cli("dr", "failover", stamp, "management-stamp", "--planned", "--answers", answers)
     assert again.code == 0, again.out + again.err  # resumed: nothing left to start, the smoke test runs
+    resumed = _logged(stamp)[0]
+    manual = next(x for x in resumed.steps if x["what"] == "sql-ag-primary-at-dr")
+    assert manual["comment"] == "done by the run this one resumes"  # not asked again
+    assert next(x for x in resumed.steps if x["what"] == "smoke-test")["status"] == "done"
     assert cli("dr", "commit", stamp, "management-stamp", "--answers", answers).code == 0
 
 

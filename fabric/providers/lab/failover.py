@@ -246,7 +246,7 @@ def _connect(
     return {**out, "ip": address, "rule": "kept" if address == source.get("ip") else "new"}
 
 
-def _adapter_outcome(  # noqa: PLR0913, PLR0911 - the lab's whole view of one adapter's failover, one outcome each
+def _adapter_outcome(  # noqa: PLR0913 - the lab's whole view of one adapter's failover, one outcome each
     db: sqlite3.Connection,
     objs: Objects,
     paths: Mapping[str, str],
@@ -285,10 +285,10 @@ def _adapter_outcome(  # noqa: PLR0913, PLR0911 - the lab's whole view of one ad
         given = on_replica.get("failover_ipv4")
         net_name = objs[mapping][1].get("recovery_vm_network") if mapping else None
         shown = objs[str(net_name)][1].get("name") if net_name and str(net_name) in objs else None
-        if given == "enabled_empty":
-            return {"slot": slot, "ip": APIPA, "vm_network": shown, "rule": "APIPA"}
         ip = given.get("address") if isinstance(given, Mapping) else source.get("ip")
         out = {"slot": slot, "ip": ip, "vm_network": shown, "rule": "failover IP"}
+        if given == "enabled_empty":
+            out.update(ip=APIPA, rule="APIPA")
         if net_name and str(net_name) in objs:  # on the mapped network: its subnet's VLAN
             subnets = objs[str(net_name)][1].get("subnets") or []
             wanted = _subnet_of(source_network, source.get("ip")) if source_network else None
