@@ -19,6 +19,7 @@ import typer
 
 from fabric import engine
 from fabric.cli.common import HERE, StampDir, StateDir, leading_stamp, out, reports_errors, write
+from fabric.dr.simulate import Direction as SimDirection
 from fabric.dr.simulate import FailoverType, Options
 from fabric.engine.dr import check as run_check
 from fabric.engine.dr import simulation
@@ -375,7 +376,13 @@ def render(
         addresses = _plans(session.fabric.resources, plan, resolve_plan, RecoveryPlan)
         books = []
         for address in addresses:
-            sims = [simulation(session, Options(address, kind)) for kind in ("test", "planned", "unplanned")]
+            runs: list[tuple[FailoverType, SimDirection]] = [
+                ("test", "primary_to_recovery"),
+                ("planned", "primary_to_recovery"),
+                ("unplanned", "primary_to_recovery"),
+                ("planned", "recovery_to_primary"),  # the way home, after reprotection
+            ]
+            sims = [simulation(session, Options(address, kind, way)) for kind, way in runs]
             books.append(runbook_md(sims, session.fabric.resources, session.fabric.config.dr, clock))
     write("\n".join(books).rstrip("\n"))
     return 0

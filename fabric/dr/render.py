@@ -198,11 +198,13 @@ def _check(event: Event, vms: Sequence[VmOutcome]) -> str:
     if event.kind == "action":
         return "the script ends without error (no Write-Host, nothing on STDERR)"
     if event.kind == "shutdown":
-        return "every primary is off"
+        return "every VM it shuts down is off"
     return "the job step succeeds"
 
 
 def _fallback(event: Event, kind: str) -> str:
+    if event.manual:
+        return "the operator decides: done to go on, abort to stop the plan here"
     if kind == "unplanned":
         return "record it and go on (an unplanned failover does not stop); fix after"
     if event.kind == "boot":
@@ -231,8 +233,9 @@ def runbook_md(
             "",
         ]
     for sim in simulations:
+        title = "Failback" if sim.direction == "recovery_to_primary" else f"{sim.type.capitalize()} failover"
         lines += [
-            f"## {sim.type.capitalize()} failover ({sim.direction.replace('_', ' ')})",
+            f"## {title} ({sim.type}, {sim.direction.replace('_', ' ')})",
             "",
             "| # | step | who | what | expected | what to check | fallback |",
             "|---:|---|---|---|---:|---|---|",

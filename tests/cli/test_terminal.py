@@ -145,3 +145,30 @@ def test_ctrl_c_while_modules_are_importing_is_one_line_and_130(tmp_path: Path, 
         assert "Traceback" not in plain and "KeyboardInterrupt" not in plain
         assert "Interrupted" in plain.splitlines()[-1], plain  # one line says why it ended
         assert len([line for line in plain.splitlines() if "Interrupted" in line]) == 1
+
+
+def test_a_failover_at_a_terminal_asks_for_the_name_waits_at_the_manual_step_and_stops_on_ctrl_c(
+    tmp_path: Path,
+) -> None:
+    stamp = copy_stamp("reference", tmp_path)
+    done = subprocess.run(
+        [*FABRIC, "apply", str(stamp), "--auto-approve"], capture_output=True, env=_env(), timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    term = Terminal([*FABRIC, "dr", "failover", str(stamp), "management-stamp", "--planned"], env=_env())
+    term.wait_for_text("Type the plan's name (management-stamp)", timeout=60)
+    term.send("management-stamp\r")
+    term.wait_for_text("Type done when it is done, or abort:", timeout=60)
+    assert "Fail the System Center SQL availability group over" in term.plain()
+    term.send("done\r")
+    term.wait_for_text("Comment for the operation log", timeout=30)
+    term.send("AG moved\r")
+    code = term.finish(timeout=120)
+    assert code == 0, term.text()
+    assert "failover of recovery_plan.management-stamp: completed" in term.plain()
+    assert "Traceback" not in term.plain()
+    back = Terminal([*FABRIC, "dr", "drill", str(stamp), "apps-oslo"], env=_env())
+    back.wait_for_text("Type yes", timeout=60)
+    back.send("\x03")  # Ctrl-C at the prompt: nothing started
+    assert back.finish(timeout=60) == 130
+    assert "Interrupted." in back.text() and "Traceback" not in back.plain()
