@@ -149,17 +149,26 @@ class ConsoleOperator:
         return sys.stdin.readline().strip() == expected
 
     def manual(self, step: str, instructions: str) -> tuple[str, str]:
-        """Show the instructions; wait for done (with a comment) or abort."""
-        out.print(
-            f"\nManual step {step}:\n  {instructions}\n  Type done when it is done, or abort: ", end="", markup=False
-        )
-        sys.stdout.flush()
-        answer = sys.stdin.readline().strip().lower()
-        if answer != "done":
-            return "abort", answer
-        out.print("  Comment for the operation log (optional): ", end="", markup=False)
-        sys.stdout.flush()
-        return "done", sys.stdin.readline().strip()
+        """Show the instructions; wait for `done` (a comment after it, or asked for next) or
+        `abort`; anything else is asked again, the end of input is an abort."""
+        out.print(f"\nManual step {step}:\n  {instructions}", markup=False)
+        for _ in range(20):
+            out.print("  Type done when it is done, or abort: ", end="", markup=False)
+            sys.stdout.flush()
+            line = sys.stdin.readline()
+            if not line:
+                return "abort", "end of input"
+            word, _, rest = line.strip().partition(" ")
+            if word.lower() == "abort":
+                return "abort", rest.strip()
+            if word.lower() == "done":
+                if rest.strip():
+                    return "done", rest.strip()
+                out.print("  Comment for the operation log (optional): ", end="", markup=False)
+                sys.stdout.flush()
+                return "done", sys.stdin.readline().strip()
+            out.print(f"  {line.strip()!r} is neither done nor abort.", markup=False)
+        return "abort", "no answer"
 
     def say(self, line: str) -> None:
         """Progress, one line."""
@@ -168,7 +177,11 @@ class ConsoleOperator:
 
 AnswersFile = Annotated[
     Path | None,
-    typer.Option("--answers", metavar="FILE", help="YAML: confirm: TEXT, manual: {ACTION: done|abort} (for tests)."),
+    typer.Option(
+        "--answers",
+        metavar="FILE",
+        help="YAML: confirm: TEXT, manual: {ACTION: {outcome: done|abort, comment: TEXT}} (for scripts and tests).",
+    ),
 ]
 
 
@@ -190,8 +203,10 @@ def _terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _ended(entry: DrOperation) -> int:
+def _ended(entry: DrOperation, keep: bool = False) -> int:
     write(f"{entry.operation} of {entry.plan}: {entry.outcome} (operation log entry {entry.id}; fabric dr status)")
+    if keep and entry.outcome == "completed":
+        write(f"test VMs left running: fabric dr cleanup {entry.plan} deletes them")
     failed = [f"{s['step']}/{s['what']}" for s in entry.steps if s.get("status") == "failed"]
     if failed:
         write(f"failed: {', '.join(failed)}")
@@ -227,7 +242,7 @@ def drill(
             force=force,
             confirmed=auto_approve,
         )
-    return _ended(entry)
+    return _ended(entry, keep)
 
 
 @dr_app.command("failover")
@@ -329,7 +344,9 @@ def status(
     for plan, last in sorted(report.last.items()):
         drill_at = report.drills.get(plan, {}).get("ended", "never")
         when = last["ended"] or last["started"]
-        lines.append(f"{plan}: last {last['operation']} {last['outcome']} at {when}; last drill {drill_at}")
+        lines.append(
+            f"{plan}: last operation {last['operation']} {last['outcome']} at {when}; last completed drill {drill_at}"
+        )
     if not report.last:
         lines.append("No DR operation has run on this stamp.")
     write("\n".join(lines))

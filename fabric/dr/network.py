@@ -280,6 +280,13 @@ def source_subnet_name(net: VmNetwork | None, address: str | None) -> str | None
     return None
 
 
+def test_vlan(net: VmNetwork, address: str | None) -> int | None:
+    """The VLAN a test VM gets on test network `net`: the subnet holding `address`, else the first."""
+    held = source_subnet_name(net, address)
+    chosen = next((s for s in net.subnets if s.name == held), net.subnets[0] if net.subnets else None)
+    return chosen.vlan if chosen is not None else None
+
+
 def holds(net: VmNetwork, address: str | None) -> bool:
     """A subnet of `net` contains `address`."""
     return source_subnet_name(net, address) is not None

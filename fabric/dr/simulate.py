@@ -611,8 +611,11 @@ def _adapter(
     failover = replica.failover_ipv4
     if run.prepared and intent.mode == "keep_ip":
         failover = "disabled"  # the preparation cleared it, where the guest keeps its static IP
-    if run.opts.type == "test":
-        return _test_adapter(run, address, vm, intent, source, replica, failover)
+    if run.opts.type == "test":  # on the test network's subnet (the one holding the address, else the first)
+        outcome = _test_adapter(run, address, vm, intent, source, replica, failover)
+        net = run.fabric.get(run.test_network or "")
+        vlan = network.test_vlan(net, source.ip) if isinstance(net, VmNetwork) and outcome.vm_network else None
+        return replace(outcome, switch=None, vlan=vlan)
     if intent.mode == "keep_ip":
         return _keep_ip(run, address, vm, intent, source, replica, failover, host)
     if intent.mode == "failover_ip":
@@ -779,7 +782,8 @@ def _failover_ip(
     assert run.pools is not None
     if target is not None:  # the address is in use there now: no pool of that network gives it again
         run.pools.hold_on(target[0], given)
-    return AdapterOutcome(slot, intent.mode, name, replica.switch, vlan, given, "failover IP", source.ip, ok)
+    switch = None if target is not None else replica.switch  # on the mapped VM network, not a bare switch
+    return AdapterOutcome(slot, intent.mode, name, switch, vlan, given, "failover IP", source.ip, ok)
 
 
 def _mapped(

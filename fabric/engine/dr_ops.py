@@ -344,6 +344,37 @@ def _begin(session: Session, operation: str, plan: str, kind: str, direction: st
     return _Log(session, entry)
 
 
+def _acting(
+    session: Session,
+    lab: Any,
+    ids: Mapping[str, str],
+    vms: list[str],
+    plan_address: str,
+    name: str,
+    kind: str,
+    direction: str,
+    operator: Operator,
+) -> tuple[list[str], frozenset[tuple[str, str]]]:
+    """The VMs this run starts, and the actions a run it resumes did already: a run that stopped
+    part-way (not one that completed) goes on with the VMs still home."""
+    if direction == "recovery_to_primary":
+        what = "failback needs the VMs failed over, committed and reprotected"
+        return _select(
+            lab, ids, vms, plan_address, {"reprotected"}, {"failed_back", "committed_back", None}, what
+        ), frozenset()
+    last = next((op for op in session.state.operations(limit=1000) if op.plan == plan_address), None)
+    resumable = (
+        last is not None and last.operation == name and last.outcome in ("stopped", "failed", "interrupted", "aborted")
+    )
+    started: set[str | None] = ({"test"} if kind == "test" else {"failed_over"}) if resumable else set()
+    what = "these VMs are in a failover already (fabric dr status)"
+    act = _select(lab, ids, vms, plan_address, {None}, started, what, resume=resumable)
+    if not resumable or last is None:
+        return act, frozenset()
+    operator.say(f"  resuming the {last.outcome} {name} of {last.started}: {len(vms) - len(act)} VM(s) moved already")
+    return act, frozenset((str(x["step"]), str(x["what"])) for x in last.steps if x.get("status") == "done")
+
+
 def run_failover(  # noqa: PLR0913 - what a failover is asked to do, by keyword
     session: Session,
     plan_given: str,
@@ -366,25 +397,10 @@ def run_failover(  # noqa: PLR0913 - what a failover is asked to do, by keyword
     assert isinstance(plan, RecoveryPlan)
     name = "drill" if kind == "test" else "failback" if direction == "recovery_to_primary" else "failover"
     _check_answers(answers, plan)
-    already: frozenset[tuple[str, str]] = frozenset()
     with session.state.lock(f"dr {name}") as info:
         ids = _live_ids(session)
         vms = [a for a in _plan_vms(plan) if isinstance(session.fabric.resources.get(a), ProtectedVm)]
-        if direction == "recovery_to_primary":
-            what = "failback needs the VMs failed over, committed and reprotected"
-            act = _select(lab, ids, vms, plan_address, {"reprotected"}, {"failed_back", "committed_back", None}, what)
-        else:  # a run that stopped part-way (not one that completed) goes on with the VMs still home
-            last = next((op for op in session.state.operations(limit=1000) if op.plan == plan_address), None)
-            resumable = (
-                last is not None
-                and last.operation == name
-                and last.outcome in ("stopped", "failed", "interrupted", "aborted")
-            )
-            started: set[str | None] = ({"test"} if kind == "test" else {"failed_over"}) if resumable else set()
-            what = "these VMs are in a failover already (fabric dr status)"
-            act = _select(lab, ids, vms, plan_address, {None}, started, what, resume=resumable)
-            if resumable and last is not None:
-                already = frozenset((str(x["step"]), str(x["what"])) for x in last.steps if x.get("status") == "done")
+        act, already = _acting(session, lab, ids, vms, plan_address, name, kind, direction, operator)
         sim = simulate(
             session.fabric.resources, dr_facts(session), Options(plan_address, kind, direction, None, test_network)
         )

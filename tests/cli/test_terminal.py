@@ -160,12 +160,13 @@ def test_a_failover_at_a_terminal_asks_for_the_name_waits_at_the_manual_step_and
     term.send("management-stamp\r")
     term.wait_for_text("Type done when it is done, or abort:", timeout=60)
     assert "Fail the System Center SQL availability group over" in term.plain()
-    term.send("done\r")
-    term.wait_for_text("Comment for the operation log", timeout=30)
-    term.send("AG moved\r")
+    term.send("ok\r")  # neither done nor abort: asked again, never taken as an abort
+    term.wait_for_text("'ok' is neither done nor abort.", timeout=30)
+    term.send("done AG moved to SQL02\r")
     code = term.finish(timeout=120)
     assert code == 0, term.text()
     assert "failover of recovery_plan.management-stamp: completed" in term.plain()
+    assert "manual step done — AG moved to SQL02" in term.plain()  # the comment as typed
     assert "Traceback" not in term.plain()
     back = Terminal([*FABRIC, "dr", "drill", str(stamp), "apps-oslo"], env=_env())
     back.wait_for_text("Type yes", timeout=60)

@@ -79,7 +79,11 @@ def test_the_lab_does_what_the_simulation_predicts(
     shutil.copytree(nordic, stamp)
     _, doc = _simulated(cli, stamp, plan, "--type", kind)
     predicted = {
-        v["address"]: (v["host"], [(a["slot"], a["ip"], a["vm_network"]) for a in v["adapters"]]) for v in doc["vms"]
+        v["address"]: (
+            v["host"],
+            [(a["slot"], a["ip"], a["vm_network"], a["switch"], a["vlan"]) for a in v["adapters"]],
+        )
+        for v in doc["vms"]
     }
     answers = tmp_path / "answers.yaml"
     manual = {e["step"] + "/" + e["what"]: {"outcome": "done"} for e in doc["events"] if e["manual"]}
@@ -93,7 +97,10 @@ def test_the_lab_does_what_the_simulation_predicts(
     finally:
         state.close()
     landed = {
-        a: (o["host"], [(x["slot"], x.get("ip"), x.get("vm_network")) for x in o["adapters"]])
+        a: (
+            o["host"],
+            [(x["slot"], x.get("ip"), x.get("vm_network"), x.get("switch"), x.get("vlan")) for x in o["adapters"]],
+        )
         for a, o in entry.vms.items()
     }
     assert landed == predicted

@@ -45,7 +45,10 @@ def _predicted(cli: Cli, stamp: Path, plan: str, kind: str) -> dict[str, Any]:
     assert result.code in (0, 2), result.err
     doc = json.loads(result.out)
     return {
-        vm["address"]: (vm["host"], [(a["slot"], a["ip"], a["vm_network"]) for a in vm["adapters"]])
+        vm["address"]: (
+            vm["host"],
+            [(a["slot"], a["ip"], a["vm_network"], a["switch"], a["vlan"]) for a in vm["adapters"]],
+        )
         for vm in doc["vms"]
     }
 
@@ -68,7 +71,10 @@ def _logged(stamp: Path) -> list[Any]:
 
 def _landed(entry: Any) -> dict[str, Any]:
     return {
-        address: (o["host"], [(a["slot"], a.get("ip"), a.get("vm_network")) for a in o["adapters"]])
+        address: (
+            o["host"],
+            [(a["slot"], a.get("ip"), a.get("vm_network"), a.get("switch"), a.get("vlan")) for a in o["adapters"]],
+        )
         for address, o in entry.vms.items()
     }
 
@@ -173,7 +179,7 @@ def test_a_drill_kept_running_waits_for_cleanup(cli: Cli, stamp: Path) -> None:
     assert cli("dr", "cleanup", stamp, "apps-copenhagen").code == 0
     assert _lab(cli, stamp) == before
     status = cli("dr", "status", stamp)
-    assert "recovery_plan.apps-copenhagen: last cleanup completed" in status.out
+    assert "recovery_plan.apps-copenhagen: last operation cleanup completed" in status.out
 
 
 def test_apply_refuses_dr_changes_while_a_plan_is_failed_over(cli: Cli, stamp: Path, tmp_path: Path) -> None:

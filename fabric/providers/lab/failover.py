@@ -265,43 +265,122 @@ def _adapter_outcome(  # noqa: PLR0913 - the lab's whole view of one adapter's f
     effective = {**source, "failover_ipv4": on_replica.get("failover_ipv4", "disabled")}
     source_network_id = _network_id(objs, source.get("vm_network"))
     source_network = objs[source_network_id][1] if source_network_id else None
-    if kind == "test":
-        if effective.get("failover_ipv4") == "enabled_empty":  # connected to the test network, no address
-            shown = objs[test_network][1].get("name") if test_network else None
-            return {"slot": slot, "ip": APIPA, "vm_network": shown, "rule": "APIPA"}
-        if test_network is None:
-            return {"slot": slot, "ip": None, "vm_network": None, "rule": "not connected"}
-        net = objs[test_network][1]
-        in_use = source.get("ip") in _held(db, objs, {"vm_network": test_network})
-        if mode != "dhcp" and source.get("static", True) and _subnet_of(net, source.get("ip")) and not in_use:
-            return {"slot": slot, "ip": source.get("ip"), "vm_network": net.get("name"), "rule": "kept"}
-        if in_use and mode == "keep_ip":  # the guest keeps its static address, which the primary holds
-            return {"slot": slot, "ip": source.get("ip"), "vm_network": net.get("name"), "rule": "conflict"}
-        return {"slot": slot, **_connect(db, objs, test_network, effective, mode, holder, None)}
+    if kind == "test":  # on the test network's subnet (the one holding the address, else the first)
+        outcome = _test_outcome(db, objs, slot, source, effective, mode, test_network, holder)
+        if outcome.get("vm_network") and test_network:
+            outcome.update(switch=None, vlan=_test_vlan(objs[test_network][1], source.get("ip")))
+        else:
+            outcome.update(switch=None, vlan=None)
+        return outcome
+    return _outcome_at_recovery(
+        db,
+        objs,
+        paths,
+        protected,
+        primary,
+        replica,
+        slot,
+        intent,
+        mode,
+        effective,
+        source,
+        on_replica,
+        source_network_id,
+        source_network,
+        holder,
+    )
+
+
+def _test_vlan(net: Mapping[str, Any], address: str | None) -> Any:
+    held = _subnet_of(net, address)
+    subnets = net.get("subnets") or []
+    chosen = next((x for x in subnets if held and x.get("name") == held), subnets[0] if subnets else None)
+    return chosen.get("vlan") if chosen else None
+
+
+def _test_outcome(
+    db: sqlite3.Connection,
+    objs: Objects,
+    slot: int,
+    source: Mapping[str, Any],
+    effective: Mapping[str, Any],
+    mode: str,
+    test_network: str | None,
+    holder: str,
+) -> dict[str, Any]:
+    """A test VM's adapter: on the test network (its address kept where that network carries it
+    and nobody holds it there), or on nothing."""
+    if effective.get("failover_ipv4") == "enabled_empty":  # connected to the test network, no address
+        shown = objs[test_network][1].get("name") if test_network else None
+        return {"slot": slot, "ip": APIPA, "vm_network": shown, "rule": "APIPA"}
+    if test_network is None:
+        return {"slot": slot, "ip": None, "vm_network": None, "rule": "not connected"}
+    net = objs[test_network][1]
+    in_use = source.get("ip") in _held(db, objs, {"vm_network": test_network})
+    if mode != "dhcp" and source.get("static", True) and _subnet_of(net, source.get("ip")) and not in_use:
+        return {"slot": slot, "ip": source.get("ip"), "vm_network": net.get("name"), "rule": "kept"}
+    if in_use and mode == "keep_ip":  # the guest keeps its static address, which the primary holds
+        return {"slot": slot, "ip": source.get("ip"), "vm_network": net.get("name"), "rule": "conflict"}
+    return {"slot": slot, **_connect(db, objs, test_network, effective, mode, holder, None)}
+
+
+def _outcome_at_recovery(  # noqa: PLR0913 - the lab's whole view of one adapter's failover
+    db: sqlite3.Connection,
+    objs: Objects,
+    paths: Mapping[str, str],
+    protected: Mapping[str, Any],
+    primary: Mapping[str, Any],
+    replica: Mapping[str, Any],
+    slot: int,
+    intent: Mapping[str, Any],
+    mode: str,
+    effective: Mapping[str, Any],
+    source: Mapping[str, Any],
+    on_replica: Mapping[str, Any],
+    source_network_id: str | None,
+    source_network: Mapping[str, Any] | None,
+    holder: str,
+) -> dict[str, Any]:
+    """A replica's adapter after a planned or unplanned failover."""
     if mode == "keep_ip":
         return {"slot": slot, **_keep_ip(objs, paths, db, intent, source, on_replica, str(replica["host"]))}
     mapping = _mapping(objs, source_network_id, str(protected.get("pairing")))
     if mode == "failover_ip":
-        given = on_replica.get("failover_ipv4")
-        net_name = objs[mapping][1].get("recovery_vm_network") if mapping else None
-        shown = objs[str(net_name)][1].get("name") if net_name and str(net_name) in objs else None
-        ip = given.get("address") if isinstance(given, Mapping) else source.get("ip")
-        out = {"slot": slot, "ip": ip, "vm_network": shown, "rule": "failover IP"}
-        if given == "enabled_empty":
-            out.update(ip=APIPA, rule="APIPA")
-        if net_name and str(net_name) in objs:  # on the mapped network: its subnet's VLAN
-            subnets = objs[str(net_name)][1].get("subnets") or []
-            wanted = _subnet_of(source_network, source.get("ip")) if source_network else None
-            chosen = next((x for x in subnets if wanted and x.get("name") == wanted), subnets[0] if subnets else None)
-            if chosen is not None:
-                out["vlan"] = chosen.get("vlan")
-        return out
+        return _failover_ip(objs, slot, mapping, on_replica, source, source_network)
     if source_network_id is None or mapping is None:
         return {"slot": slot, "ip": None, "vm_network": None, "rule": "not connected"}
     target = str(objs[mapping][1].get("recovery_vm_network"))
     host = next((h for h in dr.hosts(db) if h["name"].casefold() == str(replica["host"]).casefold()), None)
     where = (str(host["host_group"]) if host else "", paths)
     return {"slot": slot, **_connect(db, objs, target, effective, mode, holder, source_network, where)}
+
+
+def _failover_ip(
+    objs: Objects,
+    slot: int,
+    mapping: str | None,
+    on_replica: Mapping[str, Any],
+    source: Mapping[str, Any],
+    source_network: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The replica's failover TCP/IP gives the address; the mapped VM network, if any, the
+    network and its subnet's VLAN (else the replica's own switch)."""
+    given = on_replica.get("failover_ipv4")
+    net_name = objs[mapping][1].get("recovery_vm_network") if mapping else None
+    shown = objs[str(net_name)][1].get("name") if net_name and str(net_name) in objs else None
+    ip = given.get("address") if isinstance(given, Mapping) else source.get("ip")
+    out: dict[str, Any] = {"slot": slot, "ip": ip, "vm_network": shown, "rule": "failover IP"}
+    if given == "enabled_empty":
+        out.update(ip=APIPA, rule="APIPA")
+    if net_name and str(net_name) in objs:  # on the mapped network: its subnet's VLAN
+        subnets = objs[str(net_name)][1].get("subnets") or []
+        wanted = _subnet_of(source_network, source.get("ip")) if source_network else None
+        chosen = next((x for x in subnets if wanted and x.get("name") == wanted), subnets[0] if subnets else None)
+        if chosen is not None:
+            out["vlan"] = chosen.get("vlan")
+    else:
+        out.update(switch=on_replica.get("switch"), vlan=on_replica.get("vlan"))
+    return out
 
 
 def _mapping(objs: Objects, network_id: str | None, pairing: str) -> str | None:
