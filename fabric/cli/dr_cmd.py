@@ -358,6 +358,7 @@ class RenderFormat(StrEnum):
 
     rp_json = "rp-json"
     runbook_md = "runbook-md"
+    az_ps = "az-ps"
 
 
 @dr_app.command("render")
@@ -384,6 +385,13 @@ def render(
     from fabric.providers.registry import settings_models
     from fabric.render.simulation import clock
 
+    if fmt is RenderFormat.az_ps:
+        from fabric.dr.azps import az_ps
+
+        fabric = open_stamp(stamp, settings_models(), None)
+        _plans(fabric.resources, plan, resolve_plan, RecoveryPlan)  # a stamp without DR has no script
+        write(az_ps(fabric.resources, fabric.config.dr, fabric.config.stamp).rstrip("\n"))
+        return 0
     if fmt is RenderFormat.rp_json:
         fabric = open_stamp(stamp, settings_models(), None)
         addresses = _plans(fabric.resources, plan, resolve_plan, RecoveryPlan)

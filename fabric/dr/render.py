@@ -25,7 +25,9 @@ def prepare_path(config: DrConfig) -> str:
     return f"{config.library.scripts_folder.rstrip(chr(92))}\\{PREPARE_SCRIPT}"
 
 
-def _item(resources: Mapping[str, Resource], address: str) -> dict[str, str]:
+def item_placeholders(resources: Mapping[str, Resource], address: str) -> dict[str, str]:
+    """A protected item as the recovery plan JSON names it, with what only a vault knows left as
+    named placeholders."""
     vm = resources.get(address)
     name = vm.vm if isinstance(vm, ProtectedVm) else address
     pairing = resources.get(vm.pairing) if isinstance(vm, ProtectedVm) else None
@@ -74,7 +76,7 @@ def rp_json(resources: Mapping[str, Resource], address: str, config: DrConfig) -
     def group(kind: str, vms: Sequence[str], pre: Sequence[Action], post: Sequence[Action]) -> dict[str, Any]:
         return {
             "groupType": kind,
-            "replicationProtectedItems": [_item(resources, v) for v in vms],
+            "replicationProtectedItems": [item_placeholders(resources, v) for v in vms],
             "startGroupActions": [_action(resources, a, config) for a in pre],
             "endGroupActions": [_action(resources, a, config) for a in post],
         }
