@@ -63,3 +63,15 @@ def test_hostile_names_stay_inside_their_quotes(cli: Cli, tmp_path: Path) -> Non
     result = checker.check_tree(checker.parse(script), _table())
     assert not result.syntax
     assert "Remove-Item" not in {b.call.name for b in result.bindings}  # a string, never a command
+
+
+def test_a_second_design_binds_too(cli: Cli) -> None:
+    """The independently written nordic stamp: several policies (Kerberos, a start time, 30 s
+    copies), pairings, mappings and plans."""
+    script = _render(cli, Path(__file__).parent.parent / "engine" / "stamps" / "nordic")
+    result = checker.check_tree(checker.parse(script), _table())
+    assert not result.syntax
+    problems = [p for b in result.bindings for p in b.problems]
+    assert not problems, "\n".join(str(p) for p in problems[:20])
+    assert "-ReplicationStartTime ([TimeSpan]::Parse('23:30'))" in script
+    assert "-Authentication 'Kerberos'" in script
