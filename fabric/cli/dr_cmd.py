@@ -19,10 +19,11 @@ import typer
 
 from fabric import engine
 from fabric.cli.common import HERE, StampDir, StateDir, leading_stamp, out, reports_errors, write
+from fabric.dr.network import Index
 from fabric.dr.simulate import Direction as SimDirection
 from fabric.dr.simulate import FailoverType, Options
 from fabric.engine.dr import check as run_check
-from fabric.engine.dr import simulation
+from fabric.engine.dr import pending_changes, simulation
 from fabric.engine.dr_ops import Answers, read_answers, run_failover, run_followup
 from fabric.engine.dr_ops import status as dr_status
 from fabric.errors import FabricError
@@ -399,6 +400,7 @@ def render(
         return 0
     with engine.open_session(stamp, state_dir) as session:
         addresses = _plans(session.fabric.resources, plan, resolve_plan, RecoveryPlan)
+        pending, index = pending_changes(session), Index.of(session.fabric.resources)  # once for every simulation
         books = []
         for address in addresses:
             runs: list[tuple[FailoverType, SimDirection]] = [
@@ -407,7 +409,7 @@ def render(
                 ("unplanned", "primary_to_recovery"),
                 ("planned", "recovery_to_primary"),  # the way home, after reprotection
             ]
-            sims = [simulation(session, Options(address, kind, way)) for kind, way in runs]
+            sims = [simulation(session, Options(address, kind, way), pending, index) for kind, way in runs]
             books.append(runbook_md(sims, session.fabric.resources, session.fabric.config.dr, clock))
     write("\n".join(books).rstrip("\n"))
     return 0

@@ -176,7 +176,7 @@ def context(resources: Mapping[str, Resource], config: DrConfig, stamp: str) -> 
             {"address": a, "name": r.name, "json": text, "replace": replace, "file": f"fabric-plan{len(plans)}"}
         )
     scripts = [{"path": r.path, "source": r.source} for r in resources.values() if isinstance(r, LibraryScript)]
-    if any(a.builtin for r in resources.values() if isinstance(r, RecoveryPlan) for a in _plan_actions(r)):
+    if any(a.builtin for r in resources.values() if isinstance(r, RecoveryPlan) for _, a in r.actions()):
         scripts.append({"path": prepare_path(config), "source": "fabric's prepare_replica_network: not rendered yet"})
     return {
         "stamp": stamp,
@@ -189,12 +189,6 @@ def context(resources: Mapping[str, Resource], config: DrConfig, stamp: str) -> 
         "protected": protected,
         "plans": plans,
     }
-
-
-def _plan_actions(plan: RecoveryPlan) -> list[Any]:
-    return [*plan.shutdown.pre, *plan.shutdown.post, *plan.failover.pre, *plan.failover.post] + [
-        a for g in plan.groups for a in (*g.pre, *g.post)
-    ]
 
 
 def az_ps(resources: Mapping[str, Resource], config: DrConfig, stamp: str) -> str:

@@ -187,7 +187,7 @@ def resolve_plan(resources: Mapping[str, Resource], given: str) -> str:
 
 def _fail_runs(plan: RecoveryPlan, qualified: str | None, opts: Options) -> None:
     """FabricError if `--fail` names an action this failover does not run."""
-    action = dict(_actions(plan)).get(qualified or "")
+    action = dict(plan.actions()).get(qualified or "")
     if action is not None and (opts.type not in action.failover_types or opts.direction not in action.directions):
         raise FabricError(
             f"--fail {qualified}: that action does not run in a {opts.type} failover {opts.direction} "
@@ -195,20 +195,11 @@ def _fail_runs(plan: RecoveryPlan, qualified: str | None, opts: Options) -> None
         )
 
 
-def _actions(plan: RecoveryPlan) -> list[tuple[str, Action]]:
-    """Every action with the step it belongs to (shutdown, failover, or the group's name)."""
-    out = [(f"shutdown/{a.name}", a) for a in (*plan.shutdown.pre, *plan.shutdown.post)]
-    out += [(f"failover/{a.name}", a) for a in (*plan.failover.pre, *plan.failover.post)]
-    for g in plan.groups:
-        out += [(f"{g.name}/{a.name}", a) for a in (*g.pre, *g.post)]
-    return out
-
-
 def _failing(plan: RecoveryPlan, given: str | None) -> str | None:
     """The qualified STEP/NAME of the action `--fail` names (FabricError if none or several)."""
     if given is None:
         return None
-    qualified = [q for q, _ in _actions(plan)]
+    qualified = [q for q, _ in plan.actions()]
     folded = given.casefold()  # action names are unique case-insensitively (DR016)
     matches = [q for q in qualified if folded in (q.casefold(), q.rsplit("/", 1)[1].casefold())]
     if len(matches) == 1:
@@ -284,17 +275,21 @@ def _rpo(resources: Mapping[str, Resource], plan: RecoveryPlan, kind: FailoverTy
     """Unplanned: at most the slowest copy frequency of the plan's pairings' policies (the lab
     observes no lag). Planned: none lost (the last changes are copied first). Test: not asked.
     None also when a VM is not replicating normally: how old its last copy is, is unknown."""
-    vms = [resources.get(v) for g in plan.groups for v in g.vms]
+    vms = [resources.get(v) for v in plan.members()]
     for vm in vms:
         state = facts.replication.get(vm.vm.casefold()) if isinstance(vm, ProtectedVm) else None
         if kind != "test" and (state is None or state.state != "Replicating" or state.health != "Normal"):
             return None
     if kind != "unplanned":
         return 0 if kind == "planned" else None
+    return slowest_copy(resources, [vm for vm in vms if isinstance(vm, ProtectedVm)])
+
+
+def slowest_copy(resources: Mapping[str, Resource], vms: list[ProtectedVm]) -> int:
+    """The longest copy frequency of these VMs' pairings' policies (seconds; 0 if none)."""
     worst = 0
-    for vm_address in {v for g in plan.groups for v in g.vms}:
-        vm = resources.get(vm_address)
-        pairing = network.pairing_of(resources, vm.pairing) if isinstance(vm, ProtectedVm) else None
+    for vm in vms:
+        pairing = network.pairing_of(resources, vm.pairing)
         policy = resources.get(pairing.policy) if pairing else None
         if isinstance(policy, ReplicationPolicy):
             worst = max(worst, policy.copy_frequency_seconds)
@@ -415,11 +410,7 @@ def _clock(seconds: int) -> str:
 
 
 def _plan_vms(run: _Run) -> list[ProtectedVm]:
-    return [
-        vm
-        for v in dict.fromkeys(v for g in run.plan.groups for v in g.vms)
-        if isinstance(vm := run.fabric.get(v), ProtectedVm)
-    ]
+    return [vm for v in run.plan.members() if isinstance(vm := run.fabric.get(v), ProtectedVm)]
 
 
 def _shutdown(run: _Run) -> None:
@@ -475,7 +466,7 @@ def _failover(run: _Run) -> None:
         run.add(Event(run.t, "failover", "fail over the disks", "failover", "not run"))
     else:
         if run.opts.type == "planned":
-            sync = _copy_frequency(run, vms)
+            sync = slowest_copy(run.fabric, vms)
             run.add(
                 Event(
                     run.t,
@@ -500,16 +491,6 @@ def _failover(run: _Run) -> None:
         )
     for action in run.plan.failover.post:
         _action(run, "failover", action)
-
-
-def _copy_frequency(run: _Run, vms: list[ProtectedVm]) -> int:
-    worst = 0
-    for vm in vms:
-        pairing = network.pairing_of(run.fabric, vm.pairing)
-        policy = run.fabric.get(pairing.policy) if pairing else None
-        if isinstance(policy, ReplicationPolicy):
-            worst = max(worst, policy.copy_frequency_seconds)
-    return worst
 
 
 def _group(run: _Run, name: str, pre: list[Action], members: list[str], post: list[Action]) -> None:

@@ -42,25 +42,40 @@ def dr_facts(session: Session) -> DrFacts:
     return facts_from(raw["hosts"], raw["vms"], raw["replication"], grants)
 
 
-def simulation(session: Session, options: Options) -> Simulation:
-    """Simulate the recovery plan `options.plan` names (an address, key or name) over the live
-    facts; a warning finding when the stamp has changes not applied yet."""
+def pending_changes(session: Session) -> list[str]:
+    """The addresses the stamp's plan would change (what a simulation replays ahead of the lab)."""
     from fabric.engine import plan
 
+    return [c.address for c in plan(session).changes if c.action is not Action.NOOP]
+
+
+def listed(items: list[str], shown: int = 5) -> str:
+    """The first few of `items`, and how many more."""
+    more = f" and {len(items) - shown} more" if len(items) > shown else ""
+    return ", ".join(items[:shown]) + more
+
+
+def simulation(
+    session: Session, options: Options, pending: list[str] | None = None, index: Index | None = None
+) -> Simulation:
+    """Simulate the recovery plan `options.plan` names (an address, key or name) over the live
+    facts; a warning finding when the stamp has changes not applied yet. `pending` and `index`,
+    when a caller simulates several times (`pending_changes`, `Index.of`)."""
     address = resolve_plan(session.fabric.resources, options.plan)
     result = simulate(
         session.fabric.resources,
         dr_facts(session),
         Options(address, options.type, options.direction, options.fail, options.test_network),
+        index,
     )
-    pending = [c.address for c in plan(session).changes if c.action is not Action.NOOP]
+    pending = pending_changes(session) if pending is None else pending
     if pending:
-        shown = ", ".join(pending[:5]) + (f" and {len(pending) - 5} more" if len(pending) > 5 else "")
         note = SimFinding(
             "DR039",
             "warning",
             result.plan,
-            f"{len(pending)} change(s) not applied yet ({shown}): simulated as the code says; fabric apply first",
+            f"{len(pending)} change(s) not applied yet ({listed(pending)}): simulated as the code says; "
+            "fabric apply first",
         )
         result = replace(result, findings=(note, *result.findings))
     return result
@@ -128,7 +143,6 @@ def check(session: Session, plan_address: str | None = None, now: datetime | Non
     """Every rule fabric can check now over the stamp and the live facts: validation's warnings (its
     errors stop the stamp loading), replication posture (DR038, DR032), changes not applied (DR039)
     and each recovery plan simulated in every failover type (the S rules), drills (DR033)."""
-    from fabric.engine import plan
 
     resources = session.fabric.resources
     plans = (
@@ -161,12 +175,14 @@ def check(session: Session, plan_address: str | None = None, now: datetime | Non
     posture, replicating = _posture_findings(session, facts, sorted(in_scope))
     for finding in posture:
         note(finding)
-    pending = [c.address for c in plan(session).changes if c.action is not Action.NOOP]
+    pending = pending_changes(session)
     if pending:
-        shown = ", ".join(pending[:5]) + (f" and {len(pending) - 5} more" if len(pending) > 5 else "")
         note(
             SimFinding(
-                "DR039", "warning", session.fabric.config.stamp, f"{len(pending)} change(s) not applied: {shown}"
+                "DR039",
+                "warning",
+                session.fabric.config.stamp,
+                f"{len(pending)} change(s) not applied: {listed(pending)}",
             )
         )
     index = Index.of(resources)  # one for every simulation of the stamp
@@ -191,7 +207,7 @@ def _vms_of(resources: Mapping[str, Resource], plans: list[str]) -> set[str]:
     for address in plans:
         plan = resources[address]
         assert isinstance(plan, RecoveryPlan)
-        out |= {v for g in plan.groups for v in g.vms if isinstance(resources.get(v), ProtectedVm)}
+        out |= {v for v in plan.members() if isinstance(resources.get(v), ProtectedVm)}
     return out
 
 
@@ -213,7 +229,7 @@ def refuse_during_failover(the_plan: Plan, allowed: bool, provider: Any = None) 
         c.address for c in the_plan.changes if c.action is not Action.NOOP and KINDS[c.kind].DOMAIN == "dr"
     )
     if moved and changing and not allowed:
-        shown = ", ".join(changing[:5]) + (f" and {len(changing) - 5} more" if len(changing) > 5 else "")
+        shown = listed(changing)
         raise FabricError(
             f"{len(moved)} protected VM(s) are failed over ({', '.join(moved[:3])}…; fabric dr status): this plan "
             f"changes disaster-recovery resources ({shown}); finish the failover (failback) first, or apply "

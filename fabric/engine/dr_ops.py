@@ -139,18 +139,8 @@ def _live_ids(session: Session) -> dict[str, str]:
     return {a: e.live_id for a, e in session.state.read().entries.items()}
 
 
-def _plan_vms(plan: RecoveryPlan) -> list[str]:
-    return list(dict.fromkeys(v for g in plan.groups for v in g.vms))
-
-
 def _action(plan: RecoveryPlan, step: str, name: str) -> Action | None:
-    steps = {"shutdown": plan.shutdown, "failover": plan.failover}
-    pool = (
-        [*steps[step].pre, *steps[step].post]
-        if step in steps
-        else [a for g in plan.groups if g.name == step for a in (*g.pre, *g.post)]
-    )
-    return next((a for a in pool if a.name == name), None)
+    return dict(plan.actions()).get(f"{step}/{name}")
 
 
 def _injected() -> set[str]:
@@ -225,7 +215,7 @@ def _run_action(
         return "failed", "injected failure", "" if kind == "unplanned" else "stopped"
     if action is not None and action.builtin == "prepare_replica_network":
         problems = []
-        for address in _plan_vms(plan):
+        for address in plan.members():
             if address in ids:
                 try:
                     lab.dr_prepare(ids[address])
@@ -298,13 +288,11 @@ MAX_ANSWERS = 1 << 20  # bytes: an answers file names a plan's manual steps, not
 def _check_answers(answers: Answers, plan: RecoveryPlan) -> None:
     """FabricError, before anything starts, for an answer to a manual step the plan does not have
     (a typo would otherwise leave that step unanswered in the middle of a failover)."""
-    steps = {"shutdown": plan.shutdown, "failover": plan.failover}
-    manual = [(n, a) for n, st in steps.items() for a in (*st.pre, *st.post) if a.manual]
-    manual += [(g.name, a) for g in plan.groups for a in (*g.pre, *g.post) if a.manual]
-    known = {a.name.casefold() for _, a in manual} | {f"{n}/{a.name}".casefold() for n, a in manual}
+    manual = [q for q, a in plan.actions() if a.manual]
+    known = {q.casefold() for q in manual} | {q.rsplit("/", 1)[1].casefold() for q in manual}
     unknown = sorted(k for k in answers.manual if k.casefold() not in known)
     if unknown:
-        shown = ", ".join(sorted(f"{n}/{a.name}" for n, a in manual)) or "none"
+        shown = ", ".join(sorted(manual)) or "none"
         raise FabricError(f"--answers: no manual step {unknown[0]!r} in this plan (its manual steps: {shown})")
 
 
@@ -399,7 +387,7 @@ def run_failover(  # noqa: PLR0913 - what a failover is asked to do, by keyword
     _check_answers(answers, plan)
     with session.state.lock(f"dr {name}") as info:
         ids = _live_ids(session)
-        vms = [a for a in _plan_vms(plan) if isinstance(session.fabric.resources.get(a), ProtectedVm)]
+        vms = [a for a in plan.members() if isinstance(session.fabric.resources.get(a), ProtectedVm)]
         act, already = _acting(session, lab, ids, vms, plan_address, name, kind, direction, operator)
         sim = simulate(
             session.fabric.resources, dr_facts(session), Options(plan_address, kind, direction, None, test_network)
@@ -496,7 +484,7 @@ def run_followup(
     call, allowed, done, what = steps[operation]
     with session.state.lock(f"dr {operation}") as info:
         ids = _live_ids(session)
-        everyone = [a for a in _plan_vms(plan) if isinstance(session.fabric.resources.get(a), ProtectedVm)]
+        everyone = [a for a in plan.members() if isinstance(session.fabric.resources.get(a), ProtectedVm)]
         # VMs still home (a failover stopped before them) are not in the way of a commit or a cleanup
         vms = _select(
             lab, ids, everyone, plan_address, allowed, {*done, None} if operation != "reprotect" else done, what

@@ -430,6 +430,18 @@ class RecoveryPlan(DrResource):
     )
     test_network: Ref | None = Field(default=None, description="The default VM network for drills; null = none.")
 
+    def members(self) -> list[str]:
+        """The protected VM addresses of the plan, in group order, each once."""
+        return list(dict.fromkeys(v for g in self.groups for v in g.vms))
+
+    def actions(self) -> list[tuple[str, Action]]:
+        """Every action as (STEP/NAME, action): the step is shutdown, failover or the group's name."""
+        out = [(f"shutdown/{a.name}", a) for a in (*self.shutdown.pre, *self.shutdown.post)]
+        out += [(f"failover/{a.name}", a) for a in (*self.failover.pre, *self.failover.post)]
+        for g in self.groups:
+            out += [(f"{g.name}/{a.name}", a) for a in (*g.pre, *g.post)]
+        return out
+
     @classmethod
     def normalise(cls, data: dict[str, Any]) -> dict[str, Any]:
         """Observed attributes in the one form plans compare (see `normalise_plan`)."""

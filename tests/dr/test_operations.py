@@ -200,6 +200,12 @@ def test_a_bad_answers_file_is_one_line(cli: Cli, stamp: Path, tmp_path: Path) -
     result = cli("dr", "failover", stamp, "apps-oslo", "--planned", "--answers", bad)
     assert result.code == 1 and result.err.count("\n") == 1 and "outcome done or abort" in result.err
     assert cli("dr", "failover", stamp, "apps-oslo").code == 1  # neither --planned nor --unplanned
+    missing = cli("dr", "drill", stamp, "apps-oslo", "--answers", tmp_path / "nowhere.yaml")
+    assert missing.code == 1 and missing.err.count("\n") == 1 and "nowhere.yaml" in missing.err
+    not_yaml = tmp_path / "broken.yaml"
+    not_yaml.write_text("confirm: [unclosed\n")
+    broken = cli("dr", "drill", stamp, "apps-oslo", "--answers", not_yaml)
+    assert broken.code == 1 and broken.err.count("\n") == 1 and "broken.yaml" in broken.err
 
 
 def test_destroy_is_refused_while_a_plan_is_failed_over(cli: Cli, stamp: Path, tmp_path: Path) -> None:

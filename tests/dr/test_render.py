@@ -60,5 +60,8 @@ def test_the_json_read_back_is_the_plan_site_recovery_holds(stamp: Path) -> None
 
 
 def test_render_needs_a_recovery_plan(cli: Cli) -> None:
-    result = cli("dr", "render", STAMPS / "lab")
-    assert result.code == 1 and "declares no recovery_plan" in result.err
+    for fmt in ("rp-json", "az-ps"):
+        result = cli("dr", "render", STAMPS / "lab", "--format", fmt)
+        assert result.code == 1 and "declares no recovery_plan" in result.err, fmt
+    unknown = cli("dr", "render", STAMPS / "reference", "--plan", "nosuch")
+    assert unknown.code == 1 and "no recovery plan 'nosuch'" in unknown.err
