@@ -360,6 +360,16 @@ class RenderFormat(StrEnum):
     rp_json = "rp-json"
     runbook_md = "runbook-md"
     az_ps = "az-ps"
+    hyperv_ps = "hyperv-ps"
+    arm = "arm"
+
+
+_RUNS: list[tuple[FailoverType, SimDirection]] = [
+    ("test", "primary_to_recovery"),
+    ("planned", "primary_to_recovery"),
+    ("unplanned", "primary_to_recovery"),
+    ("planned", "recovery_to_primary"),  # the way home, after reprotection
+]
 
 
 @dr_app.command("render")
@@ -369,16 +379,23 @@ def render(
     fmt: Annotated[
         RenderFormat,
         typer.Option(
-            "--format", help="rp-json (Site Recovery's recovery plan JSON) or runbook-md (for a change board)."
+            "--format",
+            help="rp-json (Site Recovery's recovery plan JSON), runbook-md (for a change board), az-ps (a Site "
+            "Recovery script), arm (an ARM template for the vault) or hyperv-ps (scripts for Hyper-V Replica, "
+            "written to --out).",
         ),
     ] = RenderFormat.rp_json,
     plan: Annotated[
         str | None, typer.Option("--plan", metavar="PLAN", help="One recovery plan (default: every one).")
     ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", metavar="DIR", help="hyperv-ps: the folder to write its scripts to (made if missing)."),
+    ] = None,
     state_dir: StateDir = None,
 ) -> int:
-    """Render the DR design for review, no connection needed (runbook-md reads the lab's facts to
-    simulate each failover type)."""
+    """Render the DR design for review, no connection needed (runbook-md and hyperv-ps read the
+    lab's facts to simulate each failover type)."""
     from fabric.dr.render import rp_json_text, runbook_md
     from fabric.dr.simulate import resolve_plan
     from fabric.model.dr import RecoveryPlan
@@ -386,6 +403,12 @@ def render(
     from fabric.providers.registry import settings_models
     from fabric.render.simulation import clock
 
+    if (out_dir is None) == (fmt is RenderFormat.hyperv_ps):
+        raise FabricError(
+            "--format hyperv-ps writes several scripts: give --out DIR"
+            if out_dir is None
+            else f"--out is for --format hyperv-ps; {fmt.value} is printed (redirect it to a file)"
+        )
     if fmt is RenderFormat.az_ps:
         from fabric.dr.azps import az_ps
 
@@ -393,26 +416,51 @@ def render(
         _plans(fabric.resources, plan, resolve_plan, RecoveryPlan)  # a stamp without DR has no script
         write(az_ps(fabric.resources, fabric.config.dr, fabric.config.stamp).rstrip("\n"))
         return 0
+    if fmt is RenderFormat.arm:
+        from fabric.dr.arm import arm_json
+
+        fabric = open_stamp(stamp, settings_models(), None)
+        _plans(fabric.resources, plan, resolve_plan, RecoveryPlan)
+        write(arm_json(fabric.resources, fabric.config.dr, fabric.config.stamp).rstrip("\n"))
+        return 0
     if fmt is RenderFormat.rp_json:
         fabric = open_stamp(stamp, settings_models(), None)
         addresses = _plans(fabric.resources, plan, resolve_plan, RecoveryPlan)
         write(rp_json_text(fabric.resources, addresses, fabric.config.dr).rstrip("\n"))
         return 0
     with engine.open_session(stamp, state_dir) as session:
-        addresses = _plans(session.fabric.resources, plan, resolve_plan, RecoveryPlan)
-        pending, index = pending_changes(session), Index.of(session.fabric.resources)  # once for every simulation
-        books = []
-        for address in addresses:
-            runs: list[tuple[FailoverType, SimDirection]] = [
-                ("test", "primary_to_recovery"),
-                ("planned", "primary_to_recovery"),
-                ("unplanned", "primary_to_recovery"),
-                ("planned", "recovery_to_primary"),  # the way home, after reprotection
-            ]
-            sims = [simulation(session, Options(address, kind, way), pending, index) for kind, way in runs]
-            books.append(runbook_md(sims, session.fabric.resources, session.fabric.config.dr, clock))
+        resources = session.fabric.resources
+        addresses = _plans(resources, plan, resolve_plan, RecoveryPlan)
+        pending, index = pending_changes(session), Index.of(resources)  # once for every simulation
+        sims = {
+            a: [simulation(session, Options(a, kind, way), pending, index) for kind, way in _RUNS] for a in addresses
+        }
+        if fmt is RenderFormat.hyperv_ps:
+            assert out_dir is not None
+            from fabric.dr.hyperv import hyperv_ps
+            from fabric.engine.dr import dr_facts
+
+            every = [s for runs in sims.values() for s in runs]
+            scripts = hyperv_ps(
+                resources, dr_facts(session), every, session.fabric.config.dr, session.fabric.config.stamp
+            )
+            _write_scripts(out_dir, scripts)
+            return 0
+        books = [runbook_md(runs, resources, session.fabric.config.dr, clock) for runs in sims.values()]
     write("\n".join(books).rstrip("\n"))
     return 0
+
+
+def _write_scripts(folder: Path, scripts: Any) -> None:
+    """Each script under `folder` (its own paths are fabric's: safe segments), then the list."""
+    try:
+        for script in scripts:
+            target = folder.joinpath(*script.path.split("/"))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(script.text, encoding="utf-8")
+    except OSError as exc:
+        raise FabricError(f"cannot write the scripts to {folder}: {exc.strerror or exc}") from None
+    write("\n".join([f"wrote {len(scripts)} scripts to {folder}:", *(f"  {s.path}" for s in scripts)]))
 
 
 def _plans(resources: Any, given: str | None, resolve: Any, kind: Any) -> list[str]:

@@ -176,8 +176,10 @@ def context(resources: Mapping[str, Resource], config: DrConfig, stamp: str) -> 
             {"address": a, "name": r.name, "json": text, "replace": replace, "file": f"fabric-plan{len(plans)}"}
         )
     scripts = [{"path": r.path, "source": r.source} for r in resources.values() if isinstance(r, LibraryScript)]
-    if any(a.builtin for r in resources.values() if isinstance(r, RecoveryPlan) for _, a in r.actions()):
-        scripts.append({"path": prepare_path(config), "source": "fabric's prepare_replica_network: not rendered yet"})
+    for r in resources.values():
+        if isinstance(r, RecoveryPlan) and any(a.builtin for _, a in r.actions()):
+            source = "fabric's prepare_replica_network: fabric dr render --format hyperv-ps writes it under library/"
+            scripts.append({"path": prepare_path(config, r.name), "source": source})
     return {
         "stamp": stamp,
         "scripts": scripts,

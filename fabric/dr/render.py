@@ -6,6 +6,7 @@ sign off). `read_rp_json` reads that JSON back into fabric's shape, for the roun
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -14,15 +15,28 @@ from fabric.model.base import Resource
 from fabric.model.dr import Action, LibraryScript, ProtectedVm, RecoveryPlan
 from fabric.model.stamp import DrConfig
 
-PREPARE_SCRIPT = "Prepare-ReplicaNetwork.ps1"  # where the built-in action's script is placed
+PREPARE_SCRIPT = "Prepare-ReplicaNetwork"  # the built-in action's script: PREFIX-<plan>.ps1
 _TYPES = {"test": "TestFailover", "planned": "PlannedFailover", "unplanned": "UnplannedFailover"}
 _DIRECTIONS = {"primary_to_recovery": "PrimaryToRecovery", "recovery_to_primary": "RecoveryToPrimary"}
 FABRIC = "<vault>/replicationFabrics/<VMM server>"
 
 
-def prepare_path(config: DrConfig) -> str:
-    """The library path of the built-in prepare_replica_network script."""
-    return f"{config.library.scripts_folder.rstrip(chr(92))}\\{PREPARE_SCRIPT}"
+def file_name(text: str) -> str:
+    """A name safe as one path segment on Windows and POSIX: letters, digits, `.`, `_` and `-`."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.")
+    return cleaned or "unnamed"
+
+
+def prepare_path(config: DrConfig, plan: str) -> str:
+    """The library path of the built-in prepare_replica_network script of the plan named `plan`
+    (one per plan: Site Recovery passes a script no arguments, so each knows its own VMs)."""
+    return f"{config.library.scripts_folder.rstrip(chr(92))}\\{PREPARE_SCRIPT}-{file_name(plan)}.ps1"
+
+
+def _is_prepare_path(config: DrConfig, path: str) -> bool:
+    folder = config.library.scripts_folder.rstrip(chr(92)).casefold()
+    head, _, tail = path.casefold().rpartition(chr(92))
+    return head == folder and tail.startswith(PREPARE_SCRIPT.casefold() + "-") and tail.endswith(".ps1")
 
 
 def item_placeholders(resources: Mapping[str, Resource], address: str) -> dict[str, str]:
@@ -39,7 +53,7 @@ def item_placeholders(resources: Mapping[str, Resource], address: str) -> dict[s
     }
 
 
-def _action(resources: Mapping[str, Resource], action: Action, config: DrConfig) -> dict[str, Any]:
+def _action(resources: Mapping[str, Resource], action: Action, config: DrConfig, plan: str) -> dict[str, Any]:
     details: dict[str, Any]
     if action.manual is not None:
         details = {"instanceType": "ManualActionDetails", "description": action.manual.instructions}
@@ -55,7 +69,7 @@ def _action(resources: Mapping[str, Resource], action: Action, config: DrConfig)
     else:  # built-in: fabric's generated script, run on the recovery side
         details = {
             "instanceType": "ScriptActionDetails",
-            "path": prepare_path(config),
+            "path": prepare_path(config, plan),
             "fabricLocation": "Recovery",
             "timeout": "PT600S",
         }
@@ -77,8 +91,8 @@ def rp_json(resources: Mapping[str, Resource], address: str, config: DrConfig) -
         return {
             "groupType": kind,
             "replicationProtectedItems": [item_placeholders(resources, v) for v in vms],
-            "startGroupActions": [_action(resources, a, config) for a in pre],
-            "endGroupActions": [_action(resources, a, config) for a in post],
+            "startGroupActions": [_action(resources, a, config, plan.name) for a in pre],
+            "endGroupActions": [_action(resources, a, config, plan.name) for a in post],
         }
 
     groups = [
@@ -121,7 +135,7 @@ def read_rp_json(doc: Mapping[str, Any], resources: Mapping[str, Resource], conf
         }
         if details.get("instanceType") == "ManualActionDetails":
             out["manual"] = {"instructions": details.get("description")}
-        elif str(details.get("path", "")).casefold() == prepare_path(config).casefold():
+        elif _is_prepare_path(config, str(details.get("path", ""))):
             out["builtin"] = "prepare_replica_network"
         else:
             path = str(details.get("path", ""))

@@ -24,7 +24,7 @@
 #   recovery plan   apps-copenhagen
 # The recovery plans run these scripts from the VMM library share; place them there first:
 #   \RPScripts\fabric\Test-WapPortal.ps1  (scripts/Test-WapPortal.ps1)
-#   \RPScripts\fabric\Prepare-ReplicaNetwork.ps1  (fabric's prepare_replica_network: not rendered yet)
+#   \RPScripts\fabric\Prepare-ReplicaNetwork-management-stamp.ps1  (fabric's prepare_replica_network: fabric dr render --format hyperv-ps writes it under library/)
 param(
     [Parameter(Mandatory = $true)][string]$VaultName,
     [Parameter(Mandatory = $true)][string]$ResourceGroupName,
@@ -197,7 +197,7 @@ $json = @'
             ],
             "customDetails": {
               "instanceType": "ScriptActionDetails",
-              "path": "\\RPScripts\\fabric\\Prepare-ReplicaNetwork.ps1",
+              "path": "\\RPScripts\\fabric\\Prepare-ReplicaNetwork-management-stamp.ps1",
               "fabricLocation": "Recovery",
               "timeout": "PT600S"
             }

@@ -1,0 +1,395 @@
+"""`fabric dr render --format hyperv-ps`: the DR design carried out over Hyper-V Replica by fabric's
+own runner (`dr.backend: hyperv_replica`), as reviewed PowerShell run from the VMM server:
+
+- `enable/<host>.ps1` per primary host: replication enabled for each VM on it with its policy's
+  settings (replica server, port, authentication, frequency, recovery points, app-consistent
+  snapshots, compression, initial replication), skipped for a VM that replicates already;
+- `replica/<host>.ps1` per replica host: each replica adapter's failover TCP/IP set as the design
+  says (cleared where the guest keeps its static IP or gets a new one at failover, the address for
+  `failover_ip`), and a keep_ip adapter's switch and VLAN;
+- `plans/<plan>/<type>.ps1` per recovery plan and failover type (test, planned, unplanned, and
+  failback = planned from the recovery site): the steps the simulation shows, in its order;
+- `library/<scripts folder>/Prepare-ReplicaNetwork-<plan>.ps1` per plan that uses the built-in
+  `prepare_replica_network`: the seed's pre-failover script (what `rp-json` and `az-ps` reference).
+
+Pure: the model, the DR facts (hosts, VMs, replication) and the simulations in, files out. Every
+value passes the quoting filter in the sandboxed environment of `fabric.dr.azps`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fabric.dr.azps import environment
+from fabric.dr.facts import DrFacts
+from fabric.dr.render import file_name, prepare_path
+from fabric.dr.simulate import Event, Simulation, VmOutcome
+from fabric.errors import FabricError
+from fabric.model.base import Resource
+from fabric.model.dr import Action, CloudPairing, LibraryScript, ProtectedVm, RecoveryPlan, ReplicationPolicy
+from fabric.model.resources import Cloud
+from fabric.model.stamp import DrConfig
+
+_PORTS = {"kerberos": 80, "certificate": 443}  # Hyper-V Replica's defaults per authentication
+TEST_SUFFIX = " - Test"  # the name Hyper-V gives a test failover's copy
+
+
+@dataclass(frozen=True)
+class Script:
+    """One rendered file: its path under the output folder ('/'-separated) and its text."""
+
+    path: str
+    text: str
+
+
+def _protected(resources: Mapping[str, Resource]) -> list[tuple[str, ProtectedVm]]:
+    return [(a, r) for a, r in resources.items() if isinstance(r, ProtectedVm)]
+
+
+def _host_group_paths(resources: Mapping[str, Resource], cloud: str) -> list[str]:
+    from fabric.dr.network import group_paths
+
+    paths = group_paths(resources)
+    found = resources.get(cloud)
+    return [paths.get(g, g) for g in found.host_groups] if isinstance(found, Cloud) else []
+
+
+def _replica_server(resources: Mapping[str, Resource], facts: DrFacts, vm: ProtectedVm) -> str:
+    """Where the VM replicates to: its replica's host if it replicates, else the first host (by
+    name) of the recovery cloud's host groups."""
+    key = vm.vm.casefold()
+    if key in facts.replication:
+        return facts.replication[key].replica_host
+    pairing = resources.get(vm.pairing)
+    groups = _host_group_paths(resources, pairing.recovery_cloud) if isinstance(pairing, CloudPairing) else []
+    hosts = sorted(
+        h.name
+        for h in facts.hosts.values()
+        if any(h.host_group == g or h.host_group.startswith(g + "/") for g in groups)
+    )
+    if not hosts:
+        raise FabricError(
+            f"{vm.vm}: no replica host known (no replication, no host in the recovery cloud's host groups)"
+        )
+    return hosts[0]
+
+
+def _policy(resources: Mapping[str, Resource], vm: ProtectedVm) -> ReplicationPolicy:
+    pairing = resources.get(vm.pairing)
+    policy = resources.get(pairing.policy) if isinstance(pairing, CloudPairing) else None
+    if not isinstance(policy, ReplicationPolicy):
+        raise FabricError(f"{vm.vm}: its pairing {vm.pairing} has no replication policy")
+    return policy
+
+
+def _mask(prefix: int) -> str:
+    return str(ipaddress.IPv4Network(f"0.0.0.0/{prefix}").netmask)
+
+
+def _enable(resources: Mapping[str, Resource], facts: DrFacts, config: DrConfig, stamp: str) -> list[Script]:
+    by_host: dict[str, list[dict[str, Any]]] = {}
+    for _, vm in _protected(resources):
+        primary = facts.primaries.get(vm.vm.casefold())
+        if primary is None:
+            continue  # no primary copy in the facts: nothing to enable on (dr check says so)
+        policy = _policy(resources, vm)
+        by_host.setdefault(primary.host, []).append(
+            {
+                "vm": vm.vm,
+                "policy": policy.name,
+                "replica": _replica_server(resources, facts, vm),
+                "port": policy.port or _PORTS[policy.authentication],
+                "authentication": policy.authentication.capitalize(),
+                "certificate": policy.authentication == "certificate",
+                "frequency": policy.copy_frequency_seconds if policy.provider == "hyperv_replica_2012r2" else None,
+                "points": policy.recovery_points,
+                "vss": policy.app_consistent_frequency_hours,
+                "compression": policy.compression,
+                "start": policy.initial_replication_start,
+                "export": policy.offline_export_path if policy.initial_replication == "offline" else None,
+            }
+        )
+    template = environment().get_template("hyperv-enable.ps1.j2")
+    return [
+        Script(
+            f"enable/{file_name(host)}.ps1",
+            template.render(stamp=stamp, host=host, vms=vms, certificate=any(v["certificate"] for v in vms)),
+        )
+        for host, vms in sorted(by_host.items(), key=lambda kv: kv[0].casefold())
+    ]
+
+
+def _failover_setting(intent: Any) -> dict[str, Any]:
+    if intent.mode == "failover_ip" and intent.failover_ip is not None:
+        ip = intent.failover_ip
+        dns = [str(d) for d in ip.dns]
+        return {
+            "cleared": False,
+            "address": str(ip.address),
+            "mask": _mask(ip.prefix),
+            "gateway": str(ip.gateway),
+            "dns1": dns[0] if dns else None,
+            "dns2": dns[1] if len(dns) > 1 else None,
+        }
+    return {"cleared": True}
+
+
+def _keep_vlan(facts: DrFacts, vm: ProtectedVm, slot: int, declared: int | None) -> int:
+    if declared is not None:
+        return declared
+    primary = facts.primaries.get(vm.vm.casefold())
+    if primary is None or slot >= len(primary.adapters):
+        raise FabricError(
+            f"{vm.vm} adapter {slot}: keep_ip with no vlan declared and no primary adapter to read it from"
+        )
+    return primary.adapters[slot].vlan
+
+
+def _replica(resources: Mapping[str, Resource], facts: DrFacts, stamp: str) -> list[Script]:
+    by_host: dict[str, list[dict[str, Any]]] = {}
+    for _, vm in _protected(resources):
+        replica = facts.replicas.get(vm.vm.casefold())
+        if replica is None or not vm.adapters:
+            continue
+        adapters = []
+        for intent in vm.adapters:
+            keep = intent.mode == "keep_ip"
+            adapters.append(
+                {
+                    "slot": intent.adapter,
+                    "mode": intent.mode,
+                    "switch": intent.switch if keep else None,
+                    "vlan": _keep_vlan(facts, vm, intent.adapter, intent.vlan) if keep else None,
+                    **_failover_setting(intent),
+                }
+            )
+        by_host.setdefault(replica.host, []).append({"vm": vm.vm, "adapters": adapters})
+    template = environment().get_template("hyperv-replica.ps1.j2")
+    return [
+        Script(f"replica/{file_name(host)}.ps1", template.render(stamp=stamp, host=host, vms=vms))
+        for host, vms in sorted(by_host.items(), key=lambda kv: kv[0].casefold())
+    ]
+
+
+def prepare_targets(resources: Mapping[str, Resource], facts: DrFacts, plan: RecoveryPlan) -> list[dict[str, Any]]:
+    """What the built-in preparation fixes on each replica of the plan: every keep_ip adapter's
+    switch (when declared) and VLAN (declared, else the primary's), failover TCP/IP cleared."""
+    out = []
+    for address in plan.members():
+        vm = resources.get(address)
+        if not isinstance(vm, ProtectedVm):
+            continue
+        for intent in vm.adapters:
+            if intent.mode == "keep_ip":
+                vlan = _keep_vlan(facts, vm, intent.adapter, intent.vlan)
+                out.append({"vm": vm.vm, "slot": intent.adapter, "switch": intent.switch, "vlan": vlan})
+    return out
+
+
+def plan_prepare_path(config: DrConfig, plan: RecoveryPlan) -> str:
+    """The library path of the plan's preparation script (what its recovery plan runs)."""
+    return prepare_path(config, plan.name)
+
+
+def prepare_script(
+    resources: Mapping[str, Resource], facts: DrFacts, config: DrConfig, stamp: str, address: str
+) -> Script:
+    """The seed's pre-failover script for the plan at `address`, at its library path."""
+    plan = resources[address]
+    assert isinstance(plan, RecoveryPlan)
+    path = plan_prepare_path(config, plan)
+    text = (
+        environment()
+        .get_template("hyperv-prepare.ps1.j2")
+        .render(
+            stamp=stamp,
+            plan=plan.name,
+            targets=prepare_targets(resources, facts, plan),
+            log=path.rpartition(chr(92))[2][: -len(".ps1")],
+        )
+    )
+    return Script("library/" + path.strip("\\").replace("\\", "/"), text)
+
+
+def _clock(seconds: int) -> str:
+    return f"{seconds // 60}m{seconds % 60:02d}s"
+
+
+def _hosts(facts: DrFacts, vm: str, back: bool) -> tuple[str | None, str | None]:
+    """(where the VM runs before the failover, where it starts): the primary's and the replica's
+    hosts, swapped on the way back."""
+    key = vm.casefold()
+    primary, replica = facts.primaries.get(key), facts.replicas.get(key)
+    here = primary.host if primary else None
+    there = replica.host if replica else None
+    return (there, here) if back else (here, there)
+
+
+def _action_of(plan: RecoveryPlan, step: str, name: str) -> Action | None:
+    return next((a for q, a in plan.actions() if q == f"{step}/{name}"), None)
+
+
+def _action_step(
+    resources: Mapping[str, Resource], config: DrConfig, plan: RecoveryPlan, event: Event
+) -> dict[str, Any]:
+    action = _action_of(plan, event.step, event.what)
+    label = f"{event.step}/{event.what}"
+    if action is None:
+        raise FabricError(f"{label}: not an action of {plan.name}")
+    if action.manual is not None:
+        return {"kind": "manual", "label": label, "instructions": action.manual.instructions}
+    if action.script is not None:
+        script = resources.get(action.script.library_script or "")
+        path = script.path if isinstance(script, LibraryScript) else str(action.script.path)
+        return {"kind": "script", "label": label, "path": path.lstrip("\\")}
+    return {"kind": "script", "label": label, "path": plan_prepare_path(config, plan).lstrip("\\")}
+
+
+def _adapter_step(adapter: Any, test: bool) -> dict[str, Any]:
+    """How the runner connects one adapter before the VM starts (what the simulation predicts)."""
+    base = {"slot": adapter.slot, "rule": adapter.rule, "ip": adapter.ip}
+    if test:
+        if adapter.vm_network is None or adapter.vlan is None:
+            return {**base, "how": "disconnect"}  # Hyper-V alone cannot join a test copy to an HNV network
+        return {**base, "how": "test", "vlan": adapter.vlan}
+    if adapter.mode == "keep_ip":
+        return {**base, "how": "keep"}  # the preparation (or the replica script) set it
+    if adapter.vm_network is None:
+        return {**base, "how": "vmm_none"}
+    static = adapter.mode == "mapped" and adapter.ip is not None and "DHCP" not in adapter.rule
+    return {**base, "how": "vmm", "network": adapter.vm_network, "vlan": adapter.vlan, "static": static}
+
+
+def _boot_step(
+    sim: Simulation, resources: Mapping[str, Resource], facts: DrFacts, event: Event, outcomes: Mapping[str, VmOutcome]
+) -> dict[str, Any]:
+    test, back = sim.type == "test", sim.direction == "recovery_to_primary"
+    vms: list[dict[str, Any]] = []
+    for name in event.vms:
+        outcome = outcomes.get(name.casefold())
+        _, there = _hosts(facts, name, back)
+        host = (outcome.host if outcome and outcome.host else None) or there
+        if outcome is None or outcome.status != "up" or host is None:
+            vms.append({"vm": name, "skip": outcome.status if outcome else "not in the simulation"})
+            continue
+        model = resources.get(outcome.address)
+        boot = model.boot_seconds if isinstance(model, ProtectedVm) else 120
+        adapters = [] if back else [_adapter_step(a, test) for a in outcome.adapters]
+        vms.append(
+            {
+                "vm": name,
+                "copy_name": name + TEST_SUFFIX if test else name,
+                "host": host,
+                "replica": not back,
+                "wait": max(2 * boot, 60),  # twice the estimate before the step is called failed
+                "adapters": adapters,
+                "vmm": any(a["how"] in ("vmm", "vmm_none") for a in adapters),
+            }
+        )
+    return {"kind": "boot", "label": f"{event.step}: {event.what}", "vms": vms}
+
+
+def _moves(
+    sim: Simulation, facts: DrFacts, plan: RecoveryPlan, resources: Mapping[str, Resource]
+) -> list[dict[str, str]]:
+    back = sim.direction == "recovery_to_primary"
+    out = []
+    for address in plan.members():
+        vm = resources.get(address)
+        if isinstance(vm, ProtectedVm):
+            here, there = _hosts(facts, vm.vm, back)
+            if here and there:
+                out.append({"vm": vm.vm, "from": here, "to": there})
+    return out
+
+
+def _steps(
+    sim: Simulation, resources: Mapping[str, Resource], facts: DrFacts, config: DrConfig
+) -> list[dict[str, Any]]:
+    plan = resources[sim.plan]
+    assert isinstance(plan, RecoveryPlan)
+    outcomes = {o.vm.casefold(): o for o in sim.vms}
+    moves = _moves(sim, facts, plan, resources)
+    steps: list[dict[str, Any]] = []
+    for event in sim.events:
+        label = f"{event.step}/{event.what}" if event.kind == "action" else f"{event.step}: {event.what}"
+        if event.status in ("skipped", "not run"):
+            steps.append({"kind": "skipped", "label": label, "detail": event.detail or event.status})
+        elif event.kind == "action":
+            steps.append(_action_step(resources, config, plan, event))
+        elif event.kind == "shutdown":
+            steps.append({"kind": "shutdown", "label": label, "moves": moves})
+        elif event.kind == "failover" and event.what.startswith("copy the last changes"):
+            steps.append({"kind": "sync", "label": label, "moves": moves})
+        elif event.kind == "failover":
+            steps.append({"kind": "failover", "label": label, "moves": moves})
+        else:
+            steps.append(_boot_step(sim, resources, facts, event, outcomes))
+    return steps
+
+
+def plan_script(
+    sim: Simulation, resources: Mapping[str, Resource], facts: DrFacts, config: DrConfig, stamp: str
+) -> str:
+    """The plan-execution script of one simulation: each timeline step as PowerShell."""
+    plan = resources[sim.plan]
+    assert isinstance(plan, RecoveryPlan)
+    timeline = [
+        {
+            "clock": _clock(e.start),
+            "label": f"{e.step}/{e.what}" if e.kind == "action" else f"{e.step}: {e.what}",
+            "status": e.status,
+        }
+        for e in sim.events
+    ]
+    return (
+        environment()
+        .get_template("hyperv-plan.ps1.j2")
+        .render(
+            stamp=stamp,
+            plan=plan.name,
+            address=sim.plan,
+            type=sim.type,
+            back=sim.direction == "recovery_to_primary",
+            library_root=config.library.root,
+            timeline=timeline,
+            findings=[f"{f.rule} {f.severity}: {f.subject}: {f.message}" for f in sim.findings],
+            steps=_steps(sim, resources, facts, config),
+            moves=_moves(sim, facts, plan, resources),
+        )
+    )
+
+
+def script_name(sim: Simulation) -> str:
+    """`test`, `planned`, `unplanned`, or `failback` (planned from the recovery site)."""
+    return "failback" if sim.direction == "recovery_to_primary" else sim.type
+
+
+def hyperv_ps(
+    resources: Mapping[str, Resource],
+    facts: DrFacts,
+    sims: Sequence[Simulation],
+    config: DrConfig,
+    stamp: str,
+) -> list[Script]:
+    """Every file of the rendering (see the module docstring), in a stable order."""
+    out = _enable(resources, facts, config, stamp) + _replica(resources, facts, stamp)
+    plans = dict.fromkeys(s.plan for s in sims)
+    for address in plans:
+        plan = resources[address]
+        assert isinstance(plan, RecoveryPlan)
+        if any(a.builtin for _, a in plan.actions()):
+            out.append(prepare_script(resources, facts, config, stamp, address))
+    for sim in sims:
+        plan = resources[sim.plan]
+        assert isinstance(plan, RecoveryPlan)
+        out.append(
+            Script(
+                f"plans/{file_name(plan.name)}/{script_name(sim)}.ps1",
+                plan_script(sim, resources, facts, config, stamp),
+            )
+        )
+    return out

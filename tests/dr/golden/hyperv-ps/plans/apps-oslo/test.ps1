@@ -1,0 +1,105 @@
+# fabric: recovery plan apps-oslo of stamp reference: test failover over Hyper-V Replica.
+# The steps `fabric dr simulate` shows for it, in the same order:
+#   0m00s  shutdown: shut down the primaries  [skipped]
+#   0m00s  failover: prepare the disks of 1 VM  [run]
+#   2m00s  apps: start 1 VM  [run]
+# Run on the VMM server (virtualmachinemanager and Hyper-V modules, Hyper-V rights on the hosts);
+# IPv4 parameters are splatted (the grammar fabric's tests parse with reads no digit in a name).
+# A failed step stops the failover: what follows does not run.
+param(
+    [Parameter(Mandatory = $true)][string]$LibraryRoot,
+    [switch]$Keep
+)
+$ErrorActionPreference = 'Stop'
+Import-Module virtualmachinemanager
+Import-Module Hyper-V
+$ContinueOnFailure = $false
+$Failures = 0
+
+function Get-FabricCopy([string]$Name, [bool]$Replica) {
+    # VMM's record of a VM copy: the replica (IsRecoveryVM) or the primary
+    $found = @(Get-SCVirtualMachine -Name $Name | Where-Object { [bool]$_.IsRecoveryVM -eq $Replica })
+    if ($found.Count -ne 1) { throw ('VM ' + $Name + ': ' + $found.Count + ' copies in VMM (IsRecoveryVM ' + $Replica + ')') }
+    return $found[0]
+}
+
+function Get-FabricActiveHost($Copy) {
+    # the node that runs the VM: on a cluster the owner of its role, never the Replica Broker's name
+    if ($Copy.IsHighlyAvailable) {
+        Import-Module FailoverClusters
+        return (Get-ClusterGroup -Cluster $Copy.VMHost.HostCluster.Name -VMId $Copy.VMId).OwnerNode.Name
+    }
+    return $Copy.VMHost.Name
+}
+
+function Get-FabricAdapter($Copy, [string]$ComputerName, [int]$Slot) {
+    # the Hyper-V adapter in VMM's slot, found by MAC address (Hyper-V's order is not VMM's)
+    $vmm = @(Get-SCVirtualNetworkAdapter -VM $Copy | Where-Object { $_.SlotID -eq $Slot })
+    if ($vmm.Count -ne 1) { throw ($Copy.Name + ': no adapter in slot ' + $Slot) }
+    $mac = $vmm[0].MACAddress -replace '[^0-9A-Fa-f]', ''
+    $nic = @(Get-VMNetworkAdapter -VMName $Copy.Name -ComputerName $ComputerName | Where-Object { $_.MacAddress -eq $mac })
+    if ($nic.Count -ne 1) { throw ($Copy.Name + ' on ' + $ComputerName + ': no adapter with MAC ' + $mac) }
+    return $nic[0]
+}
+
+function Write-FabricStep([string]$Text) { Write-Output ((Get-Date -Format 'o') + ' ' + $Text) }
+
+function Invoke-FabricStep([string]$Name, [scriptblock]$Body) {
+    Write-FabricStep ('start ' + $Name)
+    try {
+        & $Body
+        Write-FabricStep ('done ' + $Name)
+    } catch {
+        Write-FabricStep ('failed ' + $Name + ': ' + $_)
+        if (-not $ContinueOnFailure) { throw }
+        $script:Failures += 1
+    }
+}
+
+function Wait-FabricOperator([string]$Name, [string]$Instructions) {
+    Write-FabricStep ('manual ' + $Name + ': ' + $Instructions)
+    while ($true) {
+        $answer = Read-Host 'Type done when it is done, or abort'
+        if ($answer -eq 'done') { return }
+        if ($answer -eq 'abort') { throw ('aborted at ' + $Name) }
+    }
+}
+
+function ConvertTo-FabricMask([int]$Prefix) {
+    $bits = ('1' * $Prefix).PadRight(32, '0')
+    $octets = foreach ($i in @(0, 1, 2, 3)) { [Convert]::ToInt32($bits.Substring($i * 8, 8), 2) }
+    return $octets -join '.'
+}
+
+function Wait-FabricHeartbeat([string]$Name, [string]$ComputerName, [int]$Seconds) {
+    $deadline = (Get-Date).AddSeconds($Seconds)
+    while ((Get-VM -Name $Name -ComputerName $ComputerName).Heartbeat -notlike 'Ok*') {
+        if ((Get-Date) -gt $deadline) { throw ($Name + ' has no heartbeat after ' + $Seconds + ' s') }
+        Start-Sleep -Seconds 5
+    }
+}
+
+# --- shutdown: shut down the primaries
+# skipped: test failover: the primaries keep running
+
+# --- failover: prepare the disks of 1 VM
+Invoke-FabricStep 'failover: prepare the disks of 1 VM' {
+    Start-VMFailover -AsTest -VMName 'OSLO-APP01' -ComputerName 'STO-DR01'
+}
+
+# --- apps: start 1 VM
+Invoke-FabricStep 'apps: start 1 VM' {
+    # OSLO-APP01 adapter 0: not connected (test network: none)
+    $nic = @(Get-VMNetworkAdapter -VMName 'OSLO-APP01 - Test' -ComputerName 'STO-DR01')[0]
+    Disconnect-VMNetworkAdapter -VMNetworkAdapter $nic
+    Start-VM -Name 'OSLO-APP01 - Test' -ComputerName 'STO-DR01'
+    Wait-FabricHeartbeat 'OSLO-APP01 - Test' 'STO-DR01' 240
+}
+
+# --- cleanup (unless -Keep): the test copies deleted, replication untouched
+if (-not $Keep) {
+    Wait-FabricOperator 'cleanup' 'Check the test VMs; they are deleted next'
+    Stop-VMFailover -VMName 'OSLO-APP01' -ComputerName 'STO-DR01'
+}
+if ($Failures -gt 0) { throw ('' + $Failures + ' steps failed: see above') }
+Write-FabricStep 'the plan ran to its end'

@@ -1,0 +1,119 @@
+# fabric: recovery plan apps-stockholm of stamp reference: planned failover over Hyper-V Replica.
+# The steps `fabric dr simulate` shows for it, in the same order:
+#   0m00s  shutdown: shut down 1 primary  [run]
+#   1m00s  failover: copy the last changes (planned: no data lost)  [run]
+#   6m00s  failover: prepare the disks of 1 VM  [run]
+#   8m00s  apps: start 1 VM  [run]
+# Run on the VMM server (virtualmachinemanager and Hyper-V modules, Hyper-V rights on the hosts);
+# IPv4 parameters are splatted (the grammar fabric's tests parse with reads no digit in a name).
+# A failed step stops the failover: what follows does not run.
+param(
+    [Parameter(Mandatory = $true)][string]$LibraryRoot
+)
+$ErrorActionPreference = 'Stop'
+Import-Module virtualmachinemanager
+Import-Module Hyper-V
+$ContinueOnFailure = $false
+$Failures = 0
+
+function Get-FabricCopy([string]$Name, [bool]$Replica) {
+    # VMM's record of a VM copy: the replica (IsRecoveryVM) or the primary
+    $found = @(Get-SCVirtualMachine -Name $Name | Where-Object { [bool]$_.IsRecoveryVM -eq $Replica })
+    if ($found.Count -ne 1) { throw ('VM ' + $Name + ': ' + $found.Count + ' copies in VMM (IsRecoveryVM ' + $Replica + ')') }
+    return $found[0]
+}
+
+function Get-FabricActiveHost($Copy) {
+    # the node that runs the VM: on a cluster the owner of its role, never the Replica Broker's name
+    if ($Copy.IsHighlyAvailable) {
+        Import-Module FailoverClusters
+        return (Get-ClusterGroup -Cluster $Copy.VMHost.HostCluster.Name -VMId $Copy.VMId).OwnerNode.Name
+    }
+    return $Copy.VMHost.Name
+}
+
+function Get-FabricAdapter($Copy, [string]$ComputerName, [int]$Slot) {
+    # the Hyper-V adapter in VMM's slot, found by MAC address (Hyper-V's order is not VMM's)
+    $vmm = @(Get-SCVirtualNetworkAdapter -VM $Copy | Where-Object { $_.SlotID -eq $Slot })
+    if ($vmm.Count -ne 1) { throw ($Copy.Name + ': no adapter in slot ' + $Slot) }
+    $mac = $vmm[0].MACAddress -replace '[^0-9A-Fa-f]', ''
+    $nic = @(Get-VMNetworkAdapter -VMName $Copy.Name -ComputerName $ComputerName | Where-Object { $_.MacAddress -eq $mac })
+    if ($nic.Count -ne 1) { throw ($Copy.Name + ' on ' + $ComputerName + ': no adapter with MAC ' + $mac) }
+    return $nic[0]
+}
+
+function Write-FabricStep([string]$Text) { Write-Output ((Get-Date -Format 'o') + ' ' + $Text) }
+
+function Invoke-FabricStep([string]$Name, [scriptblock]$Body) {
+    Write-FabricStep ('start ' + $Name)
+    try {
+        & $Body
+        Write-FabricStep ('done ' + $Name)
+    } catch {
+        Write-FabricStep ('failed ' + $Name + ': ' + $_)
+        if (-not $ContinueOnFailure) { throw }
+        $script:Failures += 1
+    }
+}
+
+function Wait-FabricOperator([string]$Name, [string]$Instructions) {
+    Write-FabricStep ('manual ' + $Name + ': ' + $Instructions)
+    while ($true) {
+        $answer = Read-Host 'Type done when it is done, or abort'
+        if ($answer -eq 'done') { return }
+        if ($answer -eq 'abort') { throw ('aborted at ' + $Name) }
+    }
+}
+
+function ConvertTo-FabricMask([int]$Prefix) {
+    $bits = ('1' * $Prefix).PadRight(32, '0')
+    $octets = foreach ($i in @(0, 1, 2, 3)) { [Convert]::ToInt32($bits.Substring($i * 8, 8), 2) }
+    return $octets -join '.'
+}
+
+function Wait-FabricHeartbeat([string]$Name, [string]$ComputerName, [int]$Seconds) {
+    $deadline = (Get-Date).AddSeconds($Seconds)
+    while ((Get-VM -Name $Name -ComputerName $ComputerName).Heartbeat -notlike 'Ok*') {
+        if ((Get-Date) -gt $deadline) { throw ($Name + ' has no heartbeat after ' + $Seconds + ' s') }
+        Start-Sleep -Seconds 5
+    }
+}
+
+# --- shutdown: shut down 1 primary
+Invoke-FabricStep 'shutdown: shut down 1 primary' {
+    Stop-VM -Name 'STOCKHOLM-APP01' -ComputerName 'STO-HV01'
+}
+
+# --- failover: copy the last changes (planned: no data lost)
+Invoke-FabricStep 'failover: copy the last changes (planned: no data lost)' {
+    Start-VMFailover -Prepare -VMName 'STOCKHOLM-APP01' -ComputerName 'STO-HV01'
+}
+
+# --- failover: prepare the disks of 1 VM
+Invoke-FabricStep 'failover: prepare the disks of 1 VM' {
+    Start-VMFailover -VMName 'STOCKHOLM-APP01' -ComputerName 'COP-DR01'
+    Set-VMReplication -Reverse -VMName 'STOCKHOLM-APP01' -ComputerName 'COP-DR01'
+}
+
+# --- apps: start 1 VM
+Invoke-FabricStep 'apps: start 1 VM' {
+    $copy = Get-FabricCopy 'STOCKHOLM-APP01' $true
+    # STOCKHOLM-APP01 adapter 0: new from ip_pool.tenants-copenhagen -> 10.200.2.10
+    $vnic = Get-SCVirtualNetworkAdapter -VM $copy | Where-Object { $_.SlotID -eq 0 }
+    $network = Get-SCVMNetwork -Name 'Tenants Copenhagen'
+    $typed = @{ IPv4AddressType = 'Static' }
+    Set-SCVirtualNetworkAdapter -VirtualNetworkAdapter $vnic -VMNetwork $network @typed | Out-Null
+    $granted = @(Get-SCIPAddress -GrantToObjectID $vnic.ID)
+    if ($granted.Count -eq 0) { throw ('STOCKHOLM-APP01' + ': VMM granted no address on ' + $network.Name) }
+    if ($granted[0].Address -ne '10.200.2.10') { Write-FabricStep ('STOCKHOLM-APP01' + ': granted ' + $granted[0].Address + ', the simulation predicted ' + '10.200.2.10') }
+    $pool = $granted[0].AllocatingAddressPool
+    $nic = Get-FabricAdapter $copy 'COP-DR01' 0
+    $mask = ConvertTo-FabricMask ([int]($pool.Subnet -split '/')[1])
+    $setting = @{ IPv4Address = $granted[0].Address; IPv4SubnetMask = $mask; IPv4DefaultGateway = $pool.DefaultGateways[0].IPAddress }
+    Set-VMNetworkAdapterFailoverConfiguration -VMNetworkAdapter $nic @setting
+    Start-VM -Name 'STOCKHOLM-APP01' -ComputerName 'COP-DR01'
+    Wait-FabricHeartbeat 'STOCKHOLM-APP01' 'COP-DR01' 240
+}
+
+if ($Failures -gt 0) { throw ('' + $Failures + ' steps failed: see above') }
+Write-FabricStep 'the plan ran to its end'

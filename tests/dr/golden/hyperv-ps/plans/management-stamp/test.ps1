@@ -1,0 +1,160 @@
+# fabric: recovery plan management-stamp of stamp reference: test failover over Hyper-V Replica.
+# The steps `fabric dr simulate` shows for it, in the same order:
+#   0m00s  shutdown/prepare-replica-network  [run]
+#   1m00s  shutdown: shut down the primaries  [skipped]
+#   1m00s  failover: prepare the disks of 5 VMs in parallel  [run]
+#   3m00s  database/sql-ag-primary-at-dr  [skipped]
+#   3m00s  database: start 1 VM  [run]
+#   6m00s  vmm-spf: start 2 VMs in parallel  [run]
+#   9m00s  wap-api: start 1 VM  [run]
+#   12m00s  wap-portals: start 1 VM  [run]
+#   15m00s  wap-portals/smoke-test  [run]
+# Run on the VMM server (virtualmachinemanager and Hyper-V modules, Hyper-V rights on the hosts);
+# IPv4 parameters are splatted (the grammar fabric's tests parse with reads no digit in a name).
+# A failed step stops the failover: what follows does not run.
+param(
+    [Parameter(Mandatory = $true)][string]$LibraryRoot,
+    [switch]$Keep
+)
+$ErrorActionPreference = 'Stop'
+Import-Module virtualmachinemanager
+Import-Module Hyper-V
+$ContinueOnFailure = $false
+$Failures = 0
+
+function Get-FabricCopy([string]$Name, [bool]$Replica) {
+    # VMM's record of a VM copy: the replica (IsRecoveryVM) or the primary
+    $found = @(Get-SCVirtualMachine -Name $Name | Where-Object { [bool]$_.IsRecoveryVM -eq $Replica })
+    if ($found.Count -ne 1) { throw ('VM ' + $Name + ': ' + $found.Count + ' copies in VMM (IsRecoveryVM ' + $Replica + ')') }
+    return $found[0]
+}
+
+function Get-FabricActiveHost($Copy) {
+    # the node that runs the VM: on a cluster the owner of its role, never the Replica Broker's name
+    if ($Copy.IsHighlyAvailable) {
+        Import-Module FailoverClusters
+        return (Get-ClusterGroup -Cluster $Copy.VMHost.HostCluster.Name -VMId $Copy.VMId).OwnerNode.Name
+    }
+    return $Copy.VMHost.Name
+}
+
+function Get-FabricAdapter($Copy, [string]$ComputerName, [int]$Slot) {
+    # the Hyper-V adapter in VMM's slot, found by MAC address (Hyper-V's order is not VMM's)
+    $vmm = @(Get-SCVirtualNetworkAdapter -VM $Copy | Where-Object { $_.SlotID -eq $Slot })
+    if ($vmm.Count -ne 1) { throw ($Copy.Name + ': no adapter in slot ' + $Slot) }
+    $mac = $vmm[0].MACAddress -replace '[^0-9A-Fa-f]', ''
+    $nic = @(Get-VMNetworkAdapter -VMName $Copy.Name -ComputerName $ComputerName | Where-Object { $_.MacAddress -eq $mac })
+    if ($nic.Count -ne 1) { throw ($Copy.Name + ' on ' + $ComputerName + ': no adapter with MAC ' + $mac) }
+    return $nic[0]
+}
+
+function Write-FabricStep([string]$Text) { Write-Output ((Get-Date -Format 'o') + ' ' + $Text) }
+
+function Invoke-FabricStep([string]$Name, [scriptblock]$Body) {
+    Write-FabricStep ('start ' + $Name)
+    try {
+        & $Body
+        Write-FabricStep ('done ' + $Name)
+    } catch {
+        Write-FabricStep ('failed ' + $Name + ': ' + $_)
+        if (-not $ContinueOnFailure) { throw }
+        $script:Failures += 1
+    }
+}
+
+function Wait-FabricOperator([string]$Name, [string]$Instructions) {
+    Write-FabricStep ('manual ' + $Name + ': ' + $Instructions)
+    while ($true) {
+        $answer = Read-Host 'Type done when it is done, or abort'
+        if ($answer -eq 'done') { return }
+        if ($answer -eq 'abort') { throw ('aborted at ' + $Name) }
+    }
+}
+
+function ConvertTo-FabricMask([int]$Prefix) {
+    $bits = ('1' * $Prefix).PadRight(32, '0')
+    $octets = foreach ($i in @(0, 1, 2, 3)) { [Convert]::ToInt32($bits.Substring($i * 8, 8), 2) }
+    return $octets -join '.'
+}
+
+function Wait-FabricHeartbeat([string]$Name, [string]$ComputerName, [int]$Seconds) {
+    $deadline = (Get-Date).AddSeconds($Seconds)
+    while ((Get-VM -Name $Name -ComputerName $ComputerName).Heartbeat -notlike 'Ok*') {
+        if ((Get-Date) -gt $deadline) { throw ($Name + ' has no heartbeat after ' + $Seconds + ' s') }
+        Start-Sleep -Seconds 5
+    }
+}
+
+# --- shutdown/prepare-replica-network
+Invoke-FabricStep 'shutdown/prepare-replica-network' { & (Join-Path $LibraryRoot 'RPScripts\fabric\Prepare-ReplicaNetwork-management-stamp.ps1') }
+
+# --- shutdown: shut down the primaries
+# skipped: test failover: the primaries keep running
+
+# --- failover: prepare the disks of 5 VMs in parallel
+Invoke-FabricStep 'failover: prepare the disks of 5 VMs in parallel' {
+    Start-VMFailover -AsTest -VMName 'SQLWAP01' -ComputerName 'STO-DR02'
+    Start-VMFailover -AsTest -VMName 'SPF01' -ComputerName 'STO-DR01'
+    Start-VMFailover -AsTest -VMName 'SMA01' -ComputerName 'STO-DR02'
+    Start-VMFailover -AsTest -VMName 'WAPADM01' -ComputerName 'STO-DR01'
+    Start-VMFailover -AsTest -VMName 'WAPTEN01' -ComputerName 'STO-DR02'
+}
+
+# --- database/sql-ag-primary-at-dr
+# skipped: not for test
+
+# --- database: start 1 VM
+Invoke-FabricStep 'database: start 1 VM' {
+    # SQLWAP01 adapter 0: kept (the test network carries its subnet) -> 10.100.50.21
+    $nic = @(Get-VMNetworkAdapter -VMName 'SQLWAP01 - Test' -ComputerName 'STO-DR02')[0]
+    Set-VMNetworkAdapterVlan -VMNetworkAdapter $nic -Access -VlanId 0
+    Start-VM -Name 'SQLWAP01 - Test' -ComputerName 'STO-DR02'
+    Wait-FabricHeartbeat 'SQLWAP01 - Test' 'STO-DR02' 360
+}
+
+# --- vmm-spf: start 2 VMs in parallel
+Invoke-FabricStep 'vmm-spf: start 2 VMs in parallel' {
+    # SPF01 adapter 0: kept (the test network carries its subnet) -> 10.100.50.22
+    $nic = @(Get-VMNetworkAdapter -VMName 'SPF01 - Test' -ComputerName 'STO-DR01')[0]
+    Set-VMNetworkAdapterVlan -VMNetworkAdapter $nic -Access -VlanId 0
+    Start-VM -Name 'SPF01 - Test' -ComputerName 'STO-DR01'
+    # SMA01 adapter 0: kept (the test network carries its subnet) -> 10.100.50.23
+    $nic = @(Get-VMNetworkAdapter -VMName 'SMA01 - Test' -ComputerName 'STO-DR02')[0]
+    Set-VMNetworkAdapterVlan -VMNetworkAdapter $nic -Access -VlanId 0
+    Start-VM -Name 'SMA01 - Test' -ComputerName 'STO-DR02'
+    Wait-FabricHeartbeat 'SPF01 - Test' 'STO-DR01' 360
+    Wait-FabricHeartbeat 'SMA01 - Test' 'STO-DR02' 360
+}
+
+# --- wap-api: start 1 VM
+Invoke-FabricStep 'wap-api: start 1 VM' {
+    # WAPADM01 adapter 0: kept (the test network carries its subnet) -> 10.100.50.24
+    $nic = @(Get-VMNetworkAdapter -VMName 'WAPADM01 - Test' -ComputerName 'STO-DR01')[0]
+    Set-VMNetworkAdapterVlan -VMNetworkAdapter $nic -Access -VlanId 0
+    Start-VM -Name 'WAPADM01 - Test' -ComputerName 'STO-DR01'
+    Wait-FabricHeartbeat 'WAPADM01 - Test' 'STO-DR01' 360
+}
+
+# --- wap-portals: start 1 VM
+Invoke-FabricStep 'wap-portals: start 1 VM' {
+    # WAPTEN01 adapter 0: kept (the test network carries its subnet) -> 10.100.50.25
+    $nic = @(Get-VMNetworkAdapter -VMName 'WAPTEN01 - Test' -ComputerName 'STO-DR02')[0]
+    Set-VMNetworkAdapterVlan -VMNetworkAdapter $nic -Access -VlanId 0
+    Start-VM -Name 'WAPTEN01 - Test' -ComputerName 'STO-DR02'
+    Wait-FabricHeartbeat 'WAPTEN01 - Test' 'STO-DR02' 360
+}
+
+# --- wap-portals/smoke-test
+Invoke-FabricStep 'wap-portals/smoke-test' { & (Join-Path $LibraryRoot 'RPScripts\fabric\Test-WapPortal.ps1') }
+
+# --- cleanup (unless -Keep): the test copies deleted, replication untouched
+if (-not $Keep) {
+    Wait-FabricOperator 'cleanup' 'Check the test VMs; they are deleted next'
+    Stop-VMFailover -VMName 'SQLWAP01' -ComputerName 'STO-DR02'
+    Stop-VMFailover -VMName 'SPF01' -ComputerName 'STO-DR01'
+    Stop-VMFailover -VMName 'SMA01' -ComputerName 'STO-DR02'
+    Stop-VMFailover -VMName 'WAPADM01' -ComputerName 'STO-DR01'
+    Stop-VMFailover -VMName 'WAPTEN01' -ComputerName 'STO-DR02'
+}
+if ($Failures -gt 0) { throw ('' + $Failures + ' steps failed: see above') }
+Write-FabricStep 'the plan ran to its end'

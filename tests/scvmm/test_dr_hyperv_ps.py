@@ -1,0 +1,226 @@
+"""`fabric dr render --format hyperv-ps`: the scripts for Hyper-V Replica on the applied reference
+stamp against golden files (FABRIC_REGENERATE=1 rewrites them), each parsed with the PowerShell
+grammar and every call bound to a parameter set of the VMM, Hyper-V and PowerShell 5.1 cmdlet
+tables; the plan scripts run the simulation's steps in its order; the preparation script is the
+seed's (active host, switch and VLAN, failover TCP/IP cleared, throws, writes nothing to the
+console); an independently written stamp binds too."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from binding import checker
+from conftest import Cli
+from fabric_scvmm.signatures import Table, _cmdlet, load
+
+GOLDEN = Path(__file__).parent.parent / "dr" / "golden" / "hyperv-ps"
+DR_TABLES = Path(__file__).parent.parent.parent / "fabric" / "dr" / "signatures"
+NORDIC = Path(__file__).parent.parent / "engine" / "stamps" / "nordic"
+
+
+def _table() -> Table:
+    vmm = load("2019")
+    cmdlets = dict(vmm.cmdlets)
+    for name in ("hyperv.json", "shell.json"):
+        source = json.loads((DR_TABLES / name).read_text(encoding="utf-8"))
+        cmdlets.update({n.casefold(): _cmdlet(n, body) for n, body in source["cmdlets"].items()})
+    return Table("hyperv", "Hyper-V", cmdlets, vmm.common, vmm.should_process, {}, frozenset())
+
+
+def _render(cli: Cli, stamp: Path, out: Path, *args: str) -> dict[str, str]:
+    result = cli("dr", "render", stamp, "--format", "hyperv-ps", "--out", out, *args)
+    assert result.code == 0, result.err
+    return {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in sorted(out.rglob("*.ps1"))}
+
+
+def _bound(script: str, name: str) -> set[str]:
+    result = checker.check_tree(checker.parse(script), _table())
+    assert not result.syntax, (name, result.syntax)
+    problems = [p for b in result.bindings for p in b.problems]
+    assert not problems, name + "\n" + "\n".join(str(p) for p in problems[:20])
+    return {b.call.name for b in result.bindings}
+
+
+@pytest.fixture(scope="module")
+def reference(applied: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    from fabric.cli.app import app
+
+    out = tmp_path_factory.mktemp("hyperv") / "out"
+    assert app(["dr", "render", str(applied), "--format", "hyperv-ps", "--out", str(out)], standalone_mode=False) == 0
+    return {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in sorted(out.rglob("*.ps1"))}
+
+
+def test_the_reference_scripts_match_golden(reference: dict[str, str]) -> None:
+    if os.environ.get("FABRIC_REGENERATE"):
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        for path, text in reference.items():
+            (GOLDEN / path).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / path).write_text(text, encoding="utf-8")
+    golden = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8") for p in sorted(GOLDEN.rglob("*.ps1"))}
+    assert sorted(reference) == sorted(golden), "regenerate: FABRIC_REGENERATE=1"
+    for path, text in reference.items():
+        assert text == golden[path], f"{path} differs: regenerate with FABRIC_REGENERATE=1"
+
+
+def test_every_script_parses_and_binds(reference: dict[str, str]) -> None:
+    called: set[str] = set()
+    for path, text in reference.items():
+        called |= _bound(text, path)
+    expected = {
+        "Enable-VMReplication",
+        "Start-VMInitialReplication",
+        "Set-VMNetworkAdapterFailoverConfiguration",
+        "Start-VMFailover",
+        "Set-VMReplication",
+        "Complete-VMFailover",
+        "Stop-VMFailover",
+        "Start-VM",
+        "Stop-VM",
+        "Set-SCVirtualNetworkAdapter",
+        "Get-ClusterGroup",
+        "Connect-VMNetworkAdapter",
+        "Set-VMNetworkAdapterVlan",
+    }
+    assert expected <= called, expected - called
+
+
+def test_one_script_per_host_plan_and_type(reference: dict[str, str]) -> None:
+    plans = {p.split("/")[1] for p in reference if p.startswith("plans/")}
+    assert plans == {"management-stamp", "apps-oslo", "apps-copenhagen", "apps-stockholm"}
+    for plan in plans:
+        assert {p.rsplit("/", 1)[1] for p in reference if p.startswith(f"plans/{plan}/")} == {
+            "test.ps1",
+            "planned.ps1",
+            "unplanned.ps1",
+            "failback.ps1",
+        }
+    # only the plan that uses the built-in preparation has its script, at the path rp-json names
+    assert [p for p in reference if p.startswith("library/")] == [
+        "library/RPScripts/fabric/Prepare-ReplicaNetwork-management-stamp.ps1"
+    ]
+
+
+def test_the_plan_scripts_run_the_simulations_steps_in_order(
+    cli: Cli, applied: Path, reference: dict[str, str]
+) -> None:
+    for kind in ("test", "planned", "unplanned"):
+        result = cli("dr", "simulate", applied, "management-stamp", "--type", kind, "--format", "json")
+        doc = json.loads(result.out)
+        labels = [
+            f"{e['step']}/{e['what']}" if e["kind"] == "action" else f"{e['step']}: {e['what']}" for e in doc["events"]
+        ]
+        script = reference[f"plans/management-stamp/{kind}.ps1"]
+        assert re.findall(r"^# --- (.+)$", script, re.M)[: len(labels)] == labels
+        for event in doc["events"]:
+            if event["status"] == "skipped":
+                assert f"# --- {event['step']}: {event['what']}\n# skipped:" in script or event["kind"] == "action"
+
+
+def test_each_failover_type_does_what_hyper_v_replica_needs(reference: dict[str, str]) -> None:
+    test = reference["plans/management-stamp/test.ps1"]
+    planned = reference["plans/management-stamp/planned.ps1"]
+    unplanned = reference["plans/management-stamp/unplanned.ps1"]
+    failback = reference["plans/management-stamp/failback.ps1"]
+    members = ["SQLWAP01", "SPF01", "SMA01", "WAPADM01", "WAPTEN01"]
+    for vm in members:
+        assert f"Start-VMFailover -AsTest -VMName '{vm}'" in test
+        assert f"Start-VM -Name '{vm} - Test'" in test  # the copy Hyper-V makes, never the replica
+        assert f"Stop-VMFailover -VMName '{vm}'" in test  # cleanup unless -Keep
+        assert f"Stop-VM -Name '{vm}'" in planned and f"Start-VMFailover -Prepare -VMName '{vm}'" in planned
+        assert f"Set-VMReplication -Reverse -VMName '{vm}'" in planned
+        assert f"Stop-VM -Name '{vm}'" not in unplanned  # the primary site is assumed lost
+        assert f"Complete-VMFailover -VMName '{vm}'" in unplanned  # only with -Commit
+    for forbidden in ("Set-VMReplication", "Complete-VMFailover", "Stop-VM -Name"):
+        assert forbidden not in test
+    assert "$ContinueOnFailure = $true" in unplanned and "$ContinueOnFailure = $false" in planned
+    # failback runs from the recovery site to the primary hosts
+    assert "Stop-VM -Name 'SQLWAP01' -ComputerName 'STO-DR02'" in failback
+    assert "Start-VMFailover -VMName 'SQLWAP01' -ComputerName 'OSL-MGMT01'" in failback
+
+
+def test_the_preparation_is_the_seeds_script(reference: dict[str, str]) -> None:
+    script = reference["library/RPScripts/fabric/Prepare-ReplicaNetwork-management-stamp.ps1"]
+    assert "Write-Host" not in script and "Write-Output" not in script and "Write-Error" not in script
+    assert "$ErrorActionPreference = 'Stop'" in script
+    assert re.search(r"catch \{\n\s+Write-FabricLog \('FAILED: ' \+ \$_\)\n\s+throw\n\s*\}", script)
+    assert "Get-ClusterGroup -Cluster $Copy.VMHost.HostCluster.Name -VMId $Copy.VMId" in script  # owner node
+    assert "Where-Object { $_.MacAddress -eq $mac }" in script  # by MAC, not by index
+    targets = re.findall(r"@\{ Vm = '([^']+)'; Slot = (\d+); Switch = '([^']+)'; Vlan = (\d+) \}", script)
+    assert [t[0] for t in targets] == ["SQLWAP01", "SPF01", "SMA01", "WAPADM01", "WAPTEN01"]
+    assert {(t[2], t[3]) for t in targets} == {("Fabric Switch", "150")}
+    assert (
+        "$clear = @{ ClearFailoverIPv4Settings = $true }" in script
+        and "Set-VMNetworkAdapterVlan -VMNetworkAdapter $nic -Access" in script
+    )
+
+
+def test_rp_json_and_az_ps_name_the_rendered_preparation(cli: Cli, applied: Path) -> None:
+    doc = json.loads(cli("dr", "render", applied, "--plan", "management-stamp").out)
+    paths = [
+        a["customDetails"].get("path")
+        for g in doc["properties"]["groups"]
+        for a in g["startGroupActions"] + g["endGroupActions"]
+    ]
+    assert "\\RPScripts\\fabric\\Prepare-ReplicaNetwork-management-stamp.ps1" in paths
+    assert (
+        "Prepare-ReplicaNetwork-management-stamp.ps1  (fabric's prepare_replica_network"
+        in cli("dr", "render", applied, "--format", "az-ps").out
+    )
+
+
+def test_hostile_names_stay_inside_their_quotes(cli: Cli, applied: Path, tmp_path: Path) -> None:
+    stamp = tmp_path / "reference"
+    shutil.copytree(applied, stamp)
+    dr = stamp / "dr.yaml"
+    hostile = "x'; Remove-Item C:\\\\ -Recurse; '"
+    text = dr.read_text()
+    assert "Fail the System Center SQL availability group" in text
+    dr.write_text(text.replace("Fail the System Center SQL availability group", hostile, 1))
+    scripts = _render(cli, stamp, tmp_path / "out", "--plan", "management-stamp")
+    planned = scripts["plans/management-stamp/planned.ps1"]
+    assert "'x''; Remove-Item C:\\ -Recurse; '' over to the DR-site" in planned
+    assert "Remove-Item" not in _bound(planned, "planned")
+
+
+def test_a_second_design_binds_too(cli: Cli, tmp_path: Path) -> None:
+    from fabric.cli.app import app
+
+    stamp = tmp_path / "nordic"
+    shutil.copytree(NORDIC, stamp, ignore=shutil.ignore_patterns(".fabric"))
+    assert app(["apply", str(stamp), "--auto-approve", "--compact"], standalone_mode=False) == 0
+    scripts = _render(cli, stamp, tmp_path / "out")
+    for path, text in scripts.items():
+        _bound(text, path)
+    replica = "\n".join(t for p, t in scripts.items() if p.startswith("replica/"))
+    assert "IPv4Address = '" in replica and "IPv4SubnetMask = '255.255." in replica  # the failover_ip adapter
+    enable = "\n".join(t for p, t in scripts.items() if p.startswith("enable/"))
+    assert "-AuthenticationType 'Kerberos'" in enable and "-ReplicaServerPort 8083 " in enable
+    assert "[TimeSpan]::Parse('23:30')" in enable and "-ReplicationFrequencySec 30 " in enable
+
+
+def test_a_design_that_fails_validation_renders_nothing(cli: Cli, applied: Path, tmp_path: Path) -> None:
+    stamp = tmp_path / "reference"
+    shutil.copytree(applied, stamp)
+    dr = stamp / "dr.yaml"
+    dr.write_text(re.sub(r"(?ms)^network_mapping:\n.*?(?=^\S)", "", dr.read_text()))  # every mapping gone
+    result = cli("dr", "render", stamp, "--format", "hyperv-ps", "--out", tmp_path / "out")
+    assert result.code == 1 and "Traceback" not in result.err
+    lines = result.err.strip().splitlines()
+    assert all(re.match(r"^\S+dr\.yaml:\d+:\d+: error: DR007 ", line) for line in lines[:-1]), lines
+    assert not (tmp_path / "out").exists()
+
+
+def test_out_is_required_and_only_for_hyperv_ps(cli: Cli, applied: Path, tmp_path: Path) -> None:
+    missing = cli("dr", "render", applied, "--format", "hyperv-ps")
+    assert missing.code == 1 and missing.err.strip().count("\n") == 0 and "--out DIR" in missing.err
+    extra = cli("dr", "render", applied, "--out", tmp_path / "x")
+    assert extra.code == 1 and "--out is for --format hyperv-ps" in extra.err and not (tmp_path / "x").exists()
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    clash = cli("dr", "render", applied, "--format", "hyperv-ps", "--out", blocked)
+    assert clash.code == 1 and "cannot write the scripts" in clash.err and "Traceback" not in clash.err
