@@ -93,6 +93,14 @@ def simulate(
     fmt: Annotated[
         SimulationFormat, typer.Option("--format", help="text, json (versioned), markdown or html (a timeline).")
     ] = SimulationFormat.text,
+    measured: Annotated[
+        bool,
+        typer.Option(
+            "--measured",
+            help="Take the step times of the plan's last completed drill or failover (its direction) where the "
+            "same step ran, instead of the design's estimates.",
+        ),
+    ] = False,
     state_dir: StateDir = None,
 ) -> int:
     """Replay a recovery plan step by step: where each VM lands, the address each adapter gets and
@@ -100,7 +108,7 @@ def simulate(
     stamp, (plan,) = leading_stamp(args, "[STAMP] PLAN", 1, 1)
     options = Options(plan, kind.value, direction.value, fail, test_network)
     with engine.open_session(stamp, state_dir) as session:
-        result = simulation(session, options)
+        result = simulation(session, options, measured=measured)
     render = {
         "text": simulation_text,
         "json": simulation_json,

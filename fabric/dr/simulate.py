@@ -49,6 +49,18 @@ class Options:
 
 
 @dataclass(frozen=True)
+class Measured:
+    """Step durations a completed run of the plan measured (its operation log): (step, what) →
+    seconds, and which run (`source`, e.g. "drill of 2026-11-30T10:00:00+00:00"). A step the
+    simulation shows with the same step and text takes its measured time as the expected one, and
+    at least that as the worst case; a step whose text changed since (other VMs, a renamed action)
+    keeps the design's estimate."""
+
+    source: str
+    seconds: Mapping[tuple[str, str], int]
+
+
+@dataclass(frozen=True)
 class AdapterOutcome:
     """Where one adapter lands: VM network (None: not connected), switch, VLAN, address and why."""
 
@@ -131,6 +143,7 @@ class Simulation:
     rto: Estimate
     rpo_seconds: int | None
     stopped_at: str | None = None
+    measured_from: str | None = None  # the run whose timings replaced estimates (`Measured.source`)
 
     def errors(self) -> list[SimFinding]:
         """The findings of severity error."""
@@ -160,8 +173,25 @@ class _Run:
     group_of: dict[str, str] = field(default_factory=dict)  # protected VM → its group
     pools: network.Pools | None = None
     index: network.Index | None = None
+    measured: Measured | None = None
+    used_measured: bool = False
+
+    def timed(self, step: str, what: str, expected: int, worst: int | None) -> tuple[int, int | None, str]:
+        """(expected, worst, a note) for a step: its measured time where a run measured it."""
+        seconds = self.measured.seconds.get((step, what)) if self.measured else None
+        if seconds is None:
+            return expected, worst, ""
+        self.used_measured = True
+        assert self.measured is not None
+        note = f"measured {_clock(seconds)} in the {self.measured.source} (estimate {_clock(expected)})"
+        return seconds, None if worst is None else max(worst, seconds), note
 
     def add(self, event: Event) -> None:
+        if event.kind != "action" and event.status == "run":  # an action's timing is taken in _action
+            expected, worst, note = self.timed(event.step, event.what, event.expected, event.worst)
+            if note:
+                detail = f"{event.detail}; {note}" if event.detail else note
+                event = replace(event, expected=expected, worst=worst, detail=detail)
         self.events.append(event)
         if event.status in ("run", "paused", "failed"):
             self.t += event.expected
@@ -210,11 +240,16 @@ def _failing(plan: RecoveryPlan, given: str | None) -> str | None:
 
 
 def simulate(
-    resources: Mapping[str, Resource], facts: DrFacts, opts: Options, index: network.Index | None = None
+    resources: Mapping[str, Resource],
+    facts: DrFacts,
+    opts: Options,
+    index: network.Index | None = None,
+    measured: Measured | None = None,
 ) -> Simulation:
     """Replay the recovery plan `opts.plan` (an address in `resources`); see the module docstring.
     FabricError for an option that names nothing. `index`: `network.Index.of(resources)`, when one
-    is at hand (several simulations of one stamp)."""
+    is at hand (several simulations of one stamp); `measured`: step durations of an earlier run of
+    the plan, used instead of the estimates where the step is the same."""
     plan = resources.get(opts.plan)
     if not isinstance(plan, RecoveryPlan):
         raise FabricError(f"{opts.plan} is not a recovery plan of this stamp")
@@ -223,6 +258,7 @@ def simulate(
     _fail_runs(plan, failing, opts)
     run = _Run(resources, facts, replace(opts, fail=failing), plan, test_network)
     run.index = index or network.Index.of(resources)
+    run.measured = measured
     run.pools = _pools(run.index, facts)
     _preflight(run)
     _shutdown(run)
@@ -247,6 +283,7 @@ def simulate(
         rto=rto,
         rpo_seconds=_rpo(resources, plan, opts.type, facts),
         stopped_at=run.stopped,
+        measured_from=measured.source if measured is not None and run.used_measured else None,
     )
 
 
@@ -361,6 +398,8 @@ def _action(run: _Run, step: str, action: Action) -> None:
         run.add(Event(run.t, step, action.name, "action", "skipped", detail=f"not for {why}"))
         return
     expected, worst, detail = _duration(action)
+    expected, worst, note = run.timed(step, action.name, expected, worst)
+    detail = f"{detail}; {note}" if note else detail
     failed = run.opts.fail == qualified
     status: Literal["run", "paused", "failed"] = "failed" if failed else "paused" if action.manual else "run"
     if failed:
@@ -505,7 +544,8 @@ def _group(run: _Run, name: str, pre: list[Action], members: list[str], post: li
             run.outcomes.append(VmOutcome(address, vm.vm, name, None, "not started", None))
     else:
         longest = max((v.boot_seconds for _, v in vms), default=0)
-        up_at = run.t + longest
+        label = _count(len(vms), "VM", "start {} in parallel")
+        up_at = run.t + run.timed(name, label, longest, longest)[0]  # add() notes the measured time
         run.started[name] = run.t
         for address, vm in vms:
             run.group_of[address] = name
@@ -518,7 +558,7 @@ def _group(run: _Run, name: str, pre: list[Action], members: list[str], post: li
             Event(
                 run.t,
                 name,
-                _count(len(vms), "VM", "start {} in parallel"),
+                label,
                 "boot",
                 "run",
                 longest,

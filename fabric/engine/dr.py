@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from fabric.dr.check import CheckFinding, CheckReport
 from fabric.dr.facts import DrFacts, facts_from
 from fabric.dr.network import Index
-from fabric.dr.simulate import Options, SimFinding, Simulation, resolve_plan, simulate
+from fabric.dr.simulate import Measured, Options, SimFinding, Simulation, resolve_plan, simulate
 from fabric.errors import FabricError
 from fabric.model.base import Resource
 from fabric.model.dr import ProtectedVm, RecoveryPlan
@@ -55,19 +55,57 @@ def listed(items: list[str], shown: int = 5) -> str:
     return ", ".join(items[:shown]) + more
 
 
+MEASURING = ("drill", "failover", "failback")  # operations whose step times are a plan's timings
+
+
+def measured_timings(session: Session, plan: str, direction: str) -> Measured | None:
+    """The step durations of the plan's latest completed drill or failover in `direction` (the
+    operation log), the steps a resumed run did not do itself left out; None if none ran."""
+    for op in session.state.operations(limit=None):
+        if op.plan != plan or op.operation not in MEASURING or op.outcome != "completed" or op.direction != direction:
+            continue
+        seconds: dict[tuple[str, str], int] = {}
+        for step in op.steps:
+            if step.get("status") not in ("done", "run") or step.get("comment") == "done by the run this one resumes":
+                continue
+            try:
+                took = datetime.fromisoformat(str(step["ended"])) - datetime.fromisoformat(str(step["started"]))
+            except (KeyError, ValueError):
+                continue
+            seconds[(str(step["step"]), str(step["what"]))] = max(0, round(took.total_seconds()))
+        return Measured(f"{op.operation} of {op.started}", seconds)
+    return None
+
+
 def simulation(
-    session: Session, options: Options, pending: list[str] | None = None, index: Index | None = None
+    session: Session,
+    options: Options,
+    pending: list[str] | None = None,
+    index: Index | None = None,
+    measured: bool = False,
 ) -> Simulation:
     """Simulate the recovery plan `options.plan` names (an address, key or name) over the live
     facts; a warning finding when the stamp has changes not applied yet. `pending` and `index`,
-    when a caller simulates several times (`pending_changes`, `Index.of`)."""
+    when a caller simulates several times (`pending_changes`, `Index.of`); `measured`: the step
+    times of the plan's last completed drill or failover instead of the estimates where they ran."""
     address = resolve_plan(session.fabric.resources, options.plan)
+    timings = measured_timings(session, address, options.direction) if measured else None
     result = simulate(
         session.fabric.resources,
         dr_facts(session),
         Options(address, options.type, options.direction, options.fail, options.test_network),
         index,
+        timings,
     )
+    if measured and timings is None:
+        note = SimFinding(
+            "DR045",
+            "warning",
+            result.plan,
+            f"--measured: no completed drill or failover {options.direction.replace('_', ' ')} of this plan in "
+            "the operation log; the design's estimates are used",
+        )
+        result = replace(result, findings=(*result.findings, note))
     pending = pending_changes(session) if pending is None else pending
     if pending:
         note = SimFinding(

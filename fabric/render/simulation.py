@@ -83,6 +83,8 @@ def estimate_lines(sim: Simulation) -> list[str]:
         missing = sum(vm.status != "up" for vm in sim.vms)
         why = f"the plan stops at {sim.stopped_at}" if sim.stopped_at else f"{missing} VM(s) do not start"
         lines = [f"RTO ({sim.type}): not reached — {why}; the steps that run take {figures}"]
+    if sim.measured_from:
+        lines.append(f"  (steps the {sim.measured_from} ran take its measured times)")
     if sim.type == "test":
         return lines
     if sim.rpo_seconds is None:
