@@ -23,7 +23,7 @@ from fabric.dr.network import Index
 from fabric.dr.simulate import Direction as SimDirection
 from fabric.dr.simulate import FailoverType, Options
 from fabric.engine.dr import check as run_check
-from fabric.engine.dr import pending_changes, simulation
+from fabric.engine.dr import dr_facts, pending_changes, provider_facts, simulation
 from fabric.engine.dr_ops import Answers, read_answers, run_failover, run_followup
 from fabric.engine.dr_ops import status as dr_status
 from fabric.errors import FabricError
@@ -36,6 +36,15 @@ from fabric.render.simulation import (
     simulation_text,
 )
 from fabric.state.protocol import DrOperation
+
+FactsFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--facts",
+        metavar="FILE",
+        help="Read hosts, VMs and replication from a saved facts document (fabric dr facts) instead of the provider.",
+    ),
+]
 
 dr_app = typer.Typer(
     help="Disaster recovery: rehearse a recovery plan's failover before the disaster.",
@@ -101,14 +110,16 @@ def simulate(
             "same step ran, instead of the design's estimates.",
         ),
     ] = False,
+    facts_file: FactsFile = None,
     state_dir: StateDir = None,
 ) -> int:
     """Replay a recovery plan step by step: where each VM lands, the address each adapter gets and
     why, the findings and the RTO/RPO estimate. Exit 0 clean, 2 findings, 1 errors."""
     stamp, (plan,) = leading_stamp(args, "[STAMP] PLAN", 1, 1)
     options = Options(plan, kind.value, direction.value, fail, test_network)
-    with engine.open_session(stamp, state_dir) as session:
-        result = simulation(session, options, measured=measured)
+    with engine.open_session(stamp, state_dir, offline=True) as session:
+        facts = dr_facts(session, facts_file) if facts_file is not None else None
+        result = simulation(session, options, measured=measured, facts=facts)
     render = {
         "text": simulation_text,
         "json": simulation_json,
@@ -137,12 +148,13 @@ def check(
         bool, typer.Option("--detailed-exitcode", help="Exit 2 when there are findings (0 none, 1 errors).")
     ] = False,
     fmt: Annotated[CheckFormat, typer.Option("--format", help="text or json (versioned).")] = CheckFormat.text,
+    facts_file: FactsFile = None,
     state_dir: StateDir = None,
 ) -> int:
     """What a nightly job runs: validation, replication posture, changes not applied, and every
     recovery plan simulated in each failover type; one line per finding."""
-    with engine.open_session(stamp, state_dir) as session:
-        report = run_check(session, plan)
+    with engine.open_session(stamp, state_dir, offline=True) as session:
+        report = run_check(session, plan, saved=facts_file)
     write((check_json(report) if fmt is CheckFormat.json else check_text(report)).rstrip("\n"))
     return 2 if detailed_exitcode and report.findings else 0
 
@@ -238,7 +250,7 @@ def drill(
 ) -> int:
     """A test failover on the lab for real: test VMs start beside the replicas, then are cleaned up."""
     stamp, (plan,) = leading_stamp(args, "[STAMP] PLAN", 1, 1)
-    with engine.open_session(stamp, state_dir) as session, _terminate_as_interrupt():
+    with engine.open_session(stamp, state_dir, offline=True) as session, _terminate_as_interrupt():
         entry = run_failover(
             session,
             plan,
@@ -271,7 +283,7 @@ def failover(
         raise FabricError("say --planned or --unplanned")
     stamp, (plan,) = leading_stamp(args, "[STAMP] PLAN", 1, 1)
     kind: FailoverType = "planned" if planned else "unplanned"
-    with engine.open_session(stamp, state_dir) as session, _terminate_as_interrupt():
+    with engine.open_session(stamp, state_dir, offline=True) as session, _terminate_as_interrupt():
         entry = run_failover(
             session, plan, kind, "primary_to_recovery", ConsoleOperator(), _answers(answers), force=force
         )
@@ -288,7 +300,7 @@ def failback(
 ) -> int:
     """A planned failover back to the primary site, then commit and forward replication: home."""
     stamp, (plan,) = leading_stamp(args, "[STAMP] PLAN", 1, 1)
-    with engine.open_session(stamp, state_dir) as session, _terminate_as_interrupt():
+    with engine.open_session(stamp, state_dir, offline=True) as session, _terminate_as_interrupt():
         entry = run_failover(
             session, plan, "planned", "recovery_to_primary", ConsoleOperator(), _answers(answers), force=force
         )
@@ -297,7 +309,7 @@ def failback(
 
 def _followup(operation: str, args: list[str], answers: Path | None, state_dir: Path | None, auto: bool = False) -> int:
     stamp, (plan,) = leading_stamp(args, "[STAMP] PLAN", 1, 1)
-    with engine.open_session(stamp, state_dir) as session, _terminate_as_interrupt():
+    with engine.open_session(stamp, state_dir, offline=True) as session, _terminate_as_interrupt():
         entry = run_followup(session, plan, operation, ConsoleOperator(), _answers(answers), confirmed=auto)
     return _ended(entry)
 
@@ -341,7 +353,7 @@ def status(
     state_dir: StateDir = None,
 ) -> int:
     """Every protected VM: replication, where it is in a failover; each plan's last operation and drill."""
-    with engine.open_session(stamp, state_dir) as session:
+    with engine.open_session(stamp, state_dir, offline=True) as session:
         report = dr_status(session)
     if fmt is CheckFormat.json:
         write(json.dumps({"format_version": 1, **asdict(report)}, indent=2, ensure_ascii=False))
@@ -359,6 +371,37 @@ def status(
     if not report.last:
         lines.append("No DR operation has run on this stamp.")
     write("\n".join(lines))
+    return 0
+
+
+@dr_app.command("facts")
+@reports_errors
+def facts_cmd(
+    stamp: StampDir = HERE,
+    script: Annotated[
+        bool,
+        typer.Option(
+            "--script",
+            help="Print the read-only PowerShell script that writes this document on a real VMM server instead.",
+        ),
+    ] = False,
+    state_dir: StateDir = None,
+) -> int:
+    """Print the DR facts a simulation reads (hosts, VM copies and their adapters, replication, pool
+    grants) as a document for --facts; the provider's (the lab's), or with --script the script."""
+    import json as _json
+
+    from fabric.dr.export import facts_document, facts_script
+    from fabric.project import open_stamp
+    from fabric.providers.registry import settings_models
+
+    if script:
+        fabric = open_stamp(stamp, settings_models(), None)
+        write(facts_script(fabric.resources, fabric.config.stamp).rstrip("\n"))
+        return 0
+    with engine.open_session(stamp, state_dir, offline=True) as session:  # the lab's, or none: no connection
+        document = facts_document(provider_facts(session), session.fabric.config.stamp)
+    write(_json.dumps(document, indent=2, ensure_ascii=False))
     return 0
 
 
@@ -397,9 +440,10 @@ def render(
         str | None, typer.Option("--plan", metavar="PLAN", help="One recovery plan (default: every one).")
     ] = None,
     out_dir: Annotated[
-        Path | None,
+        str | None,  # a str: a Path option would read an empty --out '' as the current folder
         typer.Option("--out", metavar="DIR", help="hyperv-ps: the folder to write its scripts to (made if missing)."),
     ] = None,
+    facts_file: FactsFile = None,
     state_dir: StateDir = None,
 ) -> int:
     """Render the DR design for review, no connection needed (runbook-md and hyperv-ps read the
@@ -411,6 +455,8 @@ def render(
     from fabric.providers.registry import settings_models
     from fabric.render.simulation import clock
 
+    if out_dir is not None and not out_dir.strip():
+        raise FabricError("--out: give a folder")
     if (out_dir is None) == (fmt is RenderFormat.hyperv_ps):
         raise FabricError(
             "--format hyperv-ps writes several scripts: give --out DIR"
@@ -436,39 +482,84 @@ def render(
         addresses = _plans(fabric.resources, plan, resolve_plan, RecoveryPlan)
         write(rp_json_text(fabric.resources, addresses, fabric.config.dr).rstrip("\n"))
         return 0
-    with engine.open_session(stamp, state_dir) as session:
+    with engine.open_session(stamp, state_dir, offline=True) as session:
         resources = session.fabric.resources
         addresses = _plans(resources, plan, resolve_plan, RecoveryPlan)
         pending, index = pending_changes(session), Index.of(resources)  # once for every simulation
+        facts = dr_facts(session, facts_file)
         sims = {
-            a: [simulation(session, Options(a, kind, way), pending, index) for kind, way in _RUNS] for a in addresses
+            a: [simulation(session, Options(a, kind, way), pending, index, facts=facts) for kind, way in _RUNS]
+            for a in addresses
         }
         if fmt is RenderFormat.hyperv_ps:
             assert out_dir is not None
             from fabric.dr.hyperv import hyperv_ps
-            from fabric.engine.dr import dr_facts
 
             every = [s for runs in sims.values() for s in runs]
-            scripts = hyperv_ps(
-                resources, dr_facts(session), every, session.fabric.config.dr, session.fabric.config.stamp
-            )
-            _write_scripts(out_dir, scripts)
+            only = None if plan is None else frozenset(v for a in addresses for v in resources[a].members())  # type: ignore[attr-defined]
+            scripts = hyperv_ps(resources, facts, every, session.fabric.config.dr, session.fabric.config.stamp, only)
+            _write_scripts(Path(out_dir), scripts)
             return 0
         books = [runbook_md(runs, resources, session.fabric.config.dr, clock) for runs in sims.values()]
     write("\n".join(books).rstrip("\n"))
     return 0
 
 
+RENDERED = ".fabric-rendered.json"  # in an --out folder: the files the last render wrote there
+
+
 def _write_scripts(folder: Path, scripts: Any) -> None:
-    """Each script under `folder` (its own paths are fabric's: safe segments), then the list."""
+    """Each script under `folder`, checked before anything is written (inside the folder, no two
+    the same file, nothing in the way); files an earlier render wrote there and this one does not
+    are removed (they would be stale), anything else in the folder is left alone; then the list."""
+    root = folder.resolve()
+    if root.exists() and not root.is_dir():
+        raise FabricError(f"--out {folder}: not a folder")
+    targets: dict[str, tuple[Path, Any]] = {}
+    for script in scripts:
+        target = root.joinpath(*script.path.split("/")).resolve()
+        if root not in target.parents:
+            raise FabricError(f"{script.path}: would be written outside {folder}")
+        if str(target).casefold() in targets:
+            raise FabricError(f"{script.path}: two scripts would be one file")
+        targets[str(target).casefold()] = (target, script)
+        for parent in target.relative_to(root).parents:
+            where = root / parent
+            if where.exists() and not where.is_dir():
+                raise FabricError(f"cannot write the scripts to {folder}: {where} is in the way (not a folder)")
+        if target.exists() and not target.is_file():
+            raise FabricError(f"cannot write the scripts to {folder}: {target} is in the way (not a file)")
+    written = {str(t.relative_to(root).as_posix()) for t, _ in targets.values()}
+    stale = [p for p in _rendered_before(root) if p not in written and (root / p).is_file()]
     try:
-        for script in scripts:
-            target = folder.joinpath(*script.path.split("/"))
+        for target, script in targets.values():
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(script.text, encoding="utf-8")
+        for path in stale:
+            (root / path).unlink()
+        (root / RENDERED).write_text(json.dumps(sorted(written), indent=1) + "\n", encoding="utf-8")
     except OSError as exc:
         raise FabricError(f"cannot write the scripts to {folder}: {exc.strerror or exc}") from None
-    write("\n".join([f"wrote {len(scripts)} scripts to {folder}:", *(f"  {s.path}" for s in scripts)]))
+    lines = [f"wrote {len(scripts)} scripts to {folder}:", *(f"  {s.path}" for s in scripts)]
+    lines += [f"removed {p} (an earlier render's, not written now)" for p in stale]
+    write("\n".join(lines))
+
+
+def _rendered_before(root: Path) -> list[str]:
+    """The files an earlier render listed in `root` (inside it, as it said), else none."""
+    try:
+        listed = json.loads((root / RENDERED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(listed, list):
+        return []
+    out = []
+    for item in listed:
+        if isinstance(item, str) and item.endswith(".ps1"):
+            path = (root / item).resolve()
+            if root in path.parents:
+                out.append(path.relative_to(root).as_posix())
+    return out
 
 
 def _plans(resources: Any, given: str | None, resolve: Any, kind: Any) -> list[str]:

@@ -18,12 +18,15 @@ value passes the quoting filter in the sandboxed environment of `fabric.dr.azps`
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from fabric.dr.azps import environment
+from jinja2.sandbox import SandboxedEnvironment
+
+from fabric.dr.azps import environment as _base_environment
 from fabric.dr.facts import DrFacts
 from fabric.dr.render import file_name, prepare_path
 from fabric.dr.simulate import Event, Simulation, VmOutcome
@@ -32,9 +35,40 @@ from fabric.model.base import Resource
 from fabric.model.dr import Action, CloudPairing, LibraryScript, ProtectedVm, RecoveryPlan, ReplicationPolicy
 from fabric.model.resources import Cloud
 from fabric.model.stamp import DrConfig
+from fabric.render.powershell import PsCode, ps
 
 _PORTS = {"kerberos": 80, "certificate": 443}  # Hyper-V Replica's defaults per authentication
 TEST_SUFFIX = " - Test"  # the name Hyper-V gives a test failover's copy
+
+
+def _vm_name(name: str) -> PsCode:
+    """A VM name for Hyper-V's `-Name`/`-VMName`, which take wildcards: a name with `*?[]` is
+    escaped (`[WildcardPattern]::Escape`), so it matches that VM only."""
+    quoted = ps(name)
+    if any(ch in name for ch in "*?[]"):
+        return PsCode(f"([WildcardPattern]::Escape({quoted}))")
+    return quoted
+
+
+def environment() -> SandboxedEnvironment:
+    """`fabric.dr.azps`'s environment, with `vmname` for Hyper-V's wildcard name parameters."""
+    env = _base_environment()
+    env.filters["vmname"] = _vm_name
+    return env
+
+
+def _file_names(names: Sequence[str]) -> dict[str, str]:
+    """A file name per host: `file_name`, with a short digest of the name where two would be the
+    same file (names that differ in case or in characters a file name cannot hold)."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(file_name(name).casefold(), []).append(name)
+    out = {}
+    for members in groups.values():
+        for name in members:
+            digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+            out[name] = file_name(name) if len(members) == 1 else f"{file_name(name)}-{digest}"
+    return out
 
 
 @dataclass(frozen=True)
@@ -89,9 +123,11 @@ def _mask(prefix: int) -> str:
     return str(ipaddress.IPv4Network(f"0.0.0.0/{prefix}").netmask)
 
 
-def _enable(resources: Mapping[str, Resource], facts: DrFacts, config: DrConfig, stamp: str) -> list[Script]:
+def _enable(resources: Mapping[str, Resource], facts: DrFacts, stamp: str, only: frozenset[str] | None) -> list[Script]:
     by_host: dict[str, list[dict[str, Any]]] = {}
-    for _, vm in _protected(resources):
+    for address, vm in _protected(resources):
+        if only is not None and address not in only:
+            continue
         primary = facts.primaries.get(vm.vm.casefold())
         if primary is None:
             continue  # no primary copy in the facts: nothing to enable on (dr check says so)
@@ -113,9 +149,10 @@ def _enable(resources: Mapping[str, Resource], facts: DrFacts, config: DrConfig,
             }
         )
     template = environment().get_template("hyperv-enable.ps1.j2")
+    names = _file_names(list(by_host))
     return [
         Script(
-            f"enable/{file_name(host)}.ps1",
+            f"enable/{names[host]}.ps1",
             template.render(stamp=stamp, host=host, vms=vms, certificate=any(v["certificate"] for v in vms)),
         )
         for host, vms in sorted(by_host.items(), key=lambda kv: kv[0].casefold())
@@ -148,9 +185,13 @@ def _keep_vlan(facts: DrFacts, vm: ProtectedVm, slot: int, declared: int | None)
     return primary.adapters[slot].vlan
 
 
-def _replica(resources: Mapping[str, Resource], facts: DrFacts, stamp: str) -> list[Script]:
+def _replica(
+    resources: Mapping[str, Resource], facts: DrFacts, stamp: str, only: frozenset[str] | None
+) -> list[Script]:
     by_host: dict[str, list[dict[str, Any]]] = {}
-    for _, vm in _protected(resources):
+    for address, vm in _protected(resources):
+        if only is not None and address not in only:
+            continue
         replica = facts.replicas.get(vm.vm.casefold())
         if replica is None or not vm.adapters:
             continue
@@ -168,8 +209,9 @@ def _replica(resources: Mapping[str, Resource], facts: DrFacts, stamp: str) -> l
             )
         by_host.setdefault(replica.host, []).append({"vm": vm.vm, "adapters": adapters})
     template = environment().get_template("hyperv-replica.ps1.j2")
+    names = _file_names(list(by_host))
     return [
-        Script(f"replica/{file_name(host)}.ps1", template.render(stamp=stamp, host=host, vms=vms))
+        Script(f"replica/{names[host]}.ps1", template.render(stamp=stamp, host=host, vms=vms))
         for host, vms in sorted(by_host.items(), key=lambda kv: kv[0].casefold())
     ]
 
@@ -248,13 +290,24 @@ def _action_step(
     return {"kind": "script", "label": label, "path": plan_prepare_path(config, plan).lstrip("\\")}
 
 
-def _adapter_step(adapter: Any, test: bool) -> dict[str, Any]:
+def _adapter_step(adapter: Any, test: bool, back: bool) -> dict[str, Any]:
     """How the runner connects one adapter before the VM starts (what the simulation predicts)."""
     base = {"slot": adapter.slot, "rule": adapter.rule, "ip": adapter.ip}
     if test:
-        if adapter.vm_network is None or adapter.vlan is None:
-            return {**base, "how": "disconnect"}  # Hyper-V alone cannot join a test copy to an HNV network
+        # a test copy is Hyper-V's alone (not in VMM): it can be put on an access VLAN, and keeps
+        # the guest's own address; anything else would put it beside production, so it is cut off
+        if adapter.vm_network is None:
+            return {**base, "how": "disconnect", "why": "no test network: disconnected"}
+        if not adapter.vlan:
+            why = "the test network has no VLAN (HNV): Hyper-V alone cannot join it, disconnected"
+            return {**base, "how": "disconnect", "why": why}
+        if adapter.ip != adapter.was:
+            why = f"the test copy would need {adapter.ip}, which Hyper-V alone cannot give it: disconnected"
+            return {**base, "how": "disconnect", "why": why}
         return {**base, "how": "test", "vlan": adapter.vlan}
+    if back:
+        # the primary copy kept its network; a guest that took a recovery address gets its own back
+        return {**base, "how": "restore" if adapter.mode == "mapped" and adapter.ip else "keep"}
     if adapter.mode == "keep_ip":
         return {**base, "how": "keep"}  # the preparation (or the replica script) set it
     if adapter.vm_network is None:
@@ -277,7 +330,7 @@ def _boot_step(
             continue
         model = resources.get(outcome.address)
         boot = model.boot_seconds if isinstance(model, ProtectedVm) else 120
-        adapters = [] if back else [_adapter_step(a, test) for a in outcome.adapters]
+        adapters = [_adapter_step(a, test, back) for a in outcome.adapters]
         vms.append(
             {
                 "vm": name,
@@ -286,7 +339,7 @@ def _boot_step(
                 "replica": not back,
                 "wait": max(2 * boot, 60),  # twice the estimate before the step is called failed
                 "adapters": adapters,
-                "vmm": any(a["how"] in ("vmm", "vmm_none") for a in adapters),
+                "vmm": any(a["how"] in ("vmm", "vmm_none", "restore") for a in adapters),
             }
         )
     return {"kind": "boot", "label": f"{event.step}: {event.what}", "vms": vms}
@@ -374,22 +427,24 @@ def hyperv_ps(
     sims: Sequence[Simulation],
     config: DrConfig,
     stamp: str,
+    only: frozenset[str] | None = None,
 ) -> list[Script]:
-    """Every file of the rendering (see the module docstring), in a stable order."""
-    out = _enable(resources, facts, config, stamp) + _replica(resources, facts, stamp)
+    """Every file of the rendering (see the module docstring), in a stable order; `only`: the
+    protected VMs to write enable and replica scripts for (default: every one)."""
+    out = _enable(resources, facts, stamp, only) + _replica(resources, facts, stamp, only)
     plans = dict.fromkeys(s.plan for s in sims)
     for address in plans:
         plan = resources[address]
         assert isinstance(plan, RecoveryPlan)
         if any(a.builtin for _, a in plan.actions()):
             out.append(prepare_script(resources, facts, config, stamp, address))
+    reprotect = environment().get_template("hyperv-reprotect.ps1.j2")
     for sim in sims:
         plan = resources[sim.plan]
         assert isinstance(plan, RecoveryPlan)
-        out.append(
-            Script(
-                f"plans/{file_name(plan.name)}/{script_name(sim)}.ps1",
-                plan_script(sim, resources, facts, config, stamp),
-            )
-        )
+        folder = f"plans/{file_name(plan.name)}"
+        out.append(Script(f"{folder}/{script_name(sim)}.ps1", plan_script(sim, resources, facts, config, stamp)))
+        if sim.type == "unplanned" and sim.direction == "primary_to_recovery":
+            moves = _moves(sim, facts, plan, resources)
+            out.append(Script(f"{folder}/reprotect.ps1", reprotect.render(stamp=stamp, plan=plan.name, moves=moves)))
     return out

@@ -57,7 +57,7 @@ class Measured:
     keeps the design's estimate."""
 
     source: str
-    seconds: Mapping[tuple[str, str], int]
+    seconds: Mapping[tuple[str, str, tuple[str, ...]], int]  # (step, text, the VMs it moved, sorted)
 
 
 @dataclass(frozen=True)
@@ -176,9 +176,13 @@ class _Run:
     measured: Measured | None = None
     used_measured: bool = False
 
-    def timed(self, step: str, what: str, expected: int, worst: int | None) -> tuple[int, int | None, str]:
-        """(expected, worst, a note) for a step: its measured time where a run measured it."""
-        seconds = self.measured.seconds.get((step, what)) if self.measured else None
+    def timed(
+        self, step: str, what: str, expected: int, worst: int | None, vms: tuple[str, ...] = ()
+    ) -> tuple[int, int | None, str]:
+        """(expected, worst, a note) for a step: its measured time where a run measured it (the
+        same step, text and VMs)."""
+        key = (step, what, tuple(sorted(vms)))
+        seconds = self.measured.seconds.get(key) if self.measured else None
         if seconds is None:
             return expected, worst, ""
         self.used_measured = True
@@ -188,7 +192,7 @@ class _Run:
 
     def add(self, event: Event) -> None:
         if event.kind != "action" and event.status == "run":  # an action's timing is taken in _action
-            expected, worst, note = self.timed(event.step, event.what, event.expected, event.worst)
+            expected, worst, note = self.timed(event.step, event.what, event.expected, event.worst, event.vms)
             if note:
                 detail = f"{event.detail}; {note}" if event.detail else note
                 event = replace(event, expected=expected, worst=worst, detail=detail)
@@ -545,7 +549,8 @@ def _group(run: _Run, name: str, pre: list[Action], members: list[str], post: li
     else:
         longest = max((v.boot_seconds for _, v in vms), default=0)
         label = _count(len(vms), "VM", "start {} in parallel")
-        up_at = run.t + run.timed(name, label, longest, longest)[0]  # add() notes the measured time
+        moved = tuple(v.vm for _, v in vms)
+        up_at = run.t + run.timed(name, label, longest, longest, moved)[0]  # add() notes the measured time
         run.started[name] = run.t
         for address, vm in vms:
             run.group_of[address] = name

@@ -20,6 +20,7 @@ from fabric.apply.operations import ensure_orderable, needs_order_check, operati
 from fabric.apply.reconcile import settle
 from fabric.engine.adopt import Exported, Imported, export_stamp, import_object, take_over
 from fabric.engine.live import read_inventory
+from fabric.engine.managed import left_to_backend, managed
 from fabric.engine.planfiles import read_plan_file, save_plan, target_plan
 from fabric.errors import FabricError
 from fabric.inventory import Inventory
@@ -138,17 +139,23 @@ def open_session(
     lock_timeout: float = 0.0,
     inventory: Path | None = None,
     variables: Mapping[str, Any] | None = None,
+    offline: bool = False,
 ) -> Session:
     """Validate the stamp (ConfigError if invalid), then open state and provider.
 
     `inventory`: a saved inventory document to plan against instead of reading the server;
-    `variables`: the stamp's variables as `stamp_variables` gives them (None: fabric.yaml's).
+    `variables`: the stamp's variables as `stamp_variables` gives them (None: fabric.yaml's);
+    `offline`: no connection is needed (a provider whose settings have `script_only` opens so).
     """
-    fabric = open_stamp(root, settings_models(), variables)
+    models = settings_models()
+    fabric = open_stamp(root, models, variables)
     work = work_dir_for(root, state_dir)
     settings = fabric.config.provider.model_dump()
     if inventory is not None:
         settings["inventory"] = str(inventory.resolve())
+    model = models.get(str(settings.get("type", "lab")))
+    if offline and model is not None and "script_only" in model.model_fields and inventory is None:
+        settings["script_only"] = True
     where = StateWhere(fabric.config.state, fabric.config.stamp, work)
     provider, state = open_backends(root, settings, where, lock_timeout)
     return Session(fabric, work, state, provider)
@@ -248,10 +255,24 @@ def accept_drift(session: Session, addresses: list[str]) -> list[str]:
     return accepted
 
 
+def _backend_notice(session: Session, notices: list[str] | None) -> None:
+    """A line for the DR resources this provider does not plan (`fabric.engine.managed`)."""
+    left = left_to_backend(session.fabric, session.provider)
+    if notices is None or not left:
+        return
+    backend = session.fabric.config.dr.backend
+    hint = " (dr.backend is lab: set asr or hyperv_replica)" if backend == "lab" else ""
+    notices.append(
+        f"{len(left)} disaster-recovery resource(s) are not planned by the {session.provider.name} provider: "
+        f"the {backend} backend{hint} carries them out through the scripts fabric dr render writes"
+    )
+
+
 def _settled(session: Session, inventory: Inventory, notices: list[str] | None) -> StateSnapshot:
     """State with what an interrupted run left pending settled (written if the session holds the
     lock, else only planned against); one line per settled operation appended to `notices`."""
     moves = {m.from_: m.to for m in session.fabric.config.moved}
+    _backend_notice(session, notices)
     snapshot, said = settle(session.state, lambda: inventory, session.fabric.config.stamp, moves)
     if notices is not None:
         notices.extend(said)
@@ -315,7 +336,8 @@ def drift(session: Session, notices: list[str] | None = None) -> DriftReport:
     config = session.fabric.config
     # state as plans see it: what other resources recorded of a moved one names its new address
     snapshot, _ = apply_moves(_settled(session, inventory, notices), {m.from_: m.to for m in config.moved})
-    return drift_report(config.stamp, session.fabric.resources, inventory, snapshot, config.unmanaged)
+    resources, _ = managed(session.fabric, session.provider)
+    return drift_report(config.stamp, resources, inventory, snapshot, config.unmanaged)
 
 
 def stale_reason(the_plan: Plan, context: PlanContext, provider: Provider, state: StateBackend) -> str | None:
@@ -364,17 +386,18 @@ def _make(
     session: Session, inventory: Inventory, snapshot: StateSnapshot, destroy: bool, forced: frozenset[str]
 ) -> Plan:
     removed = frozenset(r.from_ for r in session.fabric.config.removed)  # validated: none still in code
-    unknown = sorted(forced - set(session.fabric.resources))
+    resources, graph = managed(session.fabric, session.provider)
+    unknown = sorted(forced - set(resources))
     if unknown:
         raise FabricError(f"-replace {', '.join(unknown)}: not declared in code{_did_you_mean(unknown[0], session)}")
     return make_plan(
         session.fabric.config.stamp,
-        session.fabric.resources,
+        resources,
         inventory,
         snapshot,
         session.provider.immutable_attributes,
         destroy=destroy,
-        graph=session.fabric.graph,
+        graph=graph,
         moves={m.from_: m.to for m in session.fabric.config.moved},
         built_in=session.provider.is_built_in,
         replace_addresses=forced,

@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fabric.dr.check import CheckFinding, CheckReport
 from fabric.dr.facts import DrFacts, facts_from
 from fabric.dr.network import Index
 from fabric.dr.simulate import Measured, Options, SimFinding, Simulation, resolve_plan, simulate
+from fabric.engine.managed import manages_dr
 from fabric.errors import FabricError
 from fabric.model.base import Resource
 from fabric.model.dr import ProtectedVm, RecoveryPlan
@@ -24,16 +26,30 @@ if TYPE_CHECKING:
     from fabric.engine import Session
 
 
-def dr_facts(session: Session) -> DrFacts:
-    """Hosts, VMs and replication from the provider (FabricError if it cannot tell them)."""
+def provider_facts(session: Session) -> dict[str, Any]:
+    """The provider's raw DR facts (the lab's); FabricError for a provider that cannot read them."""
     provider = unwrapped(session.provider)
     reader = getattr(provider, "dr_facts", None)
     if reader is None:
         raise FabricError(
-            f"the {provider.name} provider cannot read Hyper-V hosts, VMs and replicas yet: "
-            "fabric dr simulate runs against the lab (provider: lab)"
+            f"the {provider.name} provider cannot read Hyper-V hosts, VMs and replicas: run the script "
+            "`fabric dr facts --script` prints on the VMM server (.\\dr-facts.ps1 > dr-facts.json) and give "
+            "--facts dr-facts.json"
         )
-    raw = reader()
+    raw: dict[str, Any] = reader()
+    return raw
+
+
+def dr_facts(session: Session, saved: Path | None = None) -> DrFacts:
+    """Hosts, VMs and replication from the provider, or from a saved facts document (`saved`: what
+    the script of `fabric dr facts --script` printed on a real fabric, or `fabric dr facts` saved
+    from the lab); FabricError if the provider cannot tell them, ConfigError for a bad document."""
+    if saved is not None:
+        from fabric.dr.export import load_facts
+
+        raw = load_facts(saved, stamp=session.fabric.config.stamp)
+    else:
+        raw = provider_facts(session)
     addresses = {e.live_id: a for a, e in session.state.read().entries.items()}
     grants: dict[str, list[str]] = {}
     for pool_id, address in raw.get("grants", []):
@@ -43,9 +59,12 @@ def dr_facts(session: Session) -> DrFacts:
 
 
 def pending_changes(session: Session) -> list[str]:
-    """The addresses the stamp's plan would change (what a simulation replays ahead of the lab)."""
+    """The addresses the stamp's plan would change (what a simulation replays ahead of the lab);
+    none known for a provider that does not carry the DR kinds out (its facts come from a file)."""
     from fabric.engine import plan
 
+    if not manages_dr(session.provider):
+        return []
     return [c.address for c in plan(session).changes if c.action is not Action.NOOP]
 
 
@@ -56,25 +75,36 @@ def listed(items: list[str], shown: int = 5) -> str:
 
 
 MEASURING = ("drill", "failover", "failback")  # operations whose step times are a plan's timings
+RESUMED = "done by the run this one resumes"  # the log's comment on a step a resumed run skipped
 
 
 def measured_timings(session: Session, plan: str, direction: str) -> Measured | None:
     """The step durations of the plan's latest completed drill or failover in `direction` (the
-    operation log), the steps a resumed run did not do itself left out; None if none ran."""
+    operation log); None if none ran. A run that resumed a stopped one is passed over (it did part
+    of the work), and a step the log cannot tell the time of measures nothing."""
     for op in session.state.operations(limit=None):
         if op.plan != plan or op.operation not in MEASURING or op.outcome != "completed" or op.direction != direction:
             continue
-        seconds: dict[tuple[str, str], int] = {}
-        for step in op.steps:
-            if step.get("status") not in ("done", "run") or step.get("comment") == "done by the run this one resumes":
-                continue
-            try:
-                took = datetime.fromisoformat(str(step["ended"])) - datetime.fromisoformat(str(step["started"]))
-            except (KeyError, ValueError):
-                continue
-            seconds[(str(step["step"]), str(step["what"]))] = max(0, round(took.total_seconds()))
+        steps = [s for s in op.steps if isinstance(s, Mapping)]
+        if any(s.get("resumed") or s.get("comment") == RESUMED for s in steps):
+            continue  # it did part of the work: an earlier complete run measures better
+        seconds: dict[tuple[str, str, tuple[str, ...]], int] = {}
+        for step in steps:
+            took = _took(step)
+            if step.get("status") == "done" and took is not None:
+                vms = tuple(sorted(str(v) for v in step.get("vms") or ()))
+                seconds[(str(step.get("step")), str(step.get("what")), vms)] = took
         return Measured(f"{op.operation} of {op.started}", seconds)
     return None
+
+
+def _took(step: Mapping[str, Any]) -> int | None:
+    """Whole seconds from a logged step's start to its end; None if they cannot be read."""
+    try:
+        took = datetime.fromisoformat(str(step["ended"])) - datetime.fromisoformat(str(step["started"]))
+    except (KeyError, ValueError, TypeError):  # TypeError: one time with a zone, one without
+        return None
+    return max(0, round(took.total_seconds()))
 
 
 def simulation(
@@ -83,16 +113,18 @@ def simulation(
     pending: list[str] | None = None,
     index: Index | None = None,
     measured: bool = False,
+    facts: DrFacts | None = None,
 ) -> Simulation:
     """Simulate the recovery plan `options.plan` names (an address, key or name) over the live
     facts; a warning finding when the stamp has changes not applied yet. `pending` and `index`,
     when a caller simulates several times (`pending_changes`, `Index.of`); `measured`: the step
-    times of the plan's last completed drill or failover instead of the estimates where they ran."""
+    times of the plan's last completed drill or failover instead of the estimates where they ran;
+    `facts`: read already (`dr_facts`), else read from the provider."""
     address = resolve_plan(session.fabric.resources, options.plan)
     timings = measured_timings(session, address, options.direction) if measured else None
     result = simulate(
         session.fabric.resources,
-        dr_facts(session),
+        dr_facts(session) if facts is None else facts,
         Options(address, options.type, options.direction, options.fail, options.test_network),
         index,
         timings,
@@ -177,7 +209,9 @@ def _drill_findings(session: Session, plans: list[str], now: datetime) -> list[S
     return out
 
 
-def check(session: Session, plan_address: str | None = None, now: datetime | None = None) -> CheckReport:
+def check(
+    session: Session, plan_address: str | None = None, now: datetime | None = None, saved: Path | None = None
+) -> CheckReport:
     """Every rule fabric can check now over the stamp and the live facts: validation's warnings (its
     errors stop the stamp loading), replication posture (DR038, DR032), changes not applied (DR039)
     and each recovery plan simulated in every failover type (the S rules), drills (DR033)."""
@@ -188,7 +222,7 @@ def check(session: Session, plan_address: str | None = None, now: datetime | Non
         if plan_address
         else sorted(a for a, r in resources.items() if isinstance(r, RecoveryPlan))
     )
-    facts = dr_facts(session)
+    facts = dr_facts(session, saved)
     found: dict[tuple[str, str, str], list[str]] = {}
     severity: dict[tuple[str, str, str], str] = {}
 

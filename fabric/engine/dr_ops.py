@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from fabric.dr.simulate import Direction, Event, FailoverType, Options, Simulation, resolve_plan, simulate
-from fabric.engine.dr import dr_facts
+from fabric.engine.dr import RESUMED, dr_facts
 from fabric.errors import FabricError, ProviderError
 from fabric.model.dr import Action, ProtectedVm, RecoveryPlan
 from fabric.providers.logged import unwrapped
@@ -109,17 +109,22 @@ class _Log:
 
     session: Session
     entry: DrOperation
+    resumed: bool = False  # a run that resumes a stopped one: its times measure only part of the work
 
     def step(self, event: Event, status: str, comment: str = "", started: str = "") -> None:
-        record = {
+        record: dict[str, Any] = {
             "step": event.step,
             "what": event.what,
             "status": status,
             "started": started or _now(),
             "ended": _now(),
         }
+        if event.vms:
+            record["vms"] = sorted(event.vms)  # which VMs the step moved (`--measured` matches them)
         if comment:
             record["comment"] = comment
+        if self.resumed:
+            record["resumed"] = True
         self.entry = replace(self.entry, steps=(*self.entry.steps, record))
         self.session.state.log_operation(self.entry)
 
@@ -255,7 +260,7 @@ def _walk(  # noqa: PLR0913 - the run it carries out: its session, lab, plan, si
             continue
         started = _now()
         if event.kind == "action" and (event.step, event.what) in already:  # a resumed run: done before
-            log.step(event, "done", "done by the run this one resumes", started)
+            log.step(event, "done", RESUMED, started)
             continue
         if event.kind == "action":
             status, comment, stopped = _run_action(lab, plan, ids, event, sim.type, operator, answers)
@@ -403,6 +408,7 @@ def run_failover(  # noqa: PLR0913 - what a failover is asked to do, by keyword
             )
             _confirm(operator, answers, prompt, expected)
         log = _begin(session, name, plan_address, kind, direction, info.id)
+        log.resumed = bool(already) or set(act) != set(vms)
         tested = sim.test_network if kind == "test" else None
         try:
             outcome = _walk(session, lab, plan_address, sim, tested, operator, answers, log, set(act), already)

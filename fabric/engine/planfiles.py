@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fabric import __version__
+from fabric.engine.managed import managed
 from fabric.errors import FabricError
 from fabric.plan.change import Plan
 from fabric.plan.lifecycle import refuse_plan
@@ -23,8 +24,9 @@ def target_plan(session: Session, the_plan: Plan, targets: list[str] | None, exc
     """Apply --target/--exclude to a plan (all of it if neither is given), then refuse it if what is
     left must not be applied (prevent_destroy, another stamp's objects, an adoption that destroys)."""
     if targets or excludes:
-        assert session.fabric.graph is not None
-        the_plan = select(the_plan, session.fabric.graph, targets or [], excludes or [])
+        _, graph = managed(session.fabric, session.provider)
+        assert graph is not None
+        the_plan = select(the_plan, graph, targets or [], excludes or [])
     refuse_plan(the_plan.changes)
     return the_plan
 
@@ -39,7 +41,10 @@ def save_plan(path: Path, session: Session, the_plan: Plan, basis: Basis) -> Non
         footprint=basis.footprint.to_json(),
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         fabric_version=__version__,
-        desired={a: {"kind": r.KIND, "attributes": r.canonical} for a, r in session.fabric.resources.items()},
+        desired={
+            a: {"kind": r.KIND, "attributes": r.canonical}
+            for a, r in managed(session.fabric, session.provider)[0].items()
+        },
         state_backend=session.fabric.config.state.model_dump(by_alias=True),
     )
     path.write_text(json.dumps(dump_plan(the_plan, context), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

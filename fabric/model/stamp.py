@@ -147,6 +147,15 @@ class DrLibrary(Strict):
     )
     scripts_folder: str = Field(default="\\RPScripts\\fabric", description="Where fabric places library_scripts.")
 
+    @field_validator("scripts_folder")
+    @classmethod
+    def _inside_the_share(cls, value: str) -> str:
+        # a folder of the library share: `..` or a drive would leave it (and a rendering's --out folder)
+        parts = [p for p in value.replace("/", "\\").split("\\") if p]
+        if not parts or any(p in (".", "..") or ":" in p for p in parts):
+            raise ValueError("a folder inside the library share, like \\RPScripts\\fabric (no '..', '.' or drive)")
+        return value
+
 
 class DrConfig(Strict):
     """How the stamp's disaster-recovery design is carried out (`dr:` in fabric.yaml)."""

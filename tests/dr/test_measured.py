@@ -72,9 +72,10 @@ def test_measured_times_replace_the_estimates_of_the_steps_that_ran(cli: Cli, st
             "d1",
             "completed",
             [
-                _step("database", "start 1 VM", 420),  # slower than the 3-minute estimate
+                _step("database", "start 1 VM", 420, vms=["SQLWAP01"]),  # slower than the 3-minute estimate
                 _step("wap-portals", "smoke-test", 30),
-                _step("vmm-spf", "start 3 VMs in parallel", 999),  # the group had three VMs then
+                _step("vmm-spf", "start 2 VMs in parallel", 999, vms=["SPF01", "WAPADM01"]),  # other VMs then
+                _step("wap-api", "start 1 VM", 5, vms=["WAPTEN01"]),
             ],
         ),
     )
@@ -103,21 +104,32 @@ def test_measured_times_replace_the_estimates_of_the_steps_that_ran(cli: Cli, st
 
 
 def test_only_completed_runs_in_the_same_direction_count(cli: Cli, stamp: Path) -> None:
-    resumed = _step("database", "start 1 VM", 600, comment="done by the run this one resumes")
+    db = {"vms": ["SQLWAP01"]}
     _log(
         stamp,
-        _drill("old", "completed", [_step("database", "start 1 VM", 240)]),
-        _drill("failed", "failed", [_step("database", "start 1 VM", 900)]),
-        _drill("back", "completed", [_step("database", "start 1 VM", 60)], "recovery_to_primary"),
-        _drill("resumed", "completed", [resumed]),
+        _drill("old", "completed", [_step("database", "start 1 VM", 240, **db)]),
+        _drill("failed", "failed", [_step("database", "start 1 VM", 900, **db)]),
+        _drill("back", "completed", [_step("database", "start 1 VM", 60, **db)], "recovery_to_primary"),
+        _drill("resumed", "completed", [_step("database", "start 1 VM", 1, resumed=True, **db)]),
+        _drill("skipped", "completed", [_step("shutdown", "x", 1, comment="done by the run this one resumes")]),
     )
     _, doc = _simulated(cli, stamp, "--type", "test", "--measured")
-    # the newest completed forward run is "resumed", which did not do the step itself: no measurement
-    assert doc["measured_from"] is None
-    assert _event(doc, "database", "start 1 VM")["expected"] == 180
-    _log(stamp, _drill("new", "completed", [_step("database", "start 1 VM", 240)]))
+    # the newer completed forward runs resumed stopped ones: the older complete run measures
+    assert doc["measured_from"] == "drill of 2026-11-30T10:00:00+00:00"
+    assert _event(doc, "database", "start 1 VM")["expected"] == 240
     _, doc = _simulated(cli, stamp, "--type", "planned", "--measured")  # a drill measures a planned failover too
     assert _event(doc, "database", "start 1 VM")["expected"] == 240
+    _, doc = _simulated(cli, stamp, "--type", "planned", "--direction", "recovery_to_primary", "--measured")
+    assert _event(doc, "database", "start 1 VM")["expected"] == 60
+
+
+def test_odd_log_entries_measure_nothing_and_crash_nothing(cli: Cli, stamp: Path) -> None:
+    naive = {**_step("database", "start 1 VM", 60, vms=["SQLWAP01"]), "started": "2026-11-30T10:00:00"}
+    nameless = {k: v for k, v in _step("wap-portals", "smoke-test", 30).items() if k != "what"}
+    _log(stamp, _drill("odd", "completed", [naive, nameless, "not a step", _step("wap-portals", "smoke-test", 30)]))  # type: ignore[list-item]
+    code, doc = _simulated(cli, stamp, "--type", "test", "--measured")
+    assert code == 0 and _event(doc, "database", "start 1 VM")["expected"] == 180
+    assert _event(doc, "wap-portals", "smoke-test")["expected"] == 30
 
 
 def test_no_run_to_measure_from_says_so(cli: Cli, stamp: Path) -> None:

@@ -98,6 +98,7 @@ def test_one_script_per_host_plan_and_type(reference: dict[str, str]) -> None:
             "planned.ps1",
             "unplanned.ps1",
             "failback.ps1",
+            "reprotect.ps1",  # after an unplanned failover's commit
         }
     # only the plan that uses the built-in preparation has its script, at the path rp-json names
     assert [p for p in reference if p.startswith("library/")] == [
@@ -223,4 +224,68 @@ def test_out_is_required_and_only_for_hyperv_ps(cli: Cli, applied: Path, tmp_pat
     blocked = tmp_path / "file"
     blocked.write_text("")
     clash = cli("dr", "render", applied, "--format", "hyperv-ps", "--out", blocked)
-    assert clash.code == 1 and "cannot write the scripts" in clash.err and "Traceback" not in clash.err
+    assert clash.code == 1 and "not a folder" in clash.err and "Traceback" not in clash.err
+    assert cli("dr", "render", applied, "--format", "hyperv-ps", "--out", "").code == 1
+    inside = tmp_path / "inside"
+    (inside / "plans").mkdir(parents=True)
+    (inside / "plans" / "management-stamp").write_text("in the way")
+    blocked_inside = cli("dr", "render", applied, "--format", "hyperv-ps", "--out", inside)
+    assert blocked_inside.code == 1 and "management-stamp is in the way" in blocked_inside.err
+    assert not (inside / "enable").exists()  # checked before anything is written
+
+
+def test_a_new_render_removes_what_an_earlier_one_wrote_and_nothing_else(
+    cli: Cli, applied: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    assert cli("dr", "render", applied, "--format", "hyperv-ps", "--out", out).code == 0
+    (out / "notes.txt").write_text("mine")
+    (out / "plans" / "mine.ps1").write_text("mine")
+    result = cli("dr", "render", applied, "--format", "hyperv-ps", "--out", out, "--plan", "apps-oslo")
+    assert result.code == 0
+    assert not (out / "plans" / "management-stamp").exists() or not list((out / "plans" / "management-stamp").iterdir())
+    assert "removed plans/management-stamp/test.ps1 (an earlier render's, not written now)" in result.out
+    assert (out / "notes.txt").read_text() == "mine" and (out / "plans" / "mine.ps1").read_text() == "mine"
+    # --plan: only that plan's VMs get enable and replica scripts
+    enable = "\n".join(p.read_text() for p in (out / "enable").glob("*.ps1"))
+    assert "OSLO-APP01" in enable and "SQLWAP01" not in enable
+
+
+def test_failure_abort_and_cleanup_follow_each_failover_type(reference: dict[str, str]) -> None:
+    test = reference["plans/management-stamp/test.ps1"]
+    assert "try {\n# --- shutdown/prepare-replica-network" in test and "} finally {" in test
+    assert test.index("} finally {") < test.index("Stop-VMFailover -VMName 'SQLWAP01'")  # cleanup after a failure too
+    for script in (test, reference["plans/management-stamp/unplanned.ps1"]):
+        assert "throw [System.OperationCanceledException]::new('aborted at ' + $Name)" in script
+        assert (
+            "if (-not $ContinueOnFailure -or $_.Exception -is [System.OperationCanceledException]) { throw }" in script
+        )
+    unplanned = reference["plans/management-stamp/unplanned.ps1"]
+    # one VM's failure does not keep the others from failing over (each VM is a step of its own)
+    assert unplanned.count("Invoke-FabricStep 'failover: prepare the disks of 5 VMs in parallel / ") == 5
+    assert "-VlanId 0" not in test and test.count("Disconnect-VMNetworkAdapter") == 5  # an HNV test network
+    back = reference["plans/apps-oslo/failback.ps1"]
+    assert "the guest is given its primary address again" in back and "Revoke-SCIPAddress" in back
+    assert (
+        "Set-VMReplication -Reverse -VMName 'OSLO-APP01' -ComputerName 'STO-DR01'"
+        in reference["plans/apps-oslo/reprotect.ps1"]
+    )
+
+
+def test_names_hyper_v_would_read_as_wildcards_and_hosts_that_share_a_file_name() -> None:
+    from fabric.dr.hyperv import _file_names, _vm_name
+
+    assert _vm_name("APP[1]*") == "([WildcardPattern]::Escape('APP[1]*'))"
+    assert _vm_name("SQLWAP01") == "'SQLWAP01'"
+    names = _file_names(["OSL HV02", "OSL-HV02", "osl-hv02", "STO-HV01"])
+    assert names["STO-HV01"] == "STO-HV01" and len({n.casefold() for n in names.values()}) == 4
+
+
+def test_a_scripts_folder_outside_the_share_is_refused(cli: Cli, applied: Path, tmp_path: Path) -> None:
+    stamp = tmp_path / "reference"
+    shutil.copytree(applied, stamp)
+    config = stamp / "fabric.yaml"
+    config.write_text(config.read_text().replace("dr:\n", "dr:\n  library: {scripts_folder: '\\\\..\\\\..\\\\x'}\n", 1))
+    result = cli("dr", "render", stamp, "--format", "hyperv-ps", "--out", tmp_path / "out")
+    assert result.code == 1 and "fabric.yaml:" in result.err and "no '..'" in result.err
+    assert not (tmp_path / "out").exists() and not (tmp_path / "x").exists()

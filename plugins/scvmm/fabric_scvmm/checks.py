@@ -52,15 +52,7 @@ def problems(fabric: Fabric, version: str) -> Iterator[Problem]:
     held = None
     for address, resource in fabric.resources.items():
         if resource.DOMAIN != "vmm":
-            yield (
-                address,
-                (),
-                (
-                    f"{resource.KIND} is carried out by a disaster-recovery backend (asr or hyperv_replica), whose "
-                    "scripts are not built yet: only the lab provider applies the DR kinds today"
-                ),
-            )
-            continue
+            continue  # carried out by the DR backend's rendered scripts, never planned here (engine.managed)
         yield from _version_problems(address, resource, has, version)
         if isinstance(resource, NetworkSite) and not resource.subnets:
             yield (

@@ -37,7 +37,7 @@ function Get-FabricAdapter($Copy, [string]$ComputerName, [int]$Slot) {
     $vmm = @(Get-SCVirtualNetworkAdapter -VM $Copy | Where-Object { $_.SlotID -eq $Slot })
     if ($vmm.Count -ne 1) { throw ($Copy.Name + ': no adapter in slot ' + $Slot) }
     $mac = $vmm[0].MACAddress -replace '[^0-9A-Fa-f]', ''
-    $nic = @(Get-VMNetworkAdapter -VMName $Copy.Name -ComputerName $ComputerName | Where-Object { $_.MacAddress -eq $mac })
+    $nic = @(Get-VMNetworkAdapter -VMName ([WildcardPattern]::Escape($Copy.Name)) -ComputerName $ComputerName | Where-Object { $_.MacAddress -eq $mac })
     if ($nic.Count -ne 1) { throw ($Copy.Name + ' on ' + $ComputerName + ': no adapter with MAC ' + $mac) }
     return $nic[0]
 }
@@ -45,13 +45,15 @@ function Get-FabricAdapter($Copy, [string]$ComputerName, [int]$Slot) {
 function Write-FabricStep([string]$Text) { Write-Output ((Get-Date -Format 'o') + ' ' + $Text) }
 
 function Invoke-FabricStep([string]$Name, [scriptblock]$Body) {
+    # a step, or one VM's part of it: a failure stops a test or planned run; an unplanned one
+    # records it and goes on (with the next VM); an operator's abort always stops
     Write-FabricStep ('start ' + $Name)
     try {
         & $Body
         Write-FabricStep ('done ' + $Name)
     } catch {
         Write-FabricStep ('failed ' + $Name + ': ' + $_)
-        if (-not $ContinueOnFailure) { throw }
+        if (-not $ContinueOnFailure -or $_.Exception -is [System.OperationCanceledException]) { throw }
         $script:Failures += 1
     }
 }
@@ -61,7 +63,7 @@ function Wait-FabricOperator([string]$Name, [string]$Instructions) {
     while ($true) {
         $answer = Read-Host 'Type done when it is done, or abort'
         if ($answer -eq 'done') { return }
-        if ($answer -eq 'abort') { throw ('aborted at ' + $Name) }
+        if ($answer -eq 'abort') { throw [System.OperationCanceledException]::new('aborted at ' + $Name) }
     }
 }
 
@@ -73,33 +75,41 @@ function ConvertTo-FabricMask([int]$Prefix) {
 
 function Wait-FabricHeartbeat([string]$Name, [string]$ComputerName, [int]$Seconds) {
     $deadline = (Get-Date).AddSeconds($Seconds)
-    while ((Get-VM -Name $Name -ComputerName $ComputerName).Heartbeat -notlike 'Ok*') {
+    while ((Get-VM -Name ([WildcardPattern]::Escape($Name)) -ComputerName $ComputerName).Heartbeat -notlike 'Ok*') {
         if ((Get-Date) -gt $deadline) { throw ($Name + ' has no heartbeat after ' + $Seconds + ' s') }
         Start-Sleep -Seconds 5
     }
 }
 
+try {
 # --- shutdown: shut down the primaries
 # skipped: test failover: the primaries keep running
 
 # --- failover: prepare the disks of 1 VM
 Invoke-FabricStep 'failover: prepare the disks of 1 VM' {
-    Start-VMFailover -AsTest -VMName 'COPENHAGEN-APP01' -ComputerName 'OSL-DR01'
+    Invoke-FabricStep 'failover: prepare the disks of 1 VM / COPENHAGEN-APP01' {
+        Start-VMFailover -AsTest -VMName 'COPENHAGEN-APP01' -ComputerName 'OSL-DR01'
+    }
 }
 
 # --- apps: start 1 VM
 Invoke-FabricStep 'apps: start 1 VM' {
-    # COPENHAGEN-APP01 adapter 0: not connected (test network: none)
-    $nic = @(Get-VMNetworkAdapter -VMName 'COPENHAGEN-APP01 - Test' -ComputerName 'OSL-DR01')[0]
-    Disconnect-VMNetworkAdapter -VMNetworkAdapter $nic
-    Start-VM -Name 'COPENHAGEN-APP01 - Test' -ComputerName 'OSL-DR01'
-    Wait-FabricHeartbeat 'COPENHAGEN-APP01 - Test' 'OSL-DR01' 240
+    Invoke-FabricStep 'start COPENHAGEN-APP01' {
+        # COPENHAGEN-APP01 adapter 0: not connected (test network: none)
+        # no test network: disconnected
+        $nic = @(Get-VMNetworkAdapter -VMName 'COPENHAGEN-APP01 - Test' -ComputerName 'OSL-DR01')[0]
+        Disconnect-VMNetworkAdapter -VMNetworkAdapter $nic
+        Start-VM -Name 'COPENHAGEN-APP01 - Test' -ComputerName 'OSL-DR01'
+    }
+    Invoke-FabricStep 'heartbeat of COPENHAGEN-APP01' { Wait-FabricHeartbeat 'COPENHAGEN-APP01 - Test' 'OSL-DR01' 240 }
 }
 
-# --- cleanup (unless -Keep): the test copies deleted, replication untouched
-if (-not $Keep) {
-    Wait-FabricOperator 'cleanup' 'Check the test VMs; they are deleted next'
-    Stop-VMFailover -VMName 'COPENHAGEN-APP01' -ComputerName 'OSL-DR01'
+} finally {
+    # --- cleanup (unless -Keep), also after a failed step: the test copies deleted, replication untouched
+    if (-not $Keep) {
+        Wait-FabricOperator 'cleanup' 'Check the test VMs; they are deleted next'
+        try { Stop-VMFailover -VMName 'COPENHAGEN-APP01' -ComputerName 'OSL-DR01' } catch { Write-FabricStep ('cleanup ' + 'COPENHAGEN-APP01' + ': ' + $_) }
+    }
 }
 if ($Failures -gt 0) { throw ('' + $Failures + ' steps failed: see above') }
 Write-FabricStep 'the plan ran to its end'

@@ -37,7 +37,7 @@ function Get-FabricAdapter($Copy, [string]$ComputerName, [int]$Slot) {
     $vmm = @(Get-SCVirtualNetworkAdapter -VM $Copy | Where-Object { $_.SlotID -eq $Slot })
     if ($vmm.Count -ne 1) { throw ($Copy.Name + ': no adapter in slot ' + $Slot) }
     $mac = $vmm[0].MACAddress -replace '[^0-9A-Fa-f]', ''
-    $nic = @(Get-VMNetworkAdapter -VMName $Copy.Name -ComputerName $ComputerName | Where-Object { $_.MacAddress -eq $mac })
+    $nic = @(Get-VMNetworkAdapter -VMName ([WildcardPattern]::Escape($Copy.Name)) -ComputerName $ComputerName | Where-Object { $_.MacAddress -eq $mac })
     if ($nic.Count -ne 1) { throw ($Copy.Name + ' on ' + $ComputerName + ': no adapter with MAC ' + $mac) }
     return $nic[0]
 }
@@ -45,13 +45,15 @@ function Get-FabricAdapter($Copy, [string]$ComputerName, [int]$Slot) {
 function Write-FabricStep([string]$Text) { Write-Output ((Get-Date -Format 'o') + ' ' + $Text) }
 
 function Invoke-FabricStep([string]$Name, [scriptblock]$Body) {
+    # a step, or one VM's part of it: a failure stops a test or planned run; an unplanned one
+    # records it and goes on (with the next VM); an operator's abort always stops
     Write-FabricStep ('start ' + $Name)
     try {
         & $Body
         Write-FabricStep ('done ' + $Name)
     } catch {
         Write-FabricStep ('failed ' + $Name + ': ' + $_)
-        if (-not $ContinueOnFailure) { throw }
+        if (-not $ContinueOnFailure -or $_.Exception -is [System.OperationCanceledException]) { throw }
         $script:Failures += 1
     }
 }
@@ -61,7 +63,7 @@ function Wait-FabricOperator([string]$Name, [string]$Instructions) {
     while ($true) {
         $answer = Read-Host 'Type done when it is done, or abort'
         if ($answer -eq 'done') { return }
-        if ($answer -eq 'abort') { throw ('aborted at ' + $Name) }
+        if ($answer -eq 'abort') { throw [System.OperationCanceledException]::new('aborted at ' + $Name) }
     }
 }
 
@@ -73,7 +75,7 @@ function ConvertTo-FabricMask([int]$Prefix) {
 
 function Wait-FabricHeartbeat([string]$Name, [string]$ComputerName, [int]$Seconds) {
     $deadline = (Get-Date).AddSeconds($Seconds)
-    while ((Get-VM -Name $Name -ComputerName $ComputerName).Heartbeat -notlike 'Ok*') {
+    while ((Get-VM -Name ([WildcardPattern]::Escape($Name)) -ComputerName $ComputerName).Heartbeat -notlike 'Ok*') {
         if ((Get-Date) -gt $deadline) { throw ($Name + ' has no heartbeat after ' + $Seconds + ' s') }
         Start-Sleep -Seconds 5
     }
@@ -81,38 +83,46 @@ function Wait-FabricHeartbeat([string]$Name, [string]$ComputerName, [int]$Second
 
 # --- shutdown: shut down 1 primary
 Invoke-FabricStep 'shutdown: shut down 1 primary' {
-    Stop-VM -Name 'OSLO-APP01' -ComputerName 'OSL-HV01'
+    Invoke-FabricStep 'shutdown: shut down 1 primary / OSLO-APP01' {
+        Stop-VM -Name 'OSLO-APP01' -ComputerName 'OSL-HV01' -Force
+    }
 }
 
 # --- failover: copy the last changes (planned: no data lost)
 Invoke-FabricStep 'failover: copy the last changes (planned: no data lost)' {
-    Start-VMFailover -Prepare -VMName 'OSLO-APP01' -ComputerName 'OSL-HV01'
+    Invoke-FabricStep 'failover: copy the last changes (planned: no data lost) / OSLO-APP01' {
+        Start-VMFailover -Prepare -VMName 'OSLO-APP01' -ComputerName 'OSL-HV01'
+    }
 }
 
 # --- failover: prepare the disks of 1 VM
 Invoke-FabricStep 'failover: prepare the disks of 1 VM' {
-    Start-VMFailover -VMName 'OSLO-APP01' -ComputerName 'STO-DR01'
-    Set-VMReplication -Reverse -VMName 'OSLO-APP01' -ComputerName 'STO-DR01'
+    Invoke-FabricStep 'failover: prepare the disks of 1 VM / OSLO-APP01' {
+        Start-VMFailover -VMName 'OSLO-APP01' -ComputerName 'STO-DR01'
+        Set-VMReplication -Reverse -VMName 'OSLO-APP01' -ComputerName 'STO-DR01'
+    }
 }
 
 # --- apps: start 1 VM
 Invoke-FabricStep 'apps: start 1 VM' {
-    $copy = Get-FabricCopy 'OSLO-APP01' $true
-    # OSLO-APP01 adapter 0: new from ip_pool.tenants-stockholm -> 10.200.1.10
-    $vnic = Get-SCVirtualNetworkAdapter -VM $copy | Where-Object { $_.SlotID -eq 0 }
-    $network = Get-SCVMNetwork -Name 'Tenants Stockholm'
-    $typed = @{ IPv4AddressType = 'Static' }
-    Set-SCVirtualNetworkAdapter -VirtualNetworkAdapter $vnic -VMNetwork $network @typed | Out-Null
-    $granted = @(Get-SCIPAddress -GrantToObjectID $vnic.ID)
-    if ($granted.Count -eq 0) { throw ('OSLO-APP01' + ': VMM granted no address on ' + $network.Name) }
-    if ($granted[0].Address -ne '10.200.1.10') { Write-FabricStep ('OSLO-APP01' + ': granted ' + $granted[0].Address + ', the simulation predicted ' + '10.200.1.10') }
-    $pool = $granted[0].AllocatingAddressPool
-    $nic = Get-FabricAdapter $copy 'STO-DR01' 0
-    $mask = ConvertTo-FabricMask ([int]($pool.Subnet -split '/')[1])
-    $setting = @{ IPv4Address = $granted[0].Address; IPv4SubnetMask = $mask; IPv4DefaultGateway = $pool.DefaultGateways[0].IPAddress }
-    Set-VMNetworkAdapterFailoverConfiguration -VMNetworkAdapter $nic @setting
-    Start-VM -Name 'OSLO-APP01' -ComputerName 'STO-DR01'
-    Wait-FabricHeartbeat 'OSLO-APP01' 'STO-DR01' 240
+    Invoke-FabricStep 'start OSLO-APP01' {
+        $copy = Get-FabricCopy 'OSLO-APP01' $true
+        # OSLO-APP01 adapter 0: new from ip_pool.tenants-stockholm -> 10.200.1.10
+        $vnic = Get-SCVirtualNetworkAdapter -VM $copy | Where-Object { $_.SlotID -eq 0 }
+        $network = Get-SCVMNetwork -Name 'Tenants Stockholm'
+        $typed = @{ IPv4AddressType = 'Static' }
+        Set-SCVirtualNetworkAdapter -VirtualNetworkAdapter $vnic -VMNetwork $network @typed | Out-Null
+        $granted = @(Get-SCIPAddress -GrantToObjectID $vnic.ID)
+        if ($granted.Count -eq 0) { throw ('OSLO-APP01' + ': VMM granted no address on ' + $network.Name) }
+        if ($granted[0].Address -ne '10.200.1.10') { Write-FabricStep ('OSLO-APP01' + ': granted ' + $granted[0].Address + ', the simulation predicted ' + '10.200.1.10') }
+        $pool = $granted[0].AllocatingAddressPool
+        $nic = Get-FabricAdapter $copy 'STO-DR01' 0
+        $mask = ConvertTo-FabricMask ([int]($pool.Subnet -split '/')[1])
+        $setting = @{ IPv4Address = $granted[0].Address; IPv4SubnetMask = $mask; IPv4DefaultGateway = $pool.DefaultGateways[0].IPAddress }
+        Set-VMNetworkAdapterFailoverConfiguration -VMNetworkAdapter $nic @setting
+        Start-VM -Name 'OSLO-APP01' -ComputerName 'STO-DR01'
+    }
+    Invoke-FabricStep 'heartbeat of OSLO-APP01' { Wait-FabricHeartbeat 'OSLO-APP01' 'STO-DR01' 240 }
 }
 
 if ($Failures -gt 0) { throw ('' + $Failures + ' steps failed: see above') }

@@ -43,7 +43,7 @@ function Get-FabricAdapter($Copy, [string]$ComputerName, [int]$Slot) {
     $vmm = @(Get-SCVirtualNetworkAdapter -VM $Copy | Where-Object { $_.SlotID -eq $Slot })
     if ($vmm.Count -ne 1) { throw ($Copy.Name + ': no adapter in slot ' + $Slot) }
     $mac = $vmm[0].MACAddress -replace '[^0-9A-Fa-f]', ''
-    $nic = @(Get-VMNetworkAdapter -VMName $Copy.Name -ComputerName $ComputerName | Where-Object { $_.MacAddress -eq $mac })
+    $nic = @(Get-VMNetworkAdapter -VMName ([WildcardPattern]::Escape($Copy.Name)) -ComputerName $ComputerName | Where-Object { $_.MacAddress -eq $mac })
     if ($nic.Count -ne 1) { throw ($Copy.Name + ' on ' + $ComputerName + ': no adapter with MAC ' + $mac) }
     return $nic[0]
 }
@@ -51,13 +51,15 @@ function Get-FabricAdapter($Copy, [string]$ComputerName, [int]$Slot) {
 function Write-FabricStep([string]$Text) { Write-Output ((Get-Date -Format 'o') + ' ' + $Text) }
 
 function Invoke-FabricStep([string]$Name, [scriptblock]$Body) {
+    # a step, or one VM's part of it: a failure stops a test or planned run; an unplanned one
+    # records it and goes on (with the next VM); an operator's abort always stops
     Write-FabricStep ('start ' + $Name)
     try {
         & $Body
         Write-FabricStep ('done ' + $Name)
     } catch {
         Write-FabricStep ('failed ' + $Name + ': ' + $_)
-        if (-not $ContinueOnFailure) { throw }
+        if (-not $ContinueOnFailure -or $_.Exception -is [System.OperationCanceledException]) { throw }
         $script:Failures += 1
     }
 }
@@ -67,7 +69,7 @@ function Wait-FabricOperator([string]$Name, [string]$Instructions) {
     while ($true) {
         $answer = Read-Host 'Type done when it is done, or abort'
         if ($answer -eq 'done') { return }
-        if ($answer -eq 'abort') { throw ('aborted at ' + $Name) }
+        if ($answer -eq 'abort') { throw [System.OperationCanceledException]::new('aborted at ' + $Name) }
     }
 }
 
@@ -79,12 +81,13 @@ function ConvertTo-FabricMask([int]$Prefix) {
 
 function Wait-FabricHeartbeat([string]$Name, [string]$ComputerName, [int]$Seconds) {
     $deadline = (Get-Date).AddSeconds($Seconds)
-    while ((Get-VM -Name $Name -ComputerName $ComputerName).Heartbeat -notlike 'Ok*') {
+    while ((Get-VM -Name ([WildcardPattern]::Escape($Name)) -ComputerName $ComputerName).Heartbeat -notlike 'Ok*') {
         if ((Get-Date) -gt $deadline) { throw ($Name + ' has no heartbeat after ' + $Seconds + ' s') }
         Start-Sleep -Seconds 5
     }
 }
 
+try {
 # --- shutdown/prepare-replica-network
 Invoke-FabricStep 'shutdown/prepare-replica-network' { & (Join-Path $LibraryRoot 'RPScripts\fabric\Prepare-ReplicaNetwork-management-stamp.ps1') }
 
@@ -93,11 +96,21 @@ Invoke-FabricStep 'shutdown/prepare-replica-network' { & (Join-Path $LibraryRoot
 
 # --- failover: prepare the disks of 5 VMs in parallel
 Invoke-FabricStep 'failover: prepare the disks of 5 VMs in parallel' {
-    Start-VMFailover -AsTest -VMName 'SQLWAP01' -ComputerName 'STO-DR02'
-    Start-VMFailover -AsTest -VMName 'SPF01' -ComputerName 'STO-DR01'
-    Start-VMFailover -AsTest -VMName 'SMA01' -ComputerName 'STO-DR02'
-    Start-VMFailover -AsTest -VMName 'WAPADM01' -ComputerName 'STO-DR01'
-    Start-VMFailover -AsTest -VMName 'WAPTEN01' -ComputerName 'STO-DR02'
+    Invoke-FabricStep 'failover: prepare the disks of 5 VMs in parallel / SQLWAP01' {
+        Start-VMFailover -AsTest -VMName 'SQLWAP01' -ComputerName 'STO-DR02'
+    }
+    Invoke-FabricStep 'failover: prepare the disks of 5 VMs in parallel / SPF01' {
+        Start-VMFailover -AsTest -VMName 'SPF01' -ComputerName 'STO-DR01'
+    }
+    Invoke-FabricStep 'failover: prepare the disks of 5 VMs in parallel / SMA01' {
+        Start-VMFailover -AsTest -VMName 'SMA01' -ComputerName 'STO-DR02'
+    }
+    Invoke-FabricStep 'failover: prepare the disks of 5 VMs in parallel / WAPADM01' {
+        Start-VMFailover -AsTest -VMName 'WAPADM01' -ComputerName 'STO-DR01'
+    }
+    Invoke-FabricStep 'failover: prepare the disks of 5 VMs in parallel / WAPTEN01' {
+        Start-VMFailover -AsTest -VMName 'WAPTEN01' -ComputerName 'STO-DR02'
+    }
 }
 
 # --- database/sql-ag-primary-at-dr
@@ -105,56 +118,73 @@ Invoke-FabricStep 'failover: prepare the disks of 5 VMs in parallel' {
 
 # --- database: start 1 VM
 Invoke-FabricStep 'database: start 1 VM' {
-    # SQLWAP01 adapter 0: kept (the test network carries its subnet) -> 10.100.50.21
-    $nic = @(Get-VMNetworkAdapter -VMName 'SQLWAP01 - Test' -ComputerName 'STO-DR02')[0]
-    Set-VMNetworkAdapterVlan -VMNetworkAdapter $nic -Access -VlanId 0
-    Start-VM -Name 'SQLWAP01 - Test' -ComputerName 'STO-DR02'
-    Wait-FabricHeartbeat 'SQLWAP01 - Test' 'STO-DR02' 360
+    Invoke-FabricStep 'start SQLWAP01' {
+        # SQLWAP01 adapter 0: kept (the test network carries its subnet) -> 10.100.50.21
+        # the test network has no VLAN (HNV): Hyper-V alone cannot join it, disconnected
+        $nic = @(Get-VMNetworkAdapter -VMName 'SQLWAP01 - Test' -ComputerName 'STO-DR02')[0]
+        Disconnect-VMNetworkAdapter -VMNetworkAdapter $nic
+        Start-VM -Name 'SQLWAP01 - Test' -ComputerName 'STO-DR02'
+    }
+    Invoke-FabricStep 'heartbeat of SQLWAP01' { Wait-FabricHeartbeat 'SQLWAP01 - Test' 'STO-DR02' 360 }
 }
 
 # --- vmm-spf: start 2 VMs in parallel
 Invoke-FabricStep 'vmm-spf: start 2 VMs in parallel' {
-    # SPF01 adapter 0: kept (the test network carries its subnet) -> 10.100.50.22
-    $nic = @(Get-VMNetworkAdapter -VMName 'SPF01 - Test' -ComputerName 'STO-DR01')[0]
-    Set-VMNetworkAdapterVlan -VMNetworkAdapter $nic -Access -VlanId 0
-    Start-VM -Name 'SPF01 - Test' -ComputerName 'STO-DR01'
-    # SMA01 adapter 0: kept (the test network carries its subnet) -> 10.100.50.23
-    $nic = @(Get-VMNetworkAdapter -VMName 'SMA01 - Test' -ComputerName 'STO-DR02')[0]
-    Set-VMNetworkAdapterVlan -VMNetworkAdapter $nic -Access -VlanId 0
-    Start-VM -Name 'SMA01 - Test' -ComputerName 'STO-DR02'
-    Wait-FabricHeartbeat 'SPF01 - Test' 'STO-DR01' 360
-    Wait-FabricHeartbeat 'SMA01 - Test' 'STO-DR02' 360
+    Invoke-FabricStep 'start SPF01' {
+        # SPF01 adapter 0: kept (the test network carries its subnet) -> 10.100.50.22
+        # the test network has no VLAN (HNV): Hyper-V alone cannot join it, disconnected
+        $nic = @(Get-VMNetworkAdapter -VMName 'SPF01 - Test' -ComputerName 'STO-DR01')[0]
+        Disconnect-VMNetworkAdapter -VMNetworkAdapter $nic
+        Start-VM -Name 'SPF01 - Test' -ComputerName 'STO-DR01'
+    }
+    Invoke-FabricStep 'start SMA01' {
+        # SMA01 adapter 0: kept (the test network carries its subnet) -> 10.100.50.23
+        # the test network has no VLAN (HNV): Hyper-V alone cannot join it, disconnected
+        $nic = @(Get-VMNetworkAdapter -VMName 'SMA01 - Test' -ComputerName 'STO-DR02')[0]
+        Disconnect-VMNetworkAdapter -VMNetworkAdapter $nic
+        Start-VM -Name 'SMA01 - Test' -ComputerName 'STO-DR02'
+    }
+    Invoke-FabricStep 'heartbeat of SPF01' { Wait-FabricHeartbeat 'SPF01 - Test' 'STO-DR01' 360 }
+    Invoke-FabricStep 'heartbeat of SMA01' { Wait-FabricHeartbeat 'SMA01 - Test' 'STO-DR02' 360 }
 }
 
 # --- wap-api: start 1 VM
 Invoke-FabricStep 'wap-api: start 1 VM' {
-    # WAPADM01 adapter 0: kept (the test network carries its subnet) -> 10.100.50.24
-    $nic = @(Get-VMNetworkAdapter -VMName 'WAPADM01 - Test' -ComputerName 'STO-DR01')[0]
-    Set-VMNetworkAdapterVlan -VMNetworkAdapter $nic -Access -VlanId 0
-    Start-VM -Name 'WAPADM01 - Test' -ComputerName 'STO-DR01'
-    Wait-FabricHeartbeat 'WAPADM01 - Test' 'STO-DR01' 360
+    Invoke-FabricStep 'start WAPADM01' {
+        # WAPADM01 adapter 0: kept (the test network carries its subnet) -> 10.100.50.24
+        # the test network has no VLAN (HNV): Hyper-V alone cannot join it, disconnected
+        $nic = @(Get-VMNetworkAdapter -VMName 'WAPADM01 - Test' -ComputerName 'STO-DR01')[0]
+        Disconnect-VMNetworkAdapter -VMNetworkAdapter $nic
+        Start-VM -Name 'WAPADM01 - Test' -ComputerName 'STO-DR01'
+    }
+    Invoke-FabricStep 'heartbeat of WAPADM01' { Wait-FabricHeartbeat 'WAPADM01 - Test' 'STO-DR01' 360 }
 }
 
 # --- wap-portals: start 1 VM
 Invoke-FabricStep 'wap-portals: start 1 VM' {
-    # WAPTEN01 adapter 0: kept (the test network carries its subnet) -> 10.100.50.25
-    $nic = @(Get-VMNetworkAdapter -VMName 'WAPTEN01 - Test' -ComputerName 'STO-DR02')[0]
-    Set-VMNetworkAdapterVlan -VMNetworkAdapter $nic -Access -VlanId 0
-    Start-VM -Name 'WAPTEN01 - Test' -ComputerName 'STO-DR02'
-    Wait-FabricHeartbeat 'WAPTEN01 - Test' 'STO-DR02' 360
+    Invoke-FabricStep 'start WAPTEN01' {
+        # WAPTEN01 adapter 0: kept (the test network carries its subnet) -> 10.100.50.25
+        # the test network has no VLAN (HNV): Hyper-V alone cannot join it, disconnected
+        $nic = @(Get-VMNetworkAdapter -VMName 'WAPTEN01 - Test' -ComputerName 'STO-DR02')[0]
+        Disconnect-VMNetworkAdapter -VMNetworkAdapter $nic
+        Start-VM -Name 'WAPTEN01 - Test' -ComputerName 'STO-DR02'
+    }
+    Invoke-FabricStep 'heartbeat of WAPTEN01' { Wait-FabricHeartbeat 'WAPTEN01 - Test' 'STO-DR02' 360 }
 }
 
 # --- wap-portals/smoke-test
 Invoke-FabricStep 'wap-portals/smoke-test' { & (Join-Path $LibraryRoot 'RPScripts\fabric\Test-WapPortal.ps1') }
 
-# --- cleanup (unless -Keep): the test copies deleted, replication untouched
-if (-not $Keep) {
-    Wait-FabricOperator 'cleanup' 'Check the test VMs; they are deleted next'
-    Stop-VMFailover -VMName 'SQLWAP01' -ComputerName 'STO-DR02'
-    Stop-VMFailover -VMName 'SPF01' -ComputerName 'STO-DR01'
-    Stop-VMFailover -VMName 'SMA01' -ComputerName 'STO-DR02'
-    Stop-VMFailover -VMName 'WAPADM01' -ComputerName 'STO-DR01'
-    Stop-VMFailover -VMName 'WAPTEN01' -ComputerName 'STO-DR02'
+} finally {
+    # --- cleanup (unless -Keep), also after a failed step: the test copies deleted, replication untouched
+    if (-not $Keep) {
+        Wait-FabricOperator 'cleanup' 'Check the test VMs; they are deleted next'
+        try { Stop-VMFailover -VMName 'SQLWAP01' -ComputerName 'STO-DR02' } catch { Write-FabricStep ('cleanup ' + 'SQLWAP01' + ': ' + $_) }
+        try { Stop-VMFailover -VMName 'SPF01' -ComputerName 'STO-DR01' } catch { Write-FabricStep ('cleanup ' + 'SPF01' + ': ' + $_) }
+        try { Stop-VMFailover -VMName 'SMA01' -ComputerName 'STO-DR02' } catch { Write-FabricStep ('cleanup ' + 'SMA01' + ': ' + $_) }
+        try { Stop-VMFailover -VMName 'WAPADM01' -ComputerName 'STO-DR01' } catch { Write-FabricStep ('cleanup ' + 'WAPADM01' + ': ' + $_) }
+        try { Stop-VMFailover -VMName 'WAPTEN01' -ComputerName 'STO-DR02' } catch { Write-FabricStep ('cleanup ' + 'WAPTEN01' + ': ' + $_) }
+    }
 }
 if ($Failures -gt 0) { throw ('' + $Failures + ' steps failed: see above') }
 Write-FabricStep 'the plan ran to its end'

@@ -43,7 +43,7 @@ function Get-FabricAdapter($Copy, [string]$ComputerName, [int]$Slot) {
     $vmm = @(Get-SCVirtualNetworkAdapter -VM $Copy | Where-Object { $_.SlotID -eq $Slot })
     if ($vmm.Count -ne 1) { throw ($Copy.Name + ': no adapter in slot ' + $Slot) }
     $mac = $vmm[0].MACAddress -replace '[^0-9A-Fa-f]', ''
-    $nic = @(Get-VMNetworkAdapter -VMName $Copy.Name -ComputerName $ComputerName | Where-Object { $_.MacAddress -eq $mac })
+    $nic = @(Get-VMNetworkAdapter -VMName ([WildcardPattern]::Escape($Copy.Name)) -ComputerName $ComputerName | Where-Object { $_.MacAddress -eq $mac })
     if ($nic.Count -ne 1) { throw ($Copy.Name + ' on ' + $ComputerName + ': no adapter with MAC ' + $mac) }
     return $nic[0]
 }
@@ -51,13 +51,15 @@ function Get-FabricAdapter($Copy, [string]$ComputerName, [int]$Slot) {
 function Write-FabricStep([string]$Text) { Write-Output ((Get-Date -Format 'o') + ' ' + $Text) }
 
 function Invoke-FabricStep([string]$Name, [scriptblock]$Body) {
+    # a step, or one VM's part of it: a failure stops a test or planned run; an unplanned one
+    # records it and goes on (with the next VM); an operator's abort always stops
     Write-FabricStep ('start ' + $Name)
     try {
         & $Body
         Write-FabricStep ('done ' + $Name)
     } catch {
         Write-FabricStep ('failed ' + $Name + ': ' + $_)
-        if (-not $ContinueOnFailure) { throw }
+        if (-not $ContinueOnFailure -or $_.Exception -is [System.OperationCanceledException]) { throw }
         $script:Failures += 1
     }
 }
@@ -67,7 +69,7 @@ function Wait-FabricOperator([string]$Name, [string]$Instructions) {
     while ($true) {
         $answer = Read-Host 'Type done when it is done, or abort'
         if ($answer -eq 'done') { return }
-        if ($answer -eq 'abort') { throw ('aborted at ' + $Name) }
+        if ($answer -eq 'abort') { throw [System.OperationCanceledException]::new('aborted at ' + $Name) }
     }
 }
 
@@ -79,7 +81,7 @@ function ConvertTo-FabricMask([int]$Prefix) {
 
 function Wait-FabricHeartbeat([string]$Name, [string]$ComputerName, [int]$Seconds) {
     $deadline = (Get-Date).AddSeconds($Seconds)
-    while ((Get-VM -Name $Name -ComputerName $ComputerName).Heartbeat -notlike 'Ok*') {
+    while ((Get-VM -Name ([WildcardPattern]::Escape($Name)) -ComputerName $ComputerName).Heartbeat -notlike 'Ok*') {
         if ((Get-Date) -gt $deadline) { throw ($Name + ' has no heartbeat after ' + $Seconds + ' s') }
         Start-Sleep -Seconds 5
     }
@@ -93,11 +95,21 @@ Invoke-FabricStep 'shutdown/prepare-replica-network' { & (Join-Path $LibraryRoot
 
 # --- failover: prepare the disks of 5 VMs in parallel
 Invoke-FabricStep 'failover: prepare the disks of 5 VMs in parallel' {
-    Start-VMFailover -VMName 'SQLWAP01' -ComputerName 'STO-DR02'
-    Start-VMFailover -VMName 'SPF01' -ComputerName 'STO-DR01'
-    Start-VMFailover -VMName 'SMA01' -ComputerName 'STO-DR02'
-    Start-VMFailover -VMName 'WAPADM01' -ComputerName 'STO-DR01'
-    Start-VMFailover -VMName 'WAPTEN01' -ComputerName 'STO-DR02'
+    Invoke-FabricStep 'failover: prepare the disks of 5 VMs in parallel / SQLWAP01' {
+        Start-VMFailover -VMName 'SQLWAP01' -ComputerName 'STO-DR02'
+    }
+    Invoke-FabricStep 'failover: prepare the disks of 5 VMs in parallel / SPF01' {
+        Start-VMFailover -VMName 'SPF01' -ComputerName 'STO-DR01'
+    }
+    Invoke-FabricStep 'failover: prepare the disks of 5 VMs in parallel / SMA01' {
+        Start-VMFailover -VMName 'SMA01' -ComputerName 'STO-DR02'
+    }
+    Invoke-FabricStep 'failover: prepare the disks of 5 VMs in parallel / WAPADM01' {
+        Start-VMFailover -VMName 'WAPADM01' -ComputerName 'STO-DR01'
+    }
+    Invoke-FabricStep 'failover: prepare the disks of 5 VMs in parallel / WAPTEN01' {
+        Start-VMFailover -VMName 'WAPTEN01' -ComputerName 'STO-DR02'
+    }
 }
 
 # --- database/sql-ag-primary-at-dr
@@ -105,45 +117,56 @@ Invoke-FabricStep 'database/sql-ag-primary-at-dr' { Wait-FabricOperator 'databas
 
 # --- database: start 1 VM
 Invoke-FabricStep 'database: start 1 VM' {
-    # SQLWAP01 adapter 0: kept (stretched VLAN) -> 10.100.50.21
-    Start-VM -Name 'SQLWAP01' -ComputerName 'STO-DR02'
-    Wait-FabricHeartbeat 'SQLWAP01' 'STO-DR02' 360
+    Invoke-FabricStep 'start SQLWAP01' {
+        # SQLWAP01 adapter 0: kept (stretched VLAN) -> 10.100.50.21
+        Start-VM -Name 'SQLWAP01' -ComputerName 'STO-DR02'
+    }
+    Invoke-FabricStep 'heartbeat of SQLWAP01' { Wait-FabricHeartbeat 'SQLWAP01' 'STO-DR02' 360 }
 }
 
 # --- vmm-spf: start 2 VMs in parallel
 Invoke-FabricStep 'vmm-spf: start 2 VMs in parallel' {
-    # SPF01 adapter 0: kept (stretched VLAN) -> 10.100.50.22
-    Start-VM -Name 'SPF01' -ComputerName 'STO-DR01'
-    # SMA01 adapter 0: kept (stretched VLAN) -> 10.100.50.23
-    Start-VM -Name 'SMA01' -ComputerName 'STO-DR02'
-    Wait-FabricHeartbeat 'SPF01' 'STO-DR01' 360
-    Wait-FabricHeartbeat 'SMA01' 'STO-DR02' 360
+    Invoke-FabricStep 'start SPF01' {
+        # SPF01 adapter 0: kept (stretched VLAN) -> 10.100.50.22
+        Start-VM -Name 'SPF01' -ComputerName 'STO-DR01'
+    }
+    Invoke-FabricStep 'start SMA01' {
+        # SMA01 adapter 0: kept (stretched VLAN) -> 10.100.50.23
+        Start-VM -Name 'SMA01' -ComputerName 'STO-DR02'
+    }
+    Invoke-FabricStep 'heartbeat of SPF01' { Wait-FabricHeartbeat 'SPF01' 'STO-DR01' 360 }
+    Invoke-FabricStep 'heartbeat of SMA01' { Wait-FabricHeartbeat 'SMA01' 'STO-DR02' 360 }
 }
 
 # --- wap-api: start 1 VM
 Invoke-FabricStep 'wap-api: start 1 VM' {
-    # WAPADM01 adapter 0: kept (stretched VLAN) -> 10.100.50.24
-    Start-VM -Name 'WAPADM01' -ComputerName 'STO-DR01'
-    Wait-FabricHeartbeat 'WAPADM01' 'STO-DR01' 360
+    Invoke-FabricStep 'start WAPADM01' {
+        # WAPADM01 adapter 0: kept (stretched VLAN) -> 10.100.50.24
+        Start-VM -Name 'WAPADM01' -ComputerName 'STO-DR01'
+    }
+    Invoke-FabricStep 'heartbeat of WAPADM01' { Wait-FabricHeartbeat 'WAPADM01' 'STO-DR01' 360 }
 }
 
 # --- wap-portals: start 1 VM
 Invoke-FabricStep 'wap-portals: start 1 VM' {
-    # WAPTEN01 adapter 0: kept (stretched VLAN) -> 10.100.50.25
-    Start-VM -Name 'WAPTEN01' -ComputerName 'STO-DR02'
-    Wait-FabricHeartbeat 'WAPTEN01' 'STO-DR02' 360
+    Invoke-FabricStep 'start WAPTEN01' {
+        # WAPTEN01 adapter 0: kept (stretched VLAN) -> 10.100.50.25
+        Start-VM -Name 'WAPTEN01' -ComputerName 'STO-DR02'
+    }
+    Invoke-FabricStep 'heartbeat of WAPTEN01' { Wait-FabricHeartbeat 'WAPTEN01' 'STO-DR02' 360 }
 }
 
 # --- wap-portals/smoke-test
 Invoke-FabricStep 'wap-portals/smoke-test' { & (Join-Path $LibraryRoot 'RPScripts\fabric\Test-WapPortal.ps1') }
 
-# --- commit (with -Commit, once the VMs are checked): the recovery points are deleted
+# --- commit (with -Commit, once the VMs are checked): the recovery points are deleted; reprotect.ps1 then
+# replicates them back
 if ($Commit) {
-    Complete-VMFailover -VMName 'SQLWAP01' -ComputerName 'STO-DR02'
-    Complete-VMFailover -VMName 'SPF01' -ComputerName 'STO-DR01'
-    Complete-VMFailover -VMName 'SMA01' -ComputerName 'STO-DR02'
-    Complete-VMFailover -VMName 'WAPADM01' -ComputerName 'STO-DR01'
-    Complete-VMFailover -VMName 'WAPTEN01' -ComputerName 'STO-DR02'
+    Invoke-FabricStep 'commit SQLWAP01' { Complete-VMFailover -VMName 'SQLWAP01' -ComputerName 'STO-DR02' }
+    Invoke-FabricStep 'commit SPF01' { Complete-VMFailover -VMName 'SPF01' -ComputerName 'STO-DR01' }
+    Invoke-FabricStep 'commit SMA01' { Complete-VMFailover -VMName 'SMA01' -ComputerName 'STO-DR02' }
+    Invoke-FabricStep 'commit WAPADM01' { Complete-VMFailover -VMName 'WAPADM01' -ComputerName 'STO-DR01' }
+    Invoke-FabricStep 'commit WAPTEN01' { Complete-VMFailover -VMName 'WAPTEN01' -ComputerName 'STO-DR02' }
 }
 if ($Failures -gt 0) { throw ('' + $Failures + ' steps failed: see above') }
 Write-FabricStep 'the plan ran to its end'

@@ -1,0 +1,9 @@
+# fabric: reprotect recovery plan apps-stockholm of stamp reference over Hyper-V Replica.
+# After an unplanned failover committed (unplanned.ps1 -Commit): each VM, now running at the
+# recovery site, replicates back to the primary site (a planned failover reverses it itself).
+# Run on the VMM server (Hyper-V module, rights on the hosts); a failure stops here.
+param()
+$ErrorActionPreference = 'Stop'
+Import-Module Hyper-V
+
+Set-VMReplication -Reverse -VMName 'STOCKHOLM-APP01' -ComputerName 'COP-DR01'

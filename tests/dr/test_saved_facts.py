@@ -1,0 +1,115 @@
+"""DR facts from a file (`--facts FILE`): the lab's facts saved with `fabric dr facts` simulate
+exactly as the live lab does; a stamp on the scvmm provider validates its DR kinds, plans only the
+VMM kinds (saying who carries the rest out), and simulates, checks and renders from a saved
+document without a connection; a bad document is one located line per problem, exit 1."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import Cli
+
+GOLDEN = Path(__file__).parent / "golden"
+EMPTY_INVENTORY = Path(__file__).parent.parent / "scvmm" / "fixtures" / "inventory_empty.json"
+TYPES = ("test", "planned", "unplanned")
+
+
+@pytest.fixture(scope="module")
+def saved(applied: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import contextlib
+    import io
+
+    from fabric.cli.app import app
+
+    path = tmp_path_factory.mktemp("facts") / "dr-facts.json"
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert app(["dr", "facts", str(applied)], standalone_mode=False) == 0
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def scvmm(applied: Path, tmp_path: Path) -> Path:
+    """The reference design on the scvmm provider (no server reachable here): DR by hyperv_replica."""
+    stamp = tmp_path / "reference"
+    shutil.copytree(applied, stamp, ignore=shutil.ignore_patterns(".fabric"))
+    config = stamp / "fabric.yaml"
+    text = config.read_text()
+    start = text.index("provider:\n")
+    end = text.index("variables:\n")
+    text = text[:start] + "provider:\n  type: scvmm\n  server: vmm01.fabric.local\n" + text[end:]
+    config.write_text(text.replace("dr:\n  backend: lab", "dr:\n  backend: hyperv_replica"))
+    return stamp
+
+
+def test_the_saved_document_is_the_lab_facts(cli: Cli, saved: Path) -> None:
+    doc = json.loads(saved.read_text(encoding="utf-8"))
+    assert (doc["format"], doc["format_version"], doc["stamp"]) == ("fabric-dr-facts", 1, "reference")
+    assert {"SQLWAP01", "OSLO-APP01"} <= {vm["name"] for vm in doc["vms"]}
+
+
+def test_saved_lab_facts_simulate_as_the_lab(cli: Cli, applied: Path, saved: Path) -> None:
+    for kind in TYPES:
+        live = cli("dr", "simulate", applied, "management-stamp", "--type", kind, "--format", "json")
+        offline = cli(
+            "dr", "simulate", applied, "management-stamp", "--type", kind, "--format", "json", "--facts", saved
+        )
+        assert (offline.code, offline.out) == (live.code, live.out)
+    live_check = cli("dr", "check", applied, "--format", "json")
+    assert cli("dr", "check", applied, "--format", "json", "--facts", saved).out == live_check.out
+
+
+def test_a_scvmm_stamp_plans_the_vmm_kinds_and_says_who_carries_out_the_rest(cli: Cli, scvmm: Path) -> None:
+    assert cli("validate", scvmm).code == 0  # the DR kinds validate on scvmm too
+    result = cli("plan", scvmm, "--inventory", EMPTY_INVENTORY, "--format", "json")
+    assert result.code == 0, result.err
+    kinds = {c["address"].split(".", 1)[0] for c in json.loads(result.out)["changes"]}
+    assert kinds and not kinds & {"protected_vm", "recovery_plan", "cloud_pairing", "network_mapping"}
+    text = cli("plan", scvmm, "--inventory", EMPTY_INVENTORY)
+    assert "21 disaster-recovery resource(s) are not planned by the scvmm provider: the hyperv_replica backend" in (
+        text.out + text.err
+    )
+
+
+def test_a_scvmm_stamp_simulates_checks_and_renders_from_a_saved_document(
+    cli: Cli, scvmm: Path, saved: Path, tmp_path: Path
+) -> None:
+    refused = cli("dr", "simulate", scvmm, "management-stamp")
+    assert refused.code == 1 and "give --facts" in refused.err and refused.err.strip().count("\n") == 0
+    for kind in TYPES:
+        result = cli("dr", "simulate", scvmm, "management-stamp", "--type", kind, "--facts", saved)
+        assert result.code == 0, result.out + result.err
+    assert cli("dr", "check", scvmm, "--facts", saved).code == 0
+    out = tmp_path / "out"
+    assert cli("dr", "render", scvmm, "--format", "hyperv-ps", "--facts", saved, "--out", out).code == 0
+    golden = GOLDEN / "hyperv-ps"
+    for path in golden.rglob("*.ps1"):  # the same scripts as from the lab itself
+        assert (out / path.relative_to(golden)).read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
+    facts = cli("dr", "facts", scvmm)
+    assert facts.code == 1 and "fabric dr facts --script" in facts.err
+    assert cli("dr", "drill", scvmm, "management-stamp", "--auto-approve").err.strip() == (
+        "error: fabric dr operations run on the lab only; this stamp's provider is scvmm"
+    )
+
+
+def test_the_script_prints_for_any_provider(cli: Cli, scvmm: Path, applied: Path) -> None:
+    script = cli("dr", "facts", scvmm, "--script")
+    assert script.code == 0
+    assert script.out == cli("dr", "facts", applied, "--script").out
+    assert "ConvertTo-Json" in script.out and "Set-" not in script.out
+
+
+def test_a_bad_document_is_located_and_changes_nothing(cli: Cli, applied: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "dr-facts.json"
+    bad.write_text('{"format": "fabric-dr-facts", "format_version": 2,\n "stamp": "reference"}\n')
+    result = cli("dr", "simulate", applied, "management-stamp", "--facts", bad)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert all(line.startswith(f"{bad}:") or "problem" in line for line in result.err.strip().splitlines())
+    missing = cli("dr", "simulate", applied, "management-stamp", "--facts", tmp_path / "missing.json")
+    first = missing.err.splitlines()[0]
+    assert missing.code == 1 and "Traceback" not in missing.err
+    assert first.startswith(f"{tmp_path / 'missing.json'}:1:1: error: cannot read the DR facts")
