@@ -136,7 +136,7 @@ def write_stamp(root: Path, vms: int) -> int:
     return sum(len(v) for k, v in res.items() if k != "host_group") + 3 * len(LOCATIONS)
 
 
-def run(args: list[str], work: Path, expect: set[int]) -> float:
+def run(args: list[str], work: Path, expect: set[int], stdout: Path | None = None) -> float:
     env = {**os.environ, "PYTHONPYCACHEPREFIX": str(work / "pycache")}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
@@ -144,6 +144,8 @@ def run(args: list[str], work: Path, expect: set[int]) -> float:
     wall = time.perf_counter() - start
     if done.returncode not in expect:
         raise SystemExit(f"fabric {' '.join(args)} exited {done.returncode}:\n{done.stderr.decode()[-2000:]}")
+    if stdout is not None:
+        stdout.write_bytes(done.stdout)
     return wall
 
 
@@ -171,6 +173,16 @@ def measure(stamp: Path, tmp: Path, repeat: int, seed: Path | None) -> dict[str,
             times.setdefault("dr simulate (100 VMs)", []).append(run(simulate, tmp, {0, 2}))
             check = ["dr", "check", str(stamp), "--state-dir", str(work)]
             times.setdefault("dr check (every plan × 3 types)", []).append(run(check, tmp, {0}))
+            facts = tmp / f"facts-{r}.json"
+            saved = run(["dr", "facts", str(stamp), "--state-dir", str(work)], tmp, {0}, facts)
+            times.setdefault("dr facts (save every VM's facts)", []).append(saved)
+            offline = [*simulate, "--facts", str(facts)]
+            times.setdefault("dr simulate --facts (100 VMs, saved facts)", []).append(run(offline, tmp, {0, 2}))
+            scripts = ["dr", "render", str(stamp), "--format", "hyperv-ps", "--plan", "rp0"]
+            scripts += ["--out", str(tmp / f"hv-{r}"), "--state-dir", str(work)]
+            times.setdefault("dr render hyperv-ps (one plan, 4 types)", []).append(run(scripts, tmp, {0}))
+            arm = ["dr", "render", str(stamp), "--format", "arm"]
+            times.setdefault("dr render arm (every plan)", []).append(run(arm, tmp, {0}))
     return {p: statistics.median(t) for p, t in times.items() if t}
 
 

@@ -123,6 +123,7 @@ class _Parameters:
         self._fixed: dict[str, dict[str, Any]] = {}
         self._named: dict[str, dict[str, Any]] = {}
         self._by_key: dict[tuple[str, str], str] = {}
+        self._taken: set[str] = set()  # every name declared, casefolded (ARM compares them so)
 
     def declared(self) -> dict[str, dict[str, Any]]:
         """The parameters section: the vault and fabrics first, then by kind (containers, networks,
@@ -136,17 +137,18 @@ class _Parameters:
         if default is not None:
             body["defaultValue"] = Expr(default)
         self._fixed[name] = {**body, "metadata": {"description": description}}
+        self._taken.add(name.casefold())
         return _param(name)
 
     def named(self, prefix: str, address: str, description: str) -> str:
         """`parameters('prefix_key')` for `address`, declared on first use."""
         if (prefix, address) not in self._by_key:
             stem = f"{prefix}_{re.sub(r'[^A-Za-z0-9]+', '_', address.split('.', 1)[-1]).strip('_')}"[:60]
-            taken = {n.casefold() for n in (*self._fixed, *self._named)}
             name, n = stem, 1
-            while name.casefold() in taken:
+            while name.casefold() in self._taken:
                 n += 1
                 name = f"{stem}_{n}"
+            self._taken.add(name.casefold())
             self._by_key[(prefix, address)] = name
             self._named[name] = {"type": "string", "metadata": {"description": description}}
         return _param(self._by_key[(prefix, address)])
