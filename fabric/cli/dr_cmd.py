@@ -457,6 +457,8 @@ def render(
 
     if out_dir is not None and not out_dir.strip():
         raise FabricError("--out: give a folder")
+    if facts_file is not None and fmt not in (RenderFormat.hyperv_ps, RenderFormat.runbook_md):
+        raise FabricError(f"--facts is for runbook-md and hyperv-ps, which simulate; {fmt.value} reads the code only")
     if (out_dir is None) == (fmt is RenderFormat.hyperv_ps):
         raise FabricError(
             "--format hyperv-ps writes several scripts: give --out DIR"

@@ -32,8 +32,9 @@ import re
 import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -47,8 +48,10 @@ from fabric.model.stamp import SourceRef
 FORMAT = "fabric-dr-facts"
 FORMAT_VERSION = 1
 TEMPLATE = "dr-facts.ps1.j2"
-MAX_BYTES = 64 * 1024 * 1024  # 20,000 protected VMs (primary and replica, an adapter each) are 10 MiB
-MAX_PROBLEMS = 200  # listed one by one; the rest counted
+MAX_BYTES = 32 * 1024 * 1024  # 20,000 protected VMs (primary and replica, an adapter each) are 10 MiB
+MAX_VALUES = 2_000_000  # separators counted before parsing: 20,000 protected VMs hold ~700,000
+MAX_PROBLEMS = 200  # listed one by one; validation stops after them
+MAX_MESSAGE = 300  # characters of a problem's message (a huge value is not echoed whole)
 FAILOVER_NAMES = ("disabled", "enabled_empty")
 
 JsonPath = tuple[str | int, ...]
@@ -178,6 +181,7 @@ class ReplicationFacts(_Strict):
     health: Name
     replica_host: Name
     initial_replication_percent: Annotated[float, Field(ge=0, le=100)] | None = None  # the lab's
+    failover: dict[str, Any] | None = None  # the lab's: where the VM is in a failover (not simulated from)
 
 
 Grant = Annotated[list[str], BeforeValidator(_listish), Field(min_length=2, max_length=2)]
@@ -216,27 +220,89 @@ def load_facts(path: Path, *, stamp: str | None = None) -> dict[str, Any]:
     problem (`stamp`: the stamp it must be of, when given)."""
     name = display_path(path)
     text = _read(path, name)
+    if text.count(",") + text.count("[") + text.count("{") > MAX_VALUES:
+        message = f"more than {MAX_VALUES:,} values: not the DR facts of one stamp"
+        raise ConfigError([Diagnostic(SourceLocation(name, 1, 1), message)])
     data, repeated, _kept = _parse(text, name)
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else _shown(data)
         raise ConfigError([_at(name, text, 0, f"a DR facts document is a JSON object, not {kind}")])
     locator = _Locator(text)
     problems = _header(data, stamp)
-    if not problems:
+    if not problems and (repeated or _CONSTANTS in text):
         problems = _not_json(data, repeated)
     if not problems:
-        try:
-            document = FactsDocument.model_validate(data)
-        except ValidationError as exc:
-            problems = [
-                _Problem(f.source.path, f.message, f.at_key)
-                for f in pydantic_findings(exc, SourceRef(name, ()), None, FactsDocument)
-            ]
-        else:
-            problems = _consistency(document, data)
-            if not problems:
-                return _raw(document)
+        problems = _validated(data)
+    if not problems:
+        document = FactsDocument.model_validate(data)  # every part valid: this cannot fail
+        problems = _consistency(document, data)
+        if not problems:
+            return _raw(document)
     raise ConfigError(_diagnostics(name, text, locator, problems))
+
+
+_CONSTANTS = "N"  # NaN, Infinity and -Infinity all hold an N: without one there is none to look for
+_SECTIONS: dict[str, Any] = {}
+
+
+def _section_types() -> dict[str, tuple[Callable[[Any], Any], Any]]:
+    """Per list or mapping of the document: how PowerShell's shapes of it are read, and the
+    adapter that validates one item."""
+    from pydantic import TypeAdapter
+
+    if not _SECTIONS:
+        _SECTIONS.update(
+            {
+                "hosts": (_listish, TypeAdapter(HostFacts)),
+                "vms": (_listish, TypeAdapter(VmFacts)),
+                "grants": (_grants, TypeAdapter(Grant)),
+                "replication": (_mapping, TypeAdapter(ReplicationFacts)),
+            }
+        )
+    return _SECTIONS
+
+
+def _validated(data: Mapping[str, Any]) -> list[_Problem]:
+    """The document validated part by part, item by item, stopping after MAX_PROBLEMS problems
+    (a document of a million bad items does not build a million errors). The problems are those
+    validating the whole document would give, at the same paths."""
+    sections = _section_types()
+    problems = _errors(lambda: FactsDocument.model_validate({k: v for k, v in data.items() if k not in sections}), ())
+    for section, (shape, adapter) in sections.items():
+        if section not in data or len(problems) > MAX_PROBLEMS:
+            continue
+        value = shape(data[section])
+        if not isinstance(value, dict if section == "replication" else list):
+            header = {k: data[k] for k in ("format", "format_version", "stamp") if k in data}
+            problems += _errors(partial(FactsDocument.model_validate, {**header, section: data[section]}), ())
+            continue
+        pairs = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in pairs:
+            problems += _errors(partial(adapter.validate_python, item), (section, key))
+            if len(problems) > MAX_PROBLEMS:
+                break
+    return problems
+
+
+@dataclass(frozen=True)
+class _Prefixed:
+    """A validation error of one item, its locations prefixed with where the item is."""
+
+    exc: ValidationError
+    prefix: JsonPath
+
+    def errors(self) -> list[Any]:
+        """As `ValidationError.errors`, at the item's place in the document."""
+        return [{**e, "loc": (*self.prefix, *e["loc"])} for e in self.exc.errors()]
+
+
+def _errors(validate: Callable[[], Any], prefix: JsonPath) -> list[_Problem]:
+    try:
+        validate()
+    except ValidationError as exc:
+        found = pydantic_findings(cast(ValidationError, _Prefixed(exc, prefix)), SourceRef("", ()), None, FactsDocument)
+        return [_Problem(f.source.path, f.message, f.at_key) for f in found]
+    return []
 
 
 def _shown(value: Any) -> str:
@@ -311,8 +377,10 @@ def _parse(text: str, name: str) -> tuple[Any, dict[int, list[str]], list[Any]]:
     except json.JSONDecodeError as exc:
         where = SourceLocation(name, exc.lineno, exc.colno)
         raise ConfigError([Diagnostic(where, f"invalid JSON: {exc.msg}")]) from None
-    except ValueError as exc:  # a number too long to read
-        raise ConfigError([Diagnostic(SourceLocation(name, 1, 1), f"invalid JSON: {exc}")]) from None
+    except ValueError:  # a number too long to read
+        found = re.search(r"[0-9]{4301}", text)
+        where = _text_location(name, text, found.start()) if found else SourceLocation(name, 1, 1)
+        raise ConfigError([Diagnostic(where, "invalid JSON: a number too long to read")]) from None
     except RecursionError:
         raise ConfigError([Diagnostic(SourceLocation(name, 1, 1), "invalid JSON: nested too deeply")]) from None
     return data, repeated, kept
@@ -387,6 +455,8 @@ def _consistency(document: FactsDocument, data: Mapping[str, Any]) -> list[_Prob
             out.append(_Problem((*host_at(i), "name"), f"host {h.name!r} is listed twice (names are case-insensitive)"))
     copies: dict[tuple[str, str], int] = {}
     for i, vm in enumerate(document.vms):
+        if len(out) > MAX_PROBLEMS:
+            return out  # enough to list: the rest are not looked for
         if copies.setdefault((vm.name.casefold(), vm.role), i) != i:
             message = f"VM {vm.name!r} has a second {vm.role} copy (names are case-insensitive)"
             out.append(_Problem((*vm_at(i), "name"), message))
@@ -394,6 +464,15 @@ def _consistency(document: FactsDocument, data: Mapping[str, Any]) -> list[_Prob
             out.append(_Problem((*vm_at(i), "host"), f"VM {vm.name!r} runs on {vm.host!r}, which is not in hosts"))
         out += _adapters(vm, vm_at(i), data)
     out += _replication(document, {name for name, role in copies if role == "primary"}, set(hosts))
+    replicas = {name for name, role in copies if role == "replica"}
+    primaries = {name for name, role in copies if role == "primary"}
+    for name, r in document.replication.items():
+        if name.casefold() not in replicas and name.casefold() in primaries:
+            message = f"VM {name!r} replicates to {r.replica_host!r}, but vms holds no replica copy of it"
+            out.append(_Problem(("replication", name), message, at_key=True))
+    for i, vm in enumerate(document.vms):
+        if vm.role == "replica" and vm.name.casefold() not in primaries:
+            out.append(_Problem((*vm_at(i), "role"), f"a replica copy of VM {vm.name!r}, which has no primary copy"))
     return out + _grant_problems(document, data)
 
 
@@ -419,10 +498,14 @@ def _grant_problems(document: FactsDocument, data: Mapping[str, Any]) -> list[_P
     lone = isinstance(written, list) and len(written) == 2 and all(isinstance(g, str) for g in written)
     grant_at = _shape(data, "grants")
     out: list[_Problem] = []
-    for i, (_, address) in enumerate(document.grants):
-        if not _ip(address, None):
+    for i, (pool, address) in enumerate(document.grants):
+        if len(out) > MAX_PROBLEMS:
+            break
+        if not _ip(address, None) or "%" in address:
             at: JsonPath = ("grants", 1) if lone else (*grant_at(i), 1)
             out.append(_Problem(at, f"grant {i}: {address!r} is not an IP address"))
+        if not pool.strip():
+            out.append(_Problem(("grants", 0) if lone else (*grant_at(i), 0), f"grant {i}: the pool ID is empty"))
     return out
 
 
@@ -463,6 +546,9 @@ def _failover(vm: str, value: Any, at: JsonPath) -> list[_Problem]:
     for key, address in (("address", setting.address), ("gateway", setting.gateway)):
         if not _ip(address):
             out.append(_Problem((*at, key), f"VM {vm!r}: failover {key} {address!r} is not an IPv4 address"))
+    for i, server in enumerate(setting.dns):
+        if not _ip(server):
+            out.append(_Problem((*at, "dns", i), f"VM {vm!r}: failover DNS server {server!r} is not an IPv4 address"))
     return out
 
 
@@ -607,10 +693,15 @@ def _at(name: str, text: str, offset: int, message: str) -> Diagnostic:
 def _diagnostics(name: str, text: str, locator: _Locator, problems: list[_Problem]) -> list[Diagnostic]:
     """Each problem at its line:column: the first MAX_PROBLEMS in the file, the rest counted in a
     line after them."""
-    located = [Diagnostic(_text_location(name, text, locator.offset(p)), p.message) for p in problems[:10_000]]
+    located = [Diagnostic(_text_location(name, text, locator.offset(p)), _short(p.message)) for p in problems[:10_000]]
     out = sorted(located, key=lambda d: (d.location, d.message))
     if len(problems) <= MAX_PROBLEMS:
         return out
     last = out[MAX_PROBLEMS - 1].location
-    more = Diagnostic(last, f"and {len(problems) - MAX_PROBLEMS} more problems", cause=last)
+    more = Diagnostic(last, f"and more problems: the first {MAX_PROBLEMS} are listed", cause=last)
     return [*out[:MAX_PROBLEMS], more]
+
+
+def _short(message: str) -> str:
+    """A message of at most MAX_MESSAGE characters (a value can be megabytes long)."""
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 3] + "..."

@@ -57,6 +57,7 @@ class DrFacts:
     replicas: Mapping[str, Vm] = field(default_factory=dict)
     replication: Mapping[str, Replication] = field(default_factory=dict)
     grants: Mapping[str, frozenset[str]] = field(default_factory=dict)  # pool address → addresses it granted
+    notes: tuple[str, ...] = ()  # what the facts cannot say (a simulation warns: DR046)
 
 
 def _adapter(raw: Mapping[str, Any]) -> Adapter:

@@ -20,7 +20,7 @@ from fabric.apply.operations import ensure_orderable, needs_order_check, operati
 from fabric.apply.reconcile import settle
 from fabric.engine.adopt import Exported, Imported, export_stamp, import_object, take_over
 from fabric.engine.live import read_inventory
-from fabric.engine.managed import left_to_backend, managed
+from fabric.engine.managed import backend_message, left_to_backend, managed, managed_state
 from fabric.engine.planfiles import read_plan_file, save_plan, target_plan
 from fabric.errors import FabricError
 from fabric.inventory import Inventory
@@ -276,7 +276,7 @@ def _settled(session: Session, inventory: Inventory, notices: list[str] | None) 
     snapshot, said = settle(session.state, lambda: inventory, session.fabric.config.stamp, moves)
     if notices is not None:
         notices.extend(said)
-    return snapshot
+    return managed_state(snapshot, session.provider)
 
 
 def plan(
@@ -387,6 +387,10 @@ def _make(
 ) -> Plan:
     removed = frozenset(r.from_ for r in session.fabric.config.removed)  # validated: none still in code
     resources, graph = managed(session.fabric, session.provider)
+    for address in sorted(forced):
+        said = backend_message(session.fabric, session.provider, address)
+        if said:
+            raise FabricError(f"-replace {said}")
     unknown = sorted(forced - set(resources))
     if unknown:
         raise FabricError(f"-replace {', '.join(unknown)}: not declared in code{_did_you_mean(unknown[0], session)}")

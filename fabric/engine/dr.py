@@ -50,12 +50,25 @@ def dr_facts(session: Session, saved: Path | None = None) -> DrFacts:
         raw = load_facts(saved, stamp=session.fabric.config.stamp)
     else:
         raw = provider_facts(session)
-    addresses = {e.live_id: a for a, e in session.state.read().entries.items()}
+    entries = session.state.read().entries
+    addresses = {e.live_id: a for a, e in entries.items()}
     grants: dict[str, list[str]] = {}
+    unknown: set[str] = set()
     for pool_id, address in raw.get("grants", []):
         if pool_id in addresses:  # a pool made in the console is none of the stamp's
             grants.setdefault(addresses[pool_id], []).append(address)
-    return facts_from(raw["hosts"], raw["vms"], raw["replication"], grants)
+        else:
+            unknown.add(pool_id)
+    facts = facts_from(raw["hosts"], raw["vms"], raw["replication"], grants)
+    unrecorded = sorted(a for a, r in session.fabric.resources.items() if r.KIND == "ip_pool" and a not in entries)
+    if unknown and unrecorded:  # some of those grants may be the stamp's pools': state cannot tell
+        note = (
+            f"the facts name {len(unknown)} pool(s) state does not know, and state records no live ID for "
+            f"{listed(unrecorded)}: their granted addresses are not counted, so a simulated address may be "
+            "one VMM has granted already (fabric apply, or import the pools, first)"
+        )
+        facts = replace(facts, notes=(note,))
+    return facts
 
 
 def pending_changes(session: Session) -> list[str]:
@@ -122,13 +135,16 @@ def simulation(
     `facts`: read already (`dr_facts`), else read from the provider."""
     address = resolve_plan(session.fabric.resources, options.plan)
     timings = measured_timings(session, address, options.direction) if measured else None
+    facts = dr_facts(session) if facts is None else facts
     result = simulate(
         session.fabric.resources,
-        dr_facts(session) if facts is None else facts,
+        facts,
         Options(address, options.type, options.direction, options.fail, options.test_network),
         index,
         timings,
     )
+    for text in facts.notes:
+        result = replace(result, findings=(*result.findings, SimFinding("DR046", "warning", result.plan, text)))
     if measured and timings is None:
         note = SimFinding(
             "DR045",
@@ -152,6 +168,10 @@ def simulation(
 
 
 NOT_CHECKED = ("DR032 replication lag: the lab observes no last-replication time",)
+NOT_CHECKED_SAVED = ("DR032 replication lag: the facts hold no last-replication time",)
+NOT_CHECKED_BACKEND = (
+    "DR033 drills: the operation log holds the lab's drills only; this provider's are run by the DR backend",
+)
 DRILL_DAYS = 90  # DR033: a plan's last good drill at most a quarter ago
 
 
@@ -244,6 +264,8 @@ def check(
     in_scope = (
         _vms_of(resources, plans) if plan_address else {a for a, r in resources.items() if isinstance(r, ProtectedVm)}
     )
+    for text in facts.notes:
+        note(SimFinding("DR046", "warning", session.fabric.config.stamp, text))
     posture, replicating = _posture_findings(session, facts, sorted(in_scope))
     for finding in posture:
         note(finding)
@@ -265,13 +287,15 @@ def check(
                 # posture is reported once above, and what validation warned about once
                 if f.rule not in ("DR032", "DR038") and (f.rule, f.subject) not in validated:
                     note(f, kind)
-    for finding in _drill_findings(session, plans, now or datetime.now(UTC)):
+    lab = manages_dr(session.provider)
+    for finding in _drill_findings(session, plans, now or datetime.now(UTC)) if lab else []:
         note(finding)
     findings = tuple(
         CheckFinding(rule, severity[(rule, subject, message)], subject, message, tuple(kinds))
         for (rule, subject, message), kinds in sorted(found.items(), key=lambda kv: (severity[kv[0]] != "error", kv[0]))
     )
-    return CheckReport(tuple(plans), len(in_scope), replicating, findings, NOT_CHECKED)
+    unchecked = (NOT_CHECKED if saved is None else NOT_CHECKED_SAVED) + (() if lab else NOT_CHECKED_BACKEND)
+    return CheckReport(tuple(plans), len(in_scope), replicating, findings, unchecked)
 
 
 def _vms_of(resources: Mapping[str, Resource], plans: list[str]) -> set[str]:

@@ -7,12 +7,15 @@ any other code. Nothing depends on a DR kind, so the VMM kinds' graph is a plain
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from fabric.digraph import DiGraph
 from fabric.model.base import Resource
+from fabric.model.resources import VMM_KINDS
 from fabric.model.stamp import Fabric
 from fabric.providers.logged import unwrapped
 from fabric.providers.protocol import Provider
+from fabric.snapshot import StateSnapshot
 
 
 def manages_dr(provider: Provider) -> bool:
@@ -35,3 +38,24 @@ def left_to_backend(fabric: Fabric, provider: Provider) -> list[str]:
     if manages_dr(provider):
         return []
     return [a for a, r in fabric.resources.items() if r.DOMAIN != "vmm"]
+
+
+def managed_state(snapshot: StateSnapshot, provider: Provider) -> StateSnapshot:
+    """State as the provider plans against it: without the DR entries of a provider that does not
+    carry them out (entries the lab recorded before the stamp moved to VMM are the backend's, not
+    objects this provider would delete)."""
+    if manages_dr(provider) or all(e.kind in VMM_KINDS for e in snapshot.entries.values()):
+        return snapshot
+    return replace(snapshot, entries={a: e for a, e in snapshot.entries.items() if e.kind in VMM_KINDS})
+
+
+def backend_message(fabric: Fabric, provider: Provider, address: str) -> str | None:
+    """What to say of an address given to -target, -replace…: a DR resource this provider does
+    not plan is its backend's."""
+    resource = fabric.resources.get(address)
+    if resource is None or manages_dr(provider) or resource.DOMAIN == "vmm":
+        return None
+    return (
+        f"{address} is a disaster-recovery resource: the {fabric.config.dr.backend} backend carries it out "
+        f"(fabric dr render), not the {provider.name} provider"
+    )

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fabric import __version__
-from fabric.engine.managed import managed
+from fabric.engine.managed import backend_message, managed
 from fabric.errors import FabricError
 from fabric.plan.change import Plan
 from fabric.plan.lifecycle import refuse_plan
@@ -24,6 +24,10 @@ def target_plan(session: Session, the_plan: Plan, targets: list[str] | None, exc
     """Apply --target/--exclude to a plan (all of it if neither is given), then refuse it if what is
     left must not be applied (prevent_destroy, another stamp's objects, an adoption that destroys)."""
     if targets or excludes:
+        for address in [*(targets or []), *(excludes or [])]:
+            said = backend_message(session.fabric, session.provider, address)
+            if said:
+                raise FabricError(said)
         _, graph = managed(session.fabric, session.provider)
         assert graph is not None
         the_plan = select(the_plan, graph, targets or [], excludes or [])

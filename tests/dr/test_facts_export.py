@@ -92,6 +92,8 @@ def test_every_call_binds_and_only_reads(version: str) -> None:
         "[System.Net.IPAddress]::Parse",
         "[Convert]::ToString",
         "[array]::Sort",
+        "[array]::IndexOf",
+        "[WildcardPattern]::Escape",  # Hyper-V's -VMName takes wildcards: the name matches itself only
     }
     assert "$ErrorActionPreference = 'Stop'\n" in script and "\nImport-Module virtualmachinemanager\n" in script
 
@@ -194,7 +196,7 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path, monkeypatch: p
     with pytest.raises(ConfigError) as caught:
         load_facts(Path("huge.json"))
     assert [d.render() for d in caught.value.diagnostics] == [
-        "huge.json:1:1: error: file larger than 64 MiB: not a DR facts document"
+        "huge.json:1:1: error: file larger than 32 MiB: not a DR facts document"
     ]
 
 
@@ -213,7 +215,7 @@ def test_what_cannot_be_read_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert lines("missing.json")[0].startswith("missing.json:1:1: error: cannot read the DR facts: ")
 
 
-def test_problems_past_the_limit_are_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_validation_stops_past_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     vms = [{"name": f"VM{i}", "role": "primary", "host": "H", "adapters": [{"vlan": "1"}]} for i in range(5)]
     document = {"format": "fabric-dr-facts", "format_version": 1, "stamp": "s", "hosts": [], "vms": vms}
     (tmp_path / "facts.json").write_text(json.dumps(document, indent=1), encoding="utf-8")
@@ -222,7 +224,34 @@ def test_problems_past_the_limit_are_counted(tmp_path: Path, monkeypatch: pytest
     with pytest.raises(ConfigError) as caught:
         load_facts(Path("facts.json"))
     messages = [d.message for d in caught.value.diagnostics]
-    assert len(messages) == 4 and messages[-1] == "and 2 more problems"
+    assert len(messages) == 4 and messages[-1] == "and more problems: the first 3 are listed"
+
+
+def test_a_document_of_millions_of_items_is_refused_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bounded memory and time: separators are counted before anything is parsed, and items are
+    validated one by one, stopping after the problems listed."""
+    monkeypatch.chdir(tmp_path)
+    head = '{"format": "fabric-dr-facts", "format_version": 1, "stamp": "s", "vms": ['
+    Path("many.json").write_text(head + ",".join(["{}"] * (export.MAX_VALUES + 1)) + "]}", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_facts(Path("many.json"))
+    assert [d.render() for d in caught.value.diagnostics] == [
+        f"many.json:1:1: error: more than {export.MAX_VALUES:,} values: not the DR facts of one stamp"
+    ]
+    bad = [{"name": f"VM{i}", "role": "primary", "host": "H", "adapters": [{"vlan": "1"}]} for i in range(100_000)]
+    Path("bad.json").write_text(json.dumps({**json.loads(head + "]}"), "vms": bad}), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_facts(Path("bad.json"))
+    assert len(caught.value.diagnostics) == export.MAX_PROBLEMS + 1  # not 100,000 errors built and sorted
+
+
+def test_a_huge_value_is_not_echoed_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    document = {"format": "fabric-dr-facts", "format_version": 1, "stamp": "s" * 1_000_000}
+    Path("long.json").write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_facts(Path("long.json"), stamp="reference")
+    assert all(len(d.message) <= export.MAX_MESSAGE for d in caught.value.diagnostics)
 
 
 def test_a_mapping_that_is_no_document_is_refused_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -97,7 +97,9 @@ function Get-FabricAdapters($Copy, [string]$HostName) {
     # (Hyper-V lists them in an order of its own), for the switch, VLAN and failover TCP/IP
     $adapters = [System.Collections.ArrayList]::new()
     $vnics = @(Get-SCVirtualNetworkAdapter -VM $Copy)
-    $hyperv = @(Get-VMNetworkAdapter -VMName $Copy.Name -ComputerName $HostName)
+    $hyperv = @(Get-VMNetworkAdapter -VMName ([WildcardPattern]::Escape($Copy.Name)) -ComputerName $HostName)
+    # a replica that never ran may show no MAC on either side (dynamic MACs): then by position
+    $noMac = -not @($hyperv | Where-Object { (Get-FabricMac ([string]$_.MacAddress)) -notmatch '^0*$' })
     $slots = @($vnics | ForEach-Object { [int](Get-FabricProperty $_ 'SlotId' ('an adapter of VM ' + $Copy.Name)) })
     [array]::Sort($slots)
     foreach ($slot in $slots) {
@@ -106,7 +108,10 @@ function Get-FabricAdapters($Copy, [string]$HostName) {
         $vnic = $same[0]
         $mac = Get-FabricMac ([string](Get-FabricProperty $vnic 'MACAddress' ('an adapter of VM ' + $Copy.Name)))
         $match = @($hyperv | Where-Object { (Get-FabricMac ([string]$_.MacAddress)) -eq $mac })
-        if ($match.Count -ne 1 -and $hyperv.Count -eq 1 -and $vnics.Count -eq 1) { $match = $hyperv }
+        if ($match.Count -ne 1 -and $noMac -and $mac -match '^0*$' -and $hyperv.Count -eq $vnics.Count) {
+            $match = @($hyperv[[array]::IndexOf($slots, $slot)])
+            $mac = $null
+        }
         if ($match.Count -ne 1) {
             throw ('fabric dr facts: VM ' + $Copy.Name + ' on ' + $HostName + ': ' + $match.Count + ' Hyper-V adapters have the MAC address ' + $mac + ' of its adapter in slot ' + $slot)
         }
@@ -152,7 +157,7 @@ foreach ($name in $names) {
     if ($replicas.Count -eq 1) {
         $primaryHost = Get-FabricHostName $primaries[0]
         try {
-            $relations = @(Get-VMReplication -VMName $primaries[0].Name -ComputerName $primaryHost | Where-Object { [string]$_.Mode -eq 'Primary' })
+            $relations = @(Get-VMReplication -VMName ([WildcardPattern]::Escape($primaries[0].Name)) -ComputerName $primaryHost | Where-Object { [string]$_.Mode -eq 'Primary' })
         } catch {
             throw ('fabric dr facts: VM ' + $name + ': Get-VMReplication on ' + $primaryHost + ' failed: ' + $_.Exception.Message)
         }

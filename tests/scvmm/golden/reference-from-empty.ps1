@@ -741,8 +741,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $vms = @(Get-SCVirtualMachine -Name 'SMA01' -ErrorAction Stop)
-    if ($vms.Count -ne 1) { throw ('expected one VM named ' + 'SMA01' + ', found ' + $vms.Count) }
+    $vms = @(Get-SCVirtualMachine -Name 'SMA01' -ErrorAction Stop | Where-Object { -not $_.IsRecoveryVM })
+    if ($vms.Count -ne 1) { throw ('expected one VM named ' + 'SMA01' + ' (not a replica), found ' + $vms.Count) }
     $nic = @($vms[0].VirtualNetworkAdapters | Where-Object { [int]$_.SlotId -eq 0 })
     if ($nic.Count -ne 1) { throw ('VM ' + 'SMA01' + ' has no network adapter in slot ' + 0) }
     $nic = $nic[0]
@@ -768,8 +768,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $vms = @(Get-SCVirtualMachine -Name 'SPF01' -ErrorAction Stop)
-    if ($vms.Count -ne 1) { throw ('expected one VM named ' + 'SPF01' + ', found ' + $vms.Count) }
+    $vms = @(Get-SCVirtualMachine -Name 'SPF01' -ErrorAction Stop | Where-Object { -not $_.IsRecoveryVM })
+    if ($vms.Count -ne 1) { throw ('expected one VM named ' + 'SPF01' + ' (not a replica), found ' + $vms.Count) }
     $nic = @($vms[0].VirtualNetworkAdapters | Where-Object { [int]$_.SlotId -eq 0 })
     if ($nic.Count -ne 1) { throw ('VM ' + 'SPF01' + ' has no network adapter in slot ' + 0) }
     $nic = $nic[0]
@@ -795,8 +795,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $vms = @(Get-SCVirtualMachine -Name 'SQLWAP01' -ErrorAction Stop)
-    if ($vms.Count -ne 1) { throw ('expected one VM named ' + 'SQLWAP01' + ', found ' + $vms.Count) }
+    $vms = @(Get-SCVirtualMachine -Name 'SQLWAP01' -ErrorAction Stop | Where-Object { -not $_.IsRecoveryVM })
+    if ($vms.Count -ne 1) { throw ('expected one VM named ' + 'SQLWAP01' + ' (not a replica), found ' + $vms.Count) }
     $nic = @($vms[0].VirtualNetworkAdapters | Where-Object { [int]$_.SlotId -eq 0 })
     if ($nic.Count -ne 1) { throw ('VM ' + 'SQLWAP01' + ' has no network adapter in slot ' + 0) }
     $nic = $nic[0]
@@ -822,8 +822,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $vms = @(Get-SCVirtualMachine -Name 'WAPADM01' -ErrorAction Stop)
-    if ($vms.Count -ne 1) { throw ('expected one VM named ' + 'WAPADM01' + ', found ' + $vms.Count) }
+    $vms = @(Get-SCVirtualMachine -Name 'WAPADM01' -ErrorAction Stop | Where-Object { -not $_.IsRecoveryVM })
+    if ($vms.Count -ne 1) { throw ('expected one VM named ' + 'WAPADM01' + ' (not a replica), found ' + $vms.Count) }
     $nic = @($vms[0].VirtualNetworkAdapters | Where-Object { [int]$_.SlotId -eq 0 })
     if ($nic.Count -ne 1) { throw ('VM ' + 'WAPADM01' + ' has no network adapter in slot ' + 0) }
     $nic = $nic[0]
@@ -849,8 +849,8 @@ $r = (& {
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module VirtualMachineManager
-    $vms = @(Get-SCVirtualMachine -Name 'WAPTEN01' -ErrorAction Stop)
-    if ($vms.Count -ne 1) { throw ('expected one VM named ' + 'WAPTEN01' + ', found ' + $vms.Count) }
+    $vms = @(Get-SCVirtualMachine -Name 'WAPTEN01' -ErrorAction Stop | Where-Object { -not $_.IsRecoveryVM })
+    if ($vms.Count -ne 1) { throw ('expected one VM named ' + 'WAPTEN01' + ' (not a replica), found ' + $vms.Count) }
     $nic = @($vms[0].VirtualNetworkAdapters | Where-Object { [int]$_.SlotId -eq 0 })
     if ($nic.Count -ne 1) { throw ('VM ' + 'WAPTEN01' + ' has no network adapter in slot ' + 0) }
     $nic = $nic[0]

@@ -27,6 +27,13 @@ PROPERTIES: tuple[Property, ...] = (
     ),
     Property("ip_grant", "VM", "Name", "VMName", GENERIC),
     Property("ip_grant", "VM", "VirtualNetworkAdapters", "(the adapter)", "audit: Get-SCVirtualMachine"),
+    Property(
+        "ip_grant",
+        "VM",
+        "IsRecoveryVM",
+        "(a protected VM's replica, skipped)",
+        "P: `Get-SCVirtualMachine 'TS Gateway' | Where-Object{$_.IsRecoveryVM}`; SPF's VirtualMachine has IsRecoveryVM",
+    ),
     Property("ip_grant", "VirtualNetworkAdapter", "ID", "(the adapter)", GENERIC),
     Property(
         "ip_grant",
