@@ -390,6 +390,10 @@ def run_failover(  # noqa: PLR0913 - what a failover is asked to do, by keyword
     assert isinstance(plan, RecoveryPlan)
     name = "drill" if kind == "test" else "failback" if direction == "recovery_to_primary" else "failover"
     _check_answers(answers, plan)
+    unknown = sorted(_injected() - {q for q, _ in plan.actions()})
+    if unknown:  # a typo would fail nothing, and the rehearsal would look like it passed
+        known = ", ".join(q for q, _ in plan.actions()) or "none"
+        raise FabricError(f"FABRIC_LAB_FAIL: no action {unknown[0]!r} in {plan_address} (its actions: {known})")
     with session.state.lock(f"dr {name}") as info:
         ids = _live_ids(session)
         vms = [a for a in plan.members() if isinstance(session.fabric.resources.get(a), ProtectedVm)]

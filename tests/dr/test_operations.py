@@ -228,6 +228,9 @@ def test_a_failover_that_stopped_part_way_resumes_and_its_moved_vms_can_be_commi
     phases = {v["vm"]: v["phase"] for v in _happened(cli, stamp)["vms"]}
     assert phases["WAPTEN01"] == "failed_over"  # the smoke test runs after the last group starts
     monkeypatch.setenv("FABRIC_LAB_FAIL", "action:wap-api/nothing")
+    typo = cli("dr", "failover", stamp, "management-stamp", "--planned", "--answers", answers)
+    assert typo.code == 1 and "FABRIC_LAB_FAIL: no action 'wap-api/nothing'" in typo.err  # it would fail nothing
+    monkeypatch.delenv("FABRIC_LAB_FAIL")
     again = cli("dr", "failover", stamp, "management-stamp", "--planned", "--answers", answers)
     assert again.code == 0, again.out + again.err  # resumed: nothing left to start, the smoke test runs
     resumed = _logged(stamp)[0]
