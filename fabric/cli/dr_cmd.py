@@ -18,12 +18,23 @@ from typing import Annotated, Any
 import typer
 
 from fabric import engine
-from fabric.cli.common import HERE, StampDir, StateDir, leading_stamp, out, reports_errors, write
+from fabric.cli.common import (
+    HERE,
+    StampDir,
+    StateDir,
+    VarAssignments,
+    VarFiles,
+    err,
+    leading_stamp,
+    out,
+    reports_errors,
+    write,
+)
 from fabric.dr.network import Index
 from fabric.dr.simulate import Direction as SimDirection
 from fabric.dr.simulate import FailoverType, Options
 from fabric.engine.dr import check as run_check
-from fabric.engine.dr import dr_facts, pending_changes, provider_facts, simulation
+from fabric.engine.dr import dr_facts, listed, pending_changes, provider_facts, simulation
 from fabric.engine.dr_ops import Answers, read_answers, run_failover, run_followup
 from fabric.engine.dr_ops import status as dr_status
 from fabric.errors import FabricError
@@ -111,13 +122,17 @@ def simulate(
         ),
     ] = False,
     facts_file: FactsFile = None,
+    var: VarAssignments = None,
+    var_file: VarFiles = None,
     state_dir: StateDir = None,
 ) -> int:
     """Replay a recovery plan step by step: where each VM lands, the address each adapter gets and
     why, the findings and the RTO/RPO estimate. Exit 0 clean, 2 findings, 1 errors."""
     stamp, (plan,) = leading_stamp(args, "[STAMP] PLAN", 1, 1)
     options = Options(plan, kind.value, direction.value, fail, test_network)
-    with engine.open_session(stamp, state_dir, offline=True) as session:
+    with engine.open_session(
+        stamp, state_dir, variables=engine.stamp_variables(stamp, var, var_file), offline=True
+    ) as session:
         facts = dr_facts(session, facts_file) if facts_file is not None else None
         result = simulation(session, options, measured=measured, facts=facts)
     render = {
@@ -149,11 +164,15 @@ def check(
     ] = False,
     fmt: Annotated[CheckFormat, typer.Option("--format", help="text or json (versioned).")] = CheckFormat.text,
     facts_file: FactsFile = None,
+    var: VarAssignments = None,
+    var_file: VarFiles = None,
     state_dir: StateDir = None,
 ) -> int:
     """What a nightly job runs: validation, replication posture, changes not applied, and every
     recovery plan simulated in each failover type; one line per finding."""
-    with engine.open_session(stamp, state_dir, offline=True) as session:
+    with engine.open_session(
+        stamp, state_dir, variables=engine.stamp_variables(stamp, var, var_file), offline=True
+    ) as session:
         report = run_check(session, plan, saved=facts_file)
     write((check_json(report) if fmt is CheckFormat.json else check_text(report)).rstrip("\n"))
     return 2 if detailed_exitcode and report.findings else 0
@@ -246,11 +265,18 @@ def drill(
     auto_approve: Annotated[bool, typer.Option("--auto-approve", help="Do not ask before the drill.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Run although the simulation finds errors.")] = False,
     answers: AnswersFile = None,
+    var: VarAssignments = None,
+    var_file: VarFiles = None,
     state_dir: StateDir = None,
 ) -> int:
     """A test failover on the lab for real: test VMs start beside the replicas, then are cleaned up."""
     stamp, (plan,) = leading_stamp(args, "[STAMP] PLAN", 1, 1)
-    with engine.open_session(stamp, state_dir, offline=True) as session, _terminate_as_interrupt():
+    with (
+        engine.open_session(
+            stamp, state_dir, variables=engine.stamp_variables(stamp, var, var_file), offline=True
+        ) as session,
+        _terminate_as_interrupt(),
+    ):
         entry = run_failover(
             session,
             plan,
@@ -276,6 +302,8 @@ def failover(
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Run although the simulation finds errors.")] = False,
     answers: AnswersFile = None,
+    var: VarAssignments = None,
+    var_file: VarFiles = None,
     state_dir: StateDir = None,
 ) -> int:
     """Fail a recovery plan over to the recovery site, for real; asks for the plan's name, typed."""
@@ -283,7 +311,12 @@ def failover(
         raise FabricError("say --planned or --unplanned")
     stamp, (plan,) = leading_stamp(args, "[STAMP] PLAN", 1, 1)
     kind: FailoverType = "planned" if planned else "unplanned"
-    with engine.open_session(stamp, state_dir, offline=True) as session, _terminate_as_interrupt():
+    with (
+        engine.open_session(
+            stamp, state_dir, variables=engine.stamp_variables(stamp, var, var_file), offline=True
+        ) as session,
+        _terminate_as_interrupt(),
+    ):
         entry = run_failover(
             session, plan, kind, "primary_to_recovery", ConsoleOperator(), _answers(answers), force=force
         )
@@ -296,20 +329,40 @@ def failback(
     args: Annotated[list[str], typer.Argument(metavar="[STAMP] PLAN", help="The stamp and a recovery plan.")],
     force: Annotated[bool, typer.Option("--force", help="Run although the simulation finds errors.")] = False,
     answers: AnswersFile = None,
+    var: VarAssignments = None,
+    var_file: VarFiles = None,
     state_dir: StateDir = None,
 ) -> int:
     """A planned failover back to the primary site, then commit and forward replication: home."""
     stamp, (plan,) = leading_stamp(args, "[STAMP] PLAN", 1, 1)
-    with engine.open_session(stamp, state_dir, offline=True) as session, _terminate_as_interrupt():
+    with (
+        engine.open_session(
+            stamp, state_dir, variables=engine.stamp_variables(stamp, var, var_file), offline=True
+        ) as session,
+        _terminate_as_interrupt(),
+    ):
         entry = run_failover(
             session, plan, "planned", "recovery_to_primary", ConsoleOperator(), _answers(answers), force=force
         )
     return _ended(entry)
 
 
-def _followup(operation: str, args: list[str], answers: Path | None, state_dir: Path | None, auto: bool = False) -> int:
+def _followup(
+    operation: str,
+    args: list[str],
+    answers: Path | None,
+    state_dir: Path | None,
+    var: list[str] | None,
+    var_file: list[Path] | None,
+    auto: bool = False,
+) -> int:
     stamp, (plan,) = leading_stamp(args, "[STAMP] PLAN", 1, 1)
-    with engine.open_session(stamp, state_dir, offline=True) as session, _terminate_as_interrupt():
+    with (
+        engine.open_session(
+            stamp, state_dir, variables=engine.stamp_variables(stamp, var, var_file), offline=True
+        ) as session,
+        _terminate_as_interrupt(),
+    ):
         entry = run_followup(session, plan, operation, ConsoleOperator(), _answers(answers), confirmed=auto)
     return _ended(entry)
 
@@ -319,30 +372,36 @@ def _followup(operation: str, args: list[str], answers: Path | None, state_dir: 
 def commit(
     args: Annotated[list[str], typer.Argument(metavar="[STAMP] PLAN", help="The stamp and a recovery plan.")],
     answers: AnswersFile = None,
+    var: VarAssignments = None,
+    var_file: VarFiles = None,
     state_dir: StateDir = None,
 ) -> int:
     """Commit a failover (its recovery points are deleted: DR022); asks for the plan's name."""
-    return _followup("commit", args, answers, state_dir)
+    return _followup("commit", args, answers, state_dir, var, var_file)
 
 
 @dr_app.command("reprotect")
 @reports_errors
 def reprotect(
     args: Annotated[list[str], typer.Argument(metavar="[STAMP] PLAN", help="The stamp and a recovery plan.")],
+    var: VarAssignments = None,
+    var_file: VarFiles = None,
     state_dir: StateDir = None,
 ) -> int:
     """Replicate a committed failover's VMs back to the primary site (failback needs it)."""
-    return _followup("reprotect", args, None, state_dir)
+    return _followup("reprotect", args, None, state_dir, var, var_file)
 
 
 @dr_app.command("cleanup")
 @reports_errors
 def cleanup(
     args: Annotated[list[str], typer.Argument(metavar="[STAMP] PLAN", help="The stamp and a recovery plan.")],
+    var: VarAssignments = None,
+    var_file: VarFiles = None,
     state_dir: StateDir = None,
 ) -> int:
     """Delete the test VMs a drill left running (--keep)."""
-    return _followup("cleanup", args, None, state_dir)
+    return _followup("cleanup", args, None, state_dir, var, var_file)
 
 
 @dr_app.command("status")
@@ -350,10 +409,14 @@ def cleanup(
 def status(
     stamp: StampDir = HERE,
     fmt: Annotated[CheckFormat, typer.Option("--format", help="text or json.")] = CheckFormat.text,
+    var: VarAssignments = None,
+    var_file: VarFiles = None,
     state_dir: StateDir = None,
 ) -> int:
     """Every protected VM: replication, where it is in a failover; each plan's last operation and drill."""
-    with engine.open_session(stamp, state_dir, offline=True) as session:
+    with engine.open_session(
+        stamp, state_dir, variables=engine.stamp_variables(stamp, var, var_file), offline=True
+    ) as session:
         report = dr_status(session)
     if fmt is CheckFormat.json:
         write(json.dumps({"format_version": 1, **asdict(report)}, indent=2, ensure_ascii=False))
@@ -385,23 +448,25 @@ def facts_cmd(
             help="Print the read-only PowerShell script that writes this document on a real VMM server instead.",
         ),
     ] = False,
+    var: VarAssignments = None,
+    var_file: VarFiles = None,
     state_dir: StateDir = None,
 ) -> int:
     """Print the DR facts a simulation reads (hosts, VM copies and their adapters, replication, pool
     grants) as a document for --facts; the provider's (the lab's), or with --script the script."""
-    import json as _json
-
     from fabric.dr.export import facts_document, facts_script
     from fabric.project import open_stamp
     from fabric.providers.registry import settings_models
 
     if script:
-        fabric = open_stamp(stamp, settings_models(), None)
+        fabric = open_stamp(stamp, settings_models(), engine.stamp_variables(stamp, var, var_file))
         write(facts_script(fabric.resources, fabric.config.stamp).rstrip("\n"))
         return 0
-    with engine.open_session(stamp, state_dir, offline=True) as session:  # the lab's, or none: no connection
+    with engine.open_session(
+        stamp, state_dir, variables=engine.stamp_variables(stamp, var, var_file), offline=True
+    ) as session:  # the lab's, or none: no connection
         document = facts_document(provider_facts(session), session.fabric.config.stamp)
-    write(_json.dumps(document, indent=2, ensure_ascii=False))
+    write(json.dumps(document, indent=2, ensure_ascii=False))
     return 0
 
 
@@ -444,6 +509,8 @@ def render(
         typer.Option("--out", metavar="DIR", help="hyperv-ps: the folder to write its scripts to (made if missing)."),
     ] = None,
     facts_file: FactsFile = None,
+    var: VarAssignments = None,
+    var_file: VarFiles = None,
     state_dir: StateDir = None,
 ) -> int:
     """Render the DR design for review, no connection needed (runbook-md and hyperv-ps read the
@@ -457,6 +524,8 @@ def render(
 
     if out_dir is not None and not out_dir.strip():
         raise FabricError("--out: give a folder")
+    if plan is not None and fmt in (RenderFormat.az_ps, RenderFormat.arm):
+        raise FabricError(f"--plan: {fmt.value} renders the whole DR design (policies, pairings, mappings, every plan)")
     if facts_file is not None and fmt not in (RenderFormat.hyperv_ps, RenderFormat.runbook_md):
         raise FabricError(f"--facts is for runbook-md and hyperv-ps, which simulate; {fmt.value} reads the code only")
     if (out_dir is None) == (fmt is RenderFormat.hyperv_ps):
@@ -468,23 +537,25 @@ def render(
     if fmt is RenderFormat.az_ps:
         from fabric.dr.azps import az_ps
 
-        fabric = open_stamp(stamp, settings_models(), None)
+        fabric = open_stamp(stamp, settings_models(), engine.stamp_variables(stamp, var, var_file))
         _plans(fabric.resources, plan, resolve_plan, RecoveryPlan)  # a stamp without DR has no script
         write(az_ps(fabric.resources, fabric.config.dr, fabric.config.stamp).rstrip("\n"))
         return 0
     if fmt is RenderFormat.arm:
         from fabric.dr.arm import arm_json
 
-        fabric = open_stamp(stamp, settings_models(), None)
+        fabric = open_stamp(stamp, settings_models(), engine.stamp_variables(stamp, var, var_file))
         _plans(fabric.resources, plan, resolve_plan, RecoveryPlan)
         write(arm_json(fabric.resources, fabric.config.dr, fabric.config.stamp).rstrip("\n"))
         return 0
     if fmt is RenderFormat.rp_json:
-        fabric = open_stamp(stamp, settings_models(), None)
+        fabric = open_stamp(stamp, settings_models(), engine.stamp_variables(stamp, var, var_file))
         addresses = _plans(fabric.resources, plan, resolve_plan, RecoveryPlan)
         write(rp_json_text(fabric.resources, addresses, fabric.config.dr).rstrip("\n"))
         return 0
-    with engine.open_session(stamp, state_dir, offline=True) as session:
+    with engine.open_session(
+        stamp, state_dir, variables=engine.stamp_variables(stamp, var, var_file), offline=True
+    ) as session:
         resources = session.fabric.resources
         addresses = _plans(resources, plan, resolve_plan, RecoveryPlan)
         pending, index = pending_changes(session), Index.of(resources)  # once for every simulation
@@ -498,19 +569,30 @@ def render(
             from fabric.dr.hyperv import hyperv_ps
 
             every = [s for runs in sims.values() for s in runs]
-            only = None if plan is None else frozenset(v for a in addresses for v in resources[a].members())  # type: ignore[attr-defined]
-            scripts = hyperv_ps(resources, facts, every, session.fabric.config.dr, session.fabric.config.stamp, only)
-            _write_scripts(Path(out_dir), scripts)
-            return 0
+            scripts = hyperv_ps(resources, facts, every, session.fabric.config.dr, session.fabric.config.stamp)
+            _write_scripts(Path(out_dir), scripts, prune=plan is None)  # --plan renders a part: nothing is stale
+            return _failing(every)
         books = [runbook_md(runs, resources, session.fabric.config.dr, clock) for runs in sims.values()]
     write("\n".join(books).rstrip("\n"))
-    return 0
+    return _failing([s for runs in sims.values() for s in runs])
+
+
+def _failing(sims: Any) -> int:
+    """2 (with a line on stderr) when a rendered simulation has errors: the runbook or scripts show a
+    failover that does not work as designed; else 0."""
+    broken = [
+        f"{s.plan} ({s.type}{', back' if s.direction == 'recovery_to_primary' else ''})" for s in sims if s.errors()
+    ]
+    if not broken:
+        return 0
+    err.print(f"warning: the simulation finds errors in {listed(broken)}: see their findings", markup=False)
+    return 2
 
 
 RENDERED = ".fabric-rendered.json"  # in an --out folder: the files the last render wrote there
 
 
-def _write_scripts(folder: Path, scripts: Any) -> None:
+def _write_scripts(folder: Path, scripts: Any, prune: bool = True) -> None:
     """Each script under `folder`, checked before anything is written (inside the folder, no two
     the same file, nothing in the way); files an earlier render wrote there and this one does not
     are removed (they would be stale), anything else in the folder is left alone; then the list."""
@@ -532,14 +614,16 @@ def _write_scripts(folder: Path, scripts: Any) -> None:
         if target.exists() and not target.is_file():
             raise FabricError(f"cannot write the scripts to {folder}: {target} is in the way (not a file)")
     written = {str(t.relative_to(root).as_posix()) for t, _ in targets.values()}
-    stale = [p for p in _rendered_before(root) if p not in written and (root / p).is_file()]
+    before = _rendered_before(root)
+    stale = [p for p in before if p not in written and (root / p).is_file()] if prune else []
     try:
         for target, script in targets.values():
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(script.text, encoding="utf-8")
         for path in stale:
             (root / path).unlink()
-        (root / RENDERED).write_text(json.dumps(sorted(written), indent=1) + "\n", encoding="utf-8")
+        listed_now = written if prune else written | {p for p in before if (root / p).is_file()}
+        (root / RENDERED).write_text(json.dumps(sorted(listed_now), indent=1) + "\n", encoding="utf-8")
     except OSError as exc:
         raise FabricError(f"cannot write the scripts to {folder}: {exc.strerror or exc}") from None
     lines = [f"wrote {len(scripts)} scripts to {folder}:", *(f"  {s.path}" for s in scripts)]

@@ -367,8 +367,8 @@ def _parse(text: str, name: str) -> tuple[Any, dict[int, list[str]], list[Any]]:
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         obj = dict(items)
         if len(obj) != len(items):
-            keys = [key for key, _ in items]
-            repeated[id(obj)] = [key for i, key in enumerate(keys) if key in keys[:i]]
+            seen: set[str] = set()
+            repeated[id(obj)] = [key for key, _ in items if key in seen or seen.add(key)]  # type: ignore[func-returns-value]
             kept.append(obj)
         return obj
 
@@ -467,10 +467,14 @@ def _consistency(document: FactsDocument, data: Mapping[str, Any]) -> list[_Prob
     replicas = {name for name, role in copies if role == "replica"}
     primaries = {name for name, role in copies if role == "primary"}
     for name, r in document.replication.items():
+        if len(out) > MAX_PROBLEMS:
+            return out
         if name.casefold() not in replicas and name.casefold() in primaries:
             message = f"VM {name!r} replicates to {r.replica_host!r}, but vms holds no replica copy of it"
             out.append(_Problem(("replication", name), message, at_key=True))
     for i, vm in enumerate(document.vms):
+        if len(out) > MAX_PROBLEMS:
+            return out
         if vm.role == "replica" and vm.name.casefold() not in primaries:
             out.append(_Problem((*vm_at(i), "role"), f"a replica copy of VM {vm.name!r}, which has no primary copy"))
     return out + _grant_problems(document, data)
@@ -481,6 +485,8 @@ def _replication(document: FactsDocument, primaries: set[str], hosts: set[str]) 
     out: list[_Problem] = []
     seen: dict[str, str] = {}
     for name, r in document.replication.items():
+        if len(out) > MAX_PROBLEMS:
+            break
         if seen.setdefault(name.casefold(), name) != name:
             out.append(_Problem(("replication", name), f"the replication of VM {name!r} is given twice", at_key=True))
         if name.casefold() not in primaries:
@@ -693,7 +699,11 @@ def _at(name: str, text: str, offset: int, message: str) -> Diagnostic:
 def _diagnostics(name: str, text: str, locator: _Locator, problems: list[_Problem]) -> list[Diagnostic]:
     """Each problem at its line:column: the first MAX_PROBLEMS in the file, the rest counted in a
     line after them."""
-    located = [Diagnostic(_text_location(name, text, locator.offset(p)), _short(p.message)) for p in problems[:10_000]]
+    # only those listed are located (each is a scan of the text)
+    located = [
+        Diagnostic(_text_location(name, text, locator.offset(p)), _short(p.message))
+        for p in problems[: MAX_PROBLEMS + 1]
+    ]
     out = sorted(located, key=lambda d: (d.location, d.message))
     if len(problems) <= MAX_PROBLEMS:
         return out

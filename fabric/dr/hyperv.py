@@ -28,8 +28,9 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from fabric.dr.azps import environment as _base_environment
 from fabric.dr.facts import DrFacts
+from fabric.dr.network import group_paths
 from fabric.dr.render import file_name, prepare_path
-from fabric.dr.simulate import Event, Simulation, VmOutcome
+from fabric.dr.simulate import AdapterOutcome, Event, Simulation, VmOutcome
 from fabric.errors import FabricError
 from fabric.model.base import Resource
 from fabric.model.dr import Action, CloudPairing, LibraryScript, ProtectedVm, RecoveryPlan, ReplicationPolicy
@@ -37,7 +38,6 @@ from fabric.model.resources import Cloud
 from fabric.model.stamp import DrConfig
 from fabric.render.powershell import PsCode, ps
 
-_PORTS = {"kerberos": 80, "certificate": 443}  # Hyper-V Replica's defaults per authentication
 TEST_SUFFIX = " - Test"  # the name Hyper-V gives a test failover's copy
 
 
@@ -83,22 +83,21 @@ def _protected(resources: Mapping[str, Resource]) -> list[tuple[str, ProtectedVm
     return [(a, r) for a, r in resources.items() if isinstance(r, ProtectedVm)]
 
 
-def _host_group_paths(resources: Mapping[str, Resource], cloud: str) -> list[str]:
-    from fabric.dr.network import group_paths
-
-    paths = group_paths(resources)
+def _host_group_paths(resources: Mapping[str, Resource], paths: Mapping[str, str], cloud: str) -> list[str]:
     found = resources.get(cloud)
     return [paths.get(g, g) for g in found.host_groups] if isinstance(found, Cloud) else []
 
 
-def _replica_server(resources: Mapping[str, Resource], facts: DrFacts, vm: ProtectedVm) -> str:
+def _replica_server(
+    resources: Mapping[str, Resource], paths: Mapping[str, str], facts: DrFacts, vm: ProtectedVm
+) -> str:
     """Where the VM replicates to: its replica's host if it replicates, else the first host (by
     name) of the recovery cloud's host groups."""
     key = vm.vm.casefold()
     if key in facts.replication:
         return facts.replication[key].replica_host
     pairing = resources.get(vm.pairing)
-    groups = _host_group_paths(resources, pairing.recovery_cloud) if isinstance(pairing, CloudPairing) else []
+    groups = _host_group_paths(resources, paths, pairing.recovery_cloud) if isinstance(pairing, CloudPairing) else []
     hosts = sorted(
         h.name
         for h in facts.hosts.values()
@@ -123,11 +122,10 @@ def _mask(prefix: int) -> str:
     return str(ipaddress.IPv4Network(f"0.0.0.0/{prefix}").netmask)
 
 
-def _enable(resources: Mapping[str, Resource], facts: DrFacts, stamp: str, only: frozenset[str] | None) -> list[Script]:
+def _enable(resources: Mapping[str, Resource], facts: DrFacts, stamp: str) -> list[Script]:
     by_host: dict[str, list[dict[str, Any]]] = {}
-    for address, vm in _protected(resources):
-        if only is not None and address not in only:
-            continue
+    paths = group_paths(resources)  # once: a new VM's replica server is looked up by its recovery cloud
+    for _, vm in _protected(resources):
         primary = facts.primaries.get(vm.vm.casefold())
         if primary is None:
             continue  # no primary copy in the facts: nothing to enable on (dr check says so)
@@ -136,8 +134,8 @@ def _enable(resources: Mapping[str, Resource], facts: DrFacts, stamp: str, only:
             {
                 "vm": vm.vm,
                 "policy": policy.name,
-                "replica": _replica_server(resources, facts, vm),
-                "port": policy.port or _PORTS[policy.authentication],
+                "replica": _replica_server(resources, paths, facts, vm),
+                "port": policy.port,  # the model fills the default (8083 Kerberos, 8084 certificate)
                 "authentication": policy.authentication.capitalize(),
                 "certificate": policy.authentication == "certificate",
                 "frequency": policy.copy_frequency_seconds if policy.provider == "hyperv_replica_2012r2" else None,
@@ -185,13 +183,9 @@ def _keep_vlan(facts: DrFacts, vm: ProtectedVm, slot: int, declared: int | None)
     return primary.adapters[slot].vlan
 
 
-def _replica(
-    resources: Mapping[str, Resource], facts: DrFacts, stamp: str, only: frozenset[str] | None
-) -> list[Script]:
+def _replica(resources: Mapping[str, Resource], facts: DrFacts, stamp: str) -> list[Script]:
     by_host: dict[str, list[dict[str, Any]]] = {}
-    for address, vm in _protected(resources):
-        if only is not None and address not in only:
-            continue
+    for _, vm in _protected(resources):
         replica = facts.replicas.get(vm.vm.casefold())
         if replica is None or not vm.adapters:
             continue
@@ -290,21 +284,31 @@ def _action_step(
     return {"kind": "script", "label": label, "path": plan_prepare_path(config, plan).lstrip("\\")}
 
 
-def _adapter_step(adapter: Any, test: bool, back: bool) -> dict[str, Any]:
+def _test_copy_why(adapter: AdapterOutcome, switch: str | None) -> str | None:
+    """Why a test copy's adapter is disconnected (None: it joins the test network). A test copy is
+    Hyper-V's alone (not in VMM): it can be put on an access VLAN and keeps the guest's own address;
+    anything else would put it beside production, so it is cut off."""
+    if adapter.vm_network is None:
+        return "no test network: disconnected"
+    if not adapter.vlan:
+        return "the test network has no VLAN (HNV): Hyper-V alone cannot join it, disconnected"
+    if not adapter.ok:
+        return f"{adapter.rule}: disconnected"
+    if adapter.ip != adapter.was:
+        return f"the test copy would need {adapter.ip}, which Hyper-V alone cannot give it: disconnected"
+    if switch is None:
+        return "the replica's adapter is on no switch: disconnected"
+    return None
+
+
+def _adapter_step(adapter: AdapterOutcome, test: bool, back: bool, switch: str | None = None) -> dict[str, Any]:
     """How the runner connects one adapter before the VM starts (what the simulation predicts)."""
     base = {"slot": adapter.slot, "rule": adapter.rule, "ip": adapter.ip}
     if test:
-        # a test copy is Hyper-V's alone (not in VMM): it can be put on an access VLAN, and keeps
-        # the guest's own address; anything else would put it beside production, so it is cut off
-        if adapter.vm_network is None:
-            return {**base, "how": "disconnect", "why": "no test network: disconnected"}
-        if not adapter.vlan:
-            why = "the test network has no VLAN (HNV): Hyper-V alone cannot join it, disconnected"
+        why = _test_copy_why(adapter, switch)
+        if why is not None:
             return {**base, "how": "disconnect", "why": why}
-        if adapter.ip != adapter.was:
-            why = f"the test copy would need {adapter.ip}, which Hyper-V alone cannot give it: disconnected"
-            return {**base, "how": "disconnect", "why": why}
-        return {**base, "how": "test", "vlan": adapter.vlan}
+        return {**base, "how": "test", "vlan": adapter.vlan, "switch": switch}
     if back:
         # the primary copy kept its network; a guest that took a recovery address gets its own back
         return {**base, "how": "restore" if adapter.mode == "mapped" and adapter.ip else "keep"}
@@ -330,7 +334,11 @@ def _boot_step(
             continue
         model = resources.get(outcome.address)
         boot = model.boot_seconds if isinstance(model, ProtectedVm) else 120
-        adapters = [_adapter_step(a, test, back) for a in outcome.adapters]
+        replica = facts.replicas.get(name.casefold())
+        switches = [a.switch for a in replica.adapters] if replica else []
+        adapters = [
+            _adapter_step(a, test, back, switches[a.slot] if a.slot < len(switches) else None) for a in outcome.adapters
+        ]
         vms.append(
             {
                 "vm": name,
@@ -427,11 +435,10 @@ def hyperv_ps(
     sims: Sequence[Simulation],
     config: DrConfig,
     stamp: str,
-    only: frozenset[str] | None = None,
 ) -> list[Script]:
-    """Every file of the rendering (see the module docstring), in a stable order; `only`: the
-    protected VMs to write enable and replica scripts for (default: every one)."""
-    out = _enable(resources, facts, stamp, only) + _replica(resources, facts, stamp, only)
+    """Every file of the rendering (see the module docstring), in a stable order: the enable and
+    replica scripts of every protected VM, the scripts of the simulated plans."""
+    out = _enable(resources, facts, stamp) + _replica(resources, facts, stamp)
     plans = dict.fromkeys(s.plan for s in sims)
     for address in plans:
         plan = resources[address]
@@ -444,7 +451,7 @@ def hyperv_ps(
         assert isinstance(plan, RecoveryPlan)
         folder = f"plans/{file_name(plan.name)}"
         out.append(Script(f"{folder}/{script_name(sim)}.ps1", plan_script(sim, resources, facts, config, stamp)))
-        if sim.type == "unplanned" and sim.direction == "primary_to_recovery":
+        if sim.type == "planned" and sim.direction == "primary_to_recovery":  # after either, once committed
             moves = _moves(sim, facts, plan, resources)
             out.append(Script(f"{folder}/reprotect.ps1", reprotect.render(stamp=stamp, plan=plan.name, moves=moves)))
     return out

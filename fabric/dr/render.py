@@ -194,12 +194,20 @@ def rp_json_text(resources: Mapping[str, Resource], addresses: Sequence[str], co
     return json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, ensure_ascii=False) + "\n"
 
 
-def _who(event: Event) -> str:
+_RUNNER = {
+    "asr": "Site Recovery",
+    "hyperv_replica": "fabric's runner (hyperv-ps)",
+    "lab": "Site Recovery",
+}  # the lab plays it
+
+
+def _who(event: Event, backend: str) -> str:
+    runner = _RUNNER.get(backend, backend)
     if event.manual:
         return "operator"
     if event.kind == "action":
-        return "Site Recovery (script)" if "script" in event.detail else "fabric (built-in)"
-    return "Site Recovery"
+        return f"{runner} (script)" if "script" in event.detail else "fabric (built-in)"
+    return runner
 
 
 def _check(event: Event, vms: Sequence[VmOutcome]) -> str:
@@ -271,7 +279,7 @@ def runbook_md(
             cells = [
                 str(n),
                 _cell(event.step),
-                _who(event),
+                _who(event, config.backend),
                 _cell(what),
                 expected,
                 _check(event, by_group.get(event.step, [])),

@@ -50,8 +50,8 @@ class Options:
 
 @dataclass(frozen=True)
 class Measured:
-    """Step durations a completed run of the plan measured (its operation log): (step, what) →
-    seconds, and which run (`source`, e.g. "drill of 2026-11-30T10:00:00+00:00"). A step the
+    """Step durations a completed run of the plan measured (its operation log): (step, what, the
+    VMs it moved) → seconds, and which run (`source`, e.g. "drill of 2026-11-30T10:00:00+00:00"). A step the
     simulation shows with the same step and text takes its measured time as the expected one, and
     at least that as the worst case; a step whose text changed since (other VMs, a renamed action)
     keeps the design's estimate."""
@@ -294,11 +294,16 @@ def simulate(
 def _test_network(resources: Mapping[str, Resource], plan: RecoveryPlan, opts: Options) -> str | None:
     if opts.test_network is None:
         return plan.test_network
+    if opts.type != "test":  # said and ignored would let a reviewer think it mattered
+        raise FabricError(f"--test-network is for a test failover; a {opts.type} failover uses the network mappings")
     if opts.test_network.casefold() == "none":
         return None
     address = opts.test_network if "." in opts.test_network else f"vm_network.{opts.test_network}"
     if not isinstance(resources.get(address), VmNetwork):
-        raise FabricError(f"--test-network {opts.test_network!r} is not a vm_network of this stamp (or none)")
+        networks = ", ".join(sorted(a for a, r in resources.items() if isinstance(r, VmNetwork))[:8])
+        raise FabricError(
+            f"--test-network {opts.test_network!r} is not a vm_network of this stamp (or none): {networks}"
+        )
     return address
 
 

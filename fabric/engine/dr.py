@@ -134,7 +134,8 @@ def simulation(
     times of the plan's last completed drill or failover instead of the estimates where they ran;
     `facts`: read already (`dr_facts`), else read from the provider."""
     address = resolve_plan(session.fabric.resources, options.plan)
-    timings = measured_timings(session, address, options.direction) if measured else None
+    lab = manages_dr(session.provider)  # the operation log holds the lab's runs only
+    timings = measured_timings(session, address, options.direction) if measured and lab else None
     facts = dr_facts(session) if facts is None else facts
     result = simulate(
         session.fabric.resources,
@@ -146,13 +147,12 @@ def simulation(
     for text in facts.notes:
         result = replace(result, findings=(*result.findings, SimFinding("DR046", "warning", result.plan, text)))
     if measured and timings is None:
-        note = SimFinding(
-            "DR045",
-            "warning",
-            result.plan,
-            f"--measured: no completed drill or failover {options.direction.replace('_', ' ')} of this plan in "
-            "the operation log; the design's estimates are used",
+        why = (
+            f"no completed drill or failover {options.direction.replace('_', ' ')} of this plan in the operation log"
+            if lab
+            else f"the operation log holds the lab's runs only, not the {session.provider.name} provider's"
         )
+        note = SimFinding("DR045", "warning", result.plan, f"--measured: {why}; the design's estimates are used")
         result = replace(result, findings=(*result.findings, note))
     pending = pending_changes(session) if pending is None else pending
     if pending:
@@ -188,7 +188,14 @@ def _posture_findings(session: Session, facts: DrFacts, vms: list[str]) -> tuple
         assert isinstance(vm, ProtectedVm)
         state = facts.replication.get(vm.vm.casefold())
         moved = phases.get(ids.get(address, ""), {})
-        if moved.get("phase") not in (None, "test"):
+        if moved.get("phase") == "reprotected":  # replicating back: protected, away from home
+            message = (
+                f"{vm.vm} runs at the recovery site ({moved.get('plan')}), replicating back: fail back to come home"
+            )
+            out.append(SimFinding("DR023", "warning", address, message))
+            if state is not None and state.state == "Replicating" and state.health == "Normal":
+                replicating += 1
+        elif moved.get("phase") not in (None, "test"):
             message = (
                 f"{vm.vm} is failed over by {moved.get('plan')} ({moved.get('phase')}): not protected until "
                 "reprotected, and its failover replays from there"

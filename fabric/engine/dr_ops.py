@@ -99,7 +99,14 @@ def _now() -> str:
 def _lab(session: Session) -> Any:
     provider = unwrapped(session.provider)
     if not hasattr(provider, "dr_start"):
-        raise FabricError(f"fabric dr operations run on the lab only; this stamp's provider is {provider.name}")
+        backend = session.fabric.config.dr.backend
+        how = {"asr": "az-ps (Site Recovery runs them)", "hyperv_replica": "hyperv-ps"}.get(
+            backend, "hyperv-ps or az-ps"
+        )
+        raise FabricError(
+            f"fabric dr operations run on the lab only; this stamp's provider is {provider.name}: its {backend} "
+            f"backend runs them with the scripts of fabric dr render --format {how}"
+        )
     return provider
 
 

@@ -98,8 +98,10 @@ def test_a_scvmm_stamp_simulates_checks_and_renders_from_a_saved_document(
         assert steps((out / path.relative_to(golden)).read_text(encoding="utf-8")) == steps(path.read_text("utf-8"))
     facts = cli("dr", "facts", scvmm)
     assert facts.code == 1 and "fabric dr facts --script" in facts.err
-    assert cli("dr", "drill", scvmm, "management-stamp", "--auto-approve").err.strip() == (
-        "error: fabric dr operations run on the lab only; this stamp's provider is scvmm"
+    refused_drill = cli("dr", "drill", scvmm, "management-stamp", "--auto-approve")
+    assert refused_drill.code == 1 and refused_drill.err.strip() == (
+        "error: fabric dr operations run on the lab only; this stamp's provider is scvmm: its hyperv_replica "
+        "backend runs them with the scripts of fabric dr render --format hyperv-ps"
     )
 
 

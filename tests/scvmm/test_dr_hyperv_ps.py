@@ -133,7 +133,8 @@ def test_each_failover_type_does_what_hyper_v_replica_needs(reference: dict[str,
         assert f"Start-VM -Name '{vm} - Test'" in test  # the copy Hyper-V makes, never the replica
         assert f"Stop-VMFailover -VMName '{vm}'" in test  # cleanup unless -Keep
         assert f"Stop-VM -Name '{vm}'" in planned and f"Start-VMFailover -Prepare -VMName '{vm}'" in planned
-        assert f"Set-VMReplication -Reverse -VMName '{vm}'" in planned
+        assert f"Set-VMReplication -Reverse -VMName '{vm}'" not in planned  # reprotect.ps1, after the commit
+        assert f"Complete-VMFailover -VMName '{vm}'" in planned  # only with -Commit, as the lab's commit
         assert f"Stop-VM -Name '{vm}'" not in unplanned  # the primary site is assumed lost
         assert f"Complete-VMFailover -VMName '{vm}'" in unplanned  # only with -Commit
     for forbidden in ("Set-VMReplication", "Complete-VMFailover", "Stop-VM -Name"):
@@ -241,14 +242,22 @@ def test_a_new_render_removes_what_an_earlier_one_wrote_and_nothing_else(
     assert cli("dr", "render", applied, "--format", "hyperv-ps", "--out", out).code == 0
     (out / "notes.txt").write_text("mine")
     (out / "plans" / "mine.ps1").write_text("mine")
-    result = cli("dr", "render", applied, "--format", "hyperv-ps", "--out", out, "--plan", "apps-oslo")
-    assert result.code == 0
-    assert not (out / "plans" / "management-stamp").exists() or not list((out / "plans" / "management-stamp").iterdir())
-    assert "removed plans/management-stamp/test.ps1 (an earlier render's, not written now)" in result.out
-    assert (out / "notes.txt").read_text() == "mine" and (out / "plans" / "mine.ps1").read_text() == "mine"
-    # --plan: only that plan's VMs get enable and replica scripts
+    # --plan renders a part: nothing of the earlier render is stale, the host scripts stay whole
+    part = cli("dr", "render", applied, "--format", "hyperv-ps", "--out", out, "--plan", "apps-oslo")
+    assert part.code == 0 and "removed" not in part.out
+    assert (out / "plans" / "management-stamp" / "test.ps1").exists()
     enable = "\n".join(p.read_text() for p in (out / "enable").glob("*.ps1"))
-    assert "OSLO-APP01" in enable and "SQLWAP01" not in enable
+    assert "OSLO-APP01" in enable and "SQLWAP01" in enable
+    # a render of a design without a plan removes that plan's scripts, and nothing that is not fabric's
+    stamp = tmp_path / "fewer"
+    shutil.copytree(applied, stamp)
+    dr = stamp / "dr.yaml"
+    text = dr.read_text()
+    dr.write_text(text[: text.index("  # each location's application VM")])  # the per-location plans: the file's end
+    result = cli("dr", "render", stamp, "--format", "hyperv-ps", "--out", out)
+    assert result.code == 0, result.err
+    assert "removed plans/apps-oslo/test.ps1 (an earlier render's, not written now)" in result.out
+    assert (out / "notes.txt").read_text() == "mine" and (out / "plans" / "mine.ps1").read_text() == "mine"
 
 
 def test_failure_abort_and_cleanup_follow_each_failover_type(reference: dict[str, str]) -> None:
@@ -289,3 +298,38 @@ def test_a_scripts_folder_outside_the_share_is_refused(cli: Cli, applied: Path, 
     result = cli("dr", "render", stamp, "--format", "hyperv-ps", "--out", tmp_path / "out")
     assert result.code == 1 and "fabric.yaml:" in result.err and "no '..'" in result.err
     assert not (tmp_path / "out").exists() and not (tmp_path / "x").exists()
+
+
+def test_a_test_copy_that_keeps_its_address_on_a_vlan_test_network_is_put_on_it(applied: Path) -> None:
+    """The reference drills into an HNV network (every copy disconnected); on a VLAN test network
+    that carries the address, the copy is connected to the replica's switch and the test VLAN."""
+    from dataclasses import replace
+
+    from fabric import engine
+    from fabric.dr.hyperv import plan_script
+    from fabric.dr.simulate import Options
+    from fabric.engine.dr import dr_facts, simulation
+
+    with engine.open_session(applied) as session:
+        facts = dr_facts(session)
+        sim = simulation(session, Options("recovery_plan.management-stamp", "test"), facts=facts)
+        resources, config = session.fabric.resources, session.fabric.config
+    on_vlan = tuple(
+        replace(vm, adapters=tuple(replace(a, vlan=250, vm_network="DR Test", ok=True) for a in vm.adapters))
+        for vm in sim.vms
+    )
+    script = plan_script(replace(sim, vms=on_vlan), resources, facts, config.dr, config.stamp)
+    assert script.count("Connect-VMNetworkAdapter -VMNetworkAdapter $nic -SwitchName 'Fabric Switch'") == 5
+    assert script.count("Set-VMNetworkAdapterVlan -VMNetworkAdapter $nic -Access -VlanId 250") == 5
+    assert "Disconnect-VMNetworkAdapter" not in script
+    _bound(script, "test.ps1 on a VLAN test network")
+    broken = tuple(
+        replace(vm, adapters=tuple(replace(a, ok=False, rule="address conflict") for a in vm.adapters))
+        for vm in on_vlan
+    )
+    assert (
+        plan_script(replace(sim, vms=broken), resources, facts, config.dr, config.stamp).count(
+            "# address conflict: disconnected"
+        )
+        == 5
+    )

@@ -26,11 +26,21 @@ function Get-FabricActiveHost($Copy) {
 }
 
 function Get-FabricAdapter($Copy, [string]$ComputerName, [int]$Slot) {
-    # the Hyper-V adapter in VMM's slot, found by MAC address (Hyper-V's order is not VMM's)
-    $vmm = @(Get-SCVirtualNetworkAdapter -VM $Copy | Where-Object { $_.SlotID -eq $Slot })
+    # the Hyper-V adapter in VMM's slot, found by MAC address (Hyper-V's order is not VMM's); a
+    # replica that never ran may show no MAC on either side (dynamic MACs): then by position, as
+    # the facts export pairs them
+    $all = @(Get-SCVirtualNetworkAdapter -VM $Copy)
+    $vmm = @($all | Where-Object { $_.SlotID -eq $Slot })
     if ($vmm.Count -ne 1) { throw ($Copy.Name + ': no adapter in slot ' + $Slot) }
     $mac = $vmm[0].MACAddress -replace '[^0-9A-Fa-f]', ''
-    $nic = @(Get-VMNetworkAdapter -VMName ([WildcardPattern]::Escape($Copy.Name)) -ComputerName $ComputerName | Where-Object { $_.MacAddress -eq $mac })
+    $hyperv = @(Get-VMNetworkAdapter -VMName ([WildcardPattern]::Escape($Copy.Name)) -ComputerName $ComputerName)
+    $nic = @($hyperv | Where-Object { $_.MacAddress -eq $mac })
+    $noMac = -not @($hyperv | Where-Object { $_.MacAddress -notmatch '^0*$' })
+    if ($nic.Count -ne 1 -and $noMac -and $mac -match '^0*$' -and $hyperv.Count -eq $all.Count) {
+        $slots = @($all | ForEach-Object { [int]$_.SlotID })
+        [array]::Sort($slots)
+        $nic = @($hyperv[[array]::IndexOf($slots, $Slot)])
+    }
     if ($nic.Count -ne 1) { throw ($Copy.Name + ' on ' + $ComputerName + ': no adapter with MAC ' + $mac) }
     return $nic[0]
 }

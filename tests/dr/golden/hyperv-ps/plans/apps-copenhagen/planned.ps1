@@ -8,7 +8,8 @@
 # IPv4 parameters are splatted (the grammar fabric's tests parse with reads no digit in a name).
 # A failed step stops the failover: what follows does not run.
 param(
-    [Parameter(Mandatory = $true)][string]$LibraryRoot
+    [Parameter(Mandatory = $true)][string]$LibraryRoot,
+    [switch]$Commit
 )
 $ErrorActionPreference = 'Stop'
 Import-Module virtualmachinemanager
@@ -33,11 +34,21 @@ function Get-FabricActiveHost($Copy) {
 }
 
 function Get-FabricAdapter($Copy, [string]$ComputerName, [int]$Slot) {
-    # the Hyper-V adapter in VMM's slot, found by MAC address (Hyper-V's order is not VMM's)
-    $vmm = @(Get-SCVirtualNetworkAdapter -VM $Copy | Where-Object { $_.SlotID -eq $Slot })
+    # the Hyper-V adapter in VMM's slot, found by MAC address (Hyper-V's order is not VMM's); a
+    # replica that never ran may show no MAC on either side (dynamic MACs): then by position, as
+    # the facts export pairs them
+    $all = @(Get-SCVirtualNetworkAdapter -VM $Copy)
+    $vmm = @($all | Where-Object { $_.SlotID -eq $Slot })
     if ($vmm.Count -ne 1) { throw ($Copy.Name + ': no adapter in slot ' + $Slot) }
     $mac = $vmm[0].MACAddress -replace '[^0-9A-Fa-f]', ''
-    $nic = @(Get-VMNetworkAdapter -VMName ([WildcardPattern]::Escape($Copy.Name)) -ComputerName $ComputerName | Where-Object { $_.MacAddress -eq $mac })
+    $hyperv = @(Get-VMNetworkAdapter -VMName ([WildcardPattern]::Escape($Copy.Name)) -ComputerName $ComputerName)
+    $nic = @($hyperv | Where-Object { $_.MacAddress -eq $mac })
+    $noMac = -not @($hyperv | Where-Object { $_.MacAddress -notmatch '^0*$' })
+    if ($nic.Count -ne 1 -and $noMac -and $mac -match '^0*$' -and $hyperv.Count -eq $all.Count) {
+        $slots = @($all | ForEach-Object { [int]$_.SlotID })
+        [array]::Sort($slots)
+        $nic = @($hyperv[[array]::IndexOf($slots, $Slot)])
+    }
     if ($nic.Count -ne 1) { throw ($Copy.Name + ' on ' + $ComputerName + ': no adapter with MAC ' + $mac) }
     return $nic[0]
 }
@@ -99,7 +110,6 @@ Invoke-FabricStep 'failover: copy the last changes (planned: no data lost)' {
 Invoke-FabricStep 'failover: prepare the disks of 1 VM' {
     Invoke-FabricStep 'failover: prepare the disks of 1 VM / COPENHAGEN-APP01' {
         Start-VMFailover -VMName 'COPENHAGEN-APP01' -ComputerName 'OSL-DR01'
-        Set-VMReplication -Reverse -VMName 'COPENHAGEN-APP01' -ComputerName 'OSL-DR01'
     }
 }
 
@@ -109,7 +119,9 @@ Invoke-FabricStep 'apps: start 1 VM' {
         $copy = Get-FabricCopy 'COPENHAGEN-APP01' $true
         # COPENHAGEN-APP01 adapter 0: new from ip_pool.tenants-oslo -> 10.200.0.10
         $vnic = Get-SCVirtualNetworkAdapter -VM $copy | Where-Object { $_.SlotID -eq 0 }
-        $network = Get-SCVMNetwork -Name 'Tenants Oslo'
+        $network = @(Get-SCVMNetwork -Name 'Tenants Oslo')
+        if ($network.Count -ne 1) { throw ('VM network ' + 'Tenants Oslo' + ': ' + $network.Count + ' in VMM') }
+        $network = $network[0]
         $typed = @{ IPv4AddressType = 'Static' }
         Set-SCVirtualNetworkAdapter -VirtualNetworkAdapter $vnic -VMNetwork $network @typed | Out-Null
         $granted = @(Get-SCIPAddress -GrantToObjectID $vnic.ID)
@@ -119,11 +131,19 @@ Invoke-FabricStep 'apps: start 1 VM' {
         $nic = Get-FabricAdapter $copy 'OSL-DR01' 0
         $mask = ConvertTo-FabricMask ([int]($pool.Subnet -split '/')[1])
         $setting = @{ IPv4Address = $granted[0].Address; IPv4SubnetMask = $mask; IPv4DefaultGateway = $pool.DefaultGateways[0].IPAddress }
+        $dns = @($pool.DNSServers)
+        if ($dns.Count -gt 0) { $setting['IPv4PreferredDNSServer'] = [string]$dns[0] }
+        if ($dns.Count -gt 1) { $setting['IPv4AlternateDNSServer'] = [string]$dns[1] }
         Set-VMNetworkAdapterFailoverConfiguration -VMNetworkAdapter $nic @setting
         Start-VM -Name 'COPENHAGEN-APP01' -ComputerName 'OSL-DR01'
     }
     Invoke-FabricStep 'heartbeat of COPENHAGEN-APP01' { Wait-FabricHeartbeat 'COPENHAGEN-APP01' 'OSL-DR01' 240 }
 }
 
+# --- commit (with -Commit, once the VMs are checked): the recovery points are deleted; reprotect.ps1 then
+# replicates them back (failback.ps1 needs that)
+if ($Commit) {
+    Invoke-FabricStep 'commit COPENHAGEN-APP01' { Complete-VMFailover -VMName 'COPENHAGEN-APP01' -ComputerName 'OSL-DR01' }
+}
 if ($Failures -gt 0) { throw ('' + $Failures + ' steps failed: see above') }
 Write-FabricStep 'the plan ran to its end'

@@ -33,11 +33,21 @@ function Get-FabricActiveHost($Copy) {
 }
 
 function Get-FabricAdapter($Copy, [string]$ComputerName, [int]$Slot) {
-    # the Hyper-V adapter in VMM's slot, found by MAC address (Hyper-V's order is not VMM's)
-    $vmm = @(Get-SCVirtualNetworkAdapter -VM $Copy | Where-Object { $_.SlotID -eq $Slot })
+    # the Hyper-V adapter in VMM's slot, found by MAC address (Hyper-V's order is not VMM's); a
+    # replica that never ran may show no MAC on either side (dynamic MACs): then by position, as
+    # the facts export pairs them
+    $all = @(Get-SCVirtualNetworkAdapter -VM $Copy)
+    $vmm = @($all | Where-Object { $_.SlotID -eq $Slot })
     if ($vmm.Count -ne 1) { throw ($Copy.Name + ': no adapter in slot ' + $Slot) }
     $mac = $vmm[0].MACAddress -replace '[^0-9A-Fa-f]', ''
-    $nic = @(Get-VMNetworkAdapter -VMName ([WildcardPattern]::Escape($Copy.Name)) -ComputerName $ComputerName | Where-Object { $_.MacAddress -eq $mac })
+    $hyperv = @(Get-VMNetworkAdapter -VMName ([WildcardPattern]::Escape($Copy.Name)) -ComputerName $ComputerName)
+    $nic = @($hyperv | Where-Object { $_.MacAddress -eq $mac })
+    $noMac = -not @($hyperv | Where-Object { $_.MacAddress -notmatch '^0*$' })
+    if ($nic.Count -ne 1 -and $noMac -and $mac -match '^0*$' -and $hyperv.Count -eq $all.Count) {
+        $slots = @($all | ForEach-Object { [int]$_.SlotID })
+        [array]::Sort($slots)
+        $nic = @($hyperv[[array]::IndexOf($slots, $Slot)])
+    }
     if ($nic.Count -ne 1) { throw ($Copy.Name + ' on ' + $ComputerName + ': no adapter with MAC ' + $mac) }
     return $nic[0]
 }
@@ -116,6 +126,9 @@ Invoke-FabricStep 'apps: start 1 VM' {
         $nic = Get-FabricAdapter $copy 'OSL-HV01' 0
         $mask = ConvertTo-FabricMask ([int]($pool.Subnet -split '/')[1])
         $setting = @{ IPv4Address = $granted[0].Address; IPv4SubnetMask = $mask; IPv4DefaultGateway = $pool.DefaultGateways[0].IPAddress }
+        $dns = @($pool.DNSServers)
+        if ($dns.Count -gt 0) { $setting['IPv4PreferredDNSServer'] = [string]$dns[0] }
+        if ($dns.Count -gt 1) { $setting['IPv4AlternateDNSServer'] = [string]$dns[1] }
         Set-VMNetworkAdapterFailoverConfiguration -VMNetworkAdapter $nic @setting
         $replica = Get-FabricCopy 'OSLO-APP01' $true
         $recovery = Get-SCVirtualNetworkAdapter -VM $replica | Where-Object { $_.SlotID -eq 0 }

@@ -14,7 +14,8 @@
 # IPv4 parameters are splatted (the grammar fabric's tests parse with reads no digit in a name).
 # A failed step stops the failover: what follows does not run.
 param(
-    [Parameter(Mandatory = $true)][string]$LibraryRoot
+    [Parameter(Mandatory = $true)][string]$LibraryRoot,
+    [switch]$Commit
 )
 $ErrorActionPreference = 'Stop'
 Import-Module virtualmachinemanager
@@ -39,11 +40,21 @@ function Get-FabricActiveHost($Copy) {
 }
 
 function Get-FabricAdapter($Copy, [string]$ComputerName, [int]$Slot) {
-    # the Hyper-V adapter in VMM's slot, found by MAC address (Hyper-V's order is not VMM's)
-    $vmm = @(Get-SCVirtualNetworkAdapter -VM $Copy | Where-Object { $_.SlotID -eq $Slot })
+    # the Hyper-V adapter in VMM's slot, found by MAC address (Hyper-V's order is not VMM's); a
+    # replica that never ran may show no MAC on either side (dynamic MACs): then by position, as
+    # the facts export pairs them
+    $all = @(Get-SCVirtualNetworkAdapter -VM $Copy)
+    $vmm = @($all | Where-Object { $_.SlotID -eq $Slot })
     if ($vmm.Count -ne 1) { throw ($Copy.Name + ': no adapter in slot ' + $Slot) }
     $mac = $vmm[0].MACAddress -replace '[^0-9A-Fa-f]', ''
-    $nic = @(Get-VMNetworkAdapter -VMName ([WildcardPattern]::Escape($Copy.Name)) -ComputerName $ComputerName | Where-Object { $_.MacAddress -eq $mac })
+    $hyperv = @(Get-VMNetworkAdapter -VMName ([WildcardPattern]::Escape($Copy.Name)) -ComputerName $ComputerName)
+    $nic = @($hyperv | Where-Object { $_.MacAddress -eq $mac })
+    $noMac = -not @($hyperv | Where-Object { $_.MacAddress -notmatch '^0*$' })
+    if ($nic.Count -ne 1 -and $noMac -and $mac -match '^0*$' -and $hyperv.Count -eq $all.Count) {
+        $slots = @($all | ForEach-Object { [int]$_.SlotID })
+        [array]::Sort($slots)
+        $nic = @($hyperv[[array]::IndexOf($slots, $Slot)])
+    }
     if ($nic.Count -ne 1) { throw ($Copy.Name + ' on ' + $ComputerName + ': no adapter with MAC ' + $mac) }
     return $nic[0]
 }
@@ -132,23 +143,18 @@ Invoke-FabricStep 'failover: copy the last changes (planned: no data lost)' {
 Invoke-FabricStep 'failover: prepare the disks of 5 VMs in parallel' {
     Invoke-FabricStep 'failover: prepare the disks of 5 VMs in parallel / SQLWAP01' {
         Start-VMFailover -VMName 'SQLWAP01' -ComputerName 'STO-DR02'
-        Set-VMReplication -Reverse -VMName 'SQLWAP01' -ComputerName 'STO-DR02'
     }
     Invoke-FabricStep 'failover: prepare the disks of 5 VMs in parallel / SPF01' {
         Start-VMFailover -VMName 'SPF01' -ComputerName 'STO-DR01'
-        Set-VMReplication -Reverse -VMName 'SPF01' -ComputerName 'STO-DR01'
     }
     Invoke-FabricStep 'failover: prepare the disks of 5 VMs in parallel / SMA01' {
         Start-VMFailover -VMName 'SMA01' -ComputerName 'STO-DR02'
-        Set-VMReplication -Reverse -VMName 'SMA01' -ComputerName 'STO-DR02'
     }
     Invoke-FabricStep 'failover: prepare the disks of 5 VMs in parallel / WAPADM01' {
         Start-VMFailover -VMName 'WAPADM01' -ComputerName 'STO-DR01'
-        Set-VMReplication -Reverse -VMName 'WAPADM01' -ComputerName 'STO-DR01'
     }
     Invoke-FabricStep 'failover: prepare the disks of 5 VMs in parallel / WAPTEN01' {
         Start-VMFailover -VMName 'WAPTEN01' -ComputerName 'STO-DR02'
-        Set-VMReplication -Reverse -VMName 'WAPTEN01' -ComputerName 'STO-DR02'
     }
 }
 
@@ -199,5 +205,14 @@ Invoke-FabricStep 'wap-portals: start 1 VM' {
 # --- wap-portals/smoke-test
 Invoke-FabricStep 'wap-portals/smoke-test' { & (Join-Path $LibraryRoot 'RPScripts\fabric\Test-WapPortal.ps1') }
 
+# --- commit (with -Commit, once the VMs are checked): the recovery points are deleted; reprotect.ps1 then
+# replicates them back (failback.ps1 needs that)
+if ($Commit) {
+    Invoke-FabricStep 'commit SQLWAP01' { Complete-VMFailover -VMName 'SQLWAP01' -ComputerName 'STO-DR02' }
+    Invoke-FabricStep 'commit SPF01' { Complete-VMFailover -VMName 'SPF01' -ComputerName 'STO-DR01' }
+    Invoke-FabricStep 'commit SMA01' { Complete-VMFailover -VMName 'SMA01' -ComputerName 'STO-DR02' }
+    Invoke-FabricStep 'commit WAPADM01' { Complete-VMFailover -VMName 'WAPADM01' -ComputerName 'STO-DR01' }
+    Invoke-FabricStep 'commit WAPTEN01' { Complete-VMFailover -VMName 'WAPTEN01' -ComputerName 'STO-DR02' }
+}
 if ($Failures -gt 0) { throw ('' + $Failures + ' steps failed: see above') }
 Write-FabricStep 'the plan ran to its end'

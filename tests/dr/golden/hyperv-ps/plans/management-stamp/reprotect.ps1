@@ -1,6 +1,6 @@
 # fabric: reprotect recovery plan management-stamp of stamp reference over Hyper-V Replica.
-# After an unplanned failover committed (unplanned.ps1 -Commit): each VM, now running at the
-# recovery site, replicates back to the primary site (a planned failover reverses it itself).
+# After a planned or unplanned failover committed (planned.ps1 or unplanned.ps1 -Commit): each VM,
+# now running at the recovery site, replicates back to the primary site; failback.ps1 needs it.
 # Run on the VMM server (Hyper-V module, rights on the hosts); a failure stops here.
 param()
 $ErrorActionPreference = 'Stop'
