@@ -32,6 +32,7 @@ import re
 import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar, cast
@@ -79,7 +80,15 @@ def facts_document(raw: Mapping[str, Any], stamp: str) -> dict[str, Any]:
             }
         )
     )
-    return {"format": FORMAT, "format_version": FORMAT_VERSION, "stamp": stamp, **plain}
+    when = datetime.now(UTC).isoformat(timespec="seconds")
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "stamp": stamp,
+        "exported_at": when,
+        "source": "lab",
+        **plain,
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -193,6 +202,8 @@ class FactsDocument(_Strict):
     format: Literal["fabric-dr-facts"]
     format_version: Literal[1]
     stamp: str
+    exported_at: str | None = None  # when and where the facts were read (shown with a simulation of them)
+    source: str | None = None
     hosts: PsList[HostFacts] = Field(default_factory=list)
     vms: PsList[VmFacts] = Field(default_factory=list)
     replication: Annotated[dict[str, ReplicationFacts], BeforeValidator(_mapping)] = Field(default_factory=dict)
@@ -580,6 +591,7 @@ def _raw(document: FactsDocument) -> dict[str, Any]:
         "vms": dumped.get("vms", []),
         "replication": dumped.get("replication", {}),
         "grants": dumped.get("grants", []),
+        **{k: v for k, v in (("exported_at", document.exported_at), ("source", document.source)) if v is not None},
     }
 
 

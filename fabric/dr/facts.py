@@ -58,6 +58,7 @@ class DrFacts:
     replication: Mapping[str, Replication] = field(default_factory=dict)
     grants: Mapping[str, frozenset[str]] = field(default_factory=dict)  # pool address → addresses it granted
     notes: tuple[str, ...] = ()  # what the facts cannot say (a simulation warns: DR046)
+    origin: str | None = None  # a saved document's file, export time and source (None: read live)
 
 
 def _adapter(raw: Mapping[str, Any]) -> Adapter:

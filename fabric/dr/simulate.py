@@ -144,6 +144,7 @@ class Simulation:
     rpo_seconds: int | None
     stopped_at: str | None = None
     measured_from: str | None = None  # the run whose timings replaced estimates (`Measured.source`)
+    facts_from: str | None = None  # a saved facts document (file, export time, source); None: live
 
     def errors(self) -> list[SimFinding]:
         """The findings of severity error."""

@@ -44,10 +44,13 @@ def dr_facts(session: Session, saved: Path | None = None) -> DrFacts:
     """Hosts, VMs and replication from the provider, or from a saved facts document (`saved`: what
     the script of `fabric dr facts --script` printed on a real fabric, or `fabric dr facts` saved
     from the lab); FabricError if the provider cannot tell them, ConfigError for a bad document."""
+    origin = None
     if saved is not None:
         from fabric.dr.export import load_facts
 
         raw = load_facts(saved, stamp=session.fabric.config.stamp)
+        when, where = raw.get("exported_at") or "at an unknown time", raw.get("source") or "an unknown server"
+        origin = f"{saved} (exported {when} from {where})"
     else:
         raw = provider_facts(session)
     entries = session.state.read().entries
@@ -59,7 +62,7 @@ def dr_facts(session: Session, saved: Path | None = None) -> DrFacts:
             grants.setdefault(addresses[pool_id], []).append(address)
         else:
             unknown.add(pool_id)
-    facts = facts_from(raw["hosts"], raw["vms"], raw["replication"], grants)
+    facts = replace(facts_from(raw["hosts"], raw["vms"], raw["replication"], grants), origin=origin)
     unrecorded = sorted(a for a, r in session.fabric.resources.items() if r.KIND == "ip_pool" and a not in entries)
     if unknown and unrecorded:  # some of those grants may be the stamp's pools': state cannot tell
         note = (
@@ -146,6 +149,8 @@ def simulation(
     )
     for text in facts.notes:
         result = replace(result, findings=(*result.findings, SimFinding("DR046", "warning", result.plan, text)))
+    if facts.origin is not None:
+        result = replace(result, facts_from=facts.origin)
     if measured and timings is None:
         why = (
             f"no completed drill or failover {options.direction.replace('_', ' ')} of this plan in the operation log"

@@ -47,6 +47,8 @@ def simulation_text(sim: Simulation) -> str:
     """The timeline, each boot with its VMs' outcomes, the findings and the estimates."""
     test = f", test network: {sim.test_network or 'none'}" if sim.type == "test" else ""
     lines = [f"Simulated {sim.type.upper()} failover of {sim.plan} ({sim.direction}{test})", ""]
+    if sim.facts_from:
+        lines[1:1] = [f"Facts: {sim.facts_from}"]
     by_group: dict[str, list[VmOutcome]] = {}
     for vm in sim.vms:
         by_group.setdefault(vm.group, []).append(vm)
@@ -118,6 +120,7 @@ def simulation_markdown(sim: Simulation) -> str:
     test = f", test network `{sim.test_network or 'none'}`" if sim.type == "test" else ""
     lines = [
         f"### Simulated {sim.type} failover of `{sim.plan}` ({sim.direction.replace('_', ' ')}{test})",
+        *([f"Facts: {_cell(sim.facts_from)}", ""] if sim.facts_from else []),
         "",
         "| T+ | step | what | status | expected | worst |",
         "|---:|---|---|---|---:|---:|",

@@ -93,7 +93,8 @@ def test_every_call_binds_and_only_reads(version: str) -> None:
         "[Convert]::ToString",
         "[array]::Sort",
         "[array]::IndexOf",
-        "[WildcardPattern]::Escape",  # Hyper-V's -VMName takes wildcards: the name matches itself only
+        "[WildcardPattern]::Escape",
+        "[datetime]::UtcNow",  # when the facts were read
     }
     assert "$ErrorActionPreference = 'Stop'\n" in script and "\nImport-Module virtualmachinemanager\n" in script
 
@@ -140,6 +141,7 @@ def test_the_labs_facts_load_back_as_they_were(applied: Path, tmp_path: Path, en
     else:
         path.write_bytes(text.encode(encoding))
     loaded = load_facts(path, stamp="reference")
+    assert loaded.pop("source") == "lab" and loaded.pop("exported_at") == document["exported_at"]  # provenance
     assert loaded == {**raw, "grants": [list(g) for g in raw["grants"]]}
     assert _facts(loaded) == _facts(raw)
     with pytest.raises(ConfigError, match=r"facts\.json:1:\d+: error: the DR facts of stamp 'reference', not of 'lab'"):
@@ -157,7 +159,8 @@ def test_a_drills_copies_load_back_too(tmp_path: Path) -> None:
     }
     path = tmp_path / "facts.json"
     path.write_text(json.dumps(facts_document(raw, "reference")), encoding="utf-8")
-    assert load_facts(path) == raw
+    loaded = load_facts(path)
+    assert {k: v for k, v in loaded.items() if k not in ("exported_at", "source")} == raw
     assert _facts(raw) == DrFacts(hosts=_facts(raw).hosts)  # the simulation reads no test copy
 
 
