@@ -337,10 +337,11 @@ def arm_template(resources: Mapping[str, Resource], config: DrConfig, stamp: str
     out += [build.pairing(a, _get(resources, a, CloudPairing)) for a in pairings]
     served = {a: _served(_get(resources, a, NetworkMapping), pairings) for a in mappings}
     out += [build.mapping(a, _get(resources, a, NetworkMapping), served[a]) for a in mappings]
+    serving = {m: set(p) for m, p in served.items()}  # once: every plan asks of every mapping
     for address in plans:
         plan = _get(resources, address, RecoveryPlan)
         used = sorted({_get(resources, v, ProtectedVm).pairing for v in plan.members()})
-        after = [*used, *(m for m in mappings if set(served[m]) & set(used))]
+        after = [*used, *(m for m in mappings if not serving[m].isdisjoint(used))]
         out.append(build.plan(address, config, after))
     template = {
         "$schema": SCHEMA,

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar, cast
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -295,23 +295,12 @@ def _validated(data: Mapping[str, Any]) -> list[_Problem]:
     return problems
 
 
-@dataclass(frozen=True)
-class _Prefixed:
-    """A validation error of one item, its locations prefixed with where the item is."""
-
-    exc: ValidationError
-    prefix: JsonPath
-
-    def errors(self) -> list[Any]:
-        """As `ValidationError.errors`, at the item's place in the document."""
-        return [{**e, "loc": (*self.prefix, *e["loc"])} for e in self.exc.errors()]
-
-
 def _errors(validate: Callable[[], Any], prefix: JsonPath) -> list[_Problem]:
+    """The problems of one validation, at the paths validating the whole document gives them."""
     try:
         validate()
     except ValidationError as exc:
-        found = pydantic_findings(cast(ValidationError, _Prefixed(exc, prefix)), SourceRef("", ()), None, FactsDocument)
+        found = pydantic_findings(exc, SourceRef("", ()), None, FactsDocument, prefix)
         return [_Problem(f.source.path, f.message, f.at_key) for f in found]
     return []
 

@@ -30,7 +30,7 @@ from fabric.dr.azps import environment as _base_environment
 from fabric.dr.facts import DrFacts
 from fabric.dr.network import group_paths
 from fabric.dr.render import file_name, prepare_path
-from fabric.dr.simulate import AdapterOutcome, Event, Simulation, VmOutcome
+from fabric.dr.simulate import AdapterOutcome, Event, Simulation, VmOutcome, clock
 from fabric.errors import FabricError
 from fabric.model.base import Resource
 from fabric.model.dr import Action, CloudPairing, LibraryScript, ProtectedVm, RecoveryPlan, ReplicationPolicy
@@ -225,18 +225,13 @@ def prepare_targets(resources: Mapping[str, Resource], facts: DrFacts, plan: Rec
     return out
 
 
-def plan_prepare_path(config: DrConfig, plan: RecoveryPlan) -> str:
-    """The library path of the plan's preparation script (what its recovery plan runs)."""
-    return prepare_path(config, plan.name)
-
-
 def prepare_script(
     resources: Mapping[str, Resource], facts: DrFacts, config: DrConfig, stamp: str, address: str
 ) -> Script:
     """The seed's pre-failover script for the plan at `address`, at its library path."""
     plan = resources[address]
     assert isinstance(plan, RecoveryPlan)
-    path = plan_prepare_path(config, plan)
+    path = prepare_path(config, plan.name)
     text = (
         environment()
         .get_template("hyperv-prepare.ps1.j2")
@@ -248,10 +243,6 @@ def prepare_script(
         )
     )
     return Script("library/" + path.strip("\\").replace("\\", "/"), text)
-
-
-def _clock(seconds: int) -> str:
-    return f"{seconds // 60}m{seconds % 60:02d}s"
 
 
 def _hosts(facts: DrFacts, vm: str, back: bool) -> tuple[str | None, str | None]:
@@ -272,7 +263,7 @@ def _action_step(
     resources: Mapping[str, Resource], config: DrConfig, plan: RecoveryPlan, event: Event
 ) -> dict[str, Any]:
     action = _action_of(plan, event.step, event.what)
-    label = f"{event.step}/{event.what}"
+    label = _label(event)
     if action is None:
         raise FabricError(f"{label}: not an action of {plan.name}")
     if action.manual is not None:
@@ -281,7 +272,7 @@ def _action_step(
         script = resources.get(action.script.library_script or "")
         path = script.path if isinstance(script, LibraryScript) else str(action.script.path)
         return {"kind": "script", "label": label, "path": path.lstrip("\\")}
-    return {"kind": "script", "label": label, "path": plan_prepare_path(config, plan).lstrip("\\")}
+    return {"kind": "script", "label": label, "path": prepare_path(config, plan.name).lstrip("\\")}
 
 
 def _test_copy_why(adapter: AdapterOutcome, switch: str | None) -> str | None:
@@ -350,7 +341,7 @@ def _boot_step(
                 "vmm": any(a["how"] in ("vmm", "vmm_none", "restore") for a in adapters),
             }
         )
-    return {"kind": "boot", "label": f"{event.step}: {event.what}", "vms": vms}
+    return {"kind": "boot", "label": _label(event), "vms": vms}
 
 
 def _moves(
@@ -367,16 +358,24 @@ def _moves(
     return out
 
 
+def _label(event: Event) -> str:
+    """A step as the simulation's timeline names it: STEP/ACTION, or STEP: what happens."""
+    return f"{event.step}/{event.what}" if event.kind == "action" else f"{event.step}: {event.what}"
+
+
 def _steps(
-    sim: Simulation, resources: Mapping[str, Resource], facts: DrFacts, config: DrConfig
+    sim: Simulation,
+    resources: Mapping[str, Resource],
+    facts: DrFacts,
+    config: DrConfig,
+    moves: list[dict[str, str]],
 ) -> list[dict[str, Any]]:
     plan = resources[sim.plan]
     assert isinstance(plan, RecoveryPlan)
     outcomes = {o.vm.casefold(): o for o in sim.vms}
-    moves = _moves(sim, facts, plan, resources)
     steps: list[dict[str, Any]] = []
     for event in sim.events:
-        label = f"{event.step}/{event.what}" if event.kind == "action" else f"{event.step}: {event.what}"
+        label = _label(event)
         if event.status in ("skipped", "not run"):
             steps.append({"kind": "skipped", "label": label, "detail": event.detail or event.status})
         elif event.kind == "action":
@@ -393,19 +392,19 @@ def _steps(
 
 
 def plan_script(
-    sim: Simulation, resources: Mapping[str, Resource], facts: DrFacts, config: DrConfig, stamp: str
+    sim: Simulation,
+    resources: Mapping[str, Resource],
+    facts: DrFacts,
+    config: DrConfig,
+    stamp: str,
+    moves: list[dict[str, str]] | None = None,
 ) -> str:
-    """The plan-execution script of one simulation: each timeline step as PowerShell."""
+    """The plan-execution script of one simulation: each timeline step as PowerShell (`moves`:
+    `_moves` of it, when the caller has them)."""
     plan = resources[sim.plan]
     assert isinstance(plan, RecoveryPlan)
-    timeline = [
-        {
-            "clock": _clock(e.start),
-            "label": f"{e.step}/{e.what}" if e.kind == "action" else f"{e.step}: {e.what}",
-            "status": e.status,
-        }
-        for e in sim.events
-    ]
+    moves = _moves(sim, facts, plan, resources) if moves is None else moves
+    timeline = [{"clock": clock(e.start), "label": _label(e), "status": e.status} for e in sim.events]
     return (
         environment()
         .get_template("hyperv-plan.ps1.j2")
@@ -418,8 +417,8 @@ def plan_script(
             library_root=config.library.root,
             timeline=timeline,
             findings=[f"{f.rule} {f.severity}: {f.subject}: {f.message}" for f in sim.findings],
-            steps=_steps(sim, resources, facts, config),
-            moves=_moves(sim, facts, plan, resources),
+            steps=_steps(sim, resources, facts, config, moves),
+            moves=moves,
         )
     )
 
@@ -450,8 +449,9 @@ def hyperv_ps(
         plan = resources[sim.plan]
         assert isinstance(plan, RecoveryPlan)
         folder = f"plans/{file_name(plan.name)}"
-        out.append(Script(f"{folder}/{script_name(sim)}.ps1", plan_script(sim, resources, facts, config, stamp)))
+        moves = _moves(sim, facts, plan, resources)
+        text = plan_script(sim, resources, facts, config, stamp, moves)
+        out.append(Script(f"{folder}/{script_name(sim)}.ps1", text))
         if sim.type == "planned" and sim.direction == "primary_to_recovery":  # after either, once committed
-            moves = _moves(sim, facts, plan, resources)
             out.append(Script(f"{folder}/reprotect.ps1", reprotect.render(stamp=stamp, plan=plan.name, moves=moves)))
     return out

@@ -188,7 +188,7 @@ class _Run:
             return expected, worst, ""
         self.used_measured = True
         assert self.measured is not None
-        note = f"measured {_clock(seconds)} in the {self.measured.source} (estimate {_clock(expected)})"
+        note = f"measured {clock(seconds)} in the {self.measured.source} (estimate {clock(expected)})"
         return seconds, None if worst is None else max(worst, seconds), note
 
     def add(self, event: Event) -> None:
@@ -434,12 +434,12 @@ def _action(run: _Run, step: str, action: Action) -> None:
 
 def _duration(action: Action) -> tuple[int, int | None, str]:
     if action.manual is not None:
-        limit = "unbounded" if action.manual.max is None else f"max {_clock(action.manual.max)}"
+        limit = "unbounded" if action.manual.max is None else f"max {clock(action.manual.max)}"
         return action.manual.estimate, action.manual.max, f"manual: {action.manual.instructions} ({limit})"
     if action.script is not None:
         s = action.script
         where = s.library_script or s.path
-        return s.estimate, s.timeout, f"script {where} on the {s.location} side (timeout {_clock(s.timeout)})"
+        return s.estimate, s.timeout, f"script {where} on the {s.location} side (timeout {clock(s.timeout)})"
     return (
         PREPARE_SECONDS,
         PREPARE_WORST_SECONDS,
@@ -454,8 +454,12 @@ def _count(n: int, one: str, text: str, many: str = "") -> str:
     return text.format(f"{n} {many or one + 's'}")
 
 
-def _clock(seconds: int) -> str:
-    return f"{seconds // 60}m{seconds % 60:02d}s"
+def clock(seconds: int | None) -> str:
+    """`T+` offsets and durations as 1h02m03s / 12m05s (None: unbounded)."""
+    if seconds is None:
+        return "unbounded"
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}h{rest // 60:02d}m{rest % 60:02d}s" if hours else f"{rest // 60}m{rest % 60:02d}s"
 
 
 def _plan_vms(run: _Run) -> list[ProtectedVm]:

@@ -43,15 +43,20 @@ def display_path(path: Path) -> str:
 
 
 def pydantic_findings(
-    exc: ValidationError, source: SourceRef, address: str | None, model: type[BaseModel] | None = None
+    exc: ValidationError,
+    source: SourceRef,
+    address: str | None,
+    model: type[BaseModel] | None = None,
+    prefix: tuple[str | int, ...] = (),
 ) -> list[Finding]:
     """One finding per pydantic error, at the path the error names.
 
-    `model`: the model validated, so that an unknown key names the closest valid one.
+    `model`: the model validated, so that an unknown key names the closest valid one; `prefix`:
+    where the validated value sits inside `model` (an item validated on its own).
     """
     out: list[Finding] = []
     for err in exc.errors():
-        loc = tuple(err["loc"])
+        loc = (*prefix, *err["loc"])
         where = ".".join(str(p) for p in loc)
         if err["type"] == "extra_forbidden":
             valid = valid_keys(model, loc[:-1]) if model is not None else []

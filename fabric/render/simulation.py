@@ -9,14 +9,7 @@ from typing import Any
 
 from fabric.dr.check import CHECK_FORMAT, CheckReport
 from fabric.dr.simulate import SIMULATION_FORMAT, AdapterOutcome, Event, Simulation, VmOutcome
-
-
-def clock(seconds: int | None) -> str:
-    """`T+` offsets and durations as 1h02m03s / 12m05s (None: unbounded)."""
-    if seconds is None:
-        return "unbounded"
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}h{rest // 60:02d}m{rest % 60:02d}s" if hours else f"{rest // 60}m{rest % 60:02d}s"
+from fabric.dr.simulate import clock as clock  # the CLI's runbook takes it from here
 
 
 def _adapter(a: AdapterOutcome) -> str:
