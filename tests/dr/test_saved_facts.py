@@ -122,9 +122,14 @@ def test_the_script_prints_for_any_provider(cli: Cli, scvmm: Path, applied: Path
 def test_a_bad_document_is_located_and_changes_nothing(cli: Cli, applied: Path, tmp_path: Path) -> None:
     bad = tmp_path / "dr-facts.json"
     bad.write_text('{"format": "fabric-dr-facts", "format_version": 2,\n "stamp": "reference"}\n')
+    before = cli("dr", "facts", applied).out
     result = cli("dr", "simulate", applied, "management-stamp", "--facts", bad)
     assert result.code == 1 and "Traceback" not in result.err
-    assert all(line.startswith(f"{bad}:") or "problem" in line for line in result.err.strip().splitlines())
+    lines = result.err.strip().splitlines()
+    assert lines[0].startswith(f"{bad}:1:49: error: format_version 2"), lines  # at the value
+    assert all(line.startswith(f"{bad}:") or "problem" in line for line in lines)
+    after = cli("dr", "facts", applied).out
+    assert json.loads(after)["vms"] == json.loads(before)["vms"]  # the lab is as it was
     missing = cli("dr", "simulate", applied, "management-stamp", "--facts", tmp_path / "missing.json")
     first = missing.err.splitlines()[0]
     assert missing.code == 1 and "Traceback" not in missing.err
@@ -191,3 +196,19 @@ def test_facts_are_refused_where_nothing_simulates(cli: Cli, applied: Path, save
     for fmt in ("rp-json", "az-ps", "arm"):
         result = cli("dr", "render", applied, "--format", fmt, "--facts", saved)
         assert result.code == 1 and "--facts is for runbook-md and hyperv-ps" in result.err
+
+
+def test_measured_on_vmm_is_not_the_labs_times(cli: Cli, applied: Path, tmp_path: Path, saved: Path) -> None:
+    """A stamp moved from the lab to VMM keeps the lab's operation log: its millisecond steps are
+    no measurement of the real fabric."""
+    stamp = tmp_path / "moved"
+    shutil.copytree(applied, stamp)
+    assert cli("dr", "drill", stamp, "management-stamp", "--auto-approve").code == 0
+    config = stamp / "fabric.yaml"
+    text = config.read_text()
+    start, end = text.index("provider:\n"), text.index("variables:\n")
+    config.write_text(text[:start] + "provider:\n  type: scvmm\n  server: vmm01.fabric.local\n" + text[end:])
+    result = cli("dr", "simulate", stamp, "management-stamp", "--measured", "--facts", saved, "--format", "json")
+    doc = json.loads(result.out)
+    assert result.code == 2 and doc["measured_from"] is None
+    assert any(f["rule"] == "DR045" and "the lab's runs only" in f["message"] for f in doc["findings"])

@@ -333,3 +333,48 @@ def test_a_test_copy_that_keeps_its_address_on_a_vlan_test_network_is_put_on_it(
         )
         == 5
     )
+
+
+def test_render_refuses_options_it_would_ignore(cli: Cli, applied: Path) -> None:
+    for fmt in ("az-ps", "arm"):
+        result = cli("dr", "render", applied, "--format", fmt, "--plan", "apps-oslo")
+        assert result.code == 1 and f"--plan: {fmt} renders the whole DR design" in result.err
+        assert result.out == "" and result.err.strip().count("\n") == 0
+    planned = cli("dr", "simulate", applied, "management-stamp", "--type", "planned", "--test-network", "none")
+    assert planned.code == 1 and "--test-network is for a test failover" in planned.err
+    unknown = cli("dr", "simulate", applied, "management-stamp", "--test-network", "nosuch")
+    assert unknown.code == 1 and "vm_network.dr-test" in unknown.err  # the choices are listed
+
+
+def test_a_broken_manifest_removes_nothing(cli: Cli, applied: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.ps1").write_text("mine")
+    for broken in ("not json", '{"a": 1}', '["../../outside.ps1", "keep.ps1"]'):
+        (out / ".fabric-rendered.json").write_text(broken)
+        assert cli("dr", "render", applied, "--format", "hyperv-ps", "--out", out).code == 0
+        if broken.startswith("["):  # listed by a render: stale, so removed; never outside the folder
+            assert not (out / "keep.ps1").exists()
+        else:
+            assert (out / "keep.ps1").read_text() == "mine"
+
+
+def test_a_design_whose_simulation_fails_renders_with_a_warning_and_exit_2(
+    cli: Cli, applied: Path, tmp_path: Path
+) -> None:
+    stamp = tmp_path / "reference"
+    shutil.copytree(applied, stamp)
+    dr = stamp / "dr.yaml"
+    text = dr.read_text()
+    start = text.index("    shutdown:\n")
+    end = text.index("builtin: prepare_replica_network}\n", start) + len("builtin: prepare_replica_network}\n")
+    dr.write_text(text[:start] + text[end:])  # no preparation: the keep_ip replicas stay where they are
+    assert cli("lab", "vm", stamp, "SPF01", "adapters.0.switch=Other", "--replica").code == 0
+    result = cli(
+        "dr", "render", stamp, "--format", "hyperv-ps", "--out", tmp_path / "out", "--plan", "management-stamp"
+    )
+    assert result.code == 2 and "warning: the simulation finds errors in recovery_plan.management-stamp" in result.err
+    script = (tmp_path / "out" / "plans" / "management-stamp" / "planned.ps1").read_text()
+    assert "#   DR011 error: protected_vm.spf01 adapter 0" in script  # the header says what fails
+    runbook = cli("dr", "render", stamp, "--format", "runbook-md", "--plan", "management-stamp")
+    assert runbook.code == 2 and "DR011" in runbook.out
